@@ -1,0 +1,99 @@
+/*
+ * 01-uts/lesson.h - the skeleton every lesson program plugs into.
+ *
+ * A container is one clone(2) with the right flags, some setup on each side
+ * of it, and an exec. Every lesson adds one idea to that recipe, so each
+ * lesson describes itself as a `struct lesson`: the namespaces it adds, its
+ * options, and hooks that run at fixed points of one run. A lesson names the
+ * lesson it builds on (`prev`), and lesson_main() runs the whole chain, from
+ * 01-uts up, in this order:
+ *
+ *   parse options           all of them, before anything changes on the host
+ *   check()                 validate; bad input stops here with exit 125
+ *   prepare()               parent: take host resources (a cgroup, ...)
+ *   clone(flags)            the child starts in its new namespaces and waits
+ *   parent(child_pid)       parent: work that needs the child's PID (uid
+ *                           maps, veth, joining the cgroup)
+ *   -- parent says "go" through a pipe --
+ *   child_ns()              child: configure its namespaces (hostname, ...)
+ *   child_root()            child: change the root (08, 09)
+ *   child_fs()              child: mounts inside the final root (/proc)
+ *   exec()                  child: become the command (03's --init wraps it)
+ *   wait, then cleanup()    parent: give back what prepare() took, in
+ *                           reverse order, on every path
+ *
+ * Exit codes follow docker run and chroot(1): the command's own status, or
+ * 128+N if a signal N killed it; 125 when the program itself failed, 126
+ * when the command cannot be executed, 127 when it was not found.
+ *
+ * Read: clone(2), namespaces(7), wait(2), getopt_long(3), err(3)
+ */
+#ifndef LESSON_H
+#define LESSON_H
+
+#include <err.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+enum {
+	EXIT_FAILED = 125,	/* the program itself failed */
+	EXIT_CANNOT_EXEC = 126, /* the command exists but cannot be run */
+	EXIT_NOT_FOUND = 127,	/* the command does not exist */
+};
+
+struct lesson_option {
+	const char *name; /* long name: "hostname" for --hostname */
+	int short_name;	  /* 'n' for -n, or 0 */
+	const char *arg;  /* "NAME" if it takes a value, NULL for a flag */
+	const char *help; /* one line for --help */
+	/* Stores the value (NULL for a flag). Returns 0, or -1 after saying
+	 * with warnx() what is wrong with it. */
+	int (*set)(const char *value);
+};
+
+struct lesson {
+	const char *name;	   /* "03-pid": prefixes every message */
+	const char *summary;	   /* one line for --help */
+	const struct lesson *prev; /* the lesson this one builds on */
+	int clone_flags;	   /* the namespaces this lesson adds */
+	const struct lesson_option *options; /* ends with { 0 } */
+	/* A required argument before the command ("ROOTFS"); only the
+	 * top lesson's counts. set_positional() stores it. */
+	const char *positional;
+	int (*set_positional)(const char *value);
+
+	/* Hooks: each returns 0, or -1 after saying what failed (warn()). */
+	int (*check)(void);
+	int (*prepare)(void);
+	int (*parent)(pid_t child);
+	int (*child_ns)(void);
+	int (*child_root)(void);
+	int (*child_fs)(void);
+	/* Runs the command; returns only on failure, with an exit code.
+	 * The highest lesson in the chain that has one wins. */
+	int (*exec)(char **argv);
+	void (*cleanup)(void);
+};
+
+/* Parses argv for the chain ending at top and runs it. Returns the exit
+ * code for main() to return. */
+int lesson_main(const struct lesson *top, int argc, char **argv);
+
+/* Runs the chain for an already parsed command (argv, NULL-terminated).
+ * Returns the command's exit status, or EXIT_FAILED. */
+int lesson_run(const struct lesson *top, char **argv);
+
+/* True when the chain ending at top contains lesson l. */
+bool lesson_has(const struct lesson *top, const struct lesson *l);
+
+/* execvp(argv) with the signal mask and dispositions reset. Returns only on
+ * failure: EXIT_NOT_FOUND or EXIT_CANNOT_EXEC, after saying why. */
+int lesson_exec(char **argv);
+
+/* Maps a wait(2) status to a shell-style exit code (128+N for signal N). */
+int lesson_exit_status(int wstatus);
+
+/* The lesson's name, "03-pid", for messages (err(3) prints it too). */
+extern const char *lesson_program;
+
+#endif

@@ -1,0 +1,37 @@
+# Build every lesson, the shared rootfs, and run the tests.
+#
+#   make                 build all lessons (CC=clang, WERROR= to relax)
+#   make -C 03-pid       build one lesson and the earlier objects it links
+#   make rootfs          build/rootfs for lessons 08-10, offline
+#   sudo make test       every lesson's tests (TAP, then a summary line)
+#   sudo make test-03    one lesson's tests
+#   sudo make bench      container run against unshare, bwrap, crun, runc
+#   make clean
+
+LESSONS := $(patsubst %/Makefile,%,$(sort $(wildcard [0-9][0-9]-*/Makefile)))
+
+all: $(LESSONS)
+
+# Lessons build one after another: later ones build earlier objects.
+.NOTPARALLEL:
+$(LESSONS):
+	@$(MAKE) --no-print-directory -C $@
+
+rootfs: build/rootfs/.complete
+build/rootfs/.complete: 08-chroot/mkrootfs.sh
+	08-chroot/mkrootfs.sh build/rootfs
+
+test: all $(if $(wildcard 08-chroot/mkrootfs.sh),rootfs)
+	@tests/run tests/[0-9][0-9]-*.bats
+
+test-%: all $(if $(wildcard 08-chroot/mkrootfs.sh),rootfs)
+	@tests/run tests/$*-*.bats
+
+bench: all rootfs
+	@10-full/bench.sh
+
+clean:
+	for d in $(LESSONS); do $(MAKE) -C $$d clean; done
+	rm -rf build
+
+.PHONY: all rootfs test bench clean $(LESSONS)

@@ -1,0 +1,80 @@
+# tests/helpers.bash - what every lesson's tests share.
+#
+# Load it with `load helpers`. It gives:
+#   ROOT                the repository
+#   need_root           skip (with the reason) unless we are root
+#   host_state          what a container could leave behind on the host:
+#                       mounts, network interfaces, named netns, cgroups,
+#                       processes in other namespaces, lesson temp dirs
+#   snapshot_host       remember host_state (call it in setup_file)
+#   assert_no_leaks     fail, showing the difference, if host_state changed
+#   child_of PID        the PID of PID's first child, as the host sees it
+#                       (waits for it up to 5 s)
+#   wait_for CMD...     retry CMD for up to 5 s
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+export ROOT
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (run: sudo make test)"
+}
+
+host_state() {
+	local host_uts p ctl
+	echo "# mounts"
+	awk '{ for (i = 7; $i != "-"; i++); print $5, $(i+1) }' /proc/self/mountinfo | sort
+	echo "# interfaces"
+	ls /sys/class/net
+	echo "# named netns"
+	ls /run/netns 2>/dev/null || true
+	echo "# cgroups"
+	for ctl in $(awk '$3 ~ /^cgroup2?$/ { print $2 }' /proc/self/mounts); do
+		find "$ctl" -mindepth 1 -maxdepth 3 -type d \
+			-not -path '*/process_api*' 2>/dev/null
+	done | sort
+	echo "# processes in another UTS namespace (every lesson makes one)"
+	host_uts=$(readlink /proc/self/ns/uts)
+	for p in /proc/[0-9]*; do
+		local ns
+		ns=$(readlink "$p/ns/uts" 2>/dev/null) || continue
+		[ "$ns" = "$host_uts" ] || echo "${p#/proc/} $(cat "$p/comm" 2>/dev/null)"
+	done
+	echo "# lesson temp dirs"
+	ls -d /tmp/lesson-* /run/lesson-* /run/container-* 2>/dev/null || true
+}
+
+snapshot_host() {
+	host_state >"$BATS_FILE_TMPDIR/host-before"
+}
+
+assert_no_leaks() {
+	local i
+	# A namespace outlives its last process by a moment (the kernel
+	# tears it down asynchronously): give it a second.
+	for i in $(seq 20); do
+		host_state >"$BATS_FILE_TMPDIR/host-after"
+		cmp -s "$BATS_FILE_TMPDIR/host-before" "$BATS_FILE_TMPDIR/host-after" && return 0
+		sleep 0.1
+	done
+	diff -u "$BATS_FILE_TMPDIR/host-before" "$BATS_FILE_TMPDIR/host-after"
+	return 1
+}
+
+child_of() {
+	local i c
+	for i in $(seq 50); do
+		c=$(cat /proc/"$1"/task/*/children 2>/dev/null)
+		[ -n "$c" ] && { echo "${c%% *}"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
+wait_for() {
+	local i
+	for i in $(seq 50); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
