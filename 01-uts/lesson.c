@@ -123,8 +123,11 @@ static int clone_flags(struct run *r)
 {
 	int flags = 0;
 
-	for (int i = 0; i < r->n; i++)
+	for (int i = 0; i < r->n; i++) {
 		flags |= r->chain[i]->clone_flags;
+		if (r->chain[i]->run_time_flags)
+			flags |= r->chain[i]->run_time_flags();
+	}
 	return flags;
 }
 

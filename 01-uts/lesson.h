@@ -56,6 +56,9 @@ struct lesson {
 	const char *summary;	   /* one line for --help */
 	const struct lesson *prev; /* the lesson this one builds on */
 	int clone_flags;	   /* the namespaces this lesson adds */
+	/* Namespaces decided at run time (05-user: only when needed);
+	 * called after check(). */
+	int (*run_time_flags)(void);
 	const struct lesson_option *options; /* ends with { 0 } */
 	/* A required argument before the command ("ROOTFS"); only the
 	 * top lesson's counts. set_positional() stores it. */
