@@ -1,15 +1,19 @@
 # lesson.mk - the build rules every lesson shares.
 #
-# A lesson Makefile names its program, its own sources and the earlier
-# lessons' objects it links, then includes this file:
+# A lesson Makefile names its program, its sources, the objects that later
+# lessons may link (LIB), and the lesson it builds on (USES); then it
+# includes this file:
 #
 #	PROG := pid
 #	SRCS := pid.c main.c
-#	LINK := ../01-uts/lesson.o ../01-uts/uts.o ../02-ipc/ipc.o
+#	LIB  := pid.o
+#	USES := 02-ipc
 #	include ../lesson.mk
 #
-# `make -C 03-pid` builds the objects it links from earlier lessons first,
-# by asking each of those lessons' Makefiles for them (never by copying).
+# The program links its own objects plus the LIB of every lesson reachable
+# through USES (02-ipc, and what 02-ipc uses, down to 01-uts). `make -C
+# 03-pid` builds those earlier objects first, by asking each lesson's own
+# Makefile for them: code is linked, never copied.
 
 CC      ?= cc
 WERROR  ?= -Werror
@@ -20,6 +24,12 @@ LDFLAGS ?=
 LDLIBS  ?=
 
 OBJS := $(SRCS:.c=.o)
+
+# Read LIB and USES from another lesson's Makefile.
+field_of = $(shell sed -n 's/^$2 *:= *//p' ../$1/Makefile)
+# All lessons reachable from the ones given, each once.
+uses_all = $(sort $(foreach u,$1,$u $(call uses_all,$(call field_of,$u,USES))))
+LINK := $(foreach u,$(call uses_all,$(USES)),$(addprefix ../$u/,$(call field_of,$u,LIB)))
 
 # Only the rules below: make's built-in ones would try to rebuild this file.
 MAKEFLAGS += --no-builtin-rules
