@@ -1,11 +1,25 @@
 /*
- * 03-pid/pid.h - a new PID namespace: the command is PID 1.
+ * 03-pid/pid.h - a new PID namespace: the command is PID 1, and PID 1 is
+ * special (signals, orphans). --init puts a tiny init there.
+ *
+ * Read: pid_namespaces(7), signal(7), wait(2)
  */
 #ifndef PID_H
 #define PID_H
 
 #include "../02-ipc/ipc.h"
 
+/* Makes the calling process forward SIGTERM, SIGINT, SIGHUP, SIGQUIT,
+ * SIGUSR1 and SIGUSR2 to target (as docker run does). Returns 0 or -1. */
+int pid_forward_signals(pid_t target);
+
+/* The tiny init: to be called as PID 1 of a new PID namespace. Starts argv
+ * as its child (lesson_exec), forwards the signals above to it, reaps every
+ * zombie, and returns the command's exit code (128+N on signal N) once the
+ * command has exited. 10-full runs its containers under it. */
+int pid_init(char **argv);
+
+/* CLONE_NEWPID, signal forwarding, and --init. */
 extern const struct lesson pid_lesson;
 
 #endif

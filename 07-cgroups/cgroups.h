@@ -1,11 +1,55 @@
 /*
- * 07-cgroups/cgroups.h - a cgroup of its own: CPU, memory and process limits.
+ * 07-cgroups/cgroups.h - one interface to cgroup v1 and v2: create a
+ * cgroup with limits, put a process in it, remove it.
+ *
+ * Read: cgroups(7), Documentation/admin-guide/cgroup-v2.rst,
+ *       Documentation/admin-guide/cgroup-v1/
  */
 #ifndef CGROUPS_H
 #define CGROUPS_H
 
 #include "../06-net/net.h"
 
+/* A field that is 0 is not limited. */
+struct cgroup_limits {
+	long long cpu_quota_us;	 /* CPU time per period, in microseconds */
+	long long cpu_period_us; /* the period (default 100000) */
+	long long memory_bytes;	 /* memory limit (and no swap on top) */
+	long long pids_max;	 /* most tasks at once */
+};
+
+/* "64M", "512K", "1G", "1048576" -> bytes. Returns 0, or -1 after saying
+ * why (names the option). */
+int cgroup_parse_size(const char *option, const char *text, long long *bytes);
+
+/* "0.5" -> quota/period in limits (period 100000 unless already set).
+ * Returns 0, or -1 after saying why. */
+int cgroup_parse_cpus(const char *text, struct cgroup_limits *limits);
+
+/* Positive whole number for --pids, --cpu-quota... Returns 0 or -1. */
+int cgroup_parse_count(const char *option, const char *text, long long *n);
+
+struct cgroup; /* opaque: which backend, which directories */
+
+/* Creates a cgroup named name (unique per run) with the limits, under the
+ * host's hierarchy (v1 or v2, detected). Returns NULL after saying why (a
+ * missing controller is named). */
+struct cgroup *cgroup_create(const char *name,
+			     const struct cgroup_limits *limits);
+
+/* Moves process pid into the cgroup. Returns 0 or -1. */
+int cgroup_add(struct cgroup *cg, pid_t pid);
+
+/* True when the memory limit made the kernel OOM-kill something. */
+bool cgroup_oom_killed(struct cgroup *cg);
+
+/* Kills every process left in the cgroup, removes it, frees cg. */
+void cgroup_destroy(struct cgroup *cg);
+
+/* "v1", "v2" or "hybrid v1" for messages and tests. */
+const char *cgroup_mode_name(void);
+
+/* --cpus, --cpu-quota, --cpu-period, --memory, --pids. */
 extern const struct lesson cgroups_lesson;
 
 #endif

@@ -1,11 +1,27 @@
 /*
- * 08-chroot/chroot.h - a root filesystem of its own: chroot(2) or pivot_root(2).
+ * 08-chroot/chroot.h - a root filesystem of its own: chroot(2), and why
+ * containers use pivot_root(2) instead.
+ *
+ * Read: chroot(2), pivot_root(2), mount_namespaces(7)
  */
 #ifndef CHROOT_H
 #define CHROOT_H
 
 #include "../07-cgroups/cgroups.h"
 
+/* Checks that dir exists and is a directory. Returns 0, or -1 after
+ * saying why. */
+int chroot_check_rootfs(const char *dir);
+
+/* chroot(root) and chdir("/"), as the notes do. Escapable. */
+int chroot_enter(const char *root);
+
+/* Makes root the root of our (private) mount namespace with pivot_root(2)
+ * and detaches the old root, so nothing of the host stays reachable.
+ * root need not be a mount point: it is bind-mounted onto itself first. */
+int chroot_pivot(const char *root);
+
+/* ROOTFS as a positional argument; --pivot. */
 extern const struct lesson chroot_lesson;
 
 #endif

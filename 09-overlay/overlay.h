@@ -1,11 +1,28 @@
 /*
- * 09-overlay/overlay.h - an overlay of image layers as the root filesystem.
+ * 09-overlay/overlay.h - image layers: an overlayfs of read-only layers
+ * and one writable layer becomes the root.
+ *
+ * Read: Documentation/filesystems/overlayfs.rst, mount(2)
  */
 #ifndef OVERLAY_H
 #define OVERLAY_H
 
-#include "../07-cgroups/cgroups.h"
+#include <stdio.h>
 
+#include "../08-chroot/chroot.h"
+
+/* Mounts overlayfs at target: lowerdirs is a ':'-separated list, top layer
+ * first; upper and work must be on the same filesystem. Returns 0, or -1
+ * after saying why. */
+int overlay_mount(const char *lowerdirs, const char *upper, const char *work,
+		  const char *target);
+
+/* Prints upper as `docker diff` does: "A /path" added, "C /path" changed,
+ * "D /path" deleted (a whiteout). lowerdirs tells added from changed.
+ * Returns 0 or -1. */
+int overlay_diff(const char *upper, const char *lowerdirs, FILE *out);
+
+/* --rootfs, --layers, --upper, --diff. */
 extern const struct lesson overlay_lesson;
 
 #endif
