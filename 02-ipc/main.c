@@ -1,5 +1,7 @@
 /*
- * 02-ipc/main.c - a new IPC namespace: System V IPC and POSIX queues of its own.
+ * 02-ipc/main.c - run a command with IPC objects of its own.
+ *
+ *   sudo ./02-ipc/ipc -- ipcs -q      lists no queues, whatever the host has
  *
  * The lesson is the struct it passes; read ipc.c.
  */

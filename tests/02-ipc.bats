@@ -1,0 +1,97 @@
+#!/usr/bin/env bats
+# 02-ipc: an IPC namespace gives the command System V IPC objects of its
+# own: the host's queues are not visible inside, the container's are not
+# visible outside, and they die with the container.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+IPC="$BATS_TEST_DIRNAME/../02-ipc/ipc"
+
+setup_file() {
+	snapshot_host
+}
+
+setup() {
+	need_root
+	host_queue=
+}
+
+teardown() {
+	[ -z "$host_queue" ] || ipcrm -q "$host_queue"
+}
+
+# The keys of the message queues `ipcs -q` lists (run as given).
+queue_keys() {
+	"$@" ipcs -q | awk '/^0x/ { print $1 }'
+}
+
+@test "02-ipc: a queue made on the host is not visible inside" {
+	host_queue=$(ipcmk -Q | awk '{ print $NF }')
+	key=$(ipcs -q | awk -v id="$host_queue" '$2 == id { print $1 }')
+	[[ "$key" == 0x* ]] # the host sees its own queue
+	run "$IPC" -- ipcs -q
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Message Queues"* ]] # ipcs really ran inside
+	# Without CLONE_NEWIPC the host's queue would be listed here.
+	[[ "$output" != *"$key"* ]]
+	[ -z "$(echo "$output" | grep '^0x')" ]
+}
+
+@test "02-ipc: a queue made inside is invisible to the host, and gone after exit" {
+	fifo="$BATS_TEST_TMPDIR/go"
+	mkfifo "$fifo"
+	"$IPC" -- sh -c "ipcmk -Q >/dev/null &&
+		ipcs -q | awk '/^0x/ { print \$1 }' > '$BATS_TEST_TMPDIR/key' &&
+		read go < '$fifo'" &
+	prog=$!
+	child=$(child_of $prog)
+	wait_for test -s "$BATS_TEST_TMPDIR/key"
+	key=$(cat "$BATS_TEST_TMPDIR/key")
+	ns=$(readlink /proc/$child/ns/ipc)
+	[[ "$key" == 0x* ]]
+	# The queue exists: entering the container's namespace shows it ...
+	[[ "$(queue_keys nsenter -t "$child" --ipc)" == *"$key"* ]]
+	# ... while the host's own table does not have it.
+	[[ "$(queue_keys)" != *"$key"* ]]
+	echo go >"$fifo"
+	wait "$prog"
+	# The namespace died with its last process, and its queues with it:
+	# no process holds it any more, and the host never saw the queue.
+	[ -z "$(lsns -n -t ipc -o NS | grep -Fx "${ns//[^0-9]/}")" ]
+	[[ "$(queue_keys)" != *"$key"* ]]
+}
+
+@test "02-ipc: /proc/PID/ns/ipc of the container differs from the host's" {
+	"$IPC" -- sleep 2 &
+	prog=$!
+	child=$(child_of $prog)
+	inside=$(readlink /proc/$child/ns/ipc)
+	host=$(readlink /proc/self/ns/ipc)
+	[ -n "$inside" ] && [ "$inside" != "$host" ]
+	# 02 builds on 01: the UTS namespace is new as well.
+	[ "$(readlink /proc/$child/ns/uts)" != "$(readlink /proc/self/ns/uts)" ]
+	[ "$(readlink /proc/$prog/ns/ipc)" = "$host" ]
+	wait "$prog"
+}
+
+@test "02-ipc: the command's exit status comes back (7, 127)" {
+	run "$IPC" sh -c 'exit 7'
+	[ "$status" -eq 7 ]
+	run -127 "$IPC" no-such-command-here
+	[[ "$output" == *"02-ipc: exec no-such-command-here"* ]]
+}
+
+@test "02-ipc: a bad option exits 125 with a usage hint" {
+	run -125 "$IPC" --no-such-option true
+	[[ "${lines[0]}" == "02-ipc: unknown option '--no-such-option'" ]]
+	[[ "$output" == *"--help"* ]]
+	run "$IPC" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == Usage:* ]]
+	[[ "$output" == *"--hostname NAME"*"(01-uts)"* ]]
+}
+
+@test "02-ipc: leaves nothing behind on the host" {
+	assert_no_leaks
+}
