@@ -1,16 +1,146 @@
 /*
- * 08-chroot/chroot.c - a root filesystem of its own: chroot(2) or pivot_root(2).
+ * 08-chroot/chroot.c - a root filesystem of its own: chroot(2), and why
+ * containers use pivot_root(2) instead.
  *
- * Claim: (to be written)   (tested in tests/08-chroot.bats)
- * Uses:  07-cgroups
+ * Claim: the command sees ROOTFS as "/" (ls / lists it, a host file is
+ *        unreachable) and cannot tell: its /proc/self/root is "/". After
+ *        chroot(2) a root process escapes back to the host's files; after
+ *        --pivot (pivot_root(2), old root detached) the same escape stops
+ *        at the container's root.   (tested in tests/08-chroot.bats)
+ * Uses:  07-cgroups and everything below it; 04-mount's private mount
+ *        namespace (pivot_root needs it) and its /proc, mounted after us
+ *        inside the new root.
+ * Read:  chroot(2), pivot_root(2), umount2(2), mount_namespaces(7)
+ *
+ * chroot(2) only changes where the kernel starts resolving "/" for this
+ * process (and where ".." stops). Everything else stays: the mount tree
+ * still holds the host's root, and a process that can call chroot() again
+ * walks back to it (see escape.c). pivot_root(2) changes the mount tree
+ * itself: the new root becomes the root mount of our mount namespace, the
+ * old root is moved aside, and once we detach it nothing of the host is
+ * left in the tree to walk back to.
  */
 #include "chroot.h"
 
-#include <sched.h>
+#include <errno.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static const char *rootfs;
+static bool use_pivot;
+
+int chroot_check_rootfs(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0) {
+		warn("ROOTFS '%s'%s", dir,
+		     errno == ENOENT ? " (build one with `make rootfs`)" : "");
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		warnx("ROOTFS '%s' is not a directory: give the directory "
+		      "that is to become \"/\"",
+		      dir);
+		return -1;
+	}
+	return 0;
+}
+
+int chroot_enter(const char *root)
+{
+	if (chroot(root) < 0) {
+		warn("chroot %s", root);
+		return -1;
+	}
+	/* chroot() leaves the working directory where it was, outside the
+	 * new root; move it in, or the command starts outside already. */
+	if (chdir("/") < 0) {
+		warn("chdir / in %s", root);
+		return -1;
+	}
+	return 0;
+}
+
+/* glibc has no pivot_root() wrapper. */
+static int pivot_root(const char *new_root, const char *put_old)
+{
+	return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+
+int chroot_pivot(const char *root)
+{
+	/* pivot_root() wants new_root to be a mount point: a bind mount of
+	 * root onto itself makes it one (MS_REC keeps mounts under it). */
+	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		warn("bind mount %s onto itself", root);
+		return -1;
+	}
+	if (chdir(root) < 0) {
+		warn("chdir %s", root);
+		return -1;
+	}
+	/* pivot_root(".", "."): new_root and put_old may be the same
+	 * directory (pivot_root(2), NOTES). The old root ends up stacked on
+	 * top of the new one at "/", so no put-old directory has to be made
+	 * inside the rootfs, which may be read-only or shared with other
+	 * containers. It fails with EINVAL if a mount involved is shared:
+	 * 04-mount made ours private first. */
+	if (pivot_root(".", ".") < 0) {
+		warn("pivot_root %s", root);
+		return -1;
+	}
+	/* Detach the old root and every mount under it. MNT_DETACH because
+	 * it is busy (our own cwd was in it a moment ago); from now on it is
+	 * not reachable by any path, not even "..". */
+	if (umount2(".", MNT_DETACH) < 0) {
+		warn("detach the old root");
+		return -1;
+	}
+	if (chdir("/") < 0) {
+		warn("chdir / in %s", root);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_pivot(const char *value)
+{
+	(void)value;
+	use_pivot = true;
+	return 0;
+}
+
+static int set_rootfs(const char *value)
+{
+	if (chroot_check_rootfs(value) < 0)
+		return -1;
+	rootfs = value;
+	return 0;
+}
+
+/* In the child, after 04-mount made the mount namespace private and
+ * before it mounts /proc: that /proc lands inside the new root. */
+static int chroot_child(void)
+{
+	return use_pivot ? chroot_pivot(rootfs) : chroot_enter(rootfs);
+}
+
+static const struct lesson_option chroot_options[] = {
+	{"pivot", 0, NULL, "pivot_root(2) and detach the old root (no escape)",
+	 set_pivot},
+	{0},
+};
 
 const struct lesson chroot_lesson = {
 	.name = "08-chroot",
-	.summary = "a root filesystem of its own: chroot(2) or pivot_root(2)",
+	.summary = "run a command with ROOTFS as its root: chroot(2), or "
+		   "pivot_root(2) with --pivot",
 	.prev = &cgroups_lesson,
-	.clone_flags = 0,
+	.options = chroot_options,
+	.positional = "ROOTFS",
+	.set_positional = set_rootfs,
+	.child_root = chroot_child,
 };
