@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+#
+# 10-full/bench.sh - what does starting a container cost? (`sudo make bench`)
+#
+# Claim: `container run ROOTFS /bin/true`, with every step of 10-full (six
+#        namespaces, a cgroup, an overlay root, /dev, masked /proc, seccomp,
+#        an init), costs at most half of what `crun run` costs in the same
+#        run, and its peak RSS stays under 2 MiB.
+#
+# With the same rootfs (build/rootfs) and the same command (/bin/true) it
+# times, one after the other in one run:
+#   container run   this lesson
+#   unshare         util-linux, the same namespaces, --root and a fresh /proc
+#   bwrap           bubblewrap, the same namespaces, a read-only bind root
+#   crun run        OCI runtime in C; bundle from `crun spec`, adjusted
+#   runc run        OCI runtime in Go; the same bundle
+#   /bin/true       no container at all: the floor
+# and prints the median, the ratio to `container run`, and the peak RSS of
+# each (wait4's ru_maxrss, from 10-full/peakrss.c), then PASS/FAIL for the
+# two targets. Timing uses hyperfine when installed (it also subtracts the
+# cost of the shell it starts each command with), else peakrss's own timer.
+# A missing tool is named and its row skipped: nothing is installed here.
+#
+# Knobs: RUNS (default 100), WARMUP (default 5), RSS_RUNS (default 5),
+# ROOTFS (default build/rootfs), CONTAINER (default ./10-full/container).
+# Everything it creates lives in build/bench/ and is removed at the end,
+# except the results: build/bench/*.json (hyperfine) and table.txt.
+# Exits 0 when both targets pass, 1 when one fails, 2 when it cannot run.
+#
+# Read: hyperfine(1), crun(1), runc(8), bwrap(1), unshare(1), getrusage(2)
+
+set -u
+SELF=$(realpath "$0")
+cd "$(dirname "$SELF")/.." || exit 2
+
+ROOTFS=${ROOTFS:-build/rootfs}
+CONTAINER=${CONTAINER:-./10-full/container}
+B=build/bench
+RUNS=${RUNS:-100}
+WARMUP=${WARMUP:-5}
+RSS_RUNS=${RSS_RUNS:-5}
+PEAKRSS=$B/peakrss
+UNIFIED=/sys/fs/cgroup/unified
+
+say() { printf 'bench: %s\n' "$*"; }
+die() { say "$*" >&2; exit 2; }
+
+# run_once CMD N - run CMD once under peakrss; "$$" in CMD (a container id
+# that must be unique) becomes "N-<our pid>". Prints "MS RSS_KIB".
+run_once() {
+	local words
+	read -ra words <<<"${1//\$\$/$2-$$}"
+	"$PEAKRSS" "${words[@]}"
+}
+
+# measure NAME CMD - time CMD and take its peak RSS; writes
+# "MEDIAN_MS STDDEV_MS RSS_KIB" to $B/NAME.res. Returns 1 if CMD failed.
+measure() {
+	local name=$1 cmd=$2 i n out ms rss max=0 med sd=-
+	local log=$B/$name.log times=()
+
+	: >"$log"
+	if [ -n "$HYPERFINE" ]; then
+		hyperfine --style none --warmup "$WARMUP" --runs "$RUNS" \
+			--export-json "$B/$name.json" \
+			--export-csv "$B/$name.csv" "$cmd" >>"$log" 2>&1 || {
+			# hyperfine hides the command's own words: get them
+			run_once "$cmd" failed >>"$log" 2>&1
+			return 1
+		}
+		# mean,stddev,median,user,system,min,max: count from the end
+		read -r med sd < <(awk -F, 'NR == 2 {
+			printf "%.3f %.3f\n", $(NF-4) * 1e3, $(NF-5) * 1e3 }' \
+			"$B/$name.csv")
+	fi
+	n=$RSS_RUNS
+	[ -n "$HYPERFINE" ] || n=$((WARMUP + RUNS))
+	for i in $(seq "$n"); do
+		out=$(run_once "$cmd" "$i" 2>>"$log") || return 1
+		read -r ms rss <<<"$out"
+		[ "$rss" -gt "$max" ] && max=$rss
+		[ -n "$HYPERFINE" ] || [ "$i" -le "$WARMUP" ] || times+=("$ms")
+	done
+	if [ -z "$HYPERFINE" ]; then
+		med=$(printf '%s\n' "${times[@]}" | sort -g |
+			awk '{ t[NR] = $1 } END { printf "%.3f",
+				NR % 2 ? t[(NR+1)/2] : (t[NR/2] + t[NR/2+1]) / 2 }')
+	fi
+	echo "$med $sd $max" >"$B/$name.res"
+}
+
+# Inside the private mount namespace made for crun (see below).
+if [ "${1:-}" = --in-private-mount-ns ]; then
+	HYPERFINE=$2
+	umount "$UNIFIED" || exit 1
+	measure "$3" "$4"
+	exit
+fi
+
+[ "$(id -u)" -eq 0 ] || die "needs root: namespaces, mounts and cgroups (run: sudo make bench)"
+[ -f "$ROOTFS/.complete" ] || die "no $ROOTFS (run: make rootfs)"
+[ -x "$CONTAINER" ] || die "no $CONTAINER (run: make)"
+
+# What is there, what is missing (and which package brings it).
+missing=()
+have() { command -v "$1" >/dev/null || { missing+=("$2"); return 1; }; }
+HYPERFINE=hyperfine
+have hyperfine hyperfine || HYPERFINE=
+have unshare util-linux && HAVE_UNSHARE=1 || HAVE_UNSHARE=
+have bwrap bubblewrap && HAVE_BWRAP=1 || HAVE_BWRAP=
+have crun crun && HAVE_CRUN=1 || HAVE_CRUN=
+have runc runc && HAVE_RUNC=1 || HAVE_RUNC=
+if [ -n "$HAVE_CRUN$HAVE_RUNC" ] && ! have jq jq; then
+	say "jq (to adjust the OCI config.json) is missing: skipping crun and runc" >&2
+	HAVE_CRUN='' HAVE_RUNC=''
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+	say "not installed: ${missing[*]} (sudo apt-get install ${missing[*]}); their rows are skipped" >&2
+	[ -n "$HYPERFINE" ] || say "timing with peakrss's own timer instead of hyperfine"
+fi
+
+# Remove what a run left: containers still known to crun/runc (after a
+# Ctrl-C), their state dirs, the bundle, the helper. Results stay.
+cleanup() {
+	local id
+	if [ -d "$B/crun" ]; then
+		for id in $(crun --root "$B/crun" list -q 2>/dev/null); do
+			unshare -m sh -c "umount $UNIFIED 2>/dev/null;
+				crun --root $B/crun delete -f $id"
+		done
+	fi
+	if [ -d "$B/runc" ]; then
+		for id in $(runc --root "$B/runc" list -q 2>/dev/null); do
+			runc --root "$B/runc" delete -f "$id"
+		done
+	fi
+	rm -rf "$B/crun" "$B/runc" "$B/bundle" "$PEAKRSS" "$B"/*.csv "$B"/*.res
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+rm -rf "$B"
+mkdir -p "$B" || die "cannot create $B"
+CC=${CC:-cc}
+CFLAGS=(-std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Wmissing-prototypes -Werror)
+# Static when libc.a is there: the helper's own pages then stay out of the
+# numbers (a forked child carries its parent's pages until it execs).
+"$CC" "${CFLAGS[@]}" -static -o "$PEAKRSS" 10-full/peakrss.c 2>/dev/null ||
+	"$CC" "${CFLAGS[@]}" -o "$PEAKRSS" 10-full/peakrss.c ||
+	die "cannot build 10-full/peakrss.c with $CC"
+
+# One OCI bundle for crun and runc: `crun spec` plus what makes it the same
+# container as the others: no terminal, /bin/true, our rootfs, and a cgroup
+# namespace (the default spec already has pid, net, ipc, uts, mount).
+if [ -n "$HAVE_CRUN$HAVE_RUNC" ]; then
+	mkdir -p "$B/bundle" "$B/crun" "$B/runc"
+	if [ -n "$HAVE_CRUN" ]; then
+		(cd "$B/bundle" && crun spec)
+	else
+		(cd "$B/bundle" && runc spec)
+	fi || die "cannot write an OCI config.json"
+	jq --arg root "$(realpath "$ROOTFS")" '
+		.process.terminal = false | .process.args = ["/bin/true"] |
+		.root.path = $root |
+		.linux.namespaces |= (. + [{type: "cgroup"}] | unique)' \
+		"$B/bundle/config.json" >"$B/bundle/config.tmp" &&
+		mv "$B/bundle/config.tmp" "$B/bundle/config.json" ||
+		die "cannot adjust $B/bundle/config.json"
+fi
+
+NS="--pid --mount --uts --ipc --net --cgroup"
+rows=(container)
+declare -A CMD VERSION
+CMD[container]="$CONTAINER run $ROOTFS /bin/true"
+VERSION[container]="10-full"
+if [ -n "$HAVE_UNSHARE" ]; then
+	rows+=(unshare)
+	CMD[unshare]="unshare --fork $NS --root=$ROOTFS --mount-proc /bin/true"
+	VERSION[unshare]=$(unshare --version | awk '{ print $NF }')
+fi
+if [ -n "$HAVE_BWRAP" ]; then
+	rows+=(bwrap)
+	CMD[bwrap]="bwrap --unshare-pid --unshare-uts --unshare-ipc --unshare-net --unshare-cgroup --ro-bind $ROOTFS / --proc /proc --dev /dev /bin/true"
+	VERSION[bwrap]=$(bwrap --version | awk '{ print $NF }')
+fi
+if [ -n "$HAVE_CRUN" ]; then
+	rows+=(crun)
+	CMD[crun]="crun --root $B/crun run --bundle $B/bundle bench-\$\$"
+	VERSION[crun]=$(crun --version | awk 'NR == 1 { print $NF }')
+fi
+if [ -n "$HAVE_RUNC" ]; then
+	rows+=(runc)
+	CMD[runc]="runc --root $B/runc run --bundle $B/bundle bench-\$\$"
+	VERSION[runc]=$(runc --version | awk 'NR == 1 { print $NF }')
+fi
+rows+=(true)
+CMD[true]="/bin/true"
+VERSION[true]="no container"
+
+say "$(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), Linux $(uname -r)"
+say "$RUNS runs after $WARMUP warm-up runs each, $([ -n "$HYPERFINE" ] && echo "timed by $(hyperfine --version)" || echo "timed by peakrss")"
+for r in "${rows[@]}"; do
+	say "timing $r: ${CMD[$r]}"
+	if [ "$r" = crun ] && mountpoint -q "$UNIFIED"; then
+		# crun 1.8 refuses a hybrid host (cgroup v1 controllers plus an
+		# empty cgroup2 at $UNIFIED). In a private mount namespace without
+		# that mount it sees plain v1; the host keeps its mount.
+		say "crun: measured in a private mount namespace (unshare -m) with $UNIFIED unmounted, because crun 1.8 refuses hybrid cgroups"
+		unshare --mount --propagation private -- "$SELF" \
+			--in-private-mount-ns "$HYPERFINE" "$r" "${CMD[$r]}"
+	else
+		measure "$r" "${CMD[$r]}"
+	fi || say "$r failed: see $B/$r.log" >&2
+done
+
+# Nothing may stay behind: no container state, no mounts of our rootfs or
+# bundle, no cgroup named after our container ids.
+left=$( { [ -d "$B/crun" ] && crun --root "$B/crun" list -q 2>/dev/null
+	  [ -d "$B/runc" ] && runc --root "$B/runc" list -q 2>/dev/null
+	  grep -F -e "$PWD/$B" -e "$(realpath "$ROOTFS")" /proc/self/mountinfo
+	  find /sys/fs/cgroup -maxdepth 3 -type d -name 'bench-*'
+	} 2>/dev/null)
+leaked=0
+if [ -z "$left" ]; then
+	say "left behind: nothing"
+else
+	say "left behind: $left" >&2
+	leaked=1
+fi
+
+res() { [ -f "$B/$1.res" ] && cut -d' ' -f"$2" "$B/$1.res"; }
+c_ms=$(res container 1)
+{
+	printf '%-10s %-14s %10s %8s %10s %12s\n' runtime version \
+		"median ms" "σ ms" "x container" "peak RSS KiB"
+	for r in "${rows[@]}"; do
+		if [ ! -f "$B/$r.res" ]; then
+			printf '%-10s %-14s %10s\n' "$r" "${VERSION[$r]}" failed
+			continue
+		fi
+		read -r ms sd rss <"$B/$r.res"
+		printf '%-10s %-14s %10s %8s %10s %12s\n' "$r" "${VERSION[$r]}" \
+			"$ms" "$sd" "$([ -n "$c_ms" ] && awk -v a="$ms" -v b="$c_ms" \
+			'BEGIN { printf "%.2f", a / b }' || echo -)" "$rss"
+	done
+} | tee "$B/table.txt"
+
+# The two targets of issue 4.
+target() { # LABEL OK(0/1) DETAIL
+	if [ "$2" = 1 ]; then echo "PASS  $1 ($3)"; else echo "FAIL  $1 ($3)"; status=1; fi
+}
+{
+	status=0
+	if [ -z "$c_ms" ]; then
+		echo "FAIL  container run did not run: see $B/container.log"
+		status=1
+	else
+		cr_ms=$(res crun 1)
+		if [ -n "$cr_ms" ]; then
+			target "container run <= 0.5 x crun run" \
+				"$(awk -v a="$c_ms" -v b="$cr_ms" 'BEGIN { print a <= b / 2 }')" \
+				"$c_ms ms vs $cr_ms ms"
+		else
+			echo "SKIP  container run <= 0.5 x crun run (no crun row)"
+		fi
+		c_rss=$(res container 3)
+		target "container run peak RSS < 2 MiB" "$((c_rss < 2048))" \
+			"$c_rss KiB"
+	fi
+	[ "$leaked" = 0 ] || { echo "FAIL  the bench left something behind (above)"; status=1; }
+	exit "$status"
+} | tee -a "$B/table.txt"
+exit "${PIPESTATUS[0]}"
