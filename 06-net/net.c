@@ -1,16 +1,188 @@
 /*
  * 06-net/net.c - a new network namespace: only lo, and a veth pair to the host.
  *
- * Claim: (to be written)   (tested in tests/06-net.bats)
- * Uses:  05-user
+ * Claim: in the child of clone(CLONE_NEWNET) the only interface is lo, and
+ *        it is down; --lo brings it up; --veth links the container to the
+ *        host with a veth pair made by rtnetlink from C, the two ends ping
+ *        each other, and the pair is gone when the run ends.
+ *        (tested in tests/06-net.bats)
+ * Uses:  05-user (and through it 01-04), link.c
+ * Read:  network_namespaces(7), veth(4), rtnetlink(7), sysfs(5)
+ *
+ * A network namespace has its own interfaces, addresses, routes, firewall
+ * and sockets. A new one holds a single loopback device, down: nothing,
+ * not even 127.0.0.1, answers until someone brings it up. To reach the
+ * outside, a container needs an interface that crosses namespaces: a veth
+ * pair is a virtual cable, and its two ends may live in different
+ * namespaces. The parent makes the cable while the child waits, with the
+ * container's end created straight in the child's namespace; the child
+ * then configures its own end from the inside.
  */
 #include "net.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
 #include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int net_mount_sysfs(const char *target)
+{
+	/* Read-only, as docker does: the container may look, not tune. */
+	if (mount("sysfs", target, "sysfs",
+		  MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		warn("mount sysfs on %s", target);
+		return -1;
+	}
+	return 0;
+}
+
+/* The options, as set before clone() (the child gets a copy of them). */
+static bool lo_up, veth;
+static char host_cidr[INET_ADDRSTRLEN + 3], container_cidr[sizeof(host_cidr)];
+/* The host's end, named in the parent once the child's PID is known. */
+static char host_if[IFNAMSIZ];
+static bool host_if_made;
+
+static int set_lo(const char *value)
+{
+	(void)value;
+	lo_up = true;
+	return 0;
+}
+
+static int set_veth(const char *value)
+{
+	(void)value;
+	veth = true;
+	return 0;
+}
+
+/* Takes network/N and gives the host .1 and the container .2 of it. */
+static int set_veth_net(const char *cidr)
+{
+	struct in_addr net, host, container;
+	unsigned prefix;
+	uint32_t mask;
+
+	if (!net_parse_cidr(cidr, &net, &prefix)) {
+		warnx("--veth-net '%s': give an IPv4 network as A.B.C.D/N, "
+		      "e.g. 10.200.0.0/30",
+		      cidr);
+		return -1;
+	}
+	if (prefix < 8 || prefix > 30) {
+		warnx("--veth-net '%s': the prefix must be /8 to /30 (a /30 "
+		      "holds exactly the two ends)",
+		      cidr);
+		return -1;
+	}
+	mask = htonl(~0u << (32 - prefix));
+	if (net.s_addr & ~mask) {
+		net.s_addr &= mask;
+		warnx("--veth-net '%s': host bits are set; give the network "
+		      "itself, %s/%u",
+		      cidr, inet_ntoa(net), prefix);
+		return -1;
+	}
+	host.s_addr = htonl(ntohl(net.s_addr) + 1);
+	container.s_addr = htonl(ntohl(net.s_addr) + 2);
+	snprintf(host_cidr, sizeof(host_cidr), "%s/%u", inet_ntoa(host),
+		 prefix);
+	snprintf(container_cidr, sizeof(container_cidr), "%s/%u",
+		 inet_ntoa(container), prefix);
+	veth = true;
+	return 0;
+}
+
+static int net_check(void)
+{
+	if (!veth)
+		return 0;
+	/* Creating the host's end is done in the host's namespace, where
+	 * only a real CAP_NET_ADMIN counts; a user namespace cannot help. */
+	if (geteuid() != 0) {
+		warnx("--veth needs root: the host's end of the pair is made "
+		      "in the host's network namespace (run it with sudo, or "
+		      "drop --veth)");
+		return -1;
+	}
+	if (!host_cidr[0])
+		return set_veth_net(NET_DEFAULT_VETH_NET);
+	return 0;
+}
+
+/* Parent, child waiting: make the cable and configure the host's end. */
+static int net_parent(pid_t child)
+{
+	if (!veth)
+		return 0;
+	snprintf(host_if, sizeof(host_if), "veth%d", (int)child);
+	if (net_veth_create(host_if, NET_CONTAINER_IF, child) < 0)
+		return -1;
+	host_if_made = true;
+	if (net_addr_add(host_if, host_cidr) < 0 || net_link_up(host_if) < 0)
+		return -1;
+	return 0;
+}
+
+/* Child, in its new network namespace: lo, and its end of the cable. */
+static int net_child_ns(void)
+{
+	if ((lo_up || veth) && net_link_up("lo") < 0)
+		return -1;
+	if (veth && (net_addr_add(NET_CONTAINER_IF, container_cidr) < 0 ||
+		     net_link_up(NET_CONTAINER_IF) < 0))
+		return -1;
+	return 0;
+}
+
+/* sysfs shows the interfaces of the network namespace that mounted it,
+ * not the reader's: the host's /sys would still list eth0. A fresh mount
+ * made from inside shows ours. */
+static int net_child_fs(void)
+{
+	struct stat st;
+
+	/* A root with no /sys (a minimal rootfs in 08) just has none. */
+	if (stat("/sys", &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	return net_mount_sysfs("/sys");
+}
+
+/* The pair would also vanish when the child's namespace dies, but the
+ * kernel tears namespaces down later, in the background: delete it now,
+ * so that it is gone when we exit. */
+static void net_cleanup(void)
+{
+	if (host_if_made)
+		net_link_delete_if_any(host_if);
+}
+
+static const struct lesson_option net_options[] = {
+	{"lo", 0, NULL, "bring lo up inside", set_lo},
+	{"veth", 0, NULL, "link to the host with a veth pair (needs root)",
+	 set_veth},
+	{"veth-net", 0, "CIDR",
+	 "network for --veth: host .1, container .2 (default "
+	 NET_DEFAULT_VETH_NET ")",
+	 set_veth_net},
+	{0},
+};
 
 const struct lesson net_lesson = {
 	.name = "06-net",
 	.summary = "a new network namespace: only lo, and a veth pair to the host",
 	.prev = &user_lesson,
 	.clone_flags = CLONE_NEWNET,
+	.options = net_options,
+	.check = net_check,
+	.parent = net_parent,
+	.child_ns = net_child_ns,
+	.child_fs = net_child_fs,
+	.cleanup = net_cleanup,
 };
