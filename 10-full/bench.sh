@@ -18,11 +18,12 @@
 # and prints the median, the ratio to `container run`, and the peak RSS of
 # each (wait4's ru_maxrss, from 10-full/peakrss.c), then PASS/FAIL for the
 # two targets. Timing uses hyperfine when installed (it also subtracts the
-# cost of the shell it starts each command with), else peakrss's own timer.
+# cost of the shell for the commands that need one), else peakrss's timer.
 # A missing tool is named and its row skipped: nothing is installed here.
 #
 # Knobs: RUNS (default 100), WARMUP (default 5), RSS_RUNS (default 5),
-# ROOTFS (default build/rootfs), CONTAINER (default ./10-full/container).
+# ROOTFS (default build/rootfs), CONTAINER (default ./10-full/container),
+# TIMER=peakrss (time with peakrss even when hyperfine is there).
 # Everything it creates lives in build/bench/ and is removed at the end,
 # except the results: build/bench/*.json (hyperfine) and table.txt.
 # Exits 0 when both targets pass, 1 when one fails, 2 when it cannot run.
@@ -61,7 +62,12 @@ measure() {
 
 	: >"$log"
 	if [ -n "$HYPERFINE" ]; then
-		hyperfine --style none --warmup "$WARMUP" --runs "$RUNS" \
+		# Without a shell when the command needs none: for commands this
+		# short hyperfine cannot subtract a shell's start-up precisely.
+		# A "$$" needs one; those commands (crun, runc) take long enough.
+		local shell=(--shell=none)
+		[[ $cmd != *'$$'* ]] || shell=()
+		hyperfine "${shell[@]}" --style none --warmup "$WARMUP" --runs "$RUNS" \
 			--export-json "$B/$name.json" \
 			--export-csv "$B/$name.csv" "$cmd" >>"$log" 2>&1 || {
 			# hyperfine hides the command's own words: get them
@@ -105,7 +111,8 @@ fi
 missing=()
 have() { command -v "$1" >/dev/null || { missing+=("$2"); return 1; }; }
 HYPERFINE=hyperfine
-have hyperfine hyperfine || HYPERFINE=
+have hyperfine hyperfine || HYPERFINE=''
+[ "${TIMER:-}" != peakrss ] || HYPERFINE=''
 have unshare util-linux && HAVE_UNSHARE=1 || HAVE_UNSHARE=
 have bwrap bubblewrap && HAVE_BWRAP=1 || HAVE_BWRAP=
 have crun crun && HAVE_CRUN=1 || HAVE_CRUN=
@@ -135,6 +142,7 @@ cleanup() {
 		done
 	fi
 	rm -rf "$B/crun" "$B/runc" "$B/bundle" "$PEAKRSS" "$B"/*.csv "$B"/*.res
+	find "$B" -maxdepth 1 -name "*.log" -empty -delete 2>/dev/null
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
