@@ -176,34 +176,22 @@ if [ -n "$HAVE_CRUN$HAVE_RUNC" ]; then
 		die "cannot adjust $B/bundle/config.json"
 fi
 
-NS="--pid --mount --uts --ipc --net --cgroup"
-rows=(container)
+# The rows: name, version, command. "$$" in a command is a container id
+# that must be new for every run (crun and runc refuse one that exists).
+rows=()
 declare -A CMD VERSION
-CMD[container]="$CONTAINER run $ROOTFS /bin/true"
-VERSION[container]="10-full"
-if [ -n "$HAVE_UNSHARE" ]; then
-	rows+=(unshare)
-	CMD[unshare]="unshare --fork $NS --root=$ROOTFS --mount-proc /bin/true"
-	VERSION[unshare]=$(unshare --version | awk '{ print $NF }')
-fi
-if [ -n "$HAVE_BWRAP" ]; then
-	rows+=(bwrap)
-	CMD[bwrap]="bwrap --unshare-pid --unshare-uts --unshare-ipc --unshare-net --unshare-cgroup --ro-bind $ROOTFS / --proc /proc --dev /dev /bin/true"
-	VERSION[bwrap]=$(bwrap --version | awk '{ print $NF }')
-fi
-if [ -n "$HAVE_CRUN" ]; then
-	rows+=(crun)
-	CMD[crun]="crun --root $B/crun run --bundle $B/bundle bench-\$\$"
-	VERSION[crun]=$(crun --version | awk 'NR == 1 { print $NF }')
-fi
-if [ -n "$HAVE_RUNC" ]; then
-	rows+=(runc)
-	CMD[runc]="runc --root $B/runc run --bundle $B/bundle bench-\$\$"
-	VERSION[runc]=$(runc --version | awk 'NR == 1 { print $NF }')
-fi
-rows+=(true)
-CMD[true]="/bin/true"
-VERSION[true]="no container"
+row() { rows+=("$1"); VERSION[$1]=$2; CMD[$1]=$3; }
+first_line_last_word() { "$@" 2>&1 | awk 'NR == 1 { print $NF }'; }
+row container 10-full "$CONTAINER run $ROOTFS /bin/true"
+[ -z "$HAVE_UNSHARE" ] || row unshare "$(first_line_last_word unshare --version)" \
+	"unshare --fork --pid --mount --uts --ipc --net --cgroup --root=$ROOTFS --mount-proc /bin/true"
+[ -z "$HAVE_BWRAP" ] || row bwrap "$(first_line_last_word bwrap --version)" \
+	"bwrap --unshare-pid --unshare-uts --unshare-ipc --unshare-net --unshare-cgroup --ro-bind $ROOTFS / --proc /proc --dev /dev /bin/true"
+[ -z "$HAVE_CRUN" ] || row crun "$(first_line_last_word crun --version)" \
+	"crun --root $B/crun run --bundle $B/bundle bench-\$\$"
+[ -z "$HAVE_RUNC" ] || row runc "$(first_line_last_word runc --version)" \
+	"runc --root $B/runc run --bundle $B/bundle bench-\$\$"
+row true "no container" /bin/true
 
 say "$(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), Linux $(uname -r)"
 say "$RUNS runs after $WARMUP warm-up runs each, $([ -n "$HYPERFINE" ] && echo "timed by $(hyperfine --version)" || echo "timed by peakrss")"
