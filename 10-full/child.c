@@ -1,0 +1,199 @@
+/*
+ * 10-full/child.c - inside the container: namespaces, root filesystem,
+ * hardening, exec. Each step says why it comes where it does.
+ *
+ * Claim: the command runs as PID 1's child under 03-pid's init, in a root
+ *        of its own (overlay on ROOTFS) with a fresh /proc, a minimal
+ *        /dev, a read-only /sys, the reduced capabilities, no_new_privs
+ *        and the seccomp filter.   (tested in tests/10-full.bats and
+ *        tests/10-full-harden.bats)
+ * Uses:  01-uts, 03-pid, 04-mount, 06-net, 08-chroot, 09-overlay,
+ *        volumes.c, devfs.c, harden.c, seccomp.c
+ * Read:  mount_namespaces(7), pivot_root(2), capabilities(7), seccomp(2)
+ */
+#include "child.h"
+#include "devfs.h"
+#include "harden.h"
+#include "rootfs.h"
+#include "seccomp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_PATH                                                          \
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+int child_namespaces(const struct config *c)
+{
+	/* The cgroup namespace is made here, not in clone(): its root is
+	 * the cgroup we are in when it is made, and only now (after the
+	 * parent's cgroup_add) are we in our own. Inside, /proc/self/cgroup
+	 * then reads "/", and the host's tree above stays hidden. */
+	if (unshare(CLONE_NEWCGROUP) < 0) {
+		warn("unshare(CLONE_NEWCGROUP)");
+		return -1;
+	}
+	if (uts_set_hostname(c->hostname) < 0)
+		return -1;
+	/* A new network namespace has only lo, and it is down: without
+	 * this even 127.0.0.1 is unreachable. */
+	if (!c->net_host && net_link_up("lo") < 0)
+		return -1;
+	return 0;
+}
+
+/* Paths in the state dir are short: struct state's dir is 64 bytes. */
+#define SHORT_PATH 128
+
+/* Joins dir and name into buf (SHORT_PATH bytes). */
+static const char *path_in(char *buf, const char *dir, const char *name)
+{
+	snprintf(buf, SHORT_PATH, "%.63s/%.48s", dir, name);
+	return buf;
+}
+
+/* The mount points the steps below need; an image may lack them. Made
+ * in merged, so in the writable layer, never in the image. */
+static int make_mount_points(const char *merged, const char *workdir)
+{
+	static const char *const dirs[] = {"dev", "proc", "sys"};
+	int fd = open(merged, O_PATH | O_DIRECTORY | O_CLOEXEC), ret = -1;
+
+	if (fd < 0) {
+		warn("%s", merged);
+		return -1;
+	}
+	for (int i = 0; i < 3; i++)
+		if (mkdirat(fd, dirs[i], 0755) < 0 && errno != EEXIST) {
+			warn("mkdir %s/%s", merged, dirs[i]);
+			goto out;
+		}
+	/* -w DIR is created as docker does; before --read-only. */
+	ret = rootfs_make_path(fd, workdir, false);
+out:
+	close(fd);
+	return ret;
+}
+
+int child_root(const struct config *c, const struct state *st)
+{
+	char merged[SHORT_PATH], upper[SHORT_PATH], work[SHORT_PATH];
+	char a[SHORT_PATH], b[SHORT_PATH], lower[PATH_MAX + SHORT_PATH];
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+
+	/* 1. Private first: every mount below happens in our namespace
+	 *    and must not propagate back to the host's. */
+	if (mount_make_private() < 0)
+		return -1;
+
+	/* 2. The root: the image read-only at the bottom, the init layer
+	 *    (hostname, hosts, resolv.conf) above it, our upper/ on top.
+	 *    Everything the container writes lands in upper/. */
+	snprintf(lower, sizeof(lower), "%s/init:%s", st->dir, c->rootfs_real);
+	if (overlay_mount(lower, path_in(upper, st->dir, "upper"),
+			  path_in(work, st->dir, "work"),
+			  path_in(merged, st->dir, "merged")) < 0)
+		return -1;
+	if (make_mount_points(merged, c->workdir) < 0)
+		return -1;
+
+	/* 3. Volumes, on top of the overlay; /dev, /proc and /sys come
+	 *    after them so that no volume can cover them. */
+	if (volumes_mount(c->volumes, c->n_volumes, merged) < 0)
+		return -1;
+
+	/* 4. /dev first (procfs_harden needs its null), then a /proc of
+	 *    our PID namespace, its dangerous files masked, then /sys.
+	 *    All before pivot_root: afterwards the host's /dev, from
+	 *    which devfs binds its nodes, is out of reach. */
+	if (devfs_mount(path_in(a, merged, "dev")) < 0 ||
+	    mount_proc(path_in(b, merged, "proc")) < 0 ||
+	    procfs_harden(b, path_in(a, merged, "dev/null")) < 0 ||
+	    sysfs_mount_readonly(path_in(a, merged, "sys")) < 0)
+		return -1;
+
+	/* 5. --read-only: the root mount only. /dev, /proc's writable
+	 *    parts and the volumes are mounts of their own and keep their
+	 *    flags, as with docker run --read-only. */
+	if (c->read_only && mount_setattr(AT_FDCWD, merged, 0, &ro,
+					  sizeof(ro)) < 0) {
+		warn("--read-only: make %s read-only", merged);
+		return -1;
+	}
+
+	/* 6. Last, the switch: pivot_root, and the host's root detached. */
+	return chroot_pivot(merged);
+}
+
+/* Puts "KEY=..." into env (n entries), replacing an entry with the same
+ * KEY, as a later -e overrides an earlier one. */
+static void env_put(const char **env, int *n, const char *entry)
+{
+	size_t key = strcspn(entry, "=") + 1;
+
+	for (int i = 0; i < *n; i++)
+		if (strncmp(env[i], entry, key) == 0) {
+			env[i] = entry;
+			return;
+		}
+	env[(*n)++] = entry;
+}
+
+/* The environment starts empty, as docker's does: nothing of the host's
+ * (tokens, SSH_AUTH_SOCK, ...) leaks in unless asked with -e. */
+static void set_environment(const struct config *c)
+{
+	static const char *env[MAX_ENV + 5];
+	static char hostname[80];
+	const char *term = NULL;
+	int n = 0;
+
+	snprintf(hostname, sizeof(hostname), "HOSTNAME=%s", c->hostname);
+	env_put(env, &n, DEFAULT_PATH);
+	env_put(env, &n, hostname);
+	env_put(env, &n, "HOME=/root");
+	if (c->tty) {
+		/* The terminal is the host's: its type is the host's. */
+		for (char **e = environ; e && *e && !term; e++)
+			if (strncmp(*e, "TERM=", 5) == 0)
+				term = *e;
+		env_put(env, &n, term ? term : "TERM=xterm");
+	}
+	for (int i = 0; i < c->n_env; i++)
+		env_put(env, &n, c->env[i]);
+	env[n] = NULL;
+	environ = (char **)env;
+}
+
+int child_exec(const struct config *c, char **argv)
+{
+	const char *dir = c->workdir[0] ? c->workdir : "";
+	char cwd[PATH_MAX + 1];
+
+	snprintf(cwd, sizeof(cwd), "/%s", dir);
+	if (chdir(cwd) < 0) {
+		warn("-w %s", cwd);
+		return EXIT_FAILED;
+	}
+	set_environment(c);
+
+	/* The hardening, from what needs privilege to what forbids it:
+	 * close inherited fds (nothing of the host's stays reachable),
+	 * drop capabilities, forbid regaining any (no_new_privs), and the
+	 * seccomp filter last, since it forbids mount() and friends, and
+	 * needs no_new_privs to be installed without CAP_SYS_ADMIN. */
+	if (harden_close_fds() < 0 || harden_capabilities() < 0 ||
+	    harden_no_new_privs() < 0 || seccomp_install() < 0)
+		return EXIT_FAILED;
+
+	/* PID 1 is special: a signal it has no handler for is ignored,
+	 * and orphans are reparented to it. 03-pid's init handles both
+	 * and returns the command's status. */
+	return pid_init(argv);
+}

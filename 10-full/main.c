@@ -1,0 +1,56 @@
+/*
+ * 10-full/main.c - `container VERB ...`: a small container runtime built
+ * from lessons 01-09.
+ *
+ *   sudo ./10-full/container run build/rootfs /bin/sh
+ *
+ * One file per verb, found in the table below (as crun does), so that
+ * ps, exec or stop can be added later as a line here and a file. Verbs
+ * return their exit code; only main() exits.
+ */
+#include "run.h"
+
+#include "../01-uts/lesson.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct verb {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} verbs[] = {
+	{"run", cmd_run, "run a command in a new container"},
+	{0},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: container VERB [options] ...\n\nVerbs:\n");
+	for (const struct verb *v = verbs; v->name; v++)
+		fprintf(out, "  %-8s %s\n", v->name, v->summary);
+	fprintf(out, "\n'container VERB --help' tells more.\n");
+}
+
+int main(int argc, char **argv)
+{
+	/* err(3) and warn(3) prefix every message with this name. */
+	program_invocation_short_name = "container";
+	lesson_program = "container";
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_FAILED;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	for (const struct verb *v = verbs; v->name; v++)
+		if (strcmp(argv[1], v->name) == 0)
+			return v->run(argc - 1, argv + 1);
+	warnx("unknown verb '%s'", argv[1]);
+	usage(stderr);
+	return EXIT_FAILED;
+}

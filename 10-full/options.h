@@ -1,0 +1,43 @@
+/*
+ * 10-full/options.h - what `container run` was asked to do, parsed and
+ * checked before anything is created.
+ *
+ * Read: getopt_long(3), docker-run(1) for the option names
+ */
+#ifndef OPTIONS_H
+#define OPTIONS_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "../09-overlay/overlay.h"
+#include "volumes.h"
+
+#define MAX_ENV 64
+
+struct config {
+	const char *rootfs;	    /* ROOTFS as given, for messages */
+	char rootfs_real[PATH_MAX]; /* ROOTFS, absolute: the image layer */
+	const char *name;	    /* --name, or NULL */
+	const char *hostname;	    /* -h, or NULL: the short id */
+	char workdir[PATH_MAX];	    /* -w, resolved inside the rootfs */
+	const char *env[MAX_ENV];   /* -e: "KEY=VALUE" strings */
+	int n_env;
+	struct volume volumes[MAX_VOLUMES];
+	int n_volumes;
+	struct cgroup_limits limits;
+	const char *memory_text; /* -m as given, for the OOM message */
+	bool read_only;		 /* --read-only */
+	bool net_host;		 /* --net host */
+	bool userns;		 /* --userns, or not root */
+	bool tty;		 /* -t and stdin is a terminal */
+	bool rootless;		 /* not root */
+	char **argv;		 /* the command; /bin/sh when none */
+};
+
+/* Parses `run`'s arguments (argv[0] is "run") into c and checks all of
+ * them: rootfs, volumes, -w, sizes, hostname. Returns 0 to run, 1 when
+ * --help was printed, -1 after one line on stderr saying what is wrong. */
+int options_parse(int argc, char **argv, struct config *c);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * 10-full/run.c - `container run`: lessons 01-09 assembled into one run.
+ *
+ * Claim: one run creates every namespace, a cgroup with the limits, a
+ *        state dir with the container's layers, and removes all of it on
+ *        every path: success, failure, or a signal to `container`.
+ *        (tested in tests/10-full.bats: the leak check after each test)
+ * Uses:  01-uts's lesson_run() (clone, the sync pipe, wait), 05-user,
+ *        07-cgroups, 03-pid; options.c, state.c, child.c
+ * Read:  clone(2), user_namespaces(7), cgroups(7)
+ *
+ * The container is a `struct lesson` of its own (prev = NULL), so the
+ * engine every lesson uses runs it: check, prepare, clone, parent, "go",
+ * child hooks, exec, wait, cleanup. The order, and why:
+ *
+ *   parent  parse and check everything          nothing exists yet, so a
+ *                                               mistake costs nothing
+ *           state dir: init/ upper/ work/       the layers must exist
+ *           cgroup_create (07)                  before the child can use
+ *                                               them; limits set before
+ *                                               anything runs in it
+ *           clone(UTS IPC PID NS NET [USER])    the child waits on a pipe
+ *           uid/gid maps (05, with USER)        only the parent can write
+ *                                               them, and the child needs
+ *                                               them to be root inside
+ *           cgroup_add(child) (07)              before it runs a line, so
+ *                                               no fork escapes the limits
+ *           signal forwarding (03)              `kill` of container
+ *                                               reaches the command
+ *   -- "go" --
+ *   child   cgroup ns, hostname, lo up          child.c, child_namespaces
+ *           private, overlay, volumes, /dev,    child.c, child_root
+ *           /proc, /sys, read-only, pivot_root
+ *           cwd, env, hardening, seccomp        child.c, child_exec
+ *           pid_init(command) (03)              PID 1 reaps and forwards
+ *   parent  wait; OOM report; cgroup_destroy; state dir removed
+ */
+#include "run.h"
+#include "child.h"
+
+#include <sched.h>
+#include <stdio.h>
+#include <unistd.h>
+
+/* Where a user namespace maps the container's root when we are root:
+ * above the ids of real users, like the first range of /etc/subuid. */
+#define USERNS_BASE 100000
+#define USERNS_SIZE 65536
+
+static struct config config;
+static struct state state;
+static struct cgroup *cgroup;
+
+static bool limited(const struct cgroup_limits *l)
+{
+	return l->cpu_quota_us || l->cpu_period_us || l->memory_bytes ||
+	       l->pids_max;
+}
+
+/* The host ids the container's root has: ours when rootless. */
+static void root_ids(struct user_map *uid, struct user_map *gid)
+{
+	if (config.rootless) {
+		*uid = (struct user_map){0, getuid(), 1};
+		*gid = (struct user_map){0, getgid(), 1};
+	} else if (config.userns) {
+		*uid = *gid = (struct user_map){0, USERNS_BASE, USERNS_SIZE};
+	} else {
+		*uid = *gid = (struct user_map){0, 0, 0};
+	}
+}
+
+static int run_time_flags(void)
+{
+	return (config.net_host ? 0 : CLONE_NEWNET) |
+	       (config.userns ? CLONE_NEWUSER : 0);
+}
+
+static void cleanup(void)
+{
+	if (cgroup) {
+		/* Read before the cgroup is gone: only it knows. */
+		if (cgroup_oom_killed(cgroup))
+			warnx("the container ran out of memory (-m %s) and "
+			      "the kernel killed it",
+			      config.memory_text ? config.memory_text : "");
+		cgroup_destroy(cgroup);
+		cgroup = NULL;
+	}
+	state_remove(&state);
+}
+
+static int prepare(void)
+{
+	struct user_map uid, gid;
+	char name[64];
+
+	root_ids(&uid, &gid);
+	if (state_create(&state, config.hostname, config.name,
+			 config.net_host, uid.outside, gid.outside) < 0)
+		goto bad;
+	/* Root: always a cgroup, so `container` can account for and kill
+	 * everything the command starts. Rootless: only when limits were
+	 * asked (options.c checked that we may). */
+	if (!config.rootless || limited(&config.limits)) {
+		snprintf(name, sizeof(name), "lesson-container-%s", state.id);
+		cgroup = cgroup_create(name, &config.limits);
+		if (!cgroup)
+			goto bad;
+	}
+	return 0;
+bad:
+	cleanup(); /* lesson_run cleans up only after a prepare succeeds */
+	return -1;
+}
+
+static int parent(pid_t child)
+{
+	struct user_map uid, gid;
+
+	root_ids(&uid, &gid);
+	if (config.userns && user_write_maps(child, &uid, &gid) < 0)
+		return -1;
+	if (cgroup && cgroup_add(cgroup, child) < 0)
+		return -1;
+	return pid_forward_signals(child);
+}
+
+static int child_ns_hook(void)
+{
+	return child_namespaces(&config);
+}
+
+static int child_root_hook(void)
+{
+	return child_root(&config, &state);
+}
+
+static int exec_hook(char **argv)
+{
+	return child_exec(&config, argv);
+}
+
+static const struct lesson container_lesson = {
+	.name = "container",
+	.summary = "run a command in a new, hardened container",
+	.clone_flags = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNS,
+	.run_time_flags = run_time_flags,
+	.prepare = prepare,
+	.parent = parent,
+	.child_ns = child_ns_hook,
+	.child_root = child_root_hook,
+	.exec = exec_hook,
+	.cleanup = cleanup,
+};
+
+int cmd_run(int argc, char **argv)
+{
+	int ret = options_parse(argc, argv, &config);
+
+	if (ret != 0)
+		return ret > 0 ? 0 : EXIT_FAILED;
+	if (state_new_id(&state, config.rootless) < 0)
+		return EXIT_FAILED;
+	if (!config.hostname)
+		config.hostname = state.id;
+	return lesson_run(&container_lesson, config.argv);
+}
