@@ -31,6 +31,15 @@ int cgroup_parse_count(const char *option, const char *text, long long *n);
 
 struct cgroup; /* opaque: which backend, which directories */
 
+/* Checks, changing nothing, that a cgroup with these limits can be made
+ * here: a cgroup filesystem, every controller they need (a missing one is
+ * named), and write access ("needs root or cgroup delegation"). Returns
+ * 0, or -1 after saying why. cgroup_create() checks the same. */
+int cgroup_check(const struct cgroup_limits *limits);
+
+/* True when a cgroup without limits could be made (quietly checked). */
+bool cgroup_can_create(void);
+
 /* Creates a cgroup named name (unique per run) with the limits, under the
  * host's hierarchy (v1 or v2, detected). Returns NULL after saying why (a
  * missing controller is named). */
@@ -46,7 +55,9 @@ bool cgroup_oom_killed(struct cgroup *cg);
 /* Kills every process left in the cgroup, removes it, frees cg. */
 void cgroup_destroy(struct cgroup *cg);
 
-/* "v1", "v2" or "hybrid v1" for messages and tests. */
+/* "v1", "v2" or "hybrid v1" for messages and tests ("none" without
+ * cgroups). LESSON_CGROUP_ROOT=DIR and LESSON_CGROUP_MODE=v1|v2 point the
+ * backends at a directory instead of /sys/fs/cgroup (cgroup_core.c). */
 const char *cgroup_mode_name(void);
 
 /* --cpus, --cpu-quota, --cpu-period, --memory, --pids. */
