@@ -23,6 +23,7 @@
 #include "chroot.h"
 
 #include <errno.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -36,8 +37,8 @@ int chroot_check_rootfs(const char *dir)
 	struct stat st;
 
 	if (stat(dir, &st) < 0) {
-		warn("ROOTFS '%s'%s", dir,
-		     errno == ENOENT ? " (build one with `make rootfs`)" : "");
+		warnx("ROOTFS '%s': %s%s", dir, strerror(errno),
+		      errno == ENOENT ? " (build one with `make rootfs`)" : "");
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {

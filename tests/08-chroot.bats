@@ -1,0 +1,183 @@
+#!/usr/bin/env bats
+# 08-chroot: ROOTFS becomes the command's "/". chroot(2) can be escaped by
+# a root process; pivot_root(2) with the old root detached cannot.
+# The tests only read build/rootfs: 10-full checks it byte for byte.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+CHROOT="$BATS_TEST_DIRNAME/../08-chroot/chroot"
+RFS="$ROOT/build/rootfs"
+
+# Everything that could change in the rootfs: names, sizes, modes, mtimes
+# (a mkdir + rmdir inside changes the mtime of its directory).
+rootfs_state() {
+	find "$RFS" -printf '%P %y %s %m %T@\n' | sort | sha256sum
+}
+
+setup_file() {
+	[ -f "$RFS/.complete" ] || make -C "$ROOT" rootfs >&2
+	snapshot_host
+	rootfs_state >"$BATS_FILE_TMPDIR/rootfs-before"
+	# A file only the host has; its content proves where a read came from.
+	echo "host-secret-$$" >"$BATS_FILE_TMPDIR/marker"
+}
+
+setup() {
+	need_root
+	MARKER="$BATS_FILE_TMPDIR/marker"
+	SECRET=$(cat "$MARKER")
+}
+
+@test "08-chroot: make rootfs gives the commands the lessons run, libraries included" {
+	for c in sh ls cat echo ps mount umount hostname id ip ipcs sleep kill \
+		mkdir rm touch stat env grep head tail wc tr readlink ln chmod dd \
+		timeout true false uname mknod unshare swapoff ipcmk ping nproc seq \
+		chroot-escape; do
+		[ -x "$RFS/bin/$c" ] || [ -x "$RFS/sbin/$c" ] || {
+			echo "missing in the rootfs: $c"
+			return 1
+		}
+	done
+	for d in proc sys dev tmp etc root mnt; do [ -d "$RFS/$d" ]; done
+	grep -q '^root:x:0:0:' "$RFS/etc/passwd"
+	grep -q '^root:x:0:' "$RFS/etc/group"
+	# The loader of the rootfs finds every library of every dynamic
+	# program inside the rootfs (it prints "not found" otherwise).
+	run "$CHROOT" "$RFS" sh -c '
+		for p in /usr/bin/* /usr/sbin/*; do
+			[ "$p" = /usr/bin/chroot-escape ] && continue
+			/lib64/ld-linux-x86-64.so.2 --list "$p" || echo "FAIL $p"
+		done'
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"not found"* ]]
+	[[ "$output" != *FAIL* ]]
+	run "$CHROOT" "$RFS" id
+	[ "$output" = "uid=0(root) gid=0(root) groups=0(root)" ]
+}
+
+@test "08-chroot: ROOTFS_TAR builds the rootfs from a tarball instead" {
+	tar -C "$RFS" -czf "$BATS_TEST_TMPDIR/image.tar.gz" ./usr ./bin ./lib ./lib64 ./etc
+	ROOTFS_TAR="$BATS_TEST_TMPDIR/image.tar.gz" \
+		"$ROOT/08-chroot/mkrootfs.sh" "$BATS_TEST_TMPDIR/from-tar"
+	[ -f "$BATS_TEST_TMPDIR/from-tar/.complete" ]
+	# The tarball had no /proc, /tmp...: the script adds them.
+	for d in proc sys dev tmp; do [ -d "$BATS_TEST_TMPDIR/from-tar/$d" ]; done
+	run "$CHROOT" "$BATS_TEST_TMPDIR/from-tar" sh -c 'ls /bin/chroot-escape && echo in-tar-rootfs'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *in-tar-rootfs* ]]
+}
+
+@test "08-chroot: ls / lists the rootfs and a host file is unreachable (both modes)" {
+	expected=$(ls -A "$RFS")
+	for mode in "" --pivot; do
+		run "$CHROOT" $mode "$RFS" ls -A /
+		[ "$status" -eq 0 ]
+		[ "$output" = "$expected" ]
+		run -1 "$CHROOT" $mode "$RFS" cat "$MARKER"
+		[[ "$output" == *"No such file or directory"* ]]
+		[[ "$output" != *"$SECRET"* ]]
+	done
+	# The control: without the lesson the same cat reads it.
+	[ "$(cat "$MARKER")" = "$SECRET" ]
+}
+
+@test "08-chroot: the command cannot tell: its root is \"/\", and /.. is /" {
+	for mode in "" --pivot; do
+		run "$CHROOT" $mode "$RFS" sh -c \
+			'readlink /proc/self/root; cd /..; pwd; stat -c %d:%i / /..'
+		[ "$status" -eq 0 ]
+		[ "${lines[0]}" = / ]
+		[ "${lines[1]}" = / ]
+		[ "${lines[2]}" = "${lines[3]}" ] # "/" and "/.." are one inode
+	done
+}
+
+@test "08-chroot: the host sees the chroot: /proc/PID/root is ROOTFS" {
+	"$CHROOT" "$RFS" sleep 3 &
+	prog=$!
+	child=$(child_of $prog)
+	want=$(realpath "$RFS")
+	wait_for [ "$(readlink /proc/$child/root)" = "$want" ]
+	# The program itself keeps the host's root.
+	[ "$(readlink /proc/$prog/root)" = / ]
+	kill -KILL $child # PID 1 of its namespace: only KILL gets through
+	wait $prog || true
+}
+
+@test "08-chroot: chroot mode: the classic escape reaches the host's file" {
+	run "$CHROOT" "$RFS" chroot-escape cat "$MARKER"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"climbed"*"levels above the root"* ]]
+	[[ "$output" == *"$SECRET"* ]]
+}
+
+@test "08-chroot: --pivot: the same escape stays in the rootfs" {
+	run "$CHROOT" --pivot "$RFS" chroot-escape cat "$MARKER"
+	[ "$status" -eq 1 ] # cat's own status: no such file
+	[[ "$output" == *"climbed 0 levels"* ]]
+	[[ "$output" == *"No such file or directory"* ]]
+	[[ "$output" != *"$SECRET"* ]]
+}
+
+@test "08-chroot: --pivot: the host's root is gone from the container's mount namespace" {
+	# nsenter --mount lands at the root mount of that namespace. After
+	# chroot(2) it is still the host's "/"; after --pivot it is ROOTFS.
+	"$CHROOT" "$RFS" sleep 3 &
+	prog=$!
+	child=$(child_of $prog)
+	run nsenter --mount=/proc/$child/ns/mnt ls -A /
+	[[ "$output" == *work* ]] # the host's /work is still there
+	kill -KILL $child
+	wait $prog || true
+
+	"$CHROOT" --pivot "$RFS" sleep 3 &
+	prog=$!
+	child=$(child_of $prog)
+	want=$(ls -A "$RFS")
+	wait_for [ "$(nsenter --mount=/proc/$child/ns/mnt ls -A /)" = "$want" ]
+	# Nothing of the host is mounted in there: only ROOTFS and its /proc.
+	run nsenter --mount=/proc/$child/ns/mnt cat /proc/1/mountinfo
+	[ "${#lines[@]}" -eq 2 ]
+	kill -KILL $child
+	wait $prog || true
+}
+
+@test "08-chroot: the command's exit status comes back (7; 127 when not in the rootfs)" {
+	run "$CHROOT" "$RFS" sh -c 'exit 7'
+	[ "$status" -eq 7 ]
+	# bash is on the host but not in the rootfs.
+	command -v bash
+	for mode in "" --pivot; do
+		run -127 "$CHROOT" $mode "$RFS" bash -c true
+		[[ "$output" == *"08-chroot: exec bash"* ]]
+	done
+}
+
+@test "08-chroot: bad ROOTFS or option: exit 125 with one clear line" {
+	run -125 "$CHROOT" /no/such/rootfs true
+	[ "$output" = "08-chroot: ROOTFS '/no/such/rootfs': No such file or directory (build one with \`make rootfs\`)" ]
+	run -125 "$CHROOT" "$MARKER" true
+	[[ "${lines[0]}" == "08-chroot: ROOTFS '$MARKER' is not a directory"* ]]
+	run -125 "$CHROOT"
+	[[ "${lines[0]}" == "08-chroot: missing ROOTFS"* ]]
+	run -125 "$CHROOT" --no-such-option "$RFS" true
+	[ "${lines[0]}" = "08-chroot: unknown option '--no-such-option'" ]
+	[[ "$output" == *"--help"* ]]
+}
+
+@test "08-chroot: --help names ROOTFS and --pivot" {
+	run "$CHROOT" --help
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == Usage:*ROOTFS* ]]
+	[[ "$output" == *--pivot* ]]
+}
+
+@test "08-chroot: the rootfs is unchanged by every run above" {
+	rootfs_state >"$BATS_FILE_TMPDIR/rootfs-after"
+	cmp "$BATS_FILE_TMPDIR/rootfs-before" "$BATS_FILE_TMPDIR/rootfs-after"
+}
+
+@test "08-chroot: leaves nothing behind on the host" {
+	assert_no_leaks
+}
