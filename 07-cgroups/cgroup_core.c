@@ -192,6 +192,7 @@ int cgroup_make_dirs(struct cgroup *cg, const char *name)
 struct cgroup *cgroup_create(const char *name,
 			     const struct cgroup_limits *limits)
 {
+	struct cgroup_limits l = *limits;
 	struct cgroup *cg = malloc(sizeof(*cg));
 	int rc;
 
@@ -199,13 +200,15 @@ struct cgroup *cgroup_create(const char *name,
 		warn("malloc");
 		return NULL;
 	}
-	if (locate(cg, limits, false) < 0 || writable(cg, false) < 0) {
+	if (locate(cg, &l, false) < 0 || writable(cg, false) < 0) {
 		free(cg);
 		return NULL;
 	}
+	if (l.cpu_quota_us > 0 && l.cpu_period_us <= 0)
+		l.cpu_period_us = 100000; /* the kernel's default period */
 	rc = cgroup_detect()->mode == CGROUP_V2
-		     ? cgroup_v2_create(cg, name, limits)
-		     : cgroup_v1_create(cg, name, limits);
+		     ? cgroup_v2_create(cg, name, &l)
+		     : cgroup_v1_create(cg, name, &l);
 	if (rc < 0) {
 		cgroup_destroy(cg);
 		return NULL;

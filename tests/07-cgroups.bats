@@ -1,0 +1,310 @@
+#!/usr/bin/env bats
+# 07-cgroups: the command runs in a cgroup of its own, joined before it
+# execs, held to --cpus, --memory and --pids; the cgroup is gone after
+# every run. Each claim is checked from the host's side: the cgroup's own
+# counters and files, read while the command runs.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+CG="$BATS_TEST_DIRNAME/../07-cgroups/cgroups"
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups
+	env PATH=/usr/local/bin:/usr/bin:/bin)
+
+# The host's mode, found as the program finds it: statfs of /sys/fs/cgroup.
+host_mode() {
+	case $(stat -f -c %T /sys/fs/cgroup) in
+	cgroup2fs) echo v2 ;;
+	tmpfs) [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] &&
+		echo "hybrid v1" || echo v1 ;;
+	*) echo none ;;
+	esac
+}
+
+setup_file() {
+	echo "# mode: $(host_mode)" >&3
+	snapshot_host
+}
+
+setup() {
+	need_root
+	[ "$(host_mode)" != none ] || skip "no cgroups on this host"
+}
+
+# cg_dir CONTROLLER PID: the directory of PID's cgroup in the tree that
+# holds CONTROLLER, from /proc/PID/cgroup as the host sees it.
+cg_dir() {
+	if [ "$(host_mode)" = v2 ]; then
+		echo "/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/$2/cgroup)"
+	else
+		local tree path
+		tree=$(awk -F: -v c="$1" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $2 }' /proc/$2/cgroup)
+		path=$(awk -F: -v c="$tree" '$2 == c { print $3 }' /proc/$2/cgroup)
+		echo "/sys/fs/cgroup/$tree$path"
+	fi
+}
+
+# The per-run cgroups anywhere on the host (v1: in any tree, at any depth).
+lesson_cgroups() {
+	# lesson-PID-RANDOM; 10-full's are lesson-container-ID.
+	find /sys/fs/cgroup -maxdepth 4 -type d -name 'lesson-[0-9]*-*' 2>/dev/null | sort
+}
+
+# cpu_usage_ns DIR: CPU time used by the cgroup so far, by its own counter.
+cpu_usage_ns() {
+	if [ -f "$1/cpuacct.usage" ]; then
+		cat "$1/cpuacct.usage"
+	else
+		awk '$1 == "usage_usec" { print $2 * 1000 }' "$1/cpu.stat"
+	fi
+}
+
+# cpu_share [OPTIONS...]: runs a busy loop under OPTIONS and sets SHARE to
+# the CPUs it got over one second of wall time, measured from the host.
+cpu_share() {
+	"$CG" "$@" -- timeout 3 sh -c 'while :; do :; done' &
+	local prog=$! child dir u0 u1 t0 t1
+	child=$(child_of $prog)
+	wait_for grep -q lesson- /proc/$child/cgroup
+	dir=$(cg_dir cpuacct $child)
+	sleep 0.3 # let it settle into its quota
+	u0=$(cpu_usage_ns "$dir") t0=$EPOCHREALTIME
+	sleep 1
+	u1=$(cpu_usage_ns "$dir") t1=$EPOCHREALTIME
+	local rc=0
+	wait $prog || rc=$? # (run would wait in a subshell: not its child)
+	[ "$rc" -eq 124 ] # timeout ended it
+	[ ! -d "$dir" ]
+	SHARE=$(awk -v u="$((u1 - u0))" -v t0="$t0" -v t1="$t1" \
+		'BEGIN { printf "%.3f", u / ((t1 - t0) * 1e9) }')
+}
+
+# procs_in DIR N: true when the cgroup DIR holds N processes.
+procs_in() {
+	[ "$(wc -l <"$1/cgroup.procs")" -eq "$2" ]
+}
+
+@test "07-cgroups: the command is in its own cgroup before it execs" {
+	run "$CG" --memory 64M --pids 50 --cpus 1 -- cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	# cat's very first act is to print its cgroups: it was moved before
+	# exec. v1: one lesson-* cgroup in each tree; v2: one in the one tree.
+	if [ "$(host_mode)" = v2 ]; then
+		[[ "$output" == *"0::/lesson-"* ]]
+	else
+		for c in cpu cpuacct memory pids; do
+			echo "$output" | grep -Eq "^[0-9]+:([a-z_]+,)*$c(,[a-z_]+)*:/(.*/)?lesson-[0-9]+-[0-9a-f]+$"
+		done
+	fi
+	[ -z "$(lesson_cgroups)" ]
+}
+
+@test "07-cgroups: the limits are in the kernel's files, read from the host" {
+	"$CG" --cpus 0.2 --memory 32M --pids 20 -- sleep 1 &
+	prog=$!
+	child=$(child_of $prog)
+	wait_for grep -q lesson- /proc/$child/cgroup
+	if [ "$(host_mode)" = v2 ]; then
+		d=$(cg_dir cpu $child)
+		[ "$(cat $d/cpu.max)" = "20000 100000" ]
+		[ "$(cat $d/memory.max)" = 33554432 ]
+		[ "$(cat $d/pids.max)" = 20 ]
+		grep -qx "$child" $d/cgroup.procs
+	else
+		d=$(cg_dir cpu $child)
+		[ "$(cat $d/cpu.cfs_quota_us)" = 20000 ]
+		[ "$(cat $d/cpu.cfs_period_us)" = 100000 ]
+		m=$(cg_dir memory $child)
+		[ "$(cat $m/memory.limit_in_bytes)" = 33554432 ]
+		# memsw = memory: no swap on top of the limit.
+		[ ! -f $m/memory.memsw.limit_in_bytes ] ||
+			[ "$(cat $m/memory.memsw.limit_in_bytes)" = 33554432 ]
+		p=$(cg_dir pids $child)
+		[ "$(cat $p/pids.max)" = 20 ]
+		for x in "$d" "$m" "$p"; do grep -qx "$child" $x/cgroup.procs; done
+	fi
+	# The program itself stays outside: only the container is limited.
+	! grep -q lesson- /proc/$prog/cgroup
+	wait $prog
+	[ -z "$(lesson_cgroups)" ]
+}
+
+@test "07-cgroups: a busy loop under --cpus 0.2 gets about 20% of one CPU" {
+	cpu_share --cpus 0.2
+	limited=$SHARE
+	cpu_share
+	free=$SHARE
+	echo "# CPUs used: $limited with --cpus 0.2, $free without" >&3
+	# The quota is 20 ms per 100 ms period; over a second that is 0.20,
+	# give or take a period at each end and a noisy neighbour.
+	awk -v x="$limited" 'BEGIN { exit !(x >= 0.10 && x <= 0.30) }'
+	# The same measure sees far more without the limit: it can tell.
+	awk -v x="$free" 'BEGIN { exit !(x >= 0.50) }'
+}
+
+@test "07-cgroups: allocating past --memory 32M is OOM-killed (137), and we say so" {
+	# tail keeps a line in memory until it ends; /dev/zero has no end.
+	run -137 "$CG" --memory 32M -- tail /dev/zero
+	# The program was not killed with it: it lived to report.
+	[[ "$output" == *"07-cgroups: out of memory: the kernel killed a process in the container for going over --memory 32M"* ]]
+	[ -z "$(lesson_cgroups)" ]
+	# Well under the limit nothing is killed and nothing is said.
+	run "$CG" --memory 32M -- sh -c 'head -c 8M /dev/zero | wc -c'
+	[ "$status" -eq 0 ]
+	[ "$output" = 8388608 ]
+}
+
+@test "07-cgroups: a fork bomb under --pids 20 never has more than 20 tasks" {
+	# The bomb would start 100 sleeps; at the limit fork fails and the
+	# bomb's shell gives up, then PID 1 becomes a sleep (exec, no fork).
+	bomb='i=0; while [ $i -lt 100 ]; do sleep 3 & i=$((i+1)); done'
+	"$CG" --pids 20 -- sh -c "sh -c '$bomb'; echo bomb exited \$? >&2; exec sleep 2" \
+		2>"$BATS_TEST_TMPDIR/err" &
+	prog=$!
+	child=$(child_of $prog)
+	wait_for grep -q lesson- /proc/$child/cgroup
+	dir=$(cg_dir pids $child)
+	most=0
+	while [ -d "$dir" ] && ! grep -q "bomb exited" "$BATS_TEST_TMPDIR/err"; do
+		n=$(cat "$dir/pids.current" 2>/dev/null) || break
+		[ "${n:-0}" -gt "$most" ] && most=$n
+	done
+	n=$(cat "$dir/pids.current")
+	[ "$n" -gt "$most" ] && most=$n
+	refused=$(awk '$1 == "max" { print $2 }' "$dir/pids.events")
+	echo "# most tasks seen: $most; forks refused by the kernel: $refused" >&3
+	wait $prog
+	[ "$most" -le 20 ] && [ "$most" -ge 15 ]
+	[ "$refused" -ge 1 ]
+	# The bomb saw it: its fork failed.
+	grep -q "Cannot fork" "$BATS_TEST_TMPDIR/err"
+	grep -q "bomb exited 2" "$BATS_TEST_TMPDIR/err"
+	[ ! -d "$dir" ]
+}
+
+@test "07-cgroups: SIGTERM to the program: the cgroup and its processes are gone" {
+	"$CG" --pids 10 -- sh -c 'trap "exit 143" TERM; sleep 30 & wait' &
+	prog=$!
+	child=$(child_of $prog)
+	wait_for grep -q lesson- /proc/$child/cgroup
+	dir=$(cg_dir pids $child)
+	wait_for procs_in "$dir" 2
+	kill -TERM $prog
+	rc=0
+	wait $prog || rc=$?
+	[ "$rc" -eq 143 ]
+	[ ! -d "$dir" ]
+	[ -z "$(lesson_cgroups)" ]
+}
+
+@test "07-cgroups: nonsense values exit 125, naming the option, creating nothing" {
+	before=$(lesson_cgroups)
+	scratch=$BATS_TEST_TMPDIR/v2
+	mkdir "$scratch"
+	echo "cpu memory pids" >"$scratch/cgroup.controllers"
+	: >"$scratch/cgroup.subtree_control"
+	for bad in "--memory abc" "--memory 0" "--memory 12X" "--memory -5M" \
+		"--cpus -1" "--cpus 0" "--cpus abc" "--cpus 1e3" \
+		"--pids 0" "--pids -3" "--pids 1.5" "--cpu-period 10" \
+		"--cpu-quota 5"; do
+		run -125 env LESSON_CGROUP_ROOT="$scratch" LESSON_CGROUP_MODE=v2 \
+			"$CG" $bad -- true
+		[[ "${lines[0]}" == "07-cgroups: ${bad%% *} '${bad#* }': "* ]]
+		[[ "$output" == *"--help"* ]]
+		run -125 "$CG" $bad -- true
+		[[ "${lines[0]}" == "07-cgroups: ${bad%% *} '${bad#* }': "* ]]
+	done
+	run -125 "$CG" --cpus 0.5 --cpu-quota 5000 -- true
+	[ "${lines[0]}" = "07-cgroups: give --cpus or --cpu-quota, not both" ]
+	# Nothing was created: not in the scratch tree, not on the host.
+	[ -z "$(ls "$scratch" | grep -v '^cgroup\.')" ]
+	[ -z "$(cat "$scratch/cgroup.subtree_control")" ]
+	[ "$(lesson_cgroups)" = "$before" ]
+}
+
+@test "07-cgroups: v2 backend writes cpu.max, memory.max, swap 0, pids.max, subtree_control" {
+	# No v2 host here: a scratch directory laid out like a v2 root.
+	scratch=$BATS_TEST_TMPDIR/v2
+	mkdir "$scratch"
+	echo "cpuset cpu io memory hugetlb pids rdma misc" >"$scratch/cgroup.controllers"
+	: >"$scratch/cgroup.subtree_control"
+	: >"$scratch/cgroup.procs"
+	LESSON_CGROUP_ROOT="$scratch" LESSON_CGROUP_MODE=v2 "$CG" \
+		--cpus 0.2 --memory 32M --pids 20 -- sh -c \
+		"cd $scratch/lesson-*/ && for f in *; do echo \"\$f=\$(cat \$f)\"; done >$BATS_TEST_TMPDIR/files; sleep 1" &
+	prog=$!
+	child=$(child_of $prog)
+	wait_for test -s "$BATS_TEST_TMPDIR/files"
+	wait $prog
+	cat "$BATS_TEST_TMPDIR/files"
+	[ "$(cat "$BATS_TEST_TMPDIR/files")" = "$(printf '%s\n' \
+		"cgroup.procs=$child" "cpu.max=20000 100000" \
+		"memory.max=33554432" "memory.swap.max=0" "pids.max=20")" ]
+	[ "$(cat "$scratch/cgroup.subtree_control")" = "+cpu +memory +pids" ]
+	# The per-run cgroup is removed; the root's own files are untouched.
+	[ -z "$(ls -d "$scratch"/lesson-* 2>/dev/null)" ]
+	[ ! -s "$scratch/cgroup.procs" ]
+}
+
+@test "07-cgroups: v2 backend names a controller missing from cgroup.controllers" {
+	scratch=$BATS_TEST_TMPDIR/v2
+	mkdir "$scratch"
+	echo "cpu pids" >"$scratch/cgroup.controllers"
+	: >"$scratch/cgroup.subtree_control"
+	run -125 env LESSON_CGROUP_ROOT="$scratch" LESSON_CGROUP_MODE=v2 \
+		"$CG" --memory 32M -- true
+	[[ "${lines[0]}" == "07-cgroups: the memory controller is missing: $scratch/cgroup.controllers lists only 'cpu pids'"* ]]
+	[ "$(ls "$scratch")" = "$(printf 'cgroup.controllers\ncgroup.subtree_control')" ]
+	[ ! -s "$scratch/cgroup.subtree_control" ]
+	# Limits it can apply work; the missing one is only needed for --memory.
+	run env LESSON_CGROUP_ROOT="$scratch" LESSON_CGROUP_MODE=v2 \
+		"$CG" --pids 5 -- true
+	[ "$status" -eq 0 ]
+	[ "$(cat "$scratch/cgroup.subtree_control")" = "+pids" ]
+}
+
+@test "07-cgroups: v1 backend on a scratch tree: one dir per controller, its own files" {
+	scratch=$BATS_TEST_TMPDIR/v1
+	mkdir -p "$scratch"/{cpu,cpuacct,memory,pids}
+	LESSON_CGROUP_ROOT="$scratch" LESSON_CGROUP_MODE=v1 "$CG" \
+		--cpus 0.5 --memory 1G --pids 7 -- sh -c \
+		"cd $scratch && grep -r . */lesson-*/ | sed 's|/lesson-[^/]*/|:|' | LC_ALL=C sort >$BATS_TEST_TMPDIR/files"
+	cat "$BATS_TEST_TMPDIR/files"
+	[ "$(grep -v cgroup.procs "$BATS_TEST_TMPDIR/files")" = "$(printf '%s\n' \
+		"cpu:cpu.cfs_period_us:100000" "cpu:cpu.cfs_quota_us:50000" \
+		"memory:memory.limit_in_bytes:1073741824" \
+		"memory:memory.memsw.limit_in_bytes:1073741824" \
+		"pids:pids.max:7")" ]
+	# The process joins all four trees, cpuacct too (it only measures).
+	[ "$(grep -c cgroup.procs "$BATS_TEST_TMPDIR/files")" -eq 4 ]
+	[ -z "$(ls -d "$scratch"/*/lesson-* 2>/dev/null)" ]
+	# A tree the limits need and the host lacks is named.
+	rmdir "$scratch/pids"
+	run -125 env LESSON_CGROUP_ROOT="$scratch" LESSON_CGROUP_MODE=v1 \
+		"$CG" --pids 7 -- true
+	[[ "${lines[0]}" == "07-cgroups: the pids controller is missing: no cgroup v1 hierarchy at $scratch/pids"* ]]
+}
+
+@test "07-cgroups: not root: limits refused (needs root or delegation), none: runs" {
+	"${NOBODY[@]}" test -x "$CG" || skip "nobody cannot run $CG from here"
+	run -125 "${NOBODY[@]}" "$CG" --memory 32M -- true
+	[[ "${lines[0]}" == "07-cgroups: limits need root or cgroup delegation: "* ]]
+	run "${NOBODY[@]}" "$CG" -- cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	[[ "$output" != *lesson-* ]]
+}
+
+@test "07-cgroups: exit status comes back through the cgroup (7, 127), bad option 125" {
+	run "$CG" --pids 10 -- sh -c 'exit 7'
+	[ "$status" -eq 7 ]
+	run -127 "$CG" --pids 10 -- no-such-command-here
+	run -125 "$CG" --no-such-option true
+	[ "${lines[0]}" = "07-cgroups: unknown option '--no-such-option'" ]
+	[[ "$output" == *"--help"* ]]
+	[ -z "$(lesson_cgroups)" ]
+}
+
+@test "07-cgroups: leaves nothing behind on the host" {
+	[ -z "$(lesson_cgroups)" ]
+	assert_no_leaks
+}
