@@ -54,6 +54,9 @@ int cgroup_make_dirs(struct cgroup *cg, const char *name);
  * would have had it ready. Returns 0, or -1 after saying which file. */
 int cgroup_write(const char *dir, const char *file, const char *value);
 
+/* The same, for a number. */
+int cgroup_write_number(const char *dir, const char *file, long long value);
+
 /* True when dir/file exists (always, on a scratch root). */
 bool cgroup_has_file(const char *dir, const char *file);
 

@@ -23,9 +23,7 @@
 #include "cgroup_backend.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/magic.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,12 +216,9 @@ struct cgroup *cgroup_create(const char *name,
 
 int cgroup_add(struct cgroup *cg, pid_t pid)
 {
-	char text[32];
-
 	/* v1: the process joins one cgroup in every tree; v2: one tree. */
-	snprintf(text, sizeof(text), "%d", (int)pid);
 	for (int i = 0; i < cg->ndirs; i++)
-		if (cgroup_write(cg->dir[i], "cgroup.procs", text) < 0)
+		if (cgroup_write_number(cg->dir[i], "cgroup.procs", pid) < 0)
 			return -1;
 	return 0;
 }

@@ -46,6 +46,14 @@ int cgroup_write(const char *dir, const char *file, const char *value)
 	return close(fd);
 }
 
+int cgroup_write_number(const char *dir, const char *file, long long value)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%lld", value);
+	return cgroup_write(dir, file, text);
+}
+
 bool cgroup_has_file(const char *dir, const char *file)
 {
 	char path[PATH_MAX];

@@ -99,7 +99,6 @@ int cgroup_v1_locate(struct cgroup *cg, const struct cgroup_limits *limits,
 int cgroup_v1_create(struct cgroup *cg, const char *name,
 		     const struct cgroup_limits *limits)
 {
-	char text[32];
 	const char *dir;
 
 	if (cgroup_make_dirs(cg, name) < 0)
@@ -110,11 +109,10 @@ int cgroup_v1_create(struct cgroup *cg, const char *name,
 	 * quota against it. */
 	if (limits->cpu_quota_us > 0) {
 		dir = cg->dir[cg->of[CG_CPU]];
-		snprintf(text, sizeof(text), "%lld", limits->cpu_period_us);
-		if (cgroup_write(dir, "cpu.cfs_period_us", text) < 0)
-			return -1;
-		snprintf(text, sizeof(text), "%lld", limits->cpu_quota_us);
-		if (cgroup_write(dir, "cpu.cfs_quota_us", text) < 0)
+		if (cgroup_write_number(dir, "cpu.cfs_period_us",
+					limits->cpu_period_us) < 0 ||
+		    cgroup_write_number(dir, "cpu.cfs_quota_us",
+					limits->cpu_quota_us) < 0)
 			return -1;
 	}
 
@@ -123,19 +121,18 @@ int cgroup_v1_create(struct cgroup *cg, const char *name,
 	 * exists only when the kernel accounts swap. */
 	if (limits->memory_bytes > 0) {
 		dir = cg->dir[cg->of[CG_MEMORY]];
-		snprintf(text, sizeof(text), "%lld", limits->memory_bytes);
-		if (cgroup_write(dir, "memory.limit_in_bytes", text) < 0)
+		if (cgroup_write_number(dir, "memory.limit_in_bytes",
+					limits->memory_bytes) < 0)
 			return -1;
 		if (cgroup_has_file(dir, "memory.memsw.limit_in_bytes") &&
-		    cgroup_write(dir, "memory.memsw.limit_in_bytes", text) < 0)
+		    cgroup_write_number(dir, "memory.memsw.limit_in_bytes",
+					limits->memory_bytes) < 0)
 			return -1;
 	}
 
-	if (limits->pids_max > 0) {
-		dir = cg->dir[cg->of[CG_PIDS]];
-		snprintf(text, sizeof(text), "%lld", limits->pids_max);
-		if (cgroup_write(dir, "pids.max", text) < 0)
-			return -1;
-	}
+	if (limits->pids_max > 0 &&
+	    cgroup_write_number(cg->dir[cg->of[CG_PIDS]], "pids.max",
+				limits->pids_max) < 0)
+		return -1;
 	return 0;
 }

@@ -105,18 +105,16 @@ int cgroup_v2_create(struct cgroup *cg, const char *name,
 	/* v2 counts swap apart from memory: memory.swap.max 0 means no swap
 	 * on top of memory.max. It exists only when swap is accounted. */
 	if (limits->memory_bytes > 0) {
-		snprintf(text, sizeof(text), "%lld", limits->memory_bytes);
-		if (cgroup_write(dir, "memory.max", text) < 0)
+		if (cgroup_write_number(dir, "memory.max",
+					limits->memory_bytes) < 0)
 			return -1;
 		if (cgroup_has_file(dir, "memory.swap.max") &&
 		    cgroup_write(dir, "memory.swap.max", "0") < 0)
 			return -1;
 	}
 
-	if (limits->pids_max > 0) {
-		snprintf(text, sizeof(text), "%lld", limits->pids_max);
-		if (cgroup_write(dir, "pids.max", text) < 0)
-			return -1;
-	}
+	if (limits->pids_max > 0 &&
+	    cgroup_write_number(dir, "pids.max", limits->pids_max) < 0)
+		return -1;
 	return 0;
 }
