@@ -1,0 +1,207 @@
+#!/usr/bin/env bats
+# 03-pid: a PID namespace makes the command PID 1. The program forwards
+# its signals to it; PID 1 ignores signals it has no handler for and
+# adopts orphans, which a plain command never reaps; --init fixes both.
+# Every check reads the host's /proc: the host sees the whole tree.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+PID="$BATS_TEST_DIRNAME/../03-pid/pid"
+
+setup_file() {
+	snapshot_host
+}
+
+setup() {
+	need_root
+	rc=0 # exit status of a program run in the background: `wait $prog || rc=$?`
+}
+
+# Waits for the background program $1 to end and puts its exit status in
+# rc. A program that does not end within 5 s is killed (rc 137), so a
+# broken lesson fails the test instead of hanging it. (bash reaps its
+# children as they end and keeps their status for `wait`.)
+finish() {
+	wait_for test ! -e /proc/"$1" || kill -KILL "$1"
+	wait "$1" || rc=$?
+}
+
+# The PID a process has in its own namespace: the last field of NSpid.
+ns_pid() {
+	awk '/^NSpid:/ { print $NF }' /proc/"$1"/status
+}
+
+# One-letter state (R, S, Z...) of a host PID.
+state_of() {
+	awk '/^State:/ { print $2 }' /proc/"$1"/status 2>/dev/null
+}
+
+is_zombie() {
+	[ "$(state_of "$1")" = Z ]
+}
+
+comm_is() {
+	[ "$(cat /proc/"$1"/comm 2>/dev/null)" = "$2" ]
+}
+
+# The children of host PID $1, one per line.
+children_of() {
+	cat /proc/"$1"/task/*/children | tr ' ' '\n' | grep .
+}
+
+@test "03-pid: the command is PID 1 inside, an ordinary PID on the host" {
+	"$PID" -- sh -c "echo \$\$ > '$BATS_TEST_TMPDIR/pid'; exec sleep 100" &
+	prog=$!
+	child=$(child_of $prog)
+	wait_for test -s "$BATS_TEST_TMPDIR/pid"
+	[ "$(cat "$BATS_TEST_TMPDIR/pid")" = 1 ] # what `echo $$` said
+	# The same process, seen from the host: NSpid lists its PID in each
+	# namespace, outermost first.
+	[ "$child" -gt 1 ]
+	[ "$(grep NSpid /proc/$child/status | tr -s '\t ' ' ')" = "NSpid: $child 1" ]
+	[ "$(readlink /proc/$child/ns/pid)" != "$(readlink /proc/self/ns/pid)" ]
+	kill -KILL $prog
+	finish $prog
+	[ "$rc" -eq 137 ]
+}
+
+@test "03-pid: signals sent to the program reach the command (a trap in sh)" {
+	for init in "" --init; do
+		out="$BATS_TEST_TMPDIR/out$init"
+		"$PID" $init -- sh -c '
+			for s in HUP INT QUIT USR1 USR2; do trap "echo got-$s" $s; done
+			trap "echo got-TERM; exit 3" TERM
+			echo ready
+			while :; do sleep 0.1; done' >"$out" &
+		prog=$!
+		wait_for grep -q ready "$out"
+		for s in HUP INT QUIT USR1 USR2; do
+			kill -$s $prog
+			wait_for grep -q "got-$s" "$out"
+		done
+		kill -TERM $prog
+		# 3, not 143: the program lived on and passed the status back.
+		finish $prog
+		[ "$rc" -eq 3 ]
+		grep -q got-TERM "$out"
+	done
+}
+
+@test "03-pid: without --init, sleep as PID 1 ignores a forwarded SIGTERM" {
+	"$PID" -- sleep 100 &
+	prog=$!
+	child=$(child_of $prog)
+	wait_for comm_is $child sleep
+	kill -TERM $prog
+	# Outside a PID namespace SIGTERM kills sleep at once. PID 1 without
+	# a handler drops it: give it time to die, and see it did not.
+	sleep 0.5
+	[ "$(state_of $child)" = S ]
+	[ -d /proc/$prog ]
+	# SIGKILL cannot be forwarded: the program dies, and the kernel
+	# kills the container with it (PR_SET_PDEATHSIG).
+	kill -KILL $prog
+	finish $prog
+	[ "$rc" -eq 137 ]
+	wait_for test ! -e /proc/$child
+}
+
+@test "03-pid: the third SIGINT/SIGTERM becomes SIGKILL (exit 137)" {
+	"$PID" -- sleep 100 &
+	prog=$!
+	child=$(child_of $prog)
+	wait_for comm_is $child sleep
+	kill -TERM $prog
+	sleep 0.3 # two pending SIGTERMs would merge into one
+	kill -INT $prog
+	sleep 0.3
+	[ "$(state_of $child)" = S ] # two were not enough
+	kill -TERM $prog
+	finish $prog
+	[ "$rc" -eq 137 ]
+}
+
+@test "03-pid: with --init, a forwarded SIGTERM ends sleep (143)" {
+	"$PID" --init -- sleep 100 &
+	prog=$!
+	init=$(child_of $prog)
+	cmd=$(child_of $init)
+	wait_for comm_is $cmd sleep
+	# The init is PID 1 and the command PID 2.
+	[ "$(ns_pid $init)" = 1 ]
+	[ "$(ns_pid $cmd)" = 2 ]
+	kill -TERM $prog
+	finish $prog
+	[ "$rc" -eq 143 ]
+}
+
+@test "03-pid: without --init, orphans go to PID 1 and stay zombies" {
+	# The subshell starts `sleep` and exits at once: that sleep is an
+	# orphan, which the kernel gives to PID 1, here `sleep 100`.
+	"$PID" -- sh -c '(sleep 100 &); exec sleep 100' &
+	prog=$!
+	pid1=$(child_of $prog)
+	wait_for comm_is $pid1 sleep # sh waited for the subshell, then exec'd
+	orphan=$(children_of $pid1)
+	[ -n "$orphan" ] && comm_is $orphan sleep
+	[ "$(awk '/^PPid:/ { print $2 }' /proc/$orphan/status)" = "$pid1" ]
+	[ "$(ns_pid $orphan)" -gt 2 ]
+	kill -KILL $orphan
+	# Nobody will wait(2) for it: it stays a zombie as long as PID 1 lives.
+	wait_for is_zombie $orphan
+	sleep 0.3
+	[ "$(state_of $orphan)" = Z ]
+	kill -KILL $prog
+	finish $prog
+	[ "$rc" -eq 137 ]
+	wait_for test ! -e /proc/$orphan # PID 1 died: the namespace is gone
+}
+
+@test "03-pid: with --init, orphans are reaped while the command runs" {
+	"$PID" --init -- sh -c '(sleep 100 &); exec sleep 100' &
+	prog=$!
+	init=$(child_of $prog)
+	cmd=$(child_of $init)
+	wait_for comm_is $cmd sleep
+	orphan=$(children_of $init | grep -vx "$cmd")
+	[ -n "$orphan" ] && comm_is $orphan sleep
+	[ "$(awk '/^PPid:/ { print $2 }' /proc/$orphan/status)" = "$init" ]
+	[ "$(ns_pid $init)" = 1 ]
+	kill -KILL $orphan
+	# The init reaps it: it vanishes while the command still runs.
+	wait_for test ! -e /proc/$orphan
+	[ "$(state_of $cmd)" = S ]
+	kill -TERM $prog
+	finish $prog
+	[ "$rc" -eq 143 ]
+}
+
+@test "03-pid: the command's exit status comes back, with and without --init" {
+	run "$PID" sh -c 'exit 7'
+	[ "$status" -eq 7 ]
+	run "$PID" --init sh -c 'exit 7'
+	[ "$status" -eq 7 ]
+	run -127 "$PID" no-such-command-here
+	[[ "$output" == *"03-pid: exec no-such-command-here"* ]]
+	run -127 "$PID" --init no-such-command-here
+	[[ "$output" == *"03-pid: exec no-such-command-here"* ]]
+	# Under --init the command is not PID 1: its own SIGTERM kills it.
+	run "$PID" --init sh -c 'kill -TERM $$'
+	[ "$status" -eq $((128 + 15)) ]
+}
+
+@test "03-pid: a bad option exits 125 with a usage hint; --help lists --init" {
+	run -125 "$PID" --no-such-option true
+	[[ "${lines[0]}" == "03-pid: unknown option '--no-such-option'" ]]
+	[[ "$output" == *"--help"* ]]
+	run -125 "$PID" --init=yes true
+	[[ "${lines[0]}" == 03-pid:* ]]
+	run "$PID" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"--init"* ]]
+}
+
+@test "03-pid: leaves nothing behind on the host" {
+	assert_no_leaks
+}
