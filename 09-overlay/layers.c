@@ -156,21 +156,19 @@ int overlay_plan(const char *rootfs, const char *layers, const char *upper,
 	int count = 0;
 
 	memset(d, 0, sizeof(*d));
-	if (layers && strlen(layers) >= sizeof(list)) {
-		warnx("--layers is %zu bytes: too many layers for one mount "
-		      "(its options take at most %d bytes)",
-		      strlen(layers), OVERLAY_MAX_OPTIONS - 1);
+	for (const char *p = layers; p && *p; p++)
+		count += *p == ':';
+	if (count + 2 > OVERLAY_MAX_LOWERS) { /* + the last layer, rootfs */
+		warnx("too many layers: %d; overlayfs stacks at most %d lower "
+		      "dirs, and the rootfs is one of them",
+		      count + 1, OVERLAY_MAX_LOWERS);
 		return -1;
 	}
+	if (layers && strlen(layers) >= sizeof(list))
+		goto too_long;
 	snprintf(list, sizeof(list), "%s", layers ? layers : "");
 	for (char *l = strtok_r(list, ":", &save); l;
 	     l = strtok_r(NULL, ":", &save)) {
-		if (++count >= OVERLAY_MAX_LOWERS) {
-			warnx("too many layers: overlayfs stacks at most %d "
-			      "lower dirs, and the rootfs is one of them",
-			      OVERLAY_MAX_LOWERS);
-			return -1;
-		}
 		if (resolve_dir("layer", l, path) < 0)
 			return -1;
 		if (append_lower(d, path) < 0)

@@ -1,0 +1,201 @@
+#!/usr/bin/env bats
+# 09-overlay: the command's root is an overlayfs of read-only layers on the
+# rootfs plus one writable upper dir: union, copy-up, whiteouts, opaque
+# dirs; the layers never change and nothing stays mounted.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+OVERLAY="$BATS_TEST_DIRNAME/../09-overlay/overlay"
+RFS="$ROOT/build/rootfs"
+
+# Names, types, sizes, modes and mtimes of everything under the dirs given.
+tree_state() {
+	ls -laR --time-style=+%s.%N "$@" | sha256sum
+}
+
+setup_file() {
+	[ -f "$RFS/.complete" ] || make -C "$ROOT" rootfs >&2
+	snapshot_host
+	tree_state "$RFS" >"$BATS_FILE_TMPDIR/rootfs-before"
+}
+
+# Three image layers (l1 on top) and an empty upper dir, per test:
+#   l1: same="top"     one
+#   l2: same="middle"  two            dir/x dir/y
+#   l3: same="bottom"  three
+setup() {
+	need_root
+	T=$BATS_TEST_TMPDIR
+	mkdir -p "$T/l1" "$T/l2/dir" "$T/l3" "$T/up"
+	echo top >"$T/l1/same"
+	echo middle >"$T/l2/same"
+	echo bottom >"$T/l3/same"
+	echo one >"$T/l1/one"
+	echo two >"$T/l2/two"
+	echo three >"$T/l3/three"
+	echo x >"$T/l2/dir/x"
+	echo y >"$T/l2/dir/y"
+	LAYERS="$T/l1:$T/l2:$T/l3"
+}
+
+ov() {
+	"$OVERLAY" --layers "$LAYERS" --upper "$T/up" "$@"
+}
+
+@test "09-overlay: / is the union of every layer and the rootfs" {
+	run ov -- sh -c 'cat /one /two /three; ls /bin/sh /etc/passwd'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'one\ntwo\nthree\n/bin/sh\n/etc/passwd')" ]
+}
+
+@test "09-overlay: for a name in several layers the upper one wins" {
+	run ov -- cat /same
+	[ "$output" = top ]
+	# The upper dir is above every layer: a file already there wins too.
+	echo container >"$T/up/same"
+	run ov -- cat /same
+	[ "$output" = container ]
+}
+
+@test "09-overlay: writing a lower file copies it up; the lower file is unchanged" {
+	run ov -- sh -c 'echo changed >>/two; cat /two'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'two\nchanged')" ]
+	[ "$(cat "$T/l2/two")" = two ]
+	[ "$(cat "$T/up/two")" = "$(printf 'two\nchanged')" ]
+	# Only what was written is in the upper dir (and not, say, /one).
+	[ ! -e "$T/up/one" ]
+}
+
+@test "09-overlay: deleting a lower file leaves a whiteout, a 0/0 char device" {
+	run ov -- sh -c 'rm /two /etc/group; ls /two /etc/group'
+	[[ "$output" == *"'/two': No such file"* ]]
+	[[ "$output" == *"'/etc/group': No such file"* ]]
+	[ "$(stat -c '%F %t:%T' "$T/up/two")" = "character special file 0:0" ]
+	[ "$(stat -c '%F %t:%T' "$T/up/etc/group")" = "character special file 0:0" ]
+	# The layers still have them.
+	[ -f "$T/l2/two" ] && [ -f "$RFS/etc/group" ]
+	# And the next container on this upper dir does not see them either.
+	run ov -- ls /two
+	[ "$status" -ne 0 ]
+}
+
+@test "09-overlay: a deleted-then-recreated dir is opaque: nothing below shows through" {
+	run ov -- sh -c 'rm -r /dir && mkdir /dir && echo new >/dir/new && ls /dir'
+	[ "$output" = new ]
+	[ -d "$T/up/dir" ]
+	# trusted.overlay.opaque = "y": read it where a reader is installed...
+	if command -v getfattr >/dev/null; then
+		[ "$(getfattr --only-values -n trusted.overlay.opaque "$T/up/dir")" = y ]
+	elif command -v python3 >/dev/null; then
+		[ "$(python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "trusted.overlay.opaque").decode())' "$T/up/dir")" = y ]
+	fi
+	# ...and see what it does: x and y of l2 stay hidden on the next run,
+	# while l2 still has them.
+	run ov -- ls /dir
+	[ "$output" = new ]
+	[ -f "$T/l2/dir/x" ]
+}
+
+@test "09-overlay: --diff lists the changes as A/C/D after the command exits" {
+	run ov --diff -- sh -c 'echo changed >>/two; rm /one; echo hi >/added;
+		rm -r /dir; mkdir /dir; echo new >/dir/new; echo last-line-of-the-command'
+	[ "$status" -eq 0 ]
+	expected="last-line-of-the-command
+A /added
+C /dir
+D /dir/x
+D /dir/y
+A /dir/new
+D /one
+C /two"
+	[ "$output" = "$expected" ]
+}
+
+@test "09-overlay: the root is an overlay in the container's namespace only" {
+	"$OVERLAY" --layers "$LAYERS" --upper "$T/up" -- sleep 3 &
+	prog=$!
+	child=$(child_of $prog)
+	# The container's "/" is the overlay of our layers...
+	wait_for grep -q " / / .* - overlay overlay .*lowerdir=$T/l1:$T/l2:$T/l3:" /proc/$child/mountinfo
+	grep -q "upperdir=$T/up,workdir=$T/up.work-$prog" /proc/$child/mountinfo
+	# ...the host has no overlay mount, and the mount point is empty.
+	run ! grep -q ' - overlay ' /proc/self/mountinfo
+	[ -d /tmp/lesson-merged-$prog ] && [ -z "$(ls -A /tmp/lesson-merged-$prog)" ]
+	kill -KILL $child
+	wait $prog || true
+	# After: the work dir and the mount point are gone.
+	[ ! -e "$T/up.work-$prog" ] && [ ! -e /tmp/lesson-merged-$prog ]
+}
+
+@test "09-overlay: the rootfs is found from any working directory" {
+	cd /
+	run "$OVERLAY" --upper "$T/up" -- ls /bin/chroot-escape
+	[ "$status" -eq 0 ]
+	# Another rootfs: l3, with a /proc for 04-mount, and no shell.
+	mkdir "$T/l3/proc"
+	run -127 "$OVERLAY" --rootfs "$T/l3" --upper "$T/up" -- sh -c true
+}
+
+@test "09-overlay: the command's exit status comes back (7, 127)" {
+	run ov -- sh -c 'exit 7'
+	[ "$status" -eq 7 ]
+	run -127 ov -- bash -c true
+	[[ "$output" == *"09-overlay: exec bash"* ]]
+}
+
+@test "09-overlay: bad layers or upper dir: 125, one clear line, nothing made" {
+	run -125 "$OVERLAY" --layers "$T/l1:$T/missing" --upper "$T/up" true
+	[ "$output" = "09-overlay: layer '$T/missing': No such file or directory" ]
+	run -125 "$OVERLAY" --layers "$T/l1" true
+	[[ "$output" == "09-overlay: --upper DIR is missing"* ]]
+	run -125 "$OVERLAY" --upper "$T/no-upper" true
+	[ "$output" = "09-overlay: upper '$T/no-upper': No such file or directory" ]
+	# Filesystems overlayfs cannot write its upper layer to.
+	run -125 "$OVERLAY" --upper /proc/sys true
+	[[ "$output" == "09-overlay: upper '/proc/sys' is on proc, which overlayfs cannot"* ]]
+	run -125 "$OVERLAY" --upper /sys/kernel true
+	[[ "$output" == "09-overlay: upper '/sys/kernel' is on sysfs,"* ]]
+	# An upper dir inside a layer would change the layer.
+	mkdir "$T/l1/inner"
+	run -125 "$OVERLAY" --layers "$T/l1" --upper "$T/l1/inner" true
+	[ "$output" = "09-overlay: upper '$T/l1/inner' and layer '$T/l1' overlap: give them separate directories" ]
+	run -125 "$OVERLAY" --rootfs "$T/one" --upper "$T/up" true
+	[[ "$output" == "09-overlay: ROOTFS '$T/one': No such file"* ]]
+	run -125 "$OVERLAY" --no-such-option
+	[ "${lines[0]}" = "09-overlay: unknown option '--no-such-option'" ]
+	[[ "$output" == *"--help"* ]]
+	# Nothing was made: no work dir next to upper, no mount point.
+	[ -z "$(ls -d "$T"/*.work-* /tmp/lesson-merged-* 2>/dev/null)" ]
+}
+
+@test "09-overlay: too many layers: 125 before anything is made" {
+	mkdir "$T/many"
+	cd "$T/many"
+	for i in $(seq 500); do mkdir "$i"; done
+	# 500 lower dirs plus the rootfs: more than overlayfs stacks.
+	run -125 "$OVERLAY" --layers "$(seq -s: 500)" --upper "$T/up" true
+	[[ "$output" == "09-overlay: too many layers: 500; overlayfs stacks at most 500"* ]]
+	# Fewer, but with long names: more than mount(2) takes as options.
+	long=$T/many/$(printf 'x%.0s' $(seq 200))
+	mkdir "$long"
+	run -125 "$OVERLAY" --layers "$(for i in $(seq 30); do printf '%s:' "$long"; done)" --upper "$T/up" true
+	[[ "$output" == "09-overlay: too many layers or too long paths"* ]]
+	[ -z "$(ls -d "$T"/*.work-* /tmp/lesson-merged-* 2>/dev/null)" ]
+}
+
+@test "09-overlay: --help lists --layers, --upper, --diff" {
+	run "$OVERLAY" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *--layers* && "$output" == *--upper* && "$output" == *--diff* ]]
+}
+
+@test "09-overlay: the rootfs is unchanged by every run above" {
+	tree_state "$RFS" >"$BATS_FILE_TMPDIR/rootfs-after"
+	cmp "$BATS_FILE_TMPDIR/rootfs-before" "$BATS_FILE_TMPDIR/rootfs-after"
+}
+
+@test "09-overlay: leaves nothing behind on the host" {
+	assert_no_leaks
+}
