@@ -7,10 +7,11 @@
  *        /dev, a read-only /sys, the reduced capabilities, no_new_privs
  *        and the seccomp filter.   (tested in tests/10-full.bats and
  *        tests/10-full-harden.bats)
- * Uses:  01-uts, 03-pid, 04-mount, 06-net, 08-chroot, 09-overlay,
+ * Uses:  01-uts, 03-pid, 07-cgroups (cgroup_enter.c), 04-mount, 06-net, 08-chroot, 09-overlay,
  *        volumes.c, devfs.c, harden.c, seccomp.c
  * Read:  mount_namespaces(7), pivot_root(2), capabilities(7), seccomp(2)
  */
+#include "cgroup_enter.h"
 #include "child.h"
 #include "devfs.h"
 #include "harden.h"
@@ -29,12 +30,17 @@
 #define DEFAULT_PATH                                                          \
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-int child_namespaces(const struct config *c)
+int child_namespaces(const struct config *c, struct cgroup *enter)
 {
+	/* Into our cgroup before anything else runs here, by ourselves:
+	 * see cgroup_enter.c for why that is faster than the parent
+	 * moving us. */
+	if (enter && cgroup_enter(enter) < 0)
+		return -1;
 	/* The cgroup namespace is made here, not in clone(): its root is
-	 * the cgroup we are in when it is made, and only now (after the
-	 * parent's cgroup_add) are we in our own. Inside, /proc/self/cgroup
-	 * then reads "/", and the host's tree above stays hidden. */
+	 * the cgroup we are in when it is made, and only now are we in our
+	 * own. Inside, /proc/self/cgroup then reads "/", and the host's
+	 * tree above stays hidden, also from a cgroupfs mounted in /sys. */
 	if (unshare(CLONE_NEWCGROUP) < 0) {
 		warn("unshare(CLONE_NEWCGROUP)");
 		return -1;
@@ -92,7 +98,11 @@ int child_root(const struct config *c, const struct state *st)
 	if (mount_make_private() < 0)
 		return -1;
 
-	/* 2. The root: the image read-only at the bottom, the init layer
+	/* 2. The layers, on a tmpfs only this namespace sees (state.c). */
+	if (state_make_layers(st, c->hostname, c->net_host) < 0)
+		return -1;
+
+	/* 3. The root: the image read-only at the bottom, the init layer
 	 *    (hostname, hosts, resolv.conf) above it, our upper/ on top.
 	 *    Everything the container writes lands in upper/. */
 	snprintf(lower, sizeof(lower), "%s/init:%s", st->dir, c->rootfs_real);
@@ -103,12 +113,12 @@ int child_root(const struct config *c, const struct state *st)
 	if (make_mount_points(merged, c->workdir) < 0)
 		return -1;
 
-	/* 3. Volumes, on top of the overlay; /dev, /proc and /sys come
+	/* 4. Volumes, on top of the overlay; /dev, /proc and /sys come
 	 *    after them so that no volume can cover them. */
 	if (volumes_mount(c->volumes, c->n_volumes, merged) < 0)
 		return -1;
 
-	/* 4. /dev first (procfs_harden needs its null), then a /proc of
+	/* 5. /dev first (procfs_harden needs its null), then a /proc of
 	 *    our PID namespace, its dangerous files masked, then /sys.
 	 *    All before pivot_root: afterwards the host's /dev, from
 	 *    which devfs binds its nodes, is out of reach. */
@@ -118,7 +128,7 @@ int child_root(const struct config *c, const struct state *st)
 	    sysfs_mount_readonly(path_in(a, merged, "sys")) < 0)
 		return -1;
 
-	/* 5. --read-only: the root mount only. /dev, /proc's writable
+	/* 6. --read-only: the root mount only. /dev, /proc's writable
 	 *    parts and the volumes are mounts of their own and keep their
 	 *    flags, as with docker run --read-only. */
 	if (c->read_only && mount_setattr(AT_FDCWD, merged, 0, &ro,
@@ -127,7 +137,7 @@ int child_root(const struct config *c, const struct state *st)
 		return -1;
 	}
 
-	/* 6. Last, the switch: pivot_root, and the host's root detached. */
+	/* 7. Last, the switch: pivot_root, and the host's root detached. */
 	return chroot_pivot(merged);
 }
 

@@ -10,9 +10,10 @@
 #include "options.h"
 #include "state.h"
 
-/* In the new namespaces, once the parent has put us in our cgroup: a
- * cgroup namespace rooted there, the hostname, lo up. Returns 0 or -1. */
-int child_namespaces(const struct config *c);
+/* In the new namespaces: joins the cgroup enter (unless NULL: then the
+ * parent has put us in ours), makes a cgroup namespace rooted there, sets
+ * the hostname, brings lo up. Returns 0 or -1. */
+int child_namespaces(const struct config *c, struct cgroup *enter);
 
 /* Builds the root filesystem in st->dir/merged (overlay, volumes, /dev,
  * /proc, /sys, --read-only) and pivots into it. Returns 0 or -1. */

@@ -23,8 +23,8 @@
  *           uid/gid maps (05, with USER)        only the parent can write
  *                                               them, and the child needs
  *                                               them to be root inside
- *           cgroup_add(child) (07)              before it runs a line, so
- *                                               no fork escapes the limits
+ *           (or the child itself joins the      before it runs a line, so
+ *           cgroup: cgroup_enter.c, faster)     no fork escapes the limits
  *           signal forwarding (03)              `kill` of container
  *                                               reaches the command
  *   -- "go" --
@@ -50,6 +50,7 @@
 static struct config config;
 static struct state state;
 static struct cgroup *cgroup;
+static bool child_enters; /* the child joins cgroup itself (fast) */
 
 static bool limited(const struct cgroup_limits *l)
 {
@@ -95,9 +96,7 @@ static int prepare(void)
 	struct user_map uid, gid;
 	char name[64];
 
-	root_ids(&uid, &gid);
-	if (state_create(&state, config.hostname, config.name,
-			 config.net_host, uid.outside, gid.outside) < 0)
+	if (state_create(&state, config.name) < 0)
 		goto bad;
 	/* Root: always a cgroup, so `container` can account for and kill
 	 * everything the command starts. Rootless: only when limits were
@@ -107,6 +106,8 @@ static int prepare(void)
 		cgroup = cgroup_create(name, &config.limits);
 		if (!cgroup)
 			goto bad;
+		root_ids(&uid, &gid);
+		child_enters = uid.outside == geteuid();
 	}
 	return 0;
 bad:
@@ -121,14 +122,16 @@ static int parent(pid_t child)
 	root_ids(&uid, &gid);
 	if (config.userns && user_write_maps(child, &uid, &gid) < 0)
 		return -1;
-	if (cgroup && cgroup_add(cgroup, child) < 0)
+	/* A child that may not write to the cgroup's files (its root is
+	 * someone else on the host) is moved by us, the slow way. */
+	if (cgroup && !child_enters && cgroup_add(cgroup, child) < 0)
 		return -1;
 	return pid_forward_signals(child);
 }
 
 static int child_ns_hook(void)
 {
-	return child_namespaces(&config);
+	return child_namespaces(&config, child_enters ? cgroup : NULL);
 }
 
 static int child_root_hook(void)

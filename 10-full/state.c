@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -90,16 +91,8 @@ out:
 	return ret;
 }
 
-int state_create(struct state *st, const char *hostname, const char *name,
-		 bool net_host, uid_t owner, gid_t group)
+int state_create(struct state *st, const char *name)
 {
-	static const char *const dirs[] = {"init", "init/etc", "upper",
-					   "work", "merged"};
-	static const char *const owned[] = {
-		".",	  "init",  "init/etc", "init/etc/hostname",
-		"init/etc/hosts", "init/etc/resolv.conf", "upper", "work",
-		"merged"};
-	char text[256];
 	int fd;
 
 	if (mkdir(st->dir, 0700) < 0) {
@@ -107,6 +100,38 @@ int state_create(struct state *st, const char *hostname, const char *name,
 		return -1;
 	}
 	st->created = true;
+	if (!name)
+		return 0;
+	fd = open(st->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		warn("%s", st->dir);
+		return -1;
+	}
+	if (write_file(fd, "name", name, NULL) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int state_make_layers(const struct state *st, const char *hostname,
+		      bool net_host)
+{
+	static const char *const dirs[] = {"init", "init/etc", "upper",
+					   "work", "merged"};
+	char text[256];
+	int fd;
+
+	/* A tmpfs of the container's own, in its own mount namespace: what
+	 * the container writes costs memory (charged to its cgroup, so -m
+	 * bounds it), never a disk write; nothing is left to delete on the
+	 * host; and overlayfs does not sync a disk filesystem when it is
+	 * unmounted, which would cost more than the whole run. */
+	if (mount("tmpfs", st->dir, "tmpfs", 0, "mode=0700") < 0) {
+		warn("mount tmpfs on %s", st->dir);
+		return -1;
+	}
 	fd = open(st->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		warn("%s", st->dir);
@@ -141,18 +166,6 @@ int state_create(struct state *st, const char *hostname, const char *name,
 			       NULL) < 0)
 			goto bad;
 	}
-	if (name && write_file(fd, "name", name, NULL) < 0)
-		goto bad;
-
-	/* With a user namespace the container's root is owner on the
-	 * host, and overlayfs writes upper/ and work/ with its rights. */
-	if (owner != geteuid() || group != getegid())
-		for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
-			if (fchownat(fd, owned[i], owner, group,
-				     AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) {
-				warn("chown %s/%s", st->dir, owned[i]);
-				goto bad;
-			}
 	close(fd);
 	return 0;
 bad:

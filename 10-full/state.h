@@ -21,17 +21,22 @@ struct state {
  * Returns 0, or -1 after saying why. */
 int state_new_id(struct state *st, bool rootless);
 
-/* Creates the state dir, mode 0700, holding
+/* In the parent, before clone: creates the (empty) state dir, mode 0700,
+ * holding only `name` when a --name was given (for later verbs like ps).
+ * Returns 0, or -1 after saying why; state_remove() then removes what
+ * was made. */
+int state_create(struct state *st, const char *name);
+
+/* In the container's private mount namespace: mounts a tmpfs on the state
+ * dir and makes in it
  *   init/    the init layer: etc/hostname, etc/hosts, etc/resolv.conf
  *   upper/   the container's writable layer (starts empty)
  *   work/    overlayfs's scratch space (same filesystem as upper/)
  *   merged/  where the root filesystem is assembled
- *   name     the --name, when given (for later verbs like ps)
- * all owned by owner:group (the host ids of the container's root).
- * Returns 0, or -1 after saying why; whatever was made is then removed by
- * state_remove(). */
-int state_create(struct state *st, const char *hostname, const char *name,
-		 bool net_host, uid_t owner, gid_t group);
+ * The host never sees any of it; it vanishes with the namespace.
+ * Returns 0, or -1 after saying why. */
+int state_make_layers(const struct state *st, const char *hostname,
+		      bool net_host);
 
 /* Removes the state dir and everything in it (rm -rf, without a fork). */
 void state_remove(struct state *st);
