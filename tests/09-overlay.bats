@@ -170,6 +170,16 @@ C /two"
 	[ -z "$(ls -d "$T"/*.work-* /tmp/lesson-merged-* 2>/dev/null)" ]
 }
 
+@test "09-overlay: an upper dir inside another overlay: 125, named" {
+	# The other overlay lives in a throwaway mount namespace of unshare's.
+	mkdir -p "$T/o/lower" "$T/o/upper" "$T/o/work" "$T/o/merged"
+	run -125 unshare -m --propagation private sh -c "
+		mount -t overlay overlay -o lowerdir=$T/o/lower,upperdir=$T/o/upper,workdir=$T/o/work $T/o/merged &&
+		mkdir $T/o/merged/up && exec '$OVERLAY' --upper $T/o/merged/up true"
+	[ "$output" = "09-overlay: upper '$T/o/merged/up' is on overlay, which overlayfs cannot write to: use a directory on ext4, xfs, btrfs or tmpfs" ]
+	[ -d "$T/o/upper/up" ] # the mkdir above did go through that overlay
+}
+
 @test "09-overlay: too many layers: 125 before anything is made" {
 	mkdir "$T/many"
 	cd "$T/many"
