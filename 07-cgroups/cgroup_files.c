@@ -95,6 +95,8 @@ long long cgroup_read_key(const char *dir, const char *file, const char *key)
 
 void cgroup_kill_all(const char *dir)
 {
+	char path[PATH_MAX];
+
 	if (cgroup_detect()->scratch)
 		return; /* the PIDs written there are not in any cgroup */
 
@@ -105,16 +107,18 @@ void cgroup_kill_all(const char *dir)
 
 	/* Elsewhere: read the PIDs and kill them, until a read finds none
 	 * (a fork bomb adds PIDs while we read). */
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
 	for (int round = 0; round < 100; round++) {
-		char buf[16384], *p = buf, *end;
-		int found = 0;
+		FILE *f = fopen(path, "re");
+		int pid, found = 0;
 
-		if (cgroup_read(dir, "cgroup.procs", buf, sizeof(buf)) < 0)
+		if (!f)
 			return;
-		for (long pid; (pid = strtol(p, &end, 10)) > 0; p = end) {
-			kill((pid_t)pid, SIGKILL);
+		while (fscanf(f, "%d", &pid) == 1 && pid > 0) {
+			kill(pid, SIGKILL);
 			found++;
 		}
+		fclose(f);
 		if (!found)
 			return;
 		usleep(10000);

@@ -127,7 +127,7 @@ static void cgroups_cleanup(void)
 {
 	if (!cgroup)
 		return;
-	if (cgroup_oom_killed(cgroup))
+	if (memory_text && cgroup_oom_killed(cgroup))
 		warnx("out of memory: the kernel killed a process in the "
 		      "container for going over --memory %s (exit status "
 		      "137 if it was the command)", memory_text);
