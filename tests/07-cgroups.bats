@@ -182,18 +182,22 @@ procs_in() {
 	[ ! -d "$dir" ]
 }
 
-@test "07-cgroups: SIGTERM to the program: the cgroup and its processes are gone" {
-	"$CG" --pids 10 -- sh -c 'trap "exit 143" TERM; sleep 30 & wait' &
-	prog=$!
-	child=$(child_of $prog)
-	wait_for grep -q lesson- /proc/$child/cgroup
-	dir=$(cg_dir pids $child)
-	wait_for procs_in "$dir" 2
-	kill -TERM $prog
-	rc=0
-	wait $prog || rc=$?
-	[ "$rc" -eq 143 ]
-	[ ! -d "$dir" ]
+@test "07-cgroups: SIGTERM or Ctrl-C to the program: the cgroup and its processes are gone" {
+	for sig in TERM INT; do
+		"$CG" --pids 10 -- sh -c "trap 'exit 99' $sig; sleep 30 & wait" &
+		prog=$!
+		child=$(child_of $prog)
+		wait_for grep -q lesson- /proc/$child/cgroup
+		dir=$(cg_dir pids $child)
+		wait_for procs_in "$dir" 2 # sh, and sleep 30
+		sleeper=$(grep -vx "$child" "$dir/cgroup.procs")
+		kill -$sig $prog # 03 forwards it to the command
+		rc=0
+		wait $prog || rc=$?
+		[ "$rc" -eq 99 ]
+		[ ! -d "$dir" ]
+		[ ! -d /proc/$sleeper ] || [ "$(cat /proc/$sleeper/comm)" != sleep ]
+	done
 	[ -z "$(lesson_cgroups)" ]
 }
 
