@@ -1,7 +1,8 @@
 /*
- * 07-cgroups/cgroup_backend.h - what cgroups.c shares with its two
- * backends, cgroup_v1.c and cgroup_v2.c. Not part of the interface: other
- * lessons include cgroups.h only.
+ * 07-cgroups/cgroup_backend.h - what cgroup_core.c shares with its two
+ * backends, cgroup_v1.c and cgroup_v2.c. Below the interface (cgroups.h):
+ * only code that must touch a cgroup's files itself includes it (10-full's
+ * cgroup_enter.c).
  *
  * Read: cgroups(7)
  */

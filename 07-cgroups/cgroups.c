@@ -30,9 +30,10 @@ static struct cgroup *cgroup;
 
 static int set_cpus(const char *value)
 {
-	struct cgroup_limits probe = {0};
+	/* Refused now if wrong for the period known so far; check()
+	 * computes it again once every option (--cpu-period) is in. */
+	struct cgroup_limits probe = {.cpu_period_us = limits.cpu_period_us};
 
-	/* Checked now; computed in check(), once --cpu-period is known. */
 	if (cgroup_parse_cpus(value, &probe) < 0)
 		return -1;
 	cpus_text = value;
