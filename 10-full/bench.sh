@@ -54,11 +54,19 @@ run_once() {
 	"$PEAKRSS" "${words[@]}"
 }
 
+# The median of the numbers on stdin, one a line.
+median() {
+	sort -g | awk '{ t[NR] = $1 } END { if (NR) printf "%.3f",
+		NR % 2 ? t[(NR+1)/2] : (t[NR/2] + t[NR/2+1]) / 2 }'
+}
+
 # measure NAME CMD - time CMD and take its peak RSS; writes
-# "MEDIAN_MS STDDEV_MS RSS_KIB" to $B/NAME.res. Returns 1 if CMD failed.
+# "MEDIAN_MS STDDEV_MS RSS_KIB CPU_MS" to $B/NAME.res. CPU_MS (user +
+# system, every process of the run) barely moves when other work shares
+# the machine; wall time does. Returns 1 if CMD failed.
 measure() {
-	local name=$1 cmd=$2 i n out ms rss max=0 med sd=-
-	local log=$B/$name.log times=()
+	local name=$1 cmd=$2 i n out ms rss cpu max=0 med sd=- cpu_ms
+	local log=$B/$name.log times=() cpus=()
 
 	: >"$log"
 	if [ -n "$HYPERFINE" ]; then
@@ -75,24 +83,24 @@ measure() {
 			return 1
 		}
 		# mean,stddev,median,user,system,min,max: count from the end
-		read -r med sd < <(awk -F, 'NR == 2 {
-			printf "%.3f %.3f\n", $(NF-4) * 1e3, $(NF-5) * 1e3 }' \
-			"$B/$name.csv")
+		read -r med sd cpu_ms < <(awk -F, 'NR == 2 {
+			printf "%.3f %.3f %.3f\n", $(NF-4) * 1e3, $(NF-5) * 1e3,
+				($(NF-3) + $(NF-2)) * 1e3 }' "$B/$name.csv")
 	fi
 	n=$RSS_RUNS
 	[ -n "$HYPERFINE" ] || n=$((WARMUP + RUNS))
 	for i in $(seq "$n"); do
 		out=$(run_once "$cmd" "$i" 2>>"$log") || return 1
-		read -r ms rss <<<"$out"
+		read -r ms rss cpu <<<"$out"
 		[ "$rss" -gt "$max" ] && max=$rss
-		[ -n "$HYPERFINE" ] || [ "$i" -le "$WARMUP" ] || times+=("$ms")
+		[ -n "$HYPERFINE" ] || [ "$i" -le "$WARMUP" ] ||
+			{ times+=("$ms"); cpus+=("$cpu"); }
 	done
 	if [ -z "$HYPERFINE" ]; then
-		med=$(printf '%s\n' "${times[@]}" | sort -g |
-			awk '{ t[NR] = $1 } END { printf "%.3f",
-				NR % 2 ? t[(NR+1)/2] : (t[NR/2] + t[NR/2+1]) / 2 }')
+		med=$(printf '%s\n' "${times[@]}" | median)
+		cpu_ms=$(printf '%s\n' "${cpus[@]}" | median)
 	fi
-	echo "$med $sd $max" >"$B/$name.res"
+	echo "$med $sd $max $cpu_ms" >"$B/$name.res"
 }
 
 # Inside the private mount namespace made for crun (see below).
@@ -193,7 +201,11 @@ row container 10-full "$CONTAINER run $ROOTFS /bin/true"
 	"runc --root $B/runc run --bundle $B/bundle bench-\$\$"
 row true "no container" /bin/true
 
-say "$(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), Linux $(uname -r)"
+read -r load1 _ </proc/loadavg
+say "$(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), Linux $(uname -r), load average $load1"
+# Wall times are only comparable on a quiet machine; CPU times much more so.
+awk -v l="$load1" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
+	say "the machine is busy (load $load1 on $(nproc) CPUs): wall times will be noisy; compare the CPU column" >&2
 say "$RUNS runs after $WARMUP warm-up runs each, $([ -n "$HYPERFINE" ] && echo "timed by $(hyperfine --version)" || echo "timed by peakrss")"
 for r in "${rows[@]}"; do
 	say "timing $r: ${CMD[$r]}"
@@ -225,20 +237,25 @@ else
 fi
 
 res() { [ -f "$B/$1.res" ] && cut -d' ' -f"$2" "$B/$1.res"; }
+ratio() { [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo -; }
 c_ms=$(res container 1)
+c_cpu=$(res container 4)
 {
-	printf '%-10s %-14s %10s %8s %10s %12s\n' runtime version \
-		"median ms" "σ ms" "x container" "peak RSS KiB"
+	printf '%-10s %-13s %9s %7s %6s %8s %6s %9s\n' runtime version \
+		"wall ms" "σ" "x" "CPU ms" "x" "peak RSS"
+	printf '%-10s %-13s %9s %7s %6s %8s %6s %9s\n' "" "" "(median)" "" \
+		"" "(u+s)" "" "KiB"
 	for r in "${rows[@]}"; do
 		if [ ! -f "$B/$r.res" ]; then
-			printf '%-10s %-14s %10s\n' "$r" "${VERSION[$r]}" failed
+			printf '%-10s %-13s %9s\n' "$r" "${VERSION[$r]}" failed
 			continue
 		fi
-		read -r ms sd rss <"$B/$r.res"
-		printf '%-10s %-14s %10s %8s %10s %12s\n' "$r" "${VERSION[$r]}" \
-			"$ms" "$sd" "$([ -n "$c_ms" ] && awk -v a="$ms" -v b="$c_ms" \
-			'BEGIN { printf "%.2f", a / b }' || echo -)" "$rss"
+		read -r ms sd rss cpu <"$B/$r.res"
+		printf '%-10s %-13s %9s %7s %6s %8s %6s %9s\n' "$r" \
+			"${VERSION[$r]}" "$ms" "$sd" "$(ratio "$ms" "$c_ms")" \
+			"$cpu" "$(ratio "$cpu" "$c_cpu")" "$rss"
 	done
+	echo "(x: this row / container run; σ: standard deviation of the wall time)"
 } | tee "$B/table.txt"
 
 # The two targets of issue 4.
@@ -255,7 +272,7 @@ target() { # LABEL OK(0/1) DETAIL
 		if [ -n "$cr_ms" ]; then
 			target "container run <= 0.5 x crun run" \
 				"$(awk -v a="$c_ms" -v b="$cr_ms" 'BEGIN { print a <= b / 2 }')" \
-				"$c_ms ms vs $cr_ms ms"
+				"wall $c_ms ms vs $cr_ms ms, $(ratio "$c_ms" "$cr_ms")x; CPU $c_cpu ms vs $(res crun 4) ms, $(ratio "$c_cpu" "$(res crun 4)")x"
 		else
 			echo "SKIP  container run <= 0.5 x crun run (no crun row)"
 		fi

@@ -10,9 +10,11 @@
  *
  * Usage: peakrss [-n RUNS] command [args...]
  *        Runs the command RUNS times (default 1), one after the other, and
- *        prints one line: "MEDIAN_MS MAX_RSS_KIB". Exits 1 if any run
- *        failed, 2 on bad usage. bench.sh uses it for peak RSS always, and
- *        as its timer when hyperfine is not installed.
+ *        prints one line: "MEDIAN_MS MAX_RSS_KIB MEDIAN_CPU_MS" (wall time,
+ *        peak RSS, and user+system CPU time of the command and the children
+ *        it waited for). Exits 1 if any run failed, 2 on bad usage.
+ *        bench.sh uses it for peak RSS always, and as its timer when
+ *        hyperfine is not installed.
  *
  * Why fork() and not posix_spawn(): a vfork-style child shares this
  * process's memory until exec, and exec records the old memory's
@@ -33,9 +35,15 @@
 
 #define MAX_RUNS 10000
 
-/* Runs argv once. Stores the wall time (ms) and ru_maxrss (KiB).
- * Returns the command's wait status, or -1 after warning. */
-static int run_once(char **argv, double *ms, long *rss_kib)
+static double tv_ms(struct timeval tv)
+{
+	return tv.tv_sec * 1e3 + tv.tv_usec / 1e3;
+}
+
+/* Runs argv once. Stores the wall time and the CPU time (ms), and
+ * ru_maxrss (KiB). Returns the command's wait status, or -1 after
+ * warning. */
+static int run_once(char **argv, double *ms, double *cpu_ms, long *rss_kib)
 {
 	struct timespec t0, t1;
 	struct rusage ru;
@@ -61,6 +69,7 @@ static int run_once(char **argv, double *ms, long *rss_kib)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	*ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+	*cpu_ms = tv_ms(ru.ru_utime) + tv_ms(ru.ru_stime);
 	*rss_kib = ru.ru_maxrss;
 	return status;
 }
@@ -72,9 +81,16 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Sorts v[0..n) and returns its median. */
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 int main(int argc, char **argv)
 {
-	static double ms[MAX_RUNS];
+	static double ms[MAX_RUNS], cpu[MAX_RUNS];
 	long rss, max_rss = 0;
 	int i, runs = 1, failed = 0;
 	char *end;
@@ -92,7 +108,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (i = 0; i < runs; i++) {
-		int status = run_once(argv + 1, &ms[i], &rss);
+		int status = run_once(argv + 1, &ms[i], &cpu[i], &rss);
 
 		if (status < 0)
 			return 1;
@@ -104,9 +120,6 @@ int main(int argc, char **argv)
 		if (rss > max_rss)
 			max_rss = rss;
 	}
-	qsort(ms, runs, sizeof(ms[0]), cmp_double);
-	printf("%.3f %ld\n",
-	       runs % 2 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2,
-	       max_rss);
+	printf("%.3f %ld %.3f\n", median(ms, runs), max_rss, median(cpu, runs));
 	return failed;
 }
