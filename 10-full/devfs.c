@@ -248,29 +248,20 @@ int procfs_harden(const char *proc, const char *dev_null)
 	return 0;
 }
 
-/* Turns mountinfo's super options of a cgroup into mount(2) data: the
- * controllers and name=, without rw, xattr, release_agent= and the like,
- * which a namespaced mount may not set. */
+/* mountinfo's super options of a cgroup hierarchy as mount(2) data: the
+ * same (so that the kernel finds the existing hierarchy), less rw/ro and
+ * release_agent=, which a namespaced mount may not set. */
 static void cgroup_options(char *super, char *out, size_t size)
 {
-	static const char *const drop[] = {
-		"rw", "ro", "xattr", "noprefix", "clone_children",
-		"cpuset_v2_mode", "favordynmods",
-	};
-	size_t len = 0, i;
+	size_t len = 0;
 
 	out[0] = '\0';
-	for (char *t = strtok(super, ","); t; t = strtok(NULL, ",")) {
-		for (i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
-			if (!strcmp(t, drop[i]))
-				break;
-		if (i < sizeof(drop) / sizeof(drop[0]) ||
-		    (strchr(t, '=') && strncmp(t, "name=", 5)))
-			continue;
-		len += snprintf(out + len, size - len, "%s%s", len ? "," : "", t);
-		if (len >= size)
-			break;
-	}
+	for (char *t = strtok(super, ","); t && len < size;
+	     t = strtok(NULL, ","))
+		if (strcmp(t, "rw") && strcmp(t, "ro") &&
+		    strncmp(t, "release_agent=", 14))
+			len += snprintf(out + len, size - len, "%s%s",
+					len ? "," : "", t);
 }
 
 /* Mounts again, read-only, each cgroup hierarchy the host has under
@@ -311,9 +302,11 @@ static int mount_cgroups_readonly(const char *cg)
 			continue;
 		}
 		cgroup_options(super, opts, sizeof(opts));
-		if (mount(type, path, type, NOSUID_NODEV_NOEXEC, opts) < 0) {
-			/* A user namespace may mount cgroup2 but not v1:
-			 * the directory stays empty, which is safe. */
+		if (mount(type, path, type, NOSUID_NODEV_NOEXEC,
+			  strcmp(type, "cgroup2") ? opts : NULL) < 0) {
+			/* A kernel may refuse a hierarchy to a user
+			 * namespace (v1, before cgroup namespaces knew
+			 * it): its directory stays empty, which is safe. */
 			if (errno == EPERM)
 				continue;
 			warn("mount %s (%s) on %s", type, opts, path);

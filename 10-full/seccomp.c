@@ -50,9 +50,11 @@
  * the terminal's input queue as if it had been typed. A container that
  * shares the user's terminal (docker run -it, or just stdin) could push
  * "rm -rf ~\n" into the queue; it is read by the host shell after the
- * container exits. The ioctl request is compared on its low 32 bits only,
- * because the kernel's ioctl takes it as an unsigned int: a filter that
- * compared all 64 bits could be slipped past by setting the high ones.
+ * container exits. (Linux 6.2 added a switch that turns TIOCSTI off for
+ * the whole machine; a runtime cannot count on it being set.) The ioctl
+ * request is compared on its low 32 bits only, because the kernel's ioctl
+ * takes it as an unsigned int: a filter that compared all 64 bits could be
+ * slipped past by setting the high ones, which the kernel then drops.
  *
  * The verdict for a refused call is EPERM, as Docker's default profile
  * gives: programs see an ordinary "Operation not permitted" and can carry
