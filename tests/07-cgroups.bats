@@ -44,10 +44,12 @@ cg_dir() {
 	fi
 }
 
-# The per-run cgroups anywhere on the host (v1: in any tree, at any depth).
-lesson_cgroups() {
-	# lesson-PID-RANDOM; 10-full's are lesson-container-ID.
-	find /sys/fs/cgroup -maxdepth 4 -type d -name 'lesson-[0-9]*-*' 2>/dev/null | sort
+# cgroups_named NAME: NAME's directories in every tree (v1: our memory
+# cgroup sits below our own, deeper down). The name is lesson-PID-RANDOM:
+# lessons 08-09 run 07 too, maybe at the same time, so tests look for
+# their own program's cgroups only.
+cgroups_named() {
+	find /sys/fs/cgroup -maxdepth 4 -type d -name "$1" 2>/dev/null
 }
 
 # cpu_usage_ns DIR: CPU time used by the cgroup so far, by its own counter.
@@ -96,7 +98,8 @@ procs_in() {
 			echo "$output" | grep -Eq "^[0-9]+:([a-z_]+,)*$c(,[a-z_]+)*:/(.*/)?lesson-[0-9]+-[0-9a-f]+$"
 		done
 	fi
-	[ -z "$(lesson_cgroups)" ]
+	name=$(echo "$output" | grep -o 'lesson-[0-9]*-[0-9a-f]*' | head -1)
+	[ -z "$(cgroups_named "$name")" ]
 }
 
 @test "07-cgroups: the limits are in the kernel's files, read from the host" {
@@ -126,7 +129,8 @@ procs_in() {
 	# The program itself stays outside: only the container is limited.
 	! grep -q lesson- /proc/$prog/cgroup
 	wait $prog
-	[ -z "$(lesson_cgroups)" ]
+	for x in "$d" "${m:-}" "${p:-}"; do [ ! -d "$x" ]; done
+	[ -z "$(cgroups_named "lesson-$prog-*")" ]
 }
 
 @test "07-cgroups: a busy loop under --cpus 0.2 gets about 20% of one CPU" {
@@ -138,16 +142,21 @@ procs_in() {
 	# The quota is 20 ms per 100 ms period; over a second that is 0.20,
 	# give or take a period at each end and a noisy neighbour.
 	awk -v x="$limited" 'BEGIN { exit !(x >= 0.10 && x <= 0.30) }'
-	# The same measure sees far more without the limit: it can tell.
-	awk -v x="$free" 'BEGIN { exit !(x >= 0.50) }'
+	# The same measure sees far more without the limit: it can tell
+	# (1.0 on an idle machine; other work on a busy 2-core box takes some).
+	awk -v x="$free" 'BEGIN { exit !(x >= 0.40) }'
 }
 
 @test "07-cgroups: allocating past --memory 32M is OOM-killed (137), and we say so" {
 	# tail keeps a line in memory until it ends; /dev/zero has no end.
-	run -137 "$CG" --memory 32M -- tail /dev/zero
+	"$CG" --memory 32M -- tail /dev/zero 2>"$BATS_TEST_TMPDIR/err" &
+	prog=$!
+	rc=0
+	wait $prog || rc=$?
+	[ "$rc" -eq 137 ]
 	# The program was not killed with it: it lived to report.
-	[[ "$output" == *"07-cgroups: out of memory: the kernel killed a process in the container for going over --memory 32M"* ]]
-	[ -z "$(lesson_cgroups)" ]
+	grep -q "^07-cgroups: out of memory: the kernel killed a process in the container for going over --memory 32M" "$BATS_TEST_TMPDIR/err"
+	[ -z "$(cgroups_named "lesson-$prog-*")" ]
 	# Well under the limit nothing is killed and nothing is said.
 	run "$CG" --memory 32M -- sh -c 'head -c 8M /dev/zero | wc -c'
 	[ "$status" -eq 0 ]
@@ -197,12 +206,11 @@ procs_in() {
 		[ "$rc" -eq 99 ]
 		[ ! -d "$dir" ]
 		[ ! -d /proc/$sleeper ] || [ "$(cat /proc/$sleeper/comm)" != sleep ]
+		[ -z "$(cgroups_named "lesson-$prog-*")" ]
 	done
-	[ -z "$(lesson_cgroups)" ]
 }
 
 @test "07-cgroups: nonsense values exit 125, naming the option, creating nothing" {
-	before=$(lesson_cgroups)
 	scratch=$BATS_TEST_TMPDIR/v2
 	mkdir "$scratch"
 	echo "cpu memory pids" >"$scratch/cgroup.controllers"
@@ -215,15 +223,20 @@ procs_in() {
 			"$CG" $bad -- true
 		[[ "${lines[0]}" == "07-cgroups: ${bad%% *} '${bad#* }': "* ]]
 		[[ "$output" == *"--help"* ]]
-		run -125 "$CG" $bad -- true
-		[[ "${lines[0]}" == "07-cgroups: ${bad%% *} '${bad#* }': "* ]]
+		"$CG" $bad -- true 2>"$BATS_TEST_TMPDIR/err" &
+		prog=$!
+		rc=0
+		wait $prog || rc=$?
+		[ "$rc" -eq 125 ]
+		grep -q "^07-cgroups: ${bad%% *} '${bad#* }': " "$BATS_TEST_TMPDIR/err"
+		[ -z "$(cgroups_named "lesson-$prog-*")" ]
 	done
 	run -125 "$CG" --cpus 0.5 --cpu-quota 5000 -- true
 	[ "${lines[0]}" = "07-cgroups: give --cpus or --cpu-quota, not both" ]
-	# Nothing was created: not in the scratch tree, not on the host.
+	# Nothing was created or written in the scratch tree, where every
+	# write would have stayed visible.
 	[ -z "$(ls "$scratch" | grep -v '^cgroup\.')" ]
 	[ -z "$(cat "$scratch/cgroup.subtree_control")" ]
-	[ "$(lesson_cgroups)" = "$before" ]
 }
 
 @test "07-cgroups: v2 backend writes cpu.max, memory.max, swap 0, pids.max, subtree_control" {
@@ -326,10 +339,8 @@ procs_in() {
 	run -125 "$CG" --no-such-option true
 	[ "${lines[0]}" = "07-cgroups: unknown option '--no-such-option'" ]
 	[[ "$output" == *"--help"* ]]
-	[ -z "$(lesson_cgroups)" ]
 }
 
 @test "07-cgroups: leaves nothing behind on the host" {
-	[ -z "$(lesson_cgroups)" ]
 	assert_no_leaks
 }
