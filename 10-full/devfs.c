@@ -8,8 +8,8 @@
  *        and /proc/keys read empty; /proc/sys, /proc/sysrq-trigger, /sys
  *        and /sys/fs/cgroup refuse writes (EROFS), even to root.
  *        (tested in tests/10-full.bats)
- * Uses:  nothing but libc; called by run.c between mount_proc() (04) and
- *        chroot_pivot() (08)
+ * Uses:  nothing but libc; called by child.c between overlay_mount() (09)
+ *        and chroot_pivot() (08), around mount_proc() (04)
  * Read:  mount(2), proc(5), sysfs(5), Documentation/filesystems/devpts.rst,
  *        the OCI runtime spec (config-linux.md: default devices,
  *        maskedPaths, readonlyPaths)
@@ -41,10 +41,10 @@
  * /sys. A fresh sysfs shows the devices of the container's network
  * namespace; mounted read-only. The cgroup tree is the one place in /sys a
  * container may find useful (its own limits), so it is mounted again
- * under sys/fs/cgroup, read-only: thanks to the cgroup namespace (01's
- * clone flags) each hierarchy shows only the container's part of it, and
- * read-only means root inside can neither raise its limits nor make a
- * cgroup of its own.
+ * under sys/fs/cgroup, read-only: thanks to the cgroup namespace that
+ * child.c makes once it is in its own cgroup, each hierarchy shows only
+ * the container's part of the tree, and read-only means root inside can
+ * neither raise its limits nor make a cgroup of its own.
  */
 #include "devfs.h"
 
@@ -104,9 +104,9 @@ static int do_mount(const char *src, const char *dst, const char *type,
 	return 0;
 }
 
-/* Makes the mount at path read-only, keeping its nosuid/nodev/noexec: in
- * a user namespace those are locked, and a remount that left them out
- * would be refused. Returns 0 or -1. */
+/* Makes the mount at path read-only, keeping its other flags: in a user
+ * namespace the flags of a mount that came from the host are locked, and
+ * a remount that left one out would be refused. Returns 0 or -1. */
 static int remount_readonly(const char *path)
 {
 	struct statvfs sv;
@@ -118,7 +118,10 @@ static int remount_readonly(const char *path)
 	}
 	flags |= (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
 		 (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
-		 (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0);
+		 (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) |
+		 (sv.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
+		 (sv.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) |
+		 (sv.f_flag & ST_RELATIME ? MS_RELATIME : 0);
 	if (mount(NULL, path, NULL, flags, NULL) < 0) {
 		warn("make %s read-only", path);
 		return -1;
@@ -221,7 +224,7 @@ static int mask(const char *dir, const char *name, const char *dev_null)
 	if (S_ISDIR(st.st_mode))
 		return do_mount("tmpfs", path, "tmpfs",
 				MS_RDONLY | NOSUID_NODEV_NOEXEC,
-				"size=0,mode=555");
+				"mode=555");
 	return do_mount(dev_null, path, NULL, MS_BIND, NULL);
 }
 

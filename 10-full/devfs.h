@@ -11,10 +11,10 @@
 #ifndef DEVFS_H
 #define DEVFS_H
 
-/* Mounts a minimal /dev at dev (which must exist): a tmpfs (nosuid,
- * noexec, mode=755) holding null zero full random urandom tty, each
- * bind-mounted from the host's node (so it also works rootless, where
- * mknod is not allowed); pts (a new devpts instance, ptmxmode=0666) and
+/* Mounts a minimal /dev at dev (made if missing; a symlink is refused):
+ * a tmpfs (nosuid, nodev, noexec, mode=755) holding null zero full random
+ * urandom tty, each bind-mounted from the host's node (so it also works
+ * rootless, where mknod is not allowed); pts (a new devpts instance, ptmxmode=0666) and
  * ptmx -> pts/ptmx; shm (tmpfs); mqueue; the symlinks fd -> /proc/self/fd
  * and stdin/stdout/stderr -> /proc/self/fd/0..2. Returns 0 or -1. */
 int devfs_mount(const char *dev);
@@ -27,9 +27,11 @@ int devfs_mount(const char *dev);
  * or -1. */
 int procfs_harden(const char *proc, const char *dev_null);
 
-/* Mounts a fresh sysfs at sys, read-only (nosuid, nodev, noexec); the
- * cgroup filesystems under sys/fs/cgroup are read-only inside too. Returns
- * 0 or -1. */
+/* Mounts a fresh sysfs at sys (made if missing), read-only (nosuid,
+ * nodev, noexec), with firmware masked; under sys/fs/cgroup, the host's
+ * cgroup hierarchies mounted again, read-only (through the caller's
+ * cgroup namespace, they show its own part of the tree). Needs a network
+ * namespace of its own when in a user namespace. Returns 0 or -1. */
 int sysfs_mount_readonly(const char *sys);
 
 #endif
