@@ -81,6 +81,17 @@ cpu_share() {
 		'BEGIN { printf "%.3f", u / ((t1 - t0) * 1e9) }')
 }
 
+# run_waited CMD...: like bats' run, but in this shell, so that the
+# program's PID is known: sets PROG, RC (its status) and ERR (a file with
+# its stderr).
+run_waited() {
+	ERR=$BATS_TEST_TMPDIR/err
+	"$@" 2>"$ERR" &
+	PROG=$!
+	RC=0
+	wait $PROG || RC=$?
+}
+
 # procs_in DIR N: true when the cgroup DIR holds N processes.
 procs_in() {
 	[ "$(wc -l <"$1/cgroup.procs")" -eq "$2" ]
@@ -149,14 +160,11 @@ procs_in() {
 
 @test "07-cgroups: allocating past --memory 32M is OOM-killed (137), and we say so" {
 	# tail keeps a line in memory until it ends; /dev/zero has no end.
-	"$CG" --memory 32M -- tail /dev/zero 2>"$BATS_TEST_TMPDIR/err" &
-	prog=$!
-	rc=0
-	wait $prog || rc=$?
-	[ "$rc" -eq 137 ]
+	run_waited "$CG" --memory 32M -- tail /dev/zero
+	[ "$RC" -eq 137 ]
 	# The program was not killed with it: it lived to report.
-	grep -q "^07-cgroups: out of memory: the kernel killed a process in the container for going over --memory 32M" "$BATS_TEST_TMPDIR/err"
-	[ -z "$(cgroups_named "lesson-$prog-*")" ]
+	grep -q "^07-cgroups: out of memory: the kernel killed a process in the container for going over --memory 32M" "$ERR"
+	[ -z "$(cgroups_named "lesson-$PROG-*")" ]
 	# Well under the limit nothing is killed and nothing is said.
 	run "$CG" --memory 32M -- sh -c 'head -c 8M /dev/zero | wc -c'
 	[ "$status" -eq 0 ]
@@ -223,13 +231,10 @@ procs_in() {
 			"$CG" $bad -- true
 		[[ "${lines[0]}" == "07-cgroups: ${bad%% *} '${bad#* }': "* ]]
 		[[ "$output" == *"--help"* ]]
-		"$CG" $bad -- true 2>"$BATS_TEST_TMPDIR/err" &
-		prog=$!
-		rc=0
-		wait $prog || rc=$?
-		[ "$rc" -eq 125 ]
-		grep -q "^07-cgroups: ${bad%% *} '${bad#* }': " "$BATS_TEST_TMPDIR/err"
-		[ -z "$(cgroups_named "lesson-$prog-*")" ]
+		run_waited "$CG" $bad -- true
+		[ "$RC" -eq 125 ]
+		grep -q "^07-cgroups: ${bad%% *} '${bad#* }': " "$ERR"
+		[ -z "$(cgroups_named "lesson-$PROG-*")" ]
 	done
 	run -125 "$CG" --cpus 0.5 --cpu-quota 5000 -- true
 	[ "${lines[0]}" = "07-cgroups: give --cpus or --cpu-quota, not both" ]
