@@ -146,6 +146,15 @@ static const struct sock_filter filter[] = {
 	DENY(SYS_pivot_root),
 	DENY(SYS_unshare),
 	DENY(SYS_setns),
+	/* The same in the mount API of Linux 5.2+: without these, denying
+	 * mount(2) would only close the old door. */
+	DENY(SYS_fsopen),
+	DENY(SYS_fsconfig),
+	DENY(SYS_fsmount),
+	DENY(SYS_fspick),
+	DENY(SYS_open_tree),
+	DENY(SYS_move_mount),
+	DENY(SYS_mount_setattr),
 	/* Code into the kernel, or a new kernel altogether. */
 	DENY(SYS_kexec_load),
 	DENY(SYS_kexec_file_load),

@@ -62,6 +62,12 @@ int main(void)
 	say("umount2", syscall(SYS_umount2, "/no-such-dir", 0));
 	say("pivot_root", syscall(SYS_pivot_root, "/no-such", "/no-such"));
 	say("setns", syscall(SYS_setns, -1, 0));
+	/* The new mount API. open_tree without OPEN_TREE_CLONE is an
+	 * O_PATH open that anyone may make: unfiltered, "ok". */
+	say("fsopen", syscall(SYS_fsopen, "tmpfs", 0));
+	say("open_tree", syscall(SYS_open_tree, -100 /* AT_FDCWD */, "/", 0));
+	say("move_mount", syscall(SYS_move_mount, -1, "", -1, "", 0));
+	say("mount_setattr", syscall(SYS_mount_setattr, -1, "", 0, NULL, 0));
 	/* In a child: if it works, only the child is in the new one. */
 	if ((p = fork()) == 0)
 		_exit(syscall(SYS_unshare, CLONE_NEWUSER) < 0 ? errno : 0);
@@ -213,6 +219,10 @@ descendant() {
 umount2 EPERM
 pivot_root EPERM
 setns EPERM
+fsopen EPERM
+open_tree EPERM
+move_mount EPERM
+mount_setattr EPERM
 unshare EPERM
 clone-newuser EPERM
 clone-newnet EPERM
@@ -257,6 +267,7 @@ i386-getpid SYS"
 	[[ "$output" == *"ioctl-TIOCSTI ENOTTY"* ]]
 	[[ "$output" == *"process_vm_readv ok"* ]]
 	[[ "$output" == *"clone3 ok"* ]]
+	[[ "$output" == *"open_tree ok"* ]]
 }
 
 @test "10-full harden: /proc: kcore, keys and timer_list read empty; sysrq-trigger and /proc/sys refuse writes" {
