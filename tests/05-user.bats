@@ -30,6 +30,12 @@ setup_file() {
 	snapshot_host
 }
 
+# A shell snippet for the container: wait (5 s at most) until the test has
+# looked at it from the host and says "go" by creating the file $1.
+hold() {
+	echo "for i in \$(seq 100); do [ -e $1 ] && break; sleep 0.05; done"
+}
+
 teardown_file() {
 	rm -rf "$SHARED"
 }
@@ -39,7 +45,7 @@ setup() {
 }
 
 @test "05-user: root inside, while the host sees the caller's uid and gid" {
-	"${NOBODY[@]}" "$NB_USR" -- sh -c "id -u >$SHARED/in; id -g >>$SHARED/in; sleep 2" &
+	"${NOBODY[@]}" "$NB_USR" -- sh -c "id -u >$SHARED/in; id -g >>$SHARED/in; $(hold $SHARED/go1)" &
 	prog=$!
 	child=$(child_of $prog)
 	wait_for test -s "$SHARED/in"
@@ -48,6 +54,7 @@ setup() {
 	grep -q "^Uid:	65534	65534	65534	65534$" /proc/$child/status
 	grep -q "^Gid:	65534	65534	65534	65534$" /proc/$child/status
 	[ "$(readlink /proc/$child/ns/user)" != "$(readlink /proc/self/ns/user)" ]
+	touch "$SHARED/go1"
 	wait $prog
 }
 
@@ -97,7 +104,7 @@ setup() {
 	"${NOBODY[@]}" "$NB_USR" -- sh -c "
 		grep CapEff /proc/self/status >$SHARED/caps
 		cat /etc/shadow >/dev/null 2>$SHARED/shadow; echo \$? >>$SHARED/shadow
-		sleep 2" &
+		$(hold $SHARED/go6)" &
 	prog=$!
 	child=$(child_of $prog)
 	wait_for grep -q '^[0-9]' "$SHARED/shadow"
@@ -106,12 +113,13 @@ setup() {
 	[[ "$(cat "$SHARED/shadow")" == *"Permission denied"* ]]
 	[ "$(tail -n1 "$SHARED/shadow")" -ne 0 ]
 	grep -q "^Uid:	65534	" /proc/$child/status
+	touch "$SHARED/go6"
 	wait $prog
 }
 
 @test "05-user: root can shift the map: 0 inside is 1000 outside, no groups" {
 	"$USR" --uid-map 0:1000:1 --gid-map 0:1000:1 -- \
-		sh -c "id -u >$SHARED/shifted; sleep 2" &
+		sh -c "id -u >$SHARED/shifted; $(hold $SHARED/go7)" &
 	prog=$!
 	child=$(child_of $prog)
 	wait_for test -s "$SHARED/shifted"
@@ -120,6 +128,7 @@ setup() {
 	grep -q "^Gid:	1000	1000	1000	1000$" /proc/$child/status
 	# Host root's supplementary groups did not follow it in.
 	grep -q "^Groups:	 *$" /proc/$child/status
+	touch "$SHARED/go7"
 	wait $prog
 }
 
