@@ -1,0 +1,155 @@
+#!/usr/bin/env bats
+# 06-net: a new network namespace holds only lo, down; --lo brings it up;
+# --veth links it to the host with a veth pair that pings both ways and is
+# gone when the run ends.
+#
+# The --veth tests never touch the host's interfaces: each makes a
+# throwaway named namespace (ip netns add), runs the program inside it, so
+# the "host end" of the pair lives there, and deletes it in teardown.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+NET="$BATS_TEST_DIRNAME/../06-net/net"
+
+setup_file() {
+	# `ip netns add` bind-mounts /run/netns onto itself the first time;
+	# teardown undoes that if it was not so before, to leave no mount.
+	if mountpoint -q /run/netns; then
+		touch "$BATS_FILE_TMPDIR/run-netns-was-mounted"
+	fi
+	snapshot_host
+}
+
+setup() {
+	need_root
+	NS=lsn-test-$$
+	GO="$BATS_TEST_TMPDIR/go"
+}
+
+teardown() {
+	touch "$GO" # a failed test must not leave its container waiting
+	if [ -e "/run/netns/$NS" ]; then
+		ip netns del "$NS"
+		if [ ! -e "$BATS_FILE_TMPDIR/run-netns-was-mounted" ] &&
+			[ -z "$(ls -A /run/netns)" ]; then
+			umount /run/netns
+		fi
+	fi
+}
+
+# A container command that waits until the test says go (or 20 s pass).
+wait_for_go() {
+	echo "i=0; while [ ! -e $GO ] && [ \$i -lt 200 ]; do sleep 0.1; i=\$((i + 1)); done"
+}
+
+@test "06-net: inside, lo is the only interface, and it is down" {
+	"$NET" -- sh -c "ls /sys/class/net > $BATS_TEST_TMPDIR/ls
+		cat /sys/class/net/lo/flags > $BATS_TEST_TMPDIR/flags
+		$(wait_for_go)" &
+	prog=$!
+	child=$(child_of $prog)
+	wait_for test -s "$BATS_TEST_TMPDIR/flags"
+	# From the inside, through the sysfs the lesson mounts.
+	[ "$(cat "$BATS_TEST_TMPDIR/ls")" = lo ]
+	[ $(($(cat "$BATS_TEST_TMPDIR/flags") & 1)) -eq 0 ] # IFF_UP clear
+	# From the host: the child's namespace is another one, and the
+	# kernel's own list of its interfaces holds only lo, down.
+	[ "$(readlink /proc/$child/ns/net)" != "$(readlink /proc/self/ns/net)" ]
+	[ "$(awk -F: 'NR > 2 { gsub(/ /, "", $1); print $1 }' /proc/$child/net/dev)" = lo ]
+	run nsenter --net=/proc/$child/ns/net ip -o link
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "1: lo: <LOOPBACK> "*"state DOWN"* ]]
+	touch "$GO"
+	wait "$prog"
+}
+
+@test "06-net: with lo down even 127.0.0.1 is unreachable; --lo brings it up" {
+	run "$NET" -- ping -c 1 -W 1 127.0.0.1
+	[ "$status" -ne 0 ]
+	run "$NET" --lo -- sh -c 'cat /sys/class/net/lo/flags; ping -c 1 -W 1 127.0.0.1'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0x9 ] # IFF_UP | IFF_LOOPBACK
+	[[ "$output" == *"1 received"* ]]
+}
+
+@test "06-net: --veth: container and host ends ping each other" {
+	ip netns add "$NS"
+	ip netns exec "$NS" "$NET" --veth -- sh -c "
+		ping -c 1 -W 2 10.200.0.1 > $BATS_TEST_TMPDIR/ping || exit 1
+		$(wait_for_go)" &
+	prog=$!
+	wait_for test -s "$BATS_TEST_TMPDIR/ping"
+	child=$(child_of $prog) # ip netns exec execs net: $prog is net
+	# The container reached the host's end.
+	grep -q '1 received' "$BATS_TEST_TMPDIR/ping"
+	# The host's end: named after the container's PID, holding .1.
+	run ip -n "$NS" -o -4 addr show
+	[[ "$output" == *"veth$child    inet 10.200.0.1/30 "* ]]
+	# The container's end, seen from the host: eth0 with .2, up.
+	run nsenter --net=/proc/$child/ns/net ip -o -4 addr show eth0
+	[[ "$output" == *"eth0    inet 10.200.0.2/30 "* ]]
+	# And the host's end reaches the container.
+	run ip netns exec "$NS" ping -c 1 -W 2 10.200.0.2
+	[ "$status" -eq 0 ]
+	touch "$GO"
+	wait "$prog"
+}
+
+@test "06-net: --veth: the pair is gone right after exit, also on failure" {
+	ip netns add "$NS"
+	run -3 ip netns exec "$NS" "$NET" --veth-net 192.168.77.8/29 -- sh -c '
+		ip -o -4 addr show eth0
+		ping -c 1 -W 2 192.168.77.9 >/dev/null && exit 3'
+	[[ "$output" == *"eth0    inet 192.168.77.10/29 "* ]]
+	# No waiting: the program deleted the pair before it exited. (Left
+	# to the kernel, it goes only when the namespace is torn down.)
+	run ip -n "$NS" -o link
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "1: lo:"* ]]
+	# A command that cannot even start: the same.
+	run -127 ip netns exec "$NS" "$NET" --veth -- no-such-command-here
+	[ "$(ip -n "$NS" -o link | wc -l)" -eq 1 ]
+}
+
+@test "06-net: a bad --veth-net exits 125 before anything is made" {
+	ip netns add "$NS"
+	for cidr in 10.200.0.1/30 10.200.0.0/31 300.1.1.1/30 10.200.0.0 \
+		fe80::/64 10.200.0.0/; do
+		run -125 ip netns exec "$NS" "$NET" --veth --veth-net "$cidr" true
+		[[ "${lines[0]}" == "06-net: --veth-net '$cidr': "* ]]
+		[[ "$output" == *"--help"* ]]
+	done
+	run -125 ip netns exec "$NS" "$NET" --veth-net 10.200.0.1/30 true
+	[[ "$output" == *"give the network itself, 10.200.0.0/30"* ]]
+	[ "$(ip -n "$NS" -o link | wc -l)" -eq 1 ]
+}
+
+@test "06-net: --veth without root says that it needs root, and exits 125" {
+	run -125 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$NET" --veth true
+	[[ "$output" == "06-net: --veth needs root: "* ]]
+	# Without --veth the same user gets a network namespace (05-user).
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$NET" --lo -- ping -c 1 -W 1 127.0.0.1
+	[ "$status" -eq 0 ]
+}
+
+@test "06-net: the command's exit status comes back (7, 127)" {
+	run -7 "$NET" --lo sh -c 'exit 7'
+	run -127 "$NET" no-such-command-here
+	[[ "$output" == *"06-net: exec no-such-command-here"* ]]
+}
+
+@test "06-net: a bad option exits 125 with a usage hint; --help lists ours" {
+	run -125 "$NET" --no-such-option true
+	[[ "${lines[0]}" == "06-net: unknown option '--no-such-option'" ]]
+	[[ "$output" == *"--help"* ]]
+	run -0 "$NET" --help
+	[[ "$output" == *"--lo "* && "$output" == *"--veth "* ]]
+	[[ "$output" == *"--veth-net CIDR"* ]]
+}
+
+@test "06-net: leaves nothing behind on the host" {
+	assert_no_leaks
+}
