@@ -14,9 +14,10 @@
 /* Mounts a minimal /dev at dev (made if missing; a symlink is refused):
  * a tmpfs (nosuid, nodev, noexec, mode=755) holding null zero full random
  * urandom tty, each bind-mounted from the host's node (so it also works
- * rootless, where mknod is not allowed); pts (a new devpts instance, ptmxmode=0666) and
- * ptmx -> pts/ptmx; shm (tmpfs); mqueue; the symlinks fd -> /proc/self/fd
- * and stdin/stdout/stderr -> /proc/self/fd/0..2. Returns 0 or -1. */
+ * rootless, where mknod is not allowed); pts (a new devpts instance,
+ * ptmxmode=0666) and ptmx -> pts/ptmx; shm (tmpfs); mqueue; the symlinks
+ * fd -> /proc/self/fd and stdin/stdout/stderr -> /proc/self/fd/0..2.
+ * Returns 0 or -1. */
 int devfs_mount(const char *dev);
 
 /* Given a fresh procfs mounted at proc: binds dev_null over the masked
