@@ -31,7 +31,9 @@ host_state() {
 	for ctl in $(awk '$3 ~ /^cgroup2?$/ { print $2 }' /proc/self/mounts); do
 		find "$ctl" -mindepth 1 -maxdepth 3 -type d \
 			-not -path '*/process_api*' 2>/dev/null
-	done | sort
+		# ours may nest under the sandbox's own cgroup (07-cgroups)
+		find "$ctl" -mindepth 1 -type d -name 'lesson-*' 2>/dev/null
+	done | sort -u
 	echo "# processes in another UTS namespace (every lesson makes one)"
 	host_uts=$(readlink /proc/self/ns/uts)
 	for p in /proc/[0-9]*; do
