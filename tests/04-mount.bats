@@ -40,13 +40,16 @@ setup() {
 }
 
 @test "04-mount: the host's mountinfo is the same before, during and after" {
-	before=$(cat /proc/self/mountinfo)
-	"$MNT" -- sh -c "touch $BATS_TEST_TMPDIR/in; sleep 1" &
+	t=$BATS_TEST_TMPDIR
+	cat /proc/self/mountinfo >"$t/before"
+	"$MNT" -- sh -c "touch $t/in; sleep 1" &
 	prog=$!
-	wait_for test -e "$BATS_TEST_TMPDIR/in"
-	[ "$(cat /proc/self/mountinfo)" = "$before" ] # during
+	wait_for test -e "$t/in"
+	cat /proc/self/mountinfo >"$t/during"
 	wait "$prog"
-	[ "$(cat /proc/self/mountinfo)" = "$before" ] # after
+	cat /proc/self/mountinfo >"$t/after"
+	diff -u "$t/before" "$t/during"
+	diff -u "$t/before" "$t/after"
 }
 
 # On this host "/" is private already, so the test above could not fail.
