@@ -79,6 +79,7 @@ bad:
 	return -1;
 }
 
+/* A map given on the command line asks for a namespace too (06-10). */
 bool user_ns_enabled(void)
 {
 	return user_ns_always || userns_option || uid_given || gid_given ||
@@ -153,8 +154,9 @@ static int check_map(const char *what, const struct user_map *m, unsigned own)
 	if (geteuid() != 0 && (m->outside != own || m->count != 1)) {
 		warnx("--%s-map %u:%u:%u: without root you may map only your "
 		      "own %s: use --%s-map 0:%u:1 (more needs root, or "
-		      "newuidmap(1))",
-		      what, m->inside, m->outside, m->count, what, what, own);
+		      "new%smap(1))",
+		      what, m->inside, m->outside, m->count, what, what, own,
+		      what);
 		return -1;
 	}
 	return 0;
@@ -164,7 +166,7 @@ static int user_check(void)
 {
 	if (!user_ns_enabled())
 		return 0;
-	/* Default: the caller is root inside, as in the notes. */
+	/* Default: the caller becomes root inside. */
 	if (!uid_given)
 		uid_map = (struct user_map){0, geteuid(), 1};
 	if (!gid_given)
