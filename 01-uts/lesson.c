@@ -54,6 +54,23 @@ int lesson_exit_status(int wstatus)
 	return EXIT_FAILED;
 }
 
+/* execvp() reports EACCES when some PATH directory could not be searched,
+ * even if the command exists nowhere: tell the two cases apart. */
+static bool in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char file[4096];
+
+	while (path && *path) {
+		size_t len = strcspn(path, ":");
+		snprintf(file, sizeof(file), "%.*s/%s", (int)len, path, name);
+		if (access(file, F_OK) == 0)
+			return true;
+		path += len + (path[len] == ':');
+	}
+	return false;
+}
+
 int lesson_exec(char **argv)
 {
 	sigset_t none;
@@ -66,6 +83,8 @@ int lesson_exec(char **argv)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
 	execvp(argv[0], argv);
+	if (errno == EACCES && !strchr(argv[0], '/') && !in_path(argv[0]))
+		errno = ENOENT; /* only a PATH directory was unreadable */
 	warn("exec %s", argv[0]);
 	return errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 }
@@ -173,10 +192,11 @@ int lesson_run(const struct lesson *top, char **argv)
 	pid = clone(child_main, stack + STACK_SIZE, clone_flags(&r) | SIGCHLD,
 		    &r);
 	if (pid < 0) {
-		warn("clone");
 		if (errno == EPERM && geteuid() != 0)
-			warnx("creating namespaces needs root: run it with "
-			      "sudo, or see 05-user for a rootless run");
+			warn("clone (creating namespaces needs root: run it "
+			     "with sudo, or see 05-user for a rootless run)");
+		else
+			warn("clone");
 		goto unmap;
 	}
 	close(sync[0]);
