@@ -193,8 +193,10 @@ int lesson_run(const struct lesson *top, char **argv)
 		    &r);
 	if (pid < 0) {
 		if (errno == EPERM && geteuid() != 0)
-			warn("clone (creating namespaces needs root: run it "
-			     "with sudo, or see 05-user for a rootless run)");
+			warnx("clone: %s (creating namespaces needs root: "
+			      "run it with sudo, or see 05-user for a "
+			      "rootless run)",
+			      strerror(errno));
 		else
 			warn("clone");
 		goto unmap;
