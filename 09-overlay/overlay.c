@@ -62,8 +62,8 @@ int overlay_mount(const char *lowerdirs, const char *upper, const char *work,
 	int n;
 
 	/* Inside a user namespace the kernel will not let us set trusted.*
-	 * xattrs: userxattr makes overlayfs keep its whiteouts-by-xattr and
-	 * opaque marks in user.overlay.* instead (Linux 5.11). */
+	 * xattrs: userxattr makes overlayfs keep its own (the opaque mark,
+	 * ...) in user.overlay.* instead (Linux 5.11). */
 	n = snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s%s",
 		     lowerdirs, upper, work,
 		     in_user_namespace() ? ",userxattr" : "");
@@ -74,9 +74,9 @@ int overlay_mount(const char *lowerdirs, const char *upper, const char *work,
 		return -1;
 	}
 	if (mount("overlay", target, "overlay", 0, data) < 0) {
-		warn("mount overlay on %s (lowerdir=%s, upperdir=%s)%s", target,
-		     lowerdirs, upper,
-		     errno == EINVAL ? " - the kernel log (dmesg) says why" : "");
+		warnx("mount overlay on %s (lowerdir=%s, upperdir=%s): %s%s",
+		      target, lowerdirs, upper, strerror(errno),
+		      errno == EINVAL ? " (the kernel log, dmesg, says why)" : "");
 		return -1;
 	}
 	return 0;
@@ -119,20 +119,24 @@ static int overlay_check(void)
 }
 
 /* Parent: the work dir (next to upper, so on its filesystem) and the
- * mount point. Both are empty directories, removed by cleanup. */
+ * mount point. Both are empty directories, removed by cleanup, or here if
+ * we fail (the framework runs cleanup only for hooks that succeeded). */
 static int overlay_prepare(void)
 {
 	if (mkdir(dirs.work, 0700) < 0) {
 		warn("mkdir %s", dirs.work);
-		return -1;
+		goto bad;
 	}
 	dirs.made_work = true;
 	if (mkdir(dirs.merged, 0755) < 0) {
 		warn("mkdir %s", dirs.merged);
-		return -1;
+		goto bad;
 	}
 	dirs.made_merged = true;
 	return 0;
+bad:
+	overlay_unplan(&dirs);
+	return -1;
 }
 
 static int overlay_parent(pid_t child)

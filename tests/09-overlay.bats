@@ -167,7 +167,7 @@ C /two"
 	[ "${lines[0]}" = "09-overlay: unknown option '--no-such-option'" ]
 	[[ "$output" == *"--help"* ]]
 	# Nothing was made: no work dir next to upper, no mount point.
-	[ -z "$(ls -d "$T"/*.work-* /tmp/lesson-merged-* 2>/dev/null)" ]
+	[ -z "$(ls -d "$T"/*.work-* 2>/dev/null)" ] # (the last test checks /tmp)
 }
 
 @test "09-overlay: an upper dir inside another overlay: 125, named" {
@@ -178,6 +178,16 @@ C /two"
 		mkdir $T/o/merged/up && exec '$OVERLAY' --upper $T/o/merged/up true"
 	[ "$output" = "09-overlay: upper '$T/o/merged/up' is on overlay, which overlayfs cannot write to: use a directory on ext4, xfs, btrfs or tmpfs" ]
 	[ -d "$T/o/upper/up" ] # the mkdir above did go through that overlay
+}
+
+@test "09-overlay: a failure after the work dir was made removes it" {
+	# exec keeps the PID: the mount point the program wants is taken.
+	run -125 sh -c 'mkdir /tmp/lesson-merged-$$ && exec "$0" --upper "$1" true' \
+		"$OVERLAY" "$T/up"
+	taken=$(grep -o '/tmp/lesson-merged-[0-9]*' <<<"$output")
+	rmdir "$taken"
+	[[ "$output" == "09-overlay: mkdir $taken: File exists" ]]
+	[ -z "$(ls -d "$T"/up.work-* 2>/dev/null)" ]
 }
 
 @test "09-overlay: too many layers: 125 before anything is made" {
@@ -192,7 +202,7 @@ C /two"
 	mkdir "$long"
 	run -125 "$OVERLAY" --layers "$(for i in $(seq 30); do printf '%s:' "$long"; done)" --upper "$T/up" true
 	[[ "$output" == "09-overlay: too many layers or too long paths"* ]]
-	[ -z "$(ls -d "$T"/*.work-* /tmp/lesson-merged-* 2>/dev/null)" ]
+	[ -z "$(ls -d "$T"/*.work-* 2>/dev/null)" ] # (the last test checks /tmp)
 }
 
 @test "09-overlay: --help lists --layers, --upper, --diff" {
