@@ -25,10 +25,12 @@ setup() {
 	need_root
 	NS=lsn-test-$$
 	GO="$BATS_TEST_TMPDIR/go"
+	RELEASE="$BATS_TEST_TMPDIR/release"
 }
 
 teardown() {
-	touch "$GO" # a failed test must not leave its container waiting
+	# A failed test must not leave its container (or holder) waiting.
+	touch "$GO" "$RELEASE"
 	if [ -e "/run/netns/$NS" ]; then
 		ip netns del "$NS"
 		if [ ! -e "$BATS_FILE_TMPDIR/run-netns-was-mounted" ] &&
@@ -38,15 +40,19 @@ teardown() {
 	fi
 }
 
-# A container command that waits until the test says go (or 20 s pass).
-wait_for_go() {
-	echo "i=0; while [ ! -e $GO ] && [ \$i -lt 200 ]; do sleep 0.1; i=\$((i + 1)); done"
+# A shell command that waits until FILE exists (or 20 s pass).
+wait_for_file() {
+	echo "i=0; while [ ! -e $1 ] && [ \$i -lt 200 ]; do sleep 0.1; i=\$((i + 1)); done"
+}
+
+same_netns() {
+	[ "$(readlink /proc/$1/ns/net)" = "$(readlink /proc/$2/ns/net)" ]
 }
 
 @test "06-net: inside, lo is the only interface, and it is down" {
 	"$NET" -- sh -c "ls /sys/class/net > $BATS_TEST_TMPDIR/ls
 		cat /sys/class/net/lo/flags > $BATS_TEST_TMPDIR/flags
-		$(wait_for_go)" &
+		$(wait_for_file "$GO")" &
 	prog=$!
 	child=$(child_of $prog)
 	wait_for test -s "$BATS_TEST_TMPDIR/flags"
@@ -77,7 +83,7 @@ wait_for_go() {
 	ip netns add "$NS"
 	ip netns exec "$NS" "$NET" --veth -- sh -c "
 		ping -c 1 -W 2 10.200.0.1 > $BATS_TEST_TMPDIR/ping || exit 1
-		$(wait_for_go)" &
+		$(wait_for_file "$GO")" &
 	prog=$!
 	wait_for test -s "$BATS_TEST_TMPDIR/ping"
 	child=$(child_of $prog) # ip netns exec execs net: $prog is net
@@ -96,20 +102,39 @@ wait_for_go() {
 	wait "$prog"
 }
 
-@test "06-net: --veth: the pair is gone right after exit, also on failure" {
+@test "06-net: --veth: the program deletes the pair, without waiting for the kernel" {
+	ip netns add "$NS"
+	ip netns exec "$NS" "$NET" --veth -- sh -c "$(wait_for_file "$GO")" &
+	prog=$!
+	child=$(child_of $prog)
+	wait_for ip -n "$NS" link show "veth$child"
+	# Hold the container's namespace open from outside, as a process
+	# that joined it or a bind mount would: the kernel then keeps the
+	# namespace, and with it the pair, after the container is gone.
+	nsenter --net=/proc/$child/ns/net sh -c "$(wait_for_file "$RELEASE")" &
+	holder=$!
+	wait_for same_netns $holder $child
+	touch "$GO"
+	wait "$prog"
+	# Right after exit both ends are gone, though the namespace lives.
+	run ip -n "$NS" -o link
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "1: lo:"* ]]
+	run nsenter --net=/proc/$holder/ns/net ip -o link
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "1: lo:"* ]]
+	touch "$RELEASE"
+	wait "$holder"
+}
+
+@test "06-net: --veth-net picks the network; failures pass through --veth" {
 	ip netns add "$NS"
 	run -3 ip netns exec "$NS" "$NET" --veth-net 192.168.77.8/29 -- sh -c '
 		ip -o -4 addr show eth0
 		ping -c 1 -W 2 192.168.77.9 >/dev/null && exit 3'
 	[[ "$output" == *"eth0    inet 192.168.77.10/29 "* ]]
-	# No waiting: the program deleted the pair before it exited. (Left
-	# to the kernel, it goes only when the namespace is torn down.)
-	run ip -n "$NS" -o link
-	[ "${#lines[@]}" -eq 1 ]
-	[[ "$output" == "1: lo:"* ]]
-	# A command that cannot even start: the same.
 	run -127 ip netns exec "$NS" "$NET" --veth -- no-such-command-here
-	[ "$(ip -n "$NS" -o link | wc -l)" -eq 1 ]
+	[ "$(ip -n "$NS" -o link | wc -l)" -eq 1 ] # no pair left
 }
 
 @test "06-net: a bad --veth-net exits 125 before anything is made" {
