@@ -18,7 +18,7 @@ $(LESSONS):
 	@$(MAKE) --no-print-directory -C $@
 
 rootfs: build/rootfs/.complete
-build/rootfs/.complete: 08-chroot/mkrootfs.sh
+build/rootfs/.complete: 08-chroot/mkrootfs.sh 08-chroot/escape.c
 	08-chroot/mkrootfs.sh build/rootfs
 
 test: all $(if $(wildcard 08-chroot/mkrootfs.sh),rootfs)
