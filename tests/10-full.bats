@@ -291,6 +291,21 @@ EOF
 	[[ "$output" == *"--memory, --pids-limit need root or a delegated cgroup"* ]]
 }
 
+@test "10-full: --userns as root: root inside is uid 100000 on the host" {
+	"$CONTAINER" run --userns "$RFS" sh -c 'sleep 3' &
+	prog=$!
+	init=$(init_of $prog)
+	wait_for test -n "$(child_of "$init")"
+	cmd=$(child_of "$init")
+	# The host's view: the command's real, effective, saved and fs uids.
+	run awk '/^Uid:/ { print $2, $3, $4, $5 }' /proc/$cmd/status
+	[ "$output" = "100000 100000 100000 100000" ]
+	run cat /proc/$cmd/uid_map
+	[[ "$output" =~ ^[[:space:]]+0[[:space:]]+100000[[:space:]]+65536$ ]]
+	kill $prog
+	wait_status $prog 143
+}
+
 @test "10-full: host processes can be neither seen nor signalled from inside" {
 	sleep 30 &
 	victim=$!
