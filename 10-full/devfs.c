@@ -4,7 +4,8 @@
  * read-only /sys.
  *
  * Claim: inside the container /dev holds only null zero full random
- *        urandom tty, pts/ptmx, shm, mqueue and the fd links; /proc/kcore
+ *        urandom tty, pts/ptmx, shm, mqueue and the fd links, and a device
+ *        node the image or a volume brings cannot be opened; /proc/kcore
  *        and /proc/keys read empty; /proc/sys, /proc/sysrq-trigger, /sys
  *        and /sys/fs/cgroup refuse writes (EROFS), even to root.
  *        (tested in tests/10-full.bats)
@@ -23,8 +24,13 @@
  * container gets a fresh tmpfs instead, with the six nodes programs
  * expect. They are bind mounts of the host's nodes, not mknod(2): a
  * rootless container (05-user) may not create device nodes, and neither
- * may a rootful one once CAP_MKNOD is gone (harden.c). The tmpfs itself is
- * nodev: a node someone managed to create there could not be opened. The
+ * may a rootful one once CAP_MKNOD is gone (harden.c). But a node need not
+ * be made inside to be there: an image unpacked by root can carry one
+ * (b 8 0, the host's first disk), and so can a volume. Docker's device
+ * cgroup refuses to open those; we have none, so before /dev is built
+ * every mount under the new root (the overlay, the volumes) is made
+ * nodev, and the /dev tmpfs is nodev too. The six binds come after, as
+ * mounts of their own: they are the only device nodes that open. The
  * terminals get their own devpts instance ("newinstance"), so the
  * container sees its own ptys and not the host's; /dev/ptmx points into it.
  *
@@ -129,6 +135,39 @@ static int remount_readonly(const char *path)
 	return 0;
 }
 
+/* Makes every mount under the directory that holds dev (the new root:
+ * the overlay and the volumes in it) nodev, recursively. Returns 0 or -1. */
+static int forbid_devices_under(const char *dev)
+{
+	struct mount_attr nodev = {.attr_set = MOUNT_ATTR_NODEV};
+	char root[PATH_MAX];
+	struct statx stx;
+	char *slash;
+
+	if (snprintf(root, sizeof(root), "%s", dev) >= (int)sizeof(root) ||
+	    !(slash = strrchr(root, '/')) || slash == root) {
+		warnx("%s: expected ROOT/dev", dev);
+		return -1;
+	}
+	*slash = '\0';
+	/* Not a mount point, the flag would land on the mount holding it:
+	 * the host's tree as this namespace sees it. */
+	if (statx(AT_FDCWD, root, 0, 0, &stx) < 0) {
+		warn("%s", root);
+		return -1;
+	}
+	if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
+		warnx("%s: not a mount point (mount the new root first)", root);
+		return -1;
+	}
+	if (mount_setattr(AT_FDCWD, root, AT_RECURSIVE, &nodev,
+			  sizeof(nodev)) < 0) {
+		warn("make the mounts under %s nodev", root);
+		return -1;
+	}
+	return 0;
+}
+
 static const char *const dev_nodes[] = {
 	"null", "zero", "full", "random", "urandom", "tty",
 };
@@ -147,7 +186,7 @@ int devfs_mount(const char *dev)
 	size_t i;
 	int fd;
 
-	if (need_dir(dev, 0755) < 0 ||
+	if (forbid_devices_under(dev) < 0 || need_dir(dev, 0755) < 0 ||
 	    do_mount("tmpfs", dev, "tmpfs", NOSUID_NODEV_NOEXEC,
 		     "mode=755,size=65536k") < 0)
 		return -1;

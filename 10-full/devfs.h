@@ -11,13 +11,16 @@
 #ifndef DEVFS_H
 #define DEVFS_H
 
-/* Mounts a minimal /dev at dev (made if missing; a symlink is refused):
- * a tmpfs (nosuid, nodev, noexec, mode=755) holding null zero full random
- * urandom tty, each bind-mounted from the host's node (so it also works
- * rootless, where mknod is not allowed); pts (a new devpts instance,
- * ptmxmode=0666) and ptmx -> pts/ptmx; shm (tmpfs); mqueue; the symlinks
- * fd -> /proc/self/fd and stdin/stdout/stderr -> /proc/self/fd/0..2.
- * Returns 0 or -1. */
+/* First makes every mount under dev's parent nodev (recursively: the new
+ * root, which must be a mount point, and the volumes in it), so that an
+ * image or a volume cannot bring a device node that opens; call it after
+ * the volumes are mounted. Then mounts a minimal /dev at dev (made if
+ * missing; a symlink is refused): a tmpfs (nosuid, nodev, noexec,
+ * mode=755) holding null zero full random urandom tty, each bind-mounted
+ * from the host's node (so it also works rootless, where mknod is not
+ * allowed); pts (a new devpts instance, ptmxmode=0666) and ptmx ->
+ * pts/ptmx; shm (tmpfs); mqueue; the symlinks fd -> /proc/self/fd and
+ * stdin/stdout/stderr -> /proc/self/fd/0..2. Returns 0 or -1. */
 int devfs_mount(const char *dev);
 
 /* Given a fresh procfs mounted at proc: binds dev_null over the masked

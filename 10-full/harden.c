@@ -11,9 +11,9 @@
  * Read:  capabilities(7), prctl(2) PR_CAPBSET_DROP PR_CAP_AMBIENT
  *        PR_SET_NO_NEW_PRIVS, capget(2), close_range(2)
  *
- * Root inside a PID, mount and network namespace is still root to most of
- * the kernel: "uid 0" means nothing special any more, the capabilities do.
- * A process has five sets of them. Effective is what the kernel checks
+ * Root inside a PID, mount and network namespace is still the host's
+ * root: the kernel checks capabilities, not uid 0, and root holds them
+ * all. A process has five sets of them. Effective is what the kernel checks
  * now; permitted is what it may make effective; inheritable and ambient
  * are what it may pass through execve(); the bounding set is the ceiling
  * on what any execve() can ever grant again, even for a setuid-root or
@@ -27,10 +27,12 @@
  * tested against, minus CAP_MKNOD. Docker keeps MKNOD and pays for it with
  * a device cgroup: a container may create /dev/sda, so the devices
  * controller must stop it from opening it. Without CAP_MKNOD nobody in the
- * container can make a device node at all; the only nodes are the ones
- * devfs.c bound in, so no device cgroup is needed (and cgroup v2 has none
- * without BPF). Everything dropped (SYS_ADMIN, SYS_MODULE, SYS_PTRACE,
- * NET_ADMIN, SYS_TIME, ...) is what an escape needs.
+ * container can make a device node at all, and devfs.c mounts the image
+ * and the volumes nodev, so none can be brought in either: the only nodes
+ * that open are the six devfs.c bound in. No device cgroup is needed (and
+ * cgroup v2 has none without BPF). Everything dropped (SYS_ADMIN,
+ * SYS_MODULE, SYS_PTRACE, NET_ADMIN, SYS_TIME, ...) is what an escape
+ * needs.
  *
  * no_new_privs is a one-way bit: once set, execve() never raises
  * privileges again (setuid bits and file capabilities are ignored), and

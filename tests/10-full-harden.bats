@@ -344,6 +344,26 @@ ptmx
 written" ]
 }
 
+@test "10-full harden: a device node that the image or a volume brings cannot be opened" {
+	# Without CAP_MKNOD no node can be made inside; but an image unpacked
+	# by root, or a volume, can carry one. /dev/null's numbers (1:3)
+	# keep the attack harmless; b 8 0 would be the host's first disk.
+	img="$BATS_TEST_TMPDIR/image"
+	cp -al "$RFS" "$img" 2>/dev/null || cp -a "$RFS" "$img"
+	mknod "$img/image-null" c 1 3
+	mkdir "$BATS_TEST_TMPDIR/vol"
+	mknod "$BATS_TEST_TMPDIR/vol/vol-null" c 1 3
+	# The control: on the host both open.
+	echo x >"$img/image-null"
+	echo x >"$BATS_TEST_TMPDIR/vol/vol-null"
+	run "$CONTAINER" run -v "$BATS_TEST_TMPDIR/vol:/mnt" "$img" sh -c \
+		'echo x > /image-null; echo x > /mnt/vol-null; echo x > /dev/null && echo dev-null-opens'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "sh: 1: cannot create /image-null: Permission denied" ]
+	[ "${lines[1]}" = "sh: 1: cannot create /mnt/vol-null: Permission denied" ]
+	[ "${lines[2]}" = dev-null-opens ]
+}
+
 @test "10-full harden: no file descriptor beyond 0-2 leaks in" {
 	exec 5</etc/hostname 9</etc/hostname
 	# The control: an ordinary child sees them (and bats' own).
