@@ -4,6 +4,12 @@
  *
  *   sudo ./10-full/container run build/rootfs /bin/sh
  *
+ * Claim: `container run` runs a command in a new, hardened container and
+ *        exits with its status; an unknown verb exits 125.
+ *        (tested in tests/10-full.bats and tests/10-full-harden.bats)
+ * Uses:  run.c (the verb run), 01-uts (exit codes, messages)
+ * Read:  crun's src/crun.c for the same verb table
+ *
  * One file per verb, found in the table below (as crun does), so that
  * ps, exec or stop can be added later as a line here and a file. Verbs
  * return their exit code; only main() exits.

@@ -6,8 +6,8 @@
  *        missing volume source, a -v or -w target leaving the rootfs)
  *        exits 125 with one line naming the problem, and no state dir or
  *        cgroup is ever created for it.   (tested in tests/10-full.bats)
- * Uses:  01-uts (hostname check), 07-cgroups (size and CPU parsers),
- *        08-chroot (rootfs check), rootfs.c, volumes.c
+ * Uses:  01-uts (hostname check), 08-chroot (rootfs check), limits.c,
+ *        rootfs.c, volumes.c
  * Read:  getopt_long(3), docker-run(1)
  */
 #include "options.h"
@@ -83,7 +83,8 @@ static const struct option long_options[] = {
 
 /* The raw text of options that are checked once all are read. */
 struct raw {
-	const char *memory, *cpus, *quota, *period, *pids, *workdir;
+	struct limit_texts limits;
+	const char *workdir;
 	const char *volumes[MAX_VOLUMES];
 	int n_volumes;
 };
@@ -125,70 +126,6 @@ static int check_name(const char *name)
 		return -1;
 	}
 	return 0;
-}
-
-/* Turns the limit options into c->limits. Returns 0 or -1. */
-static int parse_limits(const struct raw *r, struct config *c)
-{
-	struct cgroup_limits *l = &c->limits;
-
-	if (r->cpus && r->quota) {
-		warnx("--cpus and --cpu-quota say the same thing: give one");
-		return -1;
-	}
-	/* The period first: --cpus computes the quota from it. */
-	if (r->period &&
-	    cgroup_parse_count("--cpu-period", r->period, &l->cpu_period_us) <
-		    0)
-		return -1;
-	if (r->quota &&
-	    cgroup_parse_count("--cpu-quota", r->quota, &l->cpu_quota_us) < 0)
-		return -1;
-	if (r->cpus && cgroup_parse_cpus(r->cpus, l) < 0)
-		return -1;
-	if (r->memory &&
-	    cgroup_parse_size("--memory", r->memory, &l->memory_bytes) < 0)
-		return -1;
-	if (r->pids && cgroup_parse_count("--pids-limit", r->pids,
-					  &l->pids_max) < 0)
-		return -1;
-	return 0;
-}
-
-/* Rootless: limits need a cgroup we may create. Refuse clearly, naming
- * the options, before anything is made. */
-static int check_rootless_limits(const struct raw *r)
-{
-	static const struct {
-		const char *option, *controller;
-	} need[] = {{"--memory", "memory"},	  {"--cpus", "cpu"},
-		    {"--cpu-quota", "cpu"},	  {"--cpu-period", "cpu"},
-		    {"--pids-limit", "pids"}};
-	const char *given[] = {r->memory, r->cpus, r->quota, r->period,
-			       r->pids};
-	char refused[80] = "", dir[64];
-	int ret = 0;
-
-	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
-		if (!given[i])
-			continue;
-		/* v1 has a tree per controller; v2 one tree. */
-		snprintf(dir, sizeof(dir), "/sys/fs/cgroup/%s",
-			 need[i].controller);
-		if (access(dir, F_OK) < 0)
-			strcpy(dir, "/sys/fs/cgroup");
-		if (access(dir, W_OK) == 0)
-			continue; /* delegated to us */
-		strcat(refused, refused[0] ? ", " : "");
-		strcat(refused, need[i].option);
-		ret = -1;
-	}
-	if (ret < 0)
-		warnx("%s need%s root or a delegated cgroup (this run is "
-		      "rootless): run with sudo, or leave %s out",
-		      refused, strchr(refused, ',') ? "" : "s",
-		      strchr(refused, ',') ? "them" : "it");
-	return ret;
 }
 
 static int bad_usage(void)
@@ -235,19 +172,19 @@ int options_parse(int argc, char **argv, struct config *c)
 			r.volumes[r.n_volumes++] = optarg;
 			break;
 		case 'm':
-			r.memory = c->memory_text = optarg;
+			r.limits.memory = c->memory_text = optarg;
 			break;
 		case OPT_CPUS:
-			r.cpus = optarg;
+			r.limits.cpus = optarg;
 			break;
 		case OPT_CPU_QUOTA:
-			r.quota = optarg;
+			r.limits.quota = optarg;
 			break;
 		case OPT_CPU_PERIOD:
-			r.period = optarg;
+			r.limits.period = optarg;
 			break;
 		case OPT_PIDS:
-			r.pids = optarg;
+			r.limits.pids = optarg;
 			break;
 		case OPT_READ_ONLY:
 			c->read_only = true;
@@ -302,7 +239,7 @@ int options_parse(int argc, char **argv, struct config *c)
 		      c->rootfs_real);
 		return -1;
 	}
-	if (parse_limits(&r, c) < 0)
+	if (limits_parse(&r.limits, c) < 0)
 		return -1;
 	for (int i = 0; i < r.n_volumes; i++)
 		if (volume_parse(r.volumes[i], c->rootfs_real,
@@ -311,8 +248,6 @@ int options_parse(int argc, char **argv, struct config *c)
 	c->n_volumes = r.n_volumes;
 	if (r.workdir && rootfs_resolve(c->rootfs_real, r.workdir, "-w",
 					c->workdir, sizeof(c->workdir)) < 0)
-		return -1;
-	if (c->rootless && check_rootless_limits(&r) < 0)
 		return -1;
 	c->argv = optind < argc ? argv + optind : default_cmd;
 	return 0;

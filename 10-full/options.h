@@ -15,6 +15,11 @@
 
 #define MAX_ENV 64
 
+/* The text of the limit options, NULL when not given. */
+struct limit_texts {
+	const char *memory, *cpus, *quota, *period, *pids;
+};
+
 struct config {
 	const char *rootfs;	    /* ROOTFS as given, for messages */
 	char rootfs_real[PATH_MAX]; /* ROOTFS, absolute: the image layer */
@@ -34,6 +39,12 @@ struct config {
 	bool rootless;		 /* not root */
 	char **argv;		 /* the command; /bin/sh when none */
 };
+
+/* Turns the limit options into c->limits with 07's parsers, and, when
+ * the run is rootless, refuses them unless the cgroup tree is ours to
+ * write (naming each refused option). Returns 0, or -1 after saying why.
+ * (limits.c) */
+int limits_parse(const struct limit_texts *t, struct config *c);
 
 /* Parses `run`'s arguments (argv[0] is "run") into c and checks all of
  * them: rootfs, volumes, -w, sizes, hostname. Returns 0 to run, 1 when

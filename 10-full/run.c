@@ -39,6 +39,7 @@
 #include "child.h"
 
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -51,6 +52,18 @@ static struct config config;
 static struct state state;
 static struct cgroup *cgroup;
 static bool child_enters; /* the child joins cgroup itself (fast) */
+
+/* The signals that would end `container` (and 03 forwards). */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+	sigaddset(set, SIGUSR1);
+	sigaddset(set, SIGUSR2);
+}
 
 static bool limited(const struct cgroup_limits *l)
 {
@@ -79,6 +92,12 @@ static int run_time_flags(void)
 
 static void cleanup(void)
 {
+	sigset_t stop;
+
+	/* A Ctrl-C now must not cut the cleanup short: hold it. (It is
+	 * discarded when we exit, which is what it asked for.) */
+	stop_signals(&stop);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
 	if (cgroup) {
 		/* Read before the cgroup is gone: only it knows. */
 		if (cgroup_oom_killed(cgroup))
@@ -118,6 +137,7 @@ bad:
 static int parent(pid_t child)
 {
 	struct user_map uid, gid;
+	sigset_t stop;
 
 	root_ids(&uid, &gid);
 	if (config.userns && user_write_maps(child, &uid, &gid) < 0)
@@ -126,7 +146,13 @@ static int parent(pid_t child)
 	 * someone else on the host) is moved by us, the slow way. */
 	if (cgroup && !child_enters && cgroup_add(cgroup, child) < 0)
 		return -1;
-	return pid_forward_signals(child);
+	if (pid_forward_signals(child) < 0)
+		return -1;
+	/* From here a signal is forwarded, not fatal: let in those that
+	 * cmd_run() held (they go to the container). */
+	stop_signals(&stop);
+	sigprocmask(SIG_UNBLOCK, &stop, NULL);
+	return 0;
 }
 
 static int child_ns_hook(void)
@@ -160,9 +186,16 @@ static const struct lesson container_lesson = {
 int cmd_run(int argc, char **argv)
 {
 	int ret = options_parse(argc, argv, &config);
+	sigset_t stop;
 
 	if (ret != 0)
 		return ret > 0 ? 0 : EXIT_FAILED;
+	/* Until the parent hook forwards them, a Ctrl-C or SIGTERM would
+	 * kill us between creating the state dir or cgroup and removing
+	 * them: hold them. The child inherits the mask; 03's init and the
+	 * command's exec set their own. */
+	stop_signals(&stop);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
 	if (state_new_id(&state, config.rootless) < 0)
 		return EXIT_FAILED;
 	if (!config.hostname)
