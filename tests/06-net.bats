@@ -73,6 +73,7 @@ same_netns() {
 @test "06-net: with lo down even 127.0.0.1 is unreachable; --lo brings it up" {
 	run "$NET" -- ping -c 1 -W 1 127.0.0.1
 	[ "$status" -ne 0 ]
+	[[ "$output" == *"Network is unreachable"* ]]
 	run "$NET" --lo -- sh -c 'cat /sys/class/net/lo/flags; ping -c 1 -W 1 127.0.0.1'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 0x9 ] # IFF_UP | IFF_LOOPBACK
