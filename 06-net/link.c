@@ -22,8 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
-bool net_parse_cidr(const char *cidr, struct in_addr *addr,
-		       unsigned *prefix)
+bool net_parse_cidr(const char *cidr, struct in_addr *addr, unsigned *prefix)
 {
 	char ip[INET_ADDRSTRLEN];
 	const char *slash = strchr(cidr, '/'), *p;
@@ -108,8 +107,9 @@ int net_veth_create(const char *host_if, const char *peer_if, pid_t peer_pid)
 	nl_nest_end(&req, data);
 	nl_nest_end(&req, linkinfo);
 
-	snprintf(what, sizeof(what), "create veth %s <-> %s (in PID %d's netns)",
-		 host_if, peer_if, (int)peer_pid);
+	snprintf(what, sizeof(what),
+		 "create veth %s <-> %s (in PID %d's netns)", host_if, peer_if,
+		 (int)peer_pid);
 	return nl_send(&req, what);
 }
 

@@ -1,5 +1,5 @@
 /*
- * 06-net/main.c - a new network namespace: only lo, and a veth pair to the host.
+ * 06-net/main.c - a network namespace: only lo, and a veth pair to the host.
  *
  *   sudo ./06-net/net -- ip link                 only lo, DOWN
  *   sudo ./06-net/net --veth -- ping -c1 10.200.0.1
