@@ -73,6 +73,20 @@ int volume_parse(const char *spec, const char *root, struct volume *v)
 		      spec);
 		return -1;
 	}
+	/* /dev, /proc and /sys are mounted after the volumes (so that no
+	 * volume can cover them): a volume there would be hidden. */
+	for (int i = 0; i < 3; i++) {
+		static const char *const ours[] = {"dev", "proc", "sys"};
+		size_t len = strlen(ours[i]);
+
+		if (strncmp(v->target, ours[i], len) == 0 &&
+		    (v->target[len] == '\0' || v->target[len] == '/')) {
+			warnx("-v %s: /%s belongs to the runtime; choose "
+			      "another target",
+			      spec, ours[i]);
+			return -1;
+		}
+	}
 	return 0;
 }
 

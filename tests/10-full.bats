@@ -261,6 +261,7 @@ $BATS_TEST_TMPDIR/file true|not a directory
 -v $BATS_TEST_TMPDIR:data $RFS true|absolute path
 -v $BATS_TEST_TMPDIR:/data:rx $RFS true|ro or rw
 -v $BATS_TEST_TMPDIR:/ $RFS true|cannot be the container's /
+-v $BATS_TEST_TMPDIR:/dev/x $RFS true|/dev belongs to the runtime
 -v $BATS_TEST_TMPDIR:/../../etc $RFS true|'..' leads out of the rootfs
 -w /etc/../../.. $RFS true|'..' leads out of the rootfs
 -w /up/etc $bad true|a symlink in the image leads out of the rootfs
