@@ -14,11 +14,13 @@ setup_file() {
 
 setup() {
 	need_root
-	host_queue=
+	host_queue= prog=
 }
 
+# A failed check must not leave the container waiting on its fifo.
 teardown() {
 	[ -z "$host_queue" ] || ipcrm -q "$host_queue"
+	[ -z "$prog" ] || kill -KILL "$prog" 2>/dev/null || true
 }
 
 # The keys of the message queues `ipcs -q` lists (run as given).

@@ -16,15 +16,27 @@ setup_file() {
 setup() {
 	need_root
 	rc=0 # exit status of a program run in the background: `wait $prog || rc=$?`
+	prog=
+}
+
+# A failed check must not leave a container running: SIGKILL cannot be
+# forwarded, it ends the program and PR_SET_PDEATHSIG the container.
+teardown() {
+	[ -z "$prog" ] || kill -KILL "$prog" 2>/dev/null || true
 }
 
 # Waits for the background program $1 to end and puts its exit status in
-# rc. A program that does not end within 5 s is killed (rc 137), so a
-# broken lesson fails the test instead of hanging it. (bash reaps its
+# rc. A program still running after 5 s is killed and rc says "hung", so
+# a broken lesson fails the test instead of hanging it. (bash reaps its
 # children as they end and keeps their status for `wait`.)
 finish() {
-	wait_for test ! -e /proc/"$1" || kill -KILL "$1"
-	wait "$1" || rc=$?
+	if wait_for test ! -e /proc/"$1"; then
+		wait "$1" || rc=$?
+	else
+		kill -KILL "$1"
+		wait "$1" || true
+		rc=hung
+	fi
 }
 
 # The PID a process has in its own namespace: the last field of NSpid.
@@ -63,7 +75,7 @@ children_of() {
 	[ "$(readlink /proc/$child/ns/pid)" != "$(readlink /proc/self/ns/pid)" ]
 	kill -KILL $prog
 	finish $prog
-	[ "$rc" -eq 137 ]
+	[ "$rc" = 137 ]
 }
 
 @test "03-pid: signals sent to the program reach the command (a trap in sh)" {
@@ -83,7 +95,7 @@ children_of() {
 		kill -TERM $prog
 		# 3, not 143: the program lived on and passed the status back.
 		finish $prog
-		[ "$rc" -eq 3 ]
+		[ "$rc" = 3 ]
 		grep -q got-TERM "$out"
 	done
 }
@@ -103,7 +115,7 @@ children_of() {
 	# kills the container with it (PR_SET_PDEATHSIG).
 	kill -KILL $prog
 	finish $prog
-	[ "$rc" -eq 137 ]
+	[ "$rc" = 137 ]
 	wait_for test ! -e /proc/$child
 }
 
@@ -119,7 +131,7 @@ children_of() {
 	[ "$(state_of $child)" = S ] # two were not enough
 	kill -TERM $prog
 	finish $prog
-	[ "$rc" -eq 137 ]
+	[ "$rc" = 137 ]
 }
 
 @test "03-pid: with --init, a forwarded SIGTERM ends sleep (143)" {
@@ -133,7 +145,7 @@ children_of() {
 	[ "$(ns_pid $cmd)" = 2 ]
 	kill -TERM $prog
 	finish $prog
-	[ "$rc" -eq 143 ]
+	[ "$rc" = 143 ]
 }
 
 @test "03-pid: without --init, orphans go to PID 1 and stay zombies" {
@@ -154,7 +166,7 @@ children_of() {
 	[ "$(state_of $orphan)" = Z ]
 	kill -KILL $prog
 	finish $prog
-	[ "$rc" -eq 137 ]
+	[ "$rc" = 137 ]
 	wait_for test ! -e /proc/$orphan # PID 1 died: the namespace is gone
 }
 
@@ -174,7 +186,7 @@ children_of() {
 	[ "$(state_of $cmd)" = S ]
 	kill -TERM $prog
 	finish $prog
-	[ "$rc" -eq 143 ]
+	[ "$rc" = 143 ]
 }
 
 @test "03-pid: the command's exit status comes back, with and without --init" {
