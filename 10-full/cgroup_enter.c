@@ -26,8 +26,8 @@ int cgroup_enter(struct cgroup *cg)
 	for (int i = 0; i < cg->ndirs; i++) {
 		/* v2 has no `tasks`: there cgroup.procs, and the wait. */
 		const char *file = cgroup_has_file(cg->dir[i], "tasks")
-					   ? "tasks"
-					   : "cgroup.procs";
+				       ? "tasks"
+				       : "cgroup.procs";
 
 		if (cgroup_write(cg->dir[i], file, "0") < 0)
 			return -1;

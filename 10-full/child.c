@@ -7,8 +7,9 @@
  *        /dev, a read-only /sys, the reduced capabilities, no_new_privs
  *        and the seccomp filter.   (tested in tests/10-full.bats and
  *        tests/10-full-harden.bats)
- * Uses:  01-uts, 03-pid, 07-cgroups (cgroup_enter.c), 04-mount, 06-net, 08-chroot, 09-overlay,
- *        volumes.c, devfs.c, harden.c, seccomp.c
+ * Uses:  01-uts, 03-pid, 04-mount, 06-net, 07-cgroups (cgroup_enter.c),
+ *        08-chroot, 09-overlay, state.c, volumes.c, devfs.c, harden.c,
+ *        seccomp.c
  * Read:  mount_namespaces(7), pivot_root(2), capabilities(7), seccomp(2)
  */
 #include "cgroup_enter.h"
@@ -30,7 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define DEFAULT_PATH                                                          \
+#define DEFAULT_PATH                                                           \
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 int child_namespaces(const struct config *c, struct cgroup *enter)
@@ -148,8 +149,8 @@ int child_root(const struct config *c, const struct state *st)
 	/* 6. --read-only: the root mount only. /dev, /proc's writable
 	 *    parts and the volumes are mounts of their own and keep their
 	 *    flags, as with docker run --read-only. */
-	if (c->read_only && mount_setattr(AT_FDCWD, merged, 0, &ro,
-					  sizeof(ro)) < 0) {
+	if (c->read_only &&
+	    mount_setattr(AT_FDCWD, merged, 0, &ro, sizeof(ro)) < 0) {
 		warn("--read-only: make %s read-only", merged);
 		return -1;
 	}

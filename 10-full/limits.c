@@ -29,9 +29,8 @@ static int parse(const struct limit_texts *r, struct config *c)
 		return -1;
 	}
 	/* The period first: --cpus computes the quota from it. */
-	if (r->period &&
-	    cgroup_parse_count("--cpu-period", r->period, &l->cpu_period_us) <
-		    0)
+	if (r->period && cgroup_parse_count("--cpu-period", r->period,
+					    &l->cpu_period_us) < 0)
 		return -1;
 	if (r->quota &&
 	    cgroup_parse_count("--cpu-quota", r->quota, &l->cpu_quota_us) < 0)
@@ -41,8 +40,8 @@ static int parse(const struct limit_texts *r, struct config *c)
 	if (r->memory &&
 	    cgroup_parse_size("--memory", r->memory, &l->memory_bytes) < 0)
 		return -1;
-	if (r->pids && cgroup_parse_count("--pids-limit", r->pids,
-					  &l->pids_max) < 0)
+	if (r->pids &&
+	    cgroup_parse_count("--pids-limit", r->pids, &l->pids_max) < 0)
 		return -1;
 	return 0;
 }

@@ -53,8 +53,8 @@ int rootfs_resolve(const char *root, const char *path, const char *what,
 	ssize_t n;
 
 	if (path[0] != '/') {
-		warnx("%s %s: give an absolute path inside the container",
-		      what, path);
+		warnx("%s %s: give an absolute path inside the container", what,
+		      path);
 		return -1;
 	}
 	if (strlen(path) >= sizeof(rest) || size < 2) {
@@ -127,8 +127,7 @@ int rootfs_resolve(const char *root, const char *path, const char *what,
 			if (link[0] == '/')
 				out[0] = '\0';
 			if ((size_t)snprintf(spliced, sizeof(spliced), "%s/%s",
-					     link,
-					     rest + p) >= sizeof(spliced))
+					     link, rest + p) >= sizeof(spliced))
 				goto too_long;
 			strcpy(rest, spliced);
 			p = 0;

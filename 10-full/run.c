@@ -15,22 +15,23 @@
  *
  *   parent  parse and check everything          nothing exists yet, so a
  *                                               mistake costs nothing
- *           state dir: init/ upper/ work/       the layers must exist
- *           cgroup_create (07)                  before the child can use
- *                                               them; limits set before
- *                                               anything runs in it
+ *           signals held                        a Ctrl-C from here on must
+ *                                               not skip the cleanup
+ *           state dir (state.c)                 the mount point for the
+ *                                               container's layers
+ *           cgroup_create (07)                  limits set before anything
+ *                                               runs in it
  *           clone(UTS IPC PID NS NET [USER])    the child waits on a pipe
- *           uid/gid maps (05, with USER)        only the parent can write
- *                                               them, and the child needs
- *                                               them to be root inside
- *           (or the child itself joins the      before it runs a line, so
- *           cgroup: cgroup_enter.c, faster)     no fork escapes the limits
+ *           uid/gid maps (05, with USER)        only a process outside may
+ *                                               write them; the child must
+ *                                               be root inside to mount
  *           signal forwarding (03)              `kill` of container
  *                                               reaches the command
  *   -- "go" --
- *   child   cgroup ns, hostname, lo up          child.c, child_namespaces
- *           private, overlay, volumes, /dev,    child.c, child_root
- *           /proc, /sys, read-only, pivot_root
+ *   child   join the cgroup, cgroup ns,         child.c, child_namespaces
+ *           hostname, lo up                     (see cgroup_enter.c)
+ *           private, layers, overlay, volumes,  child.c, child_root
+ *           /dev, /proc, /sys, read-only, pivot
  *           cwd, env, hardening, seccomp        child.c, child_exec
  *           pid_init(command) (03)              PID 1 reaps and forwards
  *   parent  wait; OOM report; cgroup_destroy; state dir removed

@@ -42,8 +42,9 @@ int state_new_id(struct state *st, bool rootless)
 	/* Root's state lives in /run (a tmpfs on most systems, wiped at
 	 * boot); a rootless caller cannot write there, so /tmp. */
 	if (rootless)
-		snprintf(st->dir, sizeof(st->dir), "/tmp/lesson-container-%u-%s",
-			 (unsigned)getuid(), st->id);
+		snprintf(st->dir, sizeof(st->dir),
+			 "/tmp/lesson-container-%u-%s", (unsigned)getuid(),
+			 st->id);
 	else
 		snprintf(st->dir, sizeof(st->dir), "/run/lesson-container-%s",
 			 st->id);
@@ -60,8 +61,7 @@ static int write_file(int dirfd, const char *name, const char *text,
 	int fd, in = -1, ret = -1;
 	ssize_t n = text ? (ssize_t)strlen(text) : 0;
 
-	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		    0644);
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		warn("create %s", name);
 		return -1;
@@ -118,8 +118,8 @@ int state_create(struct state *st, const char *name)
 int state_make_layers(const struct state *st, const char *hostname,
 		      bool net_host)
 {
-	static const char *const dirs[] = {"init", "init/etc", "upper",
-					   "work", "merged"};
+	static const char *const dirs[] = {"init", "init/etc", "upper", "work",
+					   "merged"};
 	char text[256];
 	int fd;
 
@@ -182,8 +182,8 @@ static int remove_tree(int dirfd, const char *name)
 
 	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
 		return 0;
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-				     O_CLOEXEC);
+	fd = openat(dirfd, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == EACCES) {
 		/* overlayfs leaves work/work at mode 0; a rootless owner
 		 * must give itself the right to look inside first. */
