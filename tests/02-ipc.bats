@@ -64,17 +64,19 @@ queue_keys() {
 	[[ "$(queue_keys)" != *"$key"* ]]
 }
 
-@test "02-ipc: /proc/PID/ns/ipc of the container differs from the host's" {
-	"$IPC" -- sleep 2 &
+@test "02-ipc: the container's IPC namespace differs from the host's" {
+	"$IPC" -- sleep 100 &
 	prog=$!
 	child=$(child_of $prog)
-	inside=$(readlink /proc/$child/ns/ipc)
-	host=$(readlink /proc/self/ns/ipc)
-	[ -n "$inside" ] && [ "$inside" != "$host" ]
-	# 02 builds on 01: the UTS namespace is new as well.
-	[ "$(readlink /proc/$child/ns/uts)" != "$(readlink /proc/self/ns/uts)" ]
-	[ "$(readlink /proc/$prog/ns/ipc)" = "$host" ]
-	wait "$prog"
+	# 02 builds on 01: the UTS namespace is new as well. Without the
+	# clone flag both links would name the program's own namespace.
+	for ns in ipc uts; do
+		inside=$(readlink /proc/$child/ns/$ns)
+		[ -n "$inside" ] && [ "$inside" != "$(readlink /proc/$prog/ns/$ns)" ]
+	done
+	[ "$(readlink /proc/$prog/ns/ipc)" = "$(readlink /proc/self/ns/ipc)" ]
+	kill -KILL $prog # the container dies with it (PR_SET_PDEATHSIG)
+	wait $prog || true
 }
 
 @test "02-ipc: the command's exit status comes back (7, 127)" {

@@ -39,6 +39,14 @@ finish() {
 	fi
 }
 
+# Starts the program in the background with the given arguments: prog is
+# the program, pid1 the container's PID 1, as the host sees them.
+start() {
+	"$PID" "$@" &
+	prog=$!
+	pid1=$(child_of $prog)
+}
+
 # The PID a process has in its own namespace: the last field of NSpid.
 ns_pid() {
 	awk '/^NSpid:/ { print $NF }' /proc/"$1"/status
@@ -63,9 +71,8 @@ children_of() {
 }
 
 @test "03-pid: the command is PID 1 inside, an ordinary PID on the host" {
-	"$PID" -- sh -c "echo \$\$ > '$BATS_TEST_TMPDIR/pid'; exec sleep 100" &
-	prog=$!
-	child=$(child_of $prog)
+	start -- sh -c "echo \$\$ > '$BATS_TEST_TMPDIR/pid'; exec sleep 100"
+	child=$pid1
 	wait_for test -s "$BATS_TEST_TMPDIR/pid"
 	[ "$(cat "$BATS_TEST_TMPDIR/pid")" = 1 ] # what `echo $$` said
 	# The same process, seen from the host: NSpid lists its PID in each
@@ -101,47 +108,41 @@ children_of() {
 }
 
 @test "03-pid: without --init, sleep as PID 1 ignores a forwarded SIGTERM" {
-	"$PID" -- sleep 100 &
-	prog=$!
-	child=$(child_of $prog)
-	wait_for comm_is $child sleep
+	start -- sleep 100
+	wait_for comm_is $pid1 sleep
 	kill -TERM $prog
 	# Outside a PID namespace SIGTERM kills sleep at once. PID 1 without
 	# a handler drops it: give it time to die, and see it did not.
 	sleep 0.5
-	[ "$(state_of $child)" = S ]
+	[ "$(state_of $pid1)" = S ]
 	[ -d /proc/$prog ]
 	# SIGKILL cannot be forwarded: the program dies, and the kernel
 	# kills the container with it (PR_SET_PDEATHSIG).
 	kill -KILL $prog
 	finish $prog
 	[ "$rc" = 137 ]
-	wait_for test ! -e /proc/$child
+	wait_for test ! -e /proc/$pid1
 }
 
 @test "03-pid: the third SIGINT/SIGTERM becomes SIGKILL (exit 137)" {
-	"$PID" -- sleep 100 &
-	prog=$!
-	child=$(child_of $prog)
-	wait_for comm_is $child sleep
-	kill -TERM $prog
-	sleep 0.3 # two pending SIGTERMs would merge into one
-	kill -INT $prog
-	sleep 0.3
-	[ "$(state_of $child)" = S ] # two were not enough
+	start -- sleep 100
+	wait_for comm_is $pid1 sleep
+	for sig in TERM INT; do
+		kill -$sig $prog
+		sleep 0.3 # two pending SIGTERMs would merge into one
+	done
+	[ "$(state_of $pid1)" = S ] # two were not enough
 	kill -TERM $prog
 	finish $prog
 	[ "$rc" = 137 ]
 }
 
 @test "03-pid: with --init, a forwarded SIGTERM ends sleep (143)" {
-	"$PID" --init -- sleep 100 &
-	prog=$!
-	init=$(child_of $prog)
-	cmd=$(child_of $init)
+	start --init -- sleep 100
+	cmd=$(child_of $pid1)
 	wait_for comm_is $cmd sleep
 	# The init is PID 1 and the command PID 2.
-	[ "$(ns_pid $init)" = 1 ]
+	[ "$(ns_pid $pid1)" = 1 ]
 	[ "$(ns_pid $cmd)" = 2 ]
 	kill -TERM $prog
 	finish $prog
@@ -151,9 +152,7 @@ children_of() {
 @test "03-pid: without --init, orphans go to PID 1 and stay zombies" {
 	# The subshell starts `sleep` and exits at once: that sleep is an
 	# orphan, which the kernel gives to PID 1, here `sleep 100`.
-	"$PID" -- sh -c '(sleep 100 &); exec sleep 100' &
-	prog=$!
-	pid1=$(child_of $prog)
+	start -- sh -c '(sleep 100 &); exec sleep 100'
 	wait_for comm_is $pid1 sleep # sh waited for the subshell, then exec'd
 	orphan=$(children_of $pid1)
 	[ -n "$orphan" ] && comm_is $orphan sleep
@@ -171,9 +170,8 @@ children_of() {
 }
 
 @test "03-pid: with --init, orphans are reaped while the command runs" {
-	"$PID" --init -- sh -c '(sleep 100 &); exec sleep 100' &
-	prog=$!
-	init=$(child_of $prog)
+	start --init -- sh -c '(sleep 100 &); exec sleep 100'
+	init=$pid1
 	cmd=$(child_of $init)
 	wait_for comm_is $cmd sleep
 	orphan=$(children_of $init | grep -vx "$cmd")
