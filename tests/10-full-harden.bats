@@ -349,7 +349,7 @@ written" ]
 	# by root, or a volume, can carry one. /dev/null's numbers (1:3)
 	# keep the attack harmless; b 8 0 would be the host's first disk.
 	img="$BATS_TEST_TMPDIR/image"
-	cp -al "$RFS" "$img" 2>/dev/null || cp -a "$RFS" "$img"
+	cp -al "$RFS/." "$img" 2>/dev/null || cp -a "$RFS/." "$img"
 	mknod "$img/image-null" c 1 3
 	mkdir "$BATS_TEST_TMPDIR/vol"
 	mknod "$BATS_TEST_TMPDIR/vol/vol-null" c 1 3
