@@ -9,7 +9,7 @@
  *        tests/10-full-harden.bats)
  * Uses:  01-uts, 03-pid, 04-mount, 06-net, 07-cgroups (cgroup_enter.c),
  *        08-chroot, 09-overlay, state.c, volumes.c, devfs.c, harden.c,
- *        seccomp.c
+ *        seccomp.c, tty.c
  * Read:  mount_namespaces(7), pivot_root(2), capabilities(7), seccomp(2)
  */
 #include "cgroup_enter.h"
@@ -18,6 +18,7 @@
 #include "harden.h"
 #include "rootfs.h"
 #include "seccomp.h"
+#include "tty.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -210,6 +211,11 @@ int child_exec(const struct config *c, char **argv)
 		return EXIT_FAILED;
 	}
 	set_environment(c);
+
+	/* -t: the container's own pty on 0-2, before the hardening closes
+	 * the socket it is sent through (tty.c says why not ours). */
+	if (c->tty && tty_child("/dev/pts/ptmx") < 0)
+		return EXIT_FAILED;
 
 	/* The hardening, from what needs privilege to what forbids it:
 	 * close inherited fds (nothing of the host's stays reachable),

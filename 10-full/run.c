@@ -6,7 +6,7 @@
  *        every path: success, failure, or a signal to `container`.
  *        (tested in tests/10-full.bats: the leak check after each test)
  * Uses:  01-uts's lesson_run() (clone, the sync pipe, wait), 05-user,
- *        07-cgroups, 03-pid; options.c, state.c, child.c
+ *        07-cgroups, 03-pid; options.c, state.c, child.c, tty.c
  * Read:  clone(2), user_namespaces(7), cgroups(7)
  *
  * The container is a `struct lesson` of its own (prev = NULL), so the
@@ -25,6 +25,7 @@
  *           uid/gid maps (05, with USER)        only a process outside may
  *                                               write them; the child must
  *                                               be root inside to mount
+ *           -t: the relay thread (tty.c)        waits for the pty's master
  *           signal forwarding (03)              `kill` of container
  *                                               reaches the command
  *   -- "go" --
@@ -32,12 +33,14 @@
  *           hostname, lo up                     (see cgroup_enter.c)
  *           private, layers, overlay, volumes,  child.c, child_root
  *           /dev, /proc, /sys, read-only, pivot
- *           cwd, env, hardening, seccomp        child.c, child_exec
+ *           cwd, env, -t pty, hardening,        child.c, child_exec
+ *           seccomp
  *           pid_init(command) (03)              PID 1 reaps and forwards
  *   parent  wait; OOM report; cgroup_destroy; state dir removed
  */
 #include "run.h"
 #include "child.h"
+#include "tty.h"
 
 #include <sched.h>
 #include <signal.h>
@@ -99,6 +102,7 @@ static void cleanup(void)
 	 * discarded when we exit, which is what it asked for.) */
 	stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
+	tty_finish(); /* our terminal back to how it was */
 	if (cgroup) {
 		/* Read before the cgroup is gone: only it knows. */
 		if (cgroup_oom_killed(cgroup))
@@ -116,7 +120,8 @@ static int prepare(void)
 	struct user_map uid, gid;
 	char name[64];
 
-	if (state_create(&state, config.name) < 0)
+	if (state_create(&state, config.name) < 0 ||
+	    (config.tty && tty_prepare() < 0))
 		goto bad;
 	/* Root: always a cgroup, so `container` can account for and kill
 	 * everything the command starts. Rootless: only when limits were
@@ -146,6 +151,8 @@ static int parent(pid_t child)
 	/* A child that may not write to the cgroup's files (its root is
 	 * someone else on the host) is moved by us, the slow way. */
 	if (cgroup && !child_enters && cgroup_add(cgroup, child) < 0)
+		return -1;
+	if (config.tty && tty_start() < 0)
 		return -1;
 	if (pid_forward_signals(child) < 0)
 		return -1;

@@ -311,6 +311,22 @@ make_bad_root() {
 	[[ "$output" == *"--memory, --pids-limit need root or a delegated cgroup"* ]]
 }
 
+@test "10-full: -t: a pty of the container's own, its own session; our terminal is restored" {
+	command -v script >/dev/null || skip "script(1) is not installed (bsdutils)"
+	d=$BATS_TEST_TMPDIR
+	# script(1) gives the runtime a terminal, as a user's shell would.
+	run script -qec "stty -g > $d/before; $CONTAINER run -t $RFS sh -c '
+		readlink /proc/self/fd/0; ls /dev/pts; read -r p c s pp pg sid rest < /proc/self/stat
+		echo sid=\$sid; echo \$TERM; exit 5'; echo rc=\$?; stty -g > $d/after" /dev/null
+	echo "$output"
+	[[ "${lines[0]}" == /dev/pts/0* ]] # the container's devpts, not ours
+	[[ "${lines[1]}" == "0  ptmx"* ]]
+	[[ "${lines[2]}" == sid=1* ]] # its init leads the session
+	[[ "${lines[3]}" != $'\r' ]] # TERM is set
+	[[ "$output" == *rc=5* ]]
+	cmp "$d/before" "$d/after" # raw mode undone
+}
+
 @test "10-full: --userns as root: root inside is uid 100000 on the host" {
 	"$CONTAINER" run --userns "$RFS" sh -c 'sleep 3' &
 	prog=$!

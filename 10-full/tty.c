@@ -1,0 +1,247 @@
+/*
+ * 10-full/tty.c - `-t`: the container gets a terminal of its own.
+ *
+ * Claim: with -t and a terminal on stdin, the command's stdin is a pty of
+ *        the container's own devpts (/dev/pts/0 inside), it leads its own
+ *        session, and what is typed reaches it through our terminal in
+ *        raw mode, which gets its settings back afterwards.
+ *        (tested in tests/10-full.bats, through script(1))
+ * Uses:  nothing but libc; devfs.c mounts the devpts this opens.
+ * Read:  pty(7), termios(3), unix(7) SCM_RIGHTS, ioctl_tty(2)
+ *
+ * Why not hand the host's terminal to the container: it would share our
+ * session, so it could inject input into our shell (TIOCSTI), read what
+ * we type after it ends, and its own processes would not find their
+ * terminal in its /dev. So, as docker and crun do, the pty comes from the
+ * container's devpts: the child opens it, becomes a session leader with
+ * the slave as controlling terminal, and passes the master to us over a
+ * unix socket (a file descriptor can travel in a message: SCM_RIGHTS).
+ * We relay bytes between our terminal and the master. Our terminal goes
+ * raw, so that Ctrl-C, Ctrl-Z and every key reach the container's line
+ * discipline, which turns them into signals for its own foreground job.
+ */
+#include "tty.h"
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <unistd.h>
+
+static int sock[2] = {-1, -1}; /* [0] the parent's end, [1] the child's */
+static pthread_t relay_thread;
+static bool relaying, raw;
+static struct termios saved; /* our terminal, as it was */
+
+int tty_prepare(void)
+{
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) < 0) {
+		warn("socketpair");
+		return -1;
+	}
+	return 0;
+}
+
+/* Sends fd over the socket s as ancillary data. Returns 0 or -1. */
+static int send_fd(int s, int fd)
+{
+	char byte = 't', buf[CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec iov = {&byte, 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = buf, .msg_controllen = sizeof(buf)};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	return sendmsg(s, &msg, 0) == 1 ? 0 : -1;
+}
+
+/* Receives a file descriptor from s. Returns it, or -1 (EOF: the child
+ * failed before sending one). */
+static int recv_fd(int s)
+{
+	char byte, buf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {&byte, 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = buf, .msg_controllen = sizeof(buf)};
+	struct cmsghdr *cmsg;
+	int fd;
+
+	if (recvmsg(s, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	return fd;
+}
+
+int tty_child(const char *ptmx)
+{
+	struct winsize ws;
+	int master, slave = -1, unlock = 0;
+
+	close(sock[0]);
+	master = open(ptmx, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0) {
+		warn("-t: open %s", ptmx);
+		return -1;
+	}
+	/* TIOCGPTPEER opens the slave from the master itself, so no path
+	 * lookup can be fooled into another devpts. */
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0 ||
+	    (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY)) < 0) {
+		warn("-t: open the pty's slave");
+		goto bad;
+	}
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+		ioctl(slave, TIOCSWINSZ, &ws);
+	/* Leave our session (the host's terminal) for a new one, whose
+	 * controlling terminal is the slave. */
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0) {
+		warn("-t: make the pty the controlling terminal");
+		goto bad;
+	}
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(slave, fd) < 0) {
+			warn("-t: dup2");
+			goto bad;
+		}
+	close(slave);
+	if (send_fd(sock[1], master) < 0) {
+		warn("-t: send the pty to the parent");
+		close(master);
+		return -1;
+	}
+	close(master);
+	close(sock[1]);
+	return 0;
+bad:
+	if (slave >= 0)
+		close(slave);
+	close(master);
+	return -1;
+}
+
+/* Writes all of buf to fd. Returns 0, or -1 (the other side is gone). */
+static int write_all(int fd, const char *buf, ssize_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, buf, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		n -= w;
+	}
+	return 0;
+}
+
+static void *relay(void *arg)
+{
+	int master = recv_fd(sock[0]), winch = (int)(long)arg;
+	struct pollfd p[3] = {{STDIN_FILENO, POLLIN, 0},
+			      {-1, POLLIN, 0},
+			      {winch, POLLIN, 0}};
+	struct signalfd_siginfo si;
+	struct winsize ws;
+	struct termios t = saved;
+	char buf[4096];
+	ssize_t n;
+
+	if (master < 0)
+		goto out; /* the child stopped before; it said why */
+	p[1].fd = master;
+	cfmakeraw(&t);
+	raw = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
+	for (;;) {
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[2].revents & POLLIN &&
+		    read(winch, &si, sizeof(si)) == sizeof(si) &&
+		    ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+			ioctl(master, TIOCSWINSZ, &ws);
+		if (p[0].revents & (POLLIN | POLLHUP)) {
+			n = read(STDIN_FILENO, buf, sizeof(buf));
+			if (n <= 0 || write_all(master, buf, n) < 0)
+				p[0].fd = -1; /* stop reading our stdin */
+		}
+		/* Output until the last slave is closed: then EIO. */
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = read(master, buf, sizeof(buf));
+			if (n <= 0 || write_all(STDOUT_FILENO, buf, n) < 0)
+				break;
+		}
+	}
+	close(master);
+out:
+	close(winch);
+	return NULL;
+}
+
+int tty_start(void)
+{
+	sigset_t all, old, winch;
+	int fd, err;
+
+	close(sock[1]); /* the child's end: EOF for us if it fails */
+	sock[1] = -1;
+	if (tcgetattr(STDIN_FILENO, &saved) < 0) {
+		warn("-t: tcgetattr");
+		return -1;
+	}
+	/* Window size changes come to the relay as a file descriptor; the
+	 * signal must then be blocked in every thread. */
+	sigemptyset(&winch);
+	sigaddset(&winch, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &winch, NULL);
+	fd = signalfd(-1, &winch, SFD_CLOEXEC);
+	if (fd < 0) {
+		warn("-t: signalfd");
+		return -1;
+	}
+	/* Other signals stay with the main thread, which forwards them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&relay_thread, NULL, relay, (void *)(long)fd);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		errno = err;
+		warn("-t: pthread_create");
+		close(fd);
+		return -1;
+	}
+	relaying = true;
+	return 0;
+}
+
+void tty_finish(void)
+{
+	if (relaying) {
+		pthread_join(relay_thread, NULL);
+		relaying = false;
+	}
+	if (raw) {
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved);
+		raw = false;
+	}
+	for (int i = 0; i < 2; i++)
+		if (sock[i] >= 0) {
+			close(sock[i]);
+			sock[i] = -1;
+		}
+}
