@@ -21,9 +21,20 @@
 # cost of the shell for the commands that need one), else peakrss's timer.
 # A missing tool is named and its row skipped: nothing is installed here.
 #
+# Back to back, each run finds the kernel as the run before left it. One
+# thing that matters: moving a process into a cgroup (crun and runc write
+# its PID to cgroup.procs) first waits for an RCU grace period, unless
+# another move happened just before, which in a tight loop it did.
+# PAUSE_MS=50 idles between runs, so each start pays what a lone start
+# pays; the default (0) is the tight loop, the anchors' best case.
+#
+# Wall time also swings with whatever else the machine runs; the CPU
+# column (user + system of every process of a run) much less.
+#
 # Knobs: RUNS (default 100), WARMUP (default 5), RSS_RUNS (default 5),
-# ROOTFS (default build/rootfs), CONTAINER (default ./10-full/container),
-# TIMER=peakrss (time with peakrss even when hyperfine is there).
+# PAUSE_MS (default 0), ROOTFS (default build/rootfs), CONTAINER (default
+# ./10-full/container), TIMER=peakrss (peakrss times even when hyperfine
+# is installed).
 # Everything it creates lives in build/bench/ and is removed at the end,
 # except the results: build/bench/*.json (hyperfine) and table.txt.
 # Exits 0 when both targets pass, 1 when one fails, 2 when it cannot run.
@@ -40,6 +51,8 @@ B=build/bench
 RUNS=${RUNS:-100}
 WARMUP=${WARMUP:-5}
 RSS_RUNS=${RSS_RUNS:-5}
+PAUSE_MS=${PAUSE_MS:-0}
+PAUSE_S=$(awk -v ms="$PAUSE_MS" 'BEGIN { printf "%.3f", ms / 1000 }')
 PEAKRSS=$B/peakrss
 UNIFIED=/sys/fs/cgroup/unified
 
@@ -75,7 +88,10 @@ measure() {
 		# A "$$" needs one; those commands (crun, runc) take long enough.
 		local shell=(--shell=none)
 		[[ $cmd != *'$$'* ]] || shell=()
-		hyperfine "${shell[@]}" --style none --warmup "$WARMUP" --runs "$RUNS" \
+		local pause=()
+		[ "$PAUSE_MS" = 0 ] || pause=(--prepare "sleep $PAUSE_S")
+		hyperfine "${shell[@]}" "${pause[@]}" --style none \
+			--warmup "$WARMUP" --runs "$RUNS" \
 			--export-json "$B/$name.json" \
 			--export-csv "$B/$name.csv" "$cmd" >>"$log" 2>&1 || {
 			# hyperfine hides the command's own words: get them
@@ -90,6 +106,7 @@ measure() {
 	n=$RSS_RUNS
 	[ -n "$HYPERFINE" ] || n=$((WARMUP + RUNS))
 	for i in $(seq "$n"); do
+		[ "$PAUSE_MS" = 0 ] || sleep "$PAUSE_S"
 		out=$(run_once "$cmd" "$i" 2>>"$log") || return 1
 		read -r ms rss cpu <<<"$out"
 		[ "$rss" -gt "$max" ] && max=$rss
@@ -149,14 +166,18 @@ cleanup() {
 			runc --root "$B/runc" delete -f "$id"
 		done
 	fi
-	rm -rf "$B/crun" "$B/runc" "$B/bundle" "$PEAKRSS" "$B"/*.csv "$B"/*.res
+	rm -rf "$B/crun" "$B/runc" "$B/bundle" "$PEAKRSS" "$B"/*.csv "$B"/*.res \
+		"$B/.lock"
 	find "$B" -maxdepth 1 -name "*.log" -empty -delete 2>/dev/null
 }
+
+mkdir -p "$B" || die "cannot create $B"
+# Two benches at once would time each other and delete each other's files.
+exec 9>"$B/.lock"
+flock -n 9 || die "another bench is running (it holds $B/.lock)"
+find "$B" -mindepth 1 -maxdepth 1 ! -name .lock -exec rm -rf {} +
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-rm -rf "$B"
-mkdir -p "$B" || die "cannot create $B"
 CC=${CC:-cc}
 CFLAGS=(-std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Wmissing-prototypes -Werror)
 # Static when libc.a is there: the helper's own pages then stay out of the
@@ -206,7 +227,7 @@ say "$(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinf
 # Wall times are only comparable on a quiet machine; CPU times much more so.
 awk -v l="$load1" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
 	say "the machine is busy (load $load1 on $(nproc) CPUs): wall times will be noisy; compare the CPU column" >&2
-say "$RUNS runs after $WARMUP warm-up runs each, $([ -n "$HYPERFINE" ] && echo "timed by $(hyperfine --version)" || echo "timed by peakrss")"
+say "$RUNS runs after $WARMUP warm-up runs each, $([ "$PAUSE_MS" = 0 ] && echo "back to back" || echo "$PAUSE_MS ms apart"), $([ -n "$HYPERFINE" ] && echo "timed by $(hyperfine --version)" || echo "timed by peakrss")"
 for r in "${rows[@]}"; do
 	say "timing $r: ${CMD[$r]}"
 	if [ "$r" = crun ] && mountpoint -q "$UNIFIED"; then
