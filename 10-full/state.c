@@ -180,7 +180,10 @@ static int remove_tree(int dirfd, const char *name)
 	int fd, removed;
 	ssize_t n;
 
-	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+	/* Most often an empty directory: one call. Else a file, or a
+	 * directory with something in it. */
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT ||
+	    (errno == ENOTDIR && unlinkat(dirfd, name, 0) == 0))
 		return 0;
 	fd = openat(dirfd, name,
 		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
