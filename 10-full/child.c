@@ -188,7 +188,7 @@ static void set_environment(const struct config *c)
 	env_put(env, &n, hostname);
 	env_put(env, &n, "HOME=/root");
 	if (c->tty) {
-		/* The terminal is the host's: its type is the host's. */
+		/* The bytes end up on our terminal: its type is ours. */
 		for (char **e = environ; e && *e && !term; e++)
 			if (strncmp(*e, "TERM=", 5) == 0)
 				term = *e;

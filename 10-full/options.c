@@ -249,6 +249,8 @@ int options_parse(int argc, char **argv, struct config *c)
 	if (r.workdir && rootfs_resolve(c->rootfs_real, r.workdir, "-w",
 					c->workdir, sizeof(c->workdir)) < 0)
 		return -1;
+	if (optind < argc && strcmp(argv[optind], "--") == 0)
+		optind++; /* ROOTFS -- command: the -- is optional */
 	c->argv = optind < argc ? argv + optind : default_cmd;
 	return 0;
 }
