@@ -31,7 +31,7 @@
 # Wall time also swings with whatever else the machine runs; the CPU
 # column (user + system of every process of a run) much less.
 #
-# Knobs: RUNS (default 100), WARMUP (default 5), RSS_RUNS (default 5),
+# Knobs: RUNS (default 200), WARMUP (default 5), RSS_RUNS (default 5),
 # PAUSE_MS (default 0), ROOTFS (default build/rootfs), CONTAINER (default
 # ./10-full/container), TIMER=peakrss (peakrss times even when hyperfine
 # is installed).
@@ -48,7 +48,7 @@ cd "$(dirname "$SELF")/.." || exit 2
 ROOTFS=${ROOTFS:-build/rootfs}
 CONTAINER=${CONTAINER:-./10-full/container}
 B=build/bench
-RUNS=${RUNS:-100}
+RUNS=${RUNS:-200}
 WARMUP=${WARMUP:-5}
 RSS_RUNS=${RSS_RUNS:-5}
 PAUSE_MS=${PAUSE_MS:-0}
