@@ -23,6 +23,7 @@
 #include "chroot.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -71,11 +72,23 @@ static int pivot_root(const char *new_root, const char *put_old)
 	return (int)syscall(SYS_pivot_root, new_root, put_old);
 }
 
+/* Is path the root of a mount? statx() tells since Linux 5.8. */
+static bool is_mount_point(const char *path)
+{
+	struct statx stx;
+
+	return statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &stx) == 0 &&
+	       (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
 int chroot_pivot(const char *root)
 {
 	/* pivot_root() wants new_root to be a mount point: a bind mount of
-	 * root onto itself makes it one (MS_REC keeps mounts under it). */
-	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) {
+	 * root onto itself makes it one (MS_REC keeps mounts under it). An
+	 * overlay (09, 10) already is one, and saves the extra mount. */
+	if (!is_mount_point(root) &&
+	    mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) {
 		warn("bind mount %s onto itself", root);
 		return -1;
 	}
