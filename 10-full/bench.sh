@@ -60,7 +60,7 @@ say() { printf 'bench: %s\n' "$*"; }
 die() { say "$*" >&2; exit 2; }
 
 # run_once CMD N - run CMD once under peakrss; "$$" in CMD (a container id
-# that must be unique) becomes "N-<our pid>". Prints "MS RSS_KIB".
+# that must be unique) becomes "N-<our pid>". Prints "MS RSS_KIB CPU_MS".
 run_once() {
 	local words
 	read -ra words <<<"${1//\$\$/$2-$$}"
