@@ -151,6 +151,19 @@ if [ ${#missing[@]} -gt 0 ]; then
 	[ -n "$HYPERFINE" ] || say "timing with peakrss's own timer instead of hyperfine"
 fi
 
+# Nothing may stay behind: no container state, no mounts of our rootfs or
+# bundle, no cgroup or state dir of a crun/runc id or of a `container run`
+# (those of the latter only if new: tests may be running beside us).
+leftovers() {
+	{ [ -d "$B/crun" ] && crun --root "$B/crun" list -q
+	  [ -d "$B/runc" ] && runc --root "$B/runc" list -q
+	  grep -F -e "$PWD/$B" -e "$(realpath "$ROOTFS")" /proc/self/mountinfo
+	  find /sys/fs/cgroup -maxdepth 4 -type d \
+		\( -name 'bench-*' -o -name 'lesson-container-*' \)
+	  ls -d /run/lesson-container-*
+	} 2>/dev/null | sort
+}
+
 # Remove what a run left: containers still known to crun/runc (after a
 # Ctrl-C), their state dirs, the bundle, the helper. Results stay.
 cleanup() {
@@ -167,7 +180,7 @@ cleanup() {
 		done
 	fi
 	rm -rf "$B/crun" "$B/runc" "$B/bundle" "$PEAKRSS" "$B"/*.csv "$B"/*.res \
-		"$B/.lock"
+		"$B/before" "$B/.lock"
 	find "$B" -maxdepth 1 -name "*.log" -empty -delete 2>/dev/null
 }
 
@@ -227,6 +240,7 @@ say "$(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinf
 # Wall times are only comparable on a quiet machine; CPU times much more so.
 awk -v l="$load1" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
 	say "the machine is busy (load $load1 on $(nproc) CPUs): wall times will be noisy; compare the CPU column" >&2
+leftovers >"$B/before"
 say "$RUNS runs after $WARMUP warm-up runs each, $([ "$PAUSE_MS" = 0 ] && echo "back to back" || echo "$PAUSE_MS ms apart"), $([ -n "$HYPERFINE" ] && echo "timed by $(hyperfine --version)" || echo "timed by peakrss")"
 for r in "${rows[@]}"; do
 	say "timing $r: ${CMD[$r]}"
@@ -242,13 +256,7 @@ for r in "${rows[@]}"; do
 	fi || say "$r failed: see $B/$r.log" >&2
 done
 
-# Nothing may stay behind: no container state, no mounts of our rootfs or
-# bundle, no cgroup named after our container ids.
-left=$( { [ -d "$B/crun" ] && crun --root "$B/crun" list -q 2>/dev/null
-	  [ -d "$B/runc" ] && runc --root "$B/runc" list -q 2>/dev/null
-	  grep -F -e "$PWD/$B" -e "$(realpath "$ROOTFS")" /proc/self/mountinfo
-	  find /sys/fs/cgroup -maxdepth 3 -type d -name 'bench-*'
-	} 2>/dev/null)
+left=$(leftovers | comm -13 "$B/before" -)
 leaked=0
 if [ -z "$left" ]; then
 	say "left behind: nothing"
