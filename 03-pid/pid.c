@@ -26,18 +26,22 @@
 #include "pid.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 /* What `docker run` forwards; SIGKILL and SIGSTOP cannot be caught. */
-static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP,
+static const int forwarded[] = {SIGTERM, SIGINT,  SIGHUP,
 				SIGQUIT, SIGUSR1, SIGUSR2};
 
 static volatile sig_atomic_t forward_to; /* a pid_t */
 static volatile sig_atomic_t stop_requests;
+static int status_fd = -1; /* /proc/forward_to/status, see target_drops() */
 static bool with_init;
 
 static void forwarded_set(sigset_t *set)
@@ -47,21 +51,65 @@ static void forwarded_set(sigset_t *set)
 		sigaddset(set, forwarded[i]);
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Whether forward_to would drop sig, from its SigIgn and SigCgt lines in
+ * /proc/PID/status (hex masks, bit sig-1): a PID 1 that neither ignores
+ * nor catches a signal never sees it. Runs in a signal handler, so it
+ * uses pread(2) on a file opened beforehand and plain loops. False when
+ * it cannot tell (no file: the init, whose command is not PID 1).
+ */
+static bool target_drops(int sig)
+{
+	char buf[4096];
+	unsigned long long handled = 0;
+	ssize_t n;
+
+	if (status_fd < 0 ||
+	    (n = pread(status_fd, buf, sizeof(buf) - 1, 0)) <= 0)
+		return false;
+	buf[n] = '\0';
+	for (char *line = buf; line; line = strchr(line + 1, '\n')) {
+		char *p = line + (*line == '\n');
+		unsigned long long mask = 0;
+
+		if (strncmp(p, "SigIgn:\t", 8) && strncmp(p, "SigCgt:\t", 8))
+			continue;
+		for (p += 8; hex_digit(*p) >= 0; p++)
+			mask = mask << 4 | (unsigned)hex_digit(*p);
+		handled |= mask;
+	}
+	return !(handled & 1ULL << (sig - 1));
+}
+
 /*
  * Passes sig on to forward_to. A signal the kernel made itself (si_code
  * SI_KERNEL: Ctrl-C, Ctrl-\ or a hangup from the terminal) already went
  * to the whole foreground process group, the container's processes
  * included, so it is not sent twice. The third SIGINT or SIGTERM in a row
  * becomes a SIGKILL, which even PID 1 cannot ignore: Ctrl-C three times
- * always ends the container, as with the docker CLI.
+ * always ends the container, as with the docker CLI. A Ctrl-C counts only
+ * if PID 1 drops it: one that a shell or a REPL handles is not a request
+ * to stop the container.
  */
 static void forward(int sig, const siginfo_t *si)
 {
+	bool from_terminal = si->si_code == SI_KERNEL;
+
 	if (forward_to <= 0) /* kill(0) or kill(-1) would hit others */
 		return;
-	if ((sig == SIGINT || sig == SIGTERM) && ++stop_requests >= 3)
+	if ((sig == SIGINT || sig == SIGTERM) &&
+	    (!from_terminal || target_drops(sig)) && ++stop_requests >= 3)
 		kill(forward_to, SIGKILL);
-	else if (si->si_code != SI_KERNEL)
+	else if (!from_terminal)
 		kill(forward_to, sig);
 }
 
@@ -79,8 +127,16 @@ int pid_forward_signals(pid_t target)
 	struct sigaction sa = {.sa_sigaction = on_signal,
 			       .sa_flags = SA_SIGINFO | SA_RESTART};
 
+	char path[32];
+
 	/* One forwarding at a time, so the count of stops is exact. */
 	forwarded_set(&sa.sa_mask);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)target);
+	if (status_fd >= 0)
+		close(status_fd);
+	status_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (status_fd < 0) /* not fatal: terminal signals just never count */
+		warn("open %s", path);
 	forward_to = target;
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(*forwarded); i++)
 		if (sigaction(forwarded[i], &sa, NULL) < 0) {
@@ -168,19 +224,20 @@ static int pid_exec(char **argv)
 }
 
 static const struct lesson_option pid_options[] = {
-	{"init", 0, NULL, "run a tiny init as PID 1: forwards signals, reaps "
-			  "zombies",
-	 set_init},
-	{0},
+    {"init", 0, NULL,
+     "run a tiny init as PID 1: forwards signals, reaps "
+     "zombies",
+     set_init},
+    {0},
 };
 
 const struct lesson pid_lesson = {
-	.name = "03-pid",
-	.summary = "a new PID namespace: the command is PID 1",
-	.prev = &ipc_lesson,
-	.clone_flags = CLONE_NEWPID,
-	.options = pid_options,
-	/* In the program, once the child exists: our signals become its. */
-	.parent = pid_forward_signals,
-	.exec = pid_exec,
+    .name = "03-pid",
+    .summary = "a new PID namespace: the command is PID 1",
+    .prev = &ipc_lesson,
+    .clone_flags = CLONE_NEWPID,
+    .options = pid_options,
+    /* In the program, once the child exists: our signals become its. */
+    .parent = pid_forward_signals,
+    .exec = pid_exec,
 };

@@ -16,12 +16,13 @@ setup_file() {
 setup() {
 	need_root
 	rc=0 # exit status of a program run in the background: `wait $prog || rc=$?`
-	prog=
+	prog= program=
 }
 
 # A failed check must not leave a container running: SIGKILL cannot be
 # forwarded, it ends the program and PR_SET_PDEATHSIG the container.
 teardown() {
+	[ -z "$program" ] || kill -KILL "$program" 2>/dev/null || true
 	[ -z "$prog" ] || kill -KILL "$prog" 2>/dev/null || true
 }
 
@@ -135,6 +136,55 @@ children_of() {
 	kill -TERM $prog
 	finish $prog
 	[ "$rc" = 137 ]
+}
+
+# Runs the program on a terminal of its own, made by script(1): what the
+# test writes to fd 4 is typed on it. Sets prog (script itself) and
+# program (the lesson's program, on that terminal). A Ctrl-C flushes the
+# terminal's output, so commands report to files, not to the terminal.
+on_terminal() {
+	mkfifo "$BATS_TEST_TMPDIR/keys"
+	script -qec "$*" /dev/null <"$BATS_TEST_TMPDIR/keys" \
+		>"$BATS_TEST_TMPDIR/terminal" 2>&1 &
+	prog=$!
+	exec 4>"$BATS_TEST_TMPDIR/keys"
+	program=$(child_of $prog)
+}
+
+@test "03-pid: a Ctrl-C that PID 1 handles does not count as a stop" {
+	out="$BATS_TEST_TMPDIR/out"
+	on_terminal "'$PID' -- sh -c '
+		trap \"echo got-INT >>$out\" INT; trap \"exit 3\" TERM
+		echo ready >$out; while :; do sleep 0.1; done'"
+	wait_for grep -q ready "$out"
+	# The terminal sends SIGINT to its whole foreground group, the
+	# container included. (The program does not send it a second time;
+	# sh would merge two pending SIGINTs, so this cannot show it.)
+	for i in 1 2 3 4; do
+		printf '\003' >&4
+		wait_for test "$(grep -c got-INT "$out")" -ge $i
+	done
+	# Four Ctrl-C that PID 1 handled are not three requests to stop:
+	# the shell is still there to exit 3 on SIGTERM.
+	kill -TERM $program
+	finish $prog
+	[ "$rc" = 3 ]
+	exec 4>&-
+}
+
+@test "03-pid: three Ctrl-C end a PID 1 that drops them (137)" {
+	on_terminal "'$PID' -- sleep 100"
+	pid1=$(child_of $program)
+	wait_for comm_is $pid1 sleep
+	for i in 1 2; do
+		printf '\003' >&4
+		sleep 0.3 # two pending SIGINTs would merge into one
+	done
+	[ "$(state_of $pid1)" = S ] # dropped: PID 1 has no handler
+	printf '\003' >&4
+	finish $prog
+	[ "$rc" = 137 ]
+	exec 4>&-
 }
 
 @test "03-pid: with --init, a forwarded SIGTERM ends sleep (143)" {
