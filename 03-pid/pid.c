@@ -7,7 +7,8 @@
  *        host sees an ordinary PID; signals sent to the program reach the
  *        command; a plain `sleep` as PID 1 survives a forwarded SIGTERM and
  *        leaves its adopted orphans as zombies, while under --init the same
- *        SIGTERM ends it (143) and orphans are reaped.
+ *        SIGTERM ends it (143) and orphans are reaped. The third SIGINT or
+ *        SIGTERM (a Ctrl-C only if PID 1 drops it) is a SIGKILL.
  *        (tested in tests/03-pid.bats)
  * Uses:  02-ipc (ipc_lesson), 01-uts (lesson_exec, lesson_exit_status)
  * Read:  pid_namespaces(7), signal(7), sigwaitinfo(2), wait(2),
@@ -95,10 +96,10 @@ static bool target_drops(int sig)
  * SI_KERNEL: Ctrl-C, Ctrl-\ or a hangup from the terminal) already went
  * to the whole foreground process group, the container's processes
  * included, so it is not sent twice. The third SIGINT or SIGTERM in a row
- * becomes a SIGKILL, which even PID 1 cannot ignore: Ctrl-C three times
- * always ends the container, as with the docker CLI. A Ctrl-C counts only
- * if PID 1 drops it: one that a shell or a REPL handles is not a request
- * to stop the container.
+ * becomes a SIGKILL, which even PID 1 cannot ignore, as with the docker
+ * CLI: Ctrl-C three times ends a container whose PID 1 drops it. A Ctrl-C
+ * that PID 1 handles (a shell, a REPL) is not a request to stop, and
+ * does not count.
  */
 static void forward(int sig, const siginfo_t *si)
 {
@@ -126,7 +127,6 @@ int pid_forward_signals(pid_t target)
 {
 	struct sigaction sa = {.sa_sigaction = on_signal,
 			       .sa_flags = SA_SIGINFO | SA_RESTART};
-
 	char path[32];
 
 	/* One forwarding at a time, so the count of stops is exact. */
@@ -224,20 +224,18 @@ static int pid_exec(char **argv)
 }
 
 static const struct lesson_option pid_options[] = {
-    {"init", 0, NULL,
-     "run a tiny init as PID 1: forwards signals, reaps "
-     "zombies",
-     set_init},
-    {0},
+	{"init", 0, NULL, "run a tiny init as PID 1: forwards signals, "
+			  "reaps zombies", set_init},
+	{0},
 };
 
 const struct lesson pid_lesson = {
-    .name = "03-pid",
-    .summary = "a new PID namespace: the command is PID 1",
-    .prev = &ipc_lesson,
-    .clone_flags = CLONE_NEWPID,
-    .options = pid_options,
-    /* In the program, once the child exists: our signals become its. */
-    .parent = pid_forward_signals,
-    .exec = pid_exec,
+	.name = "03-pid",
+	.summary = "a new PID namespace: the command is PID 1",
+	.prev = &ipc_lesson,
+	.clone_flags = CLONE_NEWPID,
+	.options = pid_options,
+	/* In the program, once the child exists: our signals become its. */
+	.parent = pid_forward_signals,
+	.exec = pid_exec,
 };
