@@ -62,6 +62,12 @@ is_zombie() {
 	[ "$(state_of "$1")" = Z ]
 }
 
+# True when file $3 has at least $1 lines matching $2 (wait_for runs it
+# again each time: a "$(...)" argument would be read only once).
+seen_at_least() {
+	[ "$(grep -c "$2" "$3")" -ge "$1" ]
+}
+
 comm_is() {
 	[ "$(cat /proc/"$1"/comm 2>/dev/null)" = "$2" ]
 }
@@ -162,7 +168,7 @@ on_terminal() {
 	# sh would merge two pending SIGINTs, so this cannot show it.)
 	for i in 1 2 3 4; do
 		printf '\003' >&4
-		wait_for test "$(grep -c got-INT "$out")" -ge $i
+		wait_for seen_at_least $i got-INT "$out"
 	done
 	# Four Ctrl-C that PID 1 handled are not three requests to stop:
 	# the shell is still there to exit 3 on SIGTERM.
