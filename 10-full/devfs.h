@@ -11,6 +11,9 @@
 #ifndef DEVFS_H
 #define DEVFS_H
 
+#include <sys/mount.h>
+#include <sys/types.h>
+
 /* First makes every mount under dev's parent nodev (recursively: the new
  * root, which must be a mount point, and the volumes in it), so that an
  * image or a volume cannot bring a device node that opens; call it after
@@ -37,5 +40,18 @@ int procfs_harden(const char *proc, const char *dev_null);
  * cgroup namespace, they show its own part of the tree). Needs a network
  * namespace of its own when in a user namespace. Returns 0 or -1. */
 int sysfs_mount_readonly(const char *sys);
+
+/* Helpers shared by devfs.c and procfs.c; each says what failed. */
+#define NOSUID_NODEV_NOEXEC (MS_NOSUID | MS_NODEV | MS_NOEXEC)
+/* Puts dir/name into buf (PATH_MAX bytes). Returns 0, or -1 if too long. */
+int devfs_join(char *buf, const char *dir, const char *name);
+/* Makes path a directory if missing; refuses a symlink. Returns 0 or -1. */
+int devfs_need_dir(const char *path, mode_t mode);
+/* mount(2), saying what failed. Returns 0 or -1. */
+int devfs_do_mount(const char *src, const char *dst, const char *type,
+		   unsigned long flags, const char *data);
+/* Makes the mount at path read-only, keeping its other flags (a user
+ * namespace refuses a remount that drops a locked one). Returns 0 or -1. */
+int devfs_remount_readonly(const char *path);
 
 #endif
