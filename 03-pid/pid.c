@@ -155,6 +155,23 @@ int pid_forward_signals(pid_t target)
  * SIGCHLD means "one or more children changed": reap them all, since
  * signals of one kind do not queue up.
  */
+/* Starts argv as our child. vfork(): the child borrows our memory until
+ * it execs, so nothing is copied (fork() would copy our page tables only
+ * to throw them away at exec). Safe because the child only resets its
+ * own signals and execs or _exit()s; a function of its own, so that no
+ * local variable of the caller can be clobbered meanwhile. Returns the
+ * child's PID, or -1. */
+static __attribute__((noinline)) pid_t start_command(char **argv)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0) /* lesson_exec unblocks signals for the command */
+		_exit(lesson_exec(argv));
+	if (pid < 0)
+		warn("vfork");
+	return pid;
+}
+
 int pid_init(char **argv)
 {
 	sigset_t wanted;
@@ -178,13 +195,9 @@ int pid_init(char **argv)
 		return EXIT_FAILED;
 	}
 
-	command = fork();
-	if (command < 0) {
-		warn("fork");
+	command = start_command(argv);
+	if (command < 0)
 		return EXIT_FAILED;
-	}
-	if (command == 0) /* lesson_exec unblocks signals for the command */
-		_exit(lesson_exec(argv));
 	forward_to = command;
 
 	while (status < 0) {

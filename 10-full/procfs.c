@@ -33,6 +33,7 @@
 #include <err.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,9 +111,30 @@ static void cgroup_options(char *super, char *out, size_t size)
 					len ? "," : "", t);
 }
 
-/* Mounts again, read-only, each cgroup hierarchy the host has under
- * /sys/fs/cgroup, at the same place under cg (a tmpfs) or at cg itself
- * where the host has cgroup2 there. Returns 0 or -1. */
+/* True for a v1 hierarchy that holds one of the controllers 07-cgroups
+ * gives the container a cgroup in (super: mountinfo's super options). The
+ * others (devices, freezer, name=systemd...) would show the host's whole
+ * tree, since the container's cgroup namespace is rooted where it sits in
+ * them: the host's root. */
+static bool ours(const char *super)
+{
+	static const char *const used[] = {"cpu", "cpuacct", "memory", "pids"};
+	char copy[512], *save = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", super);
+	for (char *t = strtok_r(copy, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save))
+		for (size_t i = 0; i < sizeof(used) / sizeof(used[0]); i++)
+			if (strcmp(t, used[i]) == 0)
+				return true;
+	return false;
+}
+
+/* Mounts again, read-only, the host's cgroup2 tree at cg, or each v1
+ * hierarchy the container has a cgroup in at the same place under cg (a
+ * tmpfs). Each is read-only from the start (MS_RDONLY on a new mount
+ * makes that mount read-only, not the hierarchy the host writes to), so
+ * no remount is needed. Returns 0 or -1. */
 static int mount_cgroups_readonly(const char *cg)
 {
 	char *line = NULL, mp[PATH_MAX], type[32], super[512], opts[512];
@@ -136,7 +158,8 @@ static int mount_cgroups_readonly(const char *cg)
 			continue;
 		if (mp[blen] == '\0') { /* a cgroup2-only host */
 			strcpy(path, cg);
-		} else if (mp[blen] == '/' && !strchr(mp + blen + 1, '/')) {
+		} else if (mp[blen] == '/' && !strchr(mp + blen + 1, '/') &&
+			   strcmp(type, "cgroup2") && ours(super)) {
 			if (!over_tmpfs && devfs_do_mount("cgroup", cg, "tmpfs",
 					NOSUID_NODEV_NOEXEC, "mode=755") < 0)
 				goto out;
@@ -148,7 +171,7 @@ static int mount_cgroups_readonly(const char *cg)
 			continue;
 		}
 		cgroup_options(super, opts, sizeof(opts));
-		if (mount(type, path, type, NOSUID_NODEV_NOEXEC,
+		if (mount(type, path, type, NOSUID_NODEV_NOEXEC | MS_RDONLY,
 			  strcmp(type, "cgroup2") ? opts : NULL) < 0) {
 			/* A kernel may refuse a hierarchy to a user
 			 * namespace (v1, before cgroup namespaces knew
@@ -158,9 +181,9 @@ static int mount_cgroups_readonly(const char *cg)
 			warn("mount %s (%s) on %s", type, opts, path);
 			goto out;
 		}
-		if (devfs_remount_readonly(path) < 0)
-			goto out;
 	}
+	/* The tmpfs holding the hierarchies' directories: read-only too,
+	 * now that they are made. */
 	ret = over_tmpfs ? devfs_remount_readonly(cg) : 0;
 out:
 	free(line);
@@ -174,7 +197,11 @@ int sysfs_mount_readonly(const char *sys)
 
 	if (devfs_need_dir(sys, 0555) < 0)
 		return -1;
-	if (mount("sysfs", sys, "sysfs", NOSUID_NODEV_NOEXEC, NULL) < 0) {
+	/* Read-only from the start; the masks and the cgroup tmpfs below are
+	 * mounts of their own, and mounting onto a read-only directory is
+	 * allowed. */
+	if (mount("sysfs", sys, "sysfs", NOSUID_NODEV_NOEXEC | MS_RDONLY,
+		  NULL) < 0) {
 		/* sysfs shows a network namespace's devices, so a user
 		 * namespace may mount it only with a netns of its own. */
 		warn("mount sysfs on %s%s", sys,
@@ -188,5 +215,5 @@ int sysfs_mount_readonly(const char *sys)
 	    mask(sys, "devices/virtual/powercap", NULL) < 0 ||
 	    devfs_join(cg, sys, "fs/cgroup") < 0 || mount_cgroups_readonly(cg) < 0)
 		return -1;
-	return devfs_remount_readonly(sys);
+	return 0;
 }
