@@ -66,6 +66,9 @@ int cgroup_v1_locate(struct cgroup *cg, const struct cgroup_limits *limits,
 		const char *ctrl = cgroup_controller_name[c];
 		int i;
 
+		if (limits->lean && !cgroup_needs(c, limits) && c != CG_PIDS &&
+		    !(c == CG_CPUACCT && limits->cpu_quota_us > 0))
+			continue;
 		snprintf(tree, sizeof(tree), "%s/%s", h->root, ctrl);
 		if (stat(tree, &st) < 0 || !S_ISDIR(st.st_mode) ||
 		    (!h->scratch &&

@@ -21,6 +21,8 @@
 
 #include "../07-cgroups/cgroup_backend.h"
 
+#include <stddef.h>
+
 int cgroup_enter(struct cgroup *cg)
 {
 	for (int i = 0; i < cg->ndirs; i++) {
@@ -33,4 +35,15 @@ int cgroup_enter(struct cgroup *cg)
 			return -1;
 	}
 	return 0;
+}
+
+void cgroup_enter_controllers(const struct cgroup *cg, const char **names,
+			      int max)
+{
+	int n = 0;
+
+	for (int c = 0; c < CG_COUNT && n < max - 1; c++)
+		if (cg && cg->of[c] >= 0)
+			names[n++] = cgroup_controller_name[c];
+	names[n] = NULL;
 }

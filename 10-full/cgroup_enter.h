@@ -18,4 +18,9 @@
  * Returns 0, or -1 after saying which file failed. */
 int cgroup_enter(struct cgroup *cg);
 
+/* Puts the names of the controllers cg has a cgroup for ("pids",
+ * "memory"...) into names, NULL-terminated (at most max-1 of them). */
+void cgroup_enter_controllers(const struct cgroup *cg, const char **names,
+			      int max);
+
 #endif

@@ -32,6 +32,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The controllers this container has a cgroup of its own for: what
+ * /sys/fs/cgroup shows inside (procfs.c). */
+static const char *joined[8];
+
 #define DEFAULT_PATH                                                           \
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -56,6 +60,7 @@ int child_namespaces(const struct config *c, struct cgroup *enter)
 	 * moving us. */
 	if (enter && cgroup_enter(enter) < 0)
 		return -1;
+	cgroup_enter_controllers(enter, joined, 8);
 	/* The cgroup namespace is made here, not in clone(): its root is
 	 * the cgroup we are in when it is made, and only now are we in our
 	 * own. Inside, /proc/self/cgroup then reads "/", and the host's
@@ -144,7 +149,7 @@ int child_root(const struct config *c, const struct state *st)
 	if (devfs_mount(path_in(a, merged, "dev")) < 0 ||
 	    mount_proc(path_in(b, merged, "proc")) < 0 ||
 	    procfs_harden(b, path_in(a, merged, "dev/null")) < 0 ||
-	    sysfs_mount_readonly(path_in(a, merged, "sys")) < 0)
+	    sysfs_mount_readonly(path_in(a, merged, "sys"), joined) < 0)
 		return -1;
 
 	/* 6. --read-only: the root mount only. /dev, /proc's writable

@@ -35,11 +35,13 @@ int devfs_mount(const char *dev);
 int procfs_harden(const char *proc, const char *dev_null);
 
 /* Mounts a fresh sysfs at sys (made if missing), read-only (nosuid,
- * nodev, noexec), with firmware masked; under sys/fs/cgroup, the host's
- * cgroup hierarchies mounted again, read-only (through the caller's
- * cgroup namespace, they show its own part of the tree). Needs a network
- * namespace of its own when in a user namespace. Returns 0 or -1. */
-int sysfs_mount_readonly(const char *sys);
+ * nodev, noexec), with firmware masked; under sys/fs/cgroup, read-only,
+ * the host's cgroup2 tree, or (v1) the hierarchies of the controllers
+ * named in joined (NULL-terminated: those the container has a cgroup of
+ * its own in; through its cgroup namespace they show only its part of the
+ * tree). Needs a network namespace of its own when in a user namespace.
+ * Returns 0 or -1. */
+int sysfs_mount_readonly(const char *sys, const char *const *joined);
 
 /* Helpers shared by devfs.c and procfs.c; each says what failed. */
 #define NOSUID_NODEV_NOEXEC (MS_NOSUID | MS_NODEV | MS_NOEXEC)

@@ -24,6 +24,9 @@ static int parse(const struct limit_texts *r, struct config *c)
 {
 	struct cgroup_limits *l = &c->limits;
 
+	/* Only the cgroup hierarchies a limit needs (07-cgroups.h). */
+	l->lean = true;
+
 	if (r->cpus && r->quota) {
 		warnx("--cpus and --cpu-quota say the same thing: give one");
 		return -1;

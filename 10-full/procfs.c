@@ -111,31 +111,31 @@ static void cgroup_options(char *super, char *out, size_t size)
 					len ? "," : "", t);
 }
 
-/* True for a v1 hierarchy that holds one of the controllers 07-cgroups
- * gives the container a cgroup in (super: mountinfo's super options). The
- * others (devices, freezer, name=systemd...) would show the host's whole
- * tree, since the container's cgroup namespace is rooted where it sits in
- * them: the host's root. */
-static bool ours(const char *super)
+/* True for a v1 hierarchy that holds one of the controllers in joined
+ * (super: mountinfo's super options, "rw,cpu,cpuacct"). The others
+ * (devices, freezer, name=systemd...) would show the host's tree from
+ * where the container sits in it, since it has no cgroup of its own
+ * there for its cgroup namespace to be rooted in. */
+static bool ours(const char *super, const char *const *joined)
 {
-	static const char *const used[] = {"cpu", "cpuacct", "memory", "pids"};
 	char copy[512], *save = NULL;
 
 	snprintf(copy, sizeof(copy), "%s", super);
 	for (char *t = strtok_r(copy, ",", &save); t;
 	     t = strtok_r(NULL, ",", &save))
-		for (size_t i = 0; i < sizeof(used) / sizeof(used[0]); i++)
-			if (strcmp(t, used[i]) == 0)
+		for (int i = 0; joined[i]; i++)
+			if (strcmp(t, joined[i]) == 0)
 				return true;
 	return false;
 }
 
 /* Mounts again, read-only, the host's cgroup2 tree at cg, or each v1
- * hierarchy the container has a cgroup in at the same place under cg (a
+ * hierarchy the container has a cgroup in (joined) at the same place
+ * under cg (a
  * tmpfs). Each is read-only from the start (MS_RDONLY on a new mount
  * makes that mount read-only, not the hierarchy the host writes to), so
  * no remount is needed. Returns 0 or -1. */
-static int mount_cgroups_readonly(const char *cg)
+static int mount_cgroups_readonly(const char *cg, const char *const *joined)
 {
 	char *line = NULL, mp[PATH_MAX], type[32], super[512], opts[512];
 	char path[PATH_MAX];
@@ -159,7 +159,7 @@ static int mount_cgroups_readonly(const char *cg)
 		if (mp[blen] == '\0') { /* a cgroup2-only host */
 			strcpy(path, cg);
 		} else if (mp[blen] == '/' && !strchr(mp + blen + 1, '/') &&
-			   strcmp(type, "cgroup2") && ours(super)) {
+			   strcmp(type, "cgroup2") && ours(super, joined)) {
 			if (!over_tmpfs && devfs_do_mount("cgroup", cg, "tmpfs",
 					NOSUID_NODEV_NOEXEC, "mode=755") < 0)
 				goto out;
@@ -191,7 +191,7 @@ out:
 	return ret;
 }
 
-int sysfs_mount_readonly(const char *sys)
+int sysfs_mount_readonly(const char *sys, const char *const *joined)
 {
 	char cg[PATH_MAX];
 
@@ -213,7 +213,7 @@ int sysfs_mount_readonly(const char *sys)
 	 * other tenants compute (Docker masks them too). */
 	if (mask(sys, "firmware", NULL) < 0 ||
 	    mask(sys, "devices/virtual/powercap", NULL) < 0 ||
-	    devfs_join(cg, sys, "fs/cgroup") < 0 || mount_cgroups_readonly(cg) < 0)
+	    devfs_join(cg, sys, "fs/cgroup") < 0 || mount_cgroups_readonly(cg, joined) < 0)
 		return -1;
 	return 0;
 }
