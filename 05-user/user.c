@@ -200,11 +200,9 @@ static int user_parent(pid_t child)
  * matters for the same case: host root's group 0 would otherwise follow
  * the container in; where setgroups is denied the kernel keeps them.
  */
-static int user_child(void)
+int user_become_root(bool drop_groups)
 {
-	if (!user_ns_enabled())
-		return 0;
-	if (!setgroups_denied && setgroups(0, NULL) < 0) {
+	if (drop_groups && setgroups(0, NULL) < 0) {
 		warn("setgroups");
 		return -1;
 	}
@@ -216,6 +214,13 @@ static int user_child(void)
 	 * (prctl(2)); set it again, as lesson.c does at the start. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	return 0;
+}
+
+static int user_child(void)
+{
+	if (!user_ns_enabled())
+		return 0;
+	return user_become_root(!setgroups_denied);
 }
 
 static const struct lesson_option user_options[] = {

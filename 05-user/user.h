@@ -23,6 +23,12 @@ int user_parse_map(const char *text, struct user_map *map);
 int user_write_maps(pid_t pid, const struct user_map *uid,
 		    const struct user_map *gid);
 
+/* In a user namespace whose maps are written: become its root (uid and
+ * gid 0, and the parent-death signal set again), dropping supplementary
+ * groups first if drop_groups (only allowed where setgroups is not denied,
+ * i.e. when root made the namespace). Returns 0 or -1. */
+int user_become_root(bool drop_groups);
+
 /* True: always make a user namespace (the 05-user program). False (the
  * default): only when not root or when --userns is given, as 06-10 do. */
 extern bool user_ns_always;

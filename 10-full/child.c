@@ -22,13 +22,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,14 +45,8 @@ int child_namespaces(const struct config *c, struct cgroup *enter)
 	 * the namespace's own 0, and drop host root's supplementary groups.
 	 * Rootless, our uid already is the one mapped to 0. A change of ids
 	 * clears the parent-death signal: set it again (see lesson.c). */
-	if (c->userns && !c->rootless) {
-		if (setgroups(0, NULL) < 0 || setresgid(0, 0, 0) < 0 ||
-		    setresuid(0, 0, 0) < 0) {
-			warn("become root of the user namespace");
-			return -1;
-		}
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-	}
+	if (c->userns && !c->rootless && user_become_root(true) < 0)
+		return -1;
 	/* Into our cgroup before anything else runs here, by ourselves:
 	 * see cgroup_enter.c for why that is faster than the parent
 	 * moving us. */
