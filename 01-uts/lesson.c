@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -89,17 +90,38 @@ int lesson_exec(char **argv)
 	return errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 }
 
-enum phase { PHASE_NS, PHASE_ROOT, PHASE_FS };
+const char *lesson_root;
+
+const char *lesson_path(const char *path)
+{
+	static char buf[PATH_MAX];
+	int n;
+
+	if (!lesson_root)
+		return path;
+	n = snprintf(buf, sizeof(buf), "%s%s", lesson_root, path);
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		warnx("%s%s: path too long", lesson_root, path);
+		return NULL;
+	}
+	return buf;
+}
+
+/* The child's phases, in the order they run (see child_main). */
+enum phase { PHASE_NS, PHASE_ROOT, PHASE_FS, PHASE_ENTER, N_PHASES };
 
 /* Runs one child-side phase of the whole chain, 01-uts first. */
 static int run_phase(struct run *r, enum phase phase)
 {
 	for (int i = 0; i < r->n; i++) {
 		const struct lesson *l = r->chain[i];
-		int (*hook)(void) = phase == PHASE_NS	  ? l->child_ns
-				    : phase == PHASE_ROOT ? l->child_root
-							  : l->child_fs;
-		if (hook && hook() < 0)
+		int (*hook[N_PHASES])(void) = {
+			[PHASE_NS] = l->child_ns,
+			[PHASE_ROOT] = l->child_root,
+			[PHASE_FS] = l->child_fs,
+			[PHASE_ENTER] = l->child_enter,
+		};
+		if (hook[phase] && hook[phase]() < 0)
 			return -1;
 	}
 	return 0;
@@ -121,9 +143,18 @@ static int child_main(void *arg)
 		_exit(EXIT_FAILED);
 	close(r->sync_fd);
 
-	if (run_phase(r, PHASE_NS) < 0 || run_phase(r, PHASE_ROOT) < 0 ||
-	    run_phase(r, PHASE_FS) < 0)
-		_exit(EXIT_FAILED);
+	/* Namespaces, the new root made ready, the mounts inside it, and
+	 * only then the switch. Mounts first, switch last, for two reasons.
+	 * In a user namespace (05) the kernel mounts a new proc or sysfs
+	 * only while a full one is already visible in the mount namespace
+	 * (no view the container could not already have); pivot_root (08)
+	 * detaches the host's, so after it the mount is refused. And
+	 * whatever a mount needs from the host (its /dev, a volume) is out
+	 * of reach once the switch is made. So every lesson mounts at
+	 * lesson_path(), under the new root, while the host is in sight. */
+	for (enum phase phase = PHASE_NS; phase < N_PHASES; phase++)
+		if (run_phase(r, phase) < 0)
+			_exit(EXIT_FAILED);
 
 	for (int i = 0; i < r->n; i++)
 		if (r->chain[i]->exec)

@@ -16,11 +16,19 @@
  *                           maps, veth, joining the cgroup)
  *   -- parent says "go" through a pipe --
  *   child_ns()              child: configure its namespaces (hostname, ...)
- *   child_root()            child: change the root (08, 09)
- *   child_fs()              child: mounts inside the final root (/proc)
+ *   child_root()            child: get the new root ready and name it in
+ *                           lesson_root (08: ROOTFS, 09: mounts an overlay)
+ *   child_fs()              child: mounts inside the new root, at
+ *                           lesson_path("/proc") (04: /proc, 06: /sys)
+ *   child_enter()           child: switch to lesson_root (08, 09: chroot
+ *                           or pivot_root)
  *   exec()                  child: become the command (03's --init wraps it)
  *   wait, then cleanup()    parent: give back what prepare() took, in
  *                           reverse order, on every path
+ *
+ * Mounts first, switch last: a user namespace (05) may mount a new /proc
+ * or /sys only while the host's are still in sight, and the switch takes
+ * them away (lesson.c, child_main, says more).
  *
  * Exit codes follow docker run and chroot(1): the command's own status, or
  * 128+N if a signal N killed it; 125 when the program itself failed, 126
@@ -72,6 +80,7 @@ struct lesson {
 	int (*child_ns)(void);
 	int (*child_root)(void);
 	int (*child_fs)(void);
+	int (*child_enter)(void);
 	/* Runs the command; returns only on failure, with an exit code.
 	 * The highest lesson in the chain that has one wins. */
 	int (*exec)(char **argv);
@@ -98,5 +107,15 @@ int lesson_exit_status(int wstatus);
 
 /* The lesson's name, "03-pid", for messages (err(3) prints it too). */
 extern const char *lesson_program;
+
+/* The directory that child_enter() will make "/": set by a child_root()
+ * hook (08, 09), NULL while the root does not change. Child only. */
+extern const char *lesson_root;
+
+/* Where path ("/proc") is now, for a mount that must end up at path once
+ * the root has changed: lesson_root + path, or path itself while
+ * lesson_root is NULL. The result is a static buffer, overwritten by the
+ * next call. Returns NULL after saying why if it does not fit. */
+const char *lesson_path(const char *path);
 
 #endif

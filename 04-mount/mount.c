@@ -61,12 +61,17 @@ static int mount_child_ns(void)
 	return mount_make_private();
 }
 
-/* Runs after 08/09 changed the root, so /proc lands in the new root. The
- * old /proc (the host's) is hidden underneath, not unmounted: it goes
- * when the namespace goes, with the last process in it. */
+/* Runs after 08/09 got the new root ready and before they switch to it,
+ * so /proc is mounted at lesson_path("/proc"): ROOTFS/proc then, plain
+ * /proc without them. Before the switch, because a user namespace (05)
+ * may mount a proc only while the host's is still in sight (see 01-uts's
+ * lesson.c). Without 08/09 the host's /proc is hidden underneath, not
+ * unmounted: it goes when the namespace goes, with its last process. */
 static int mount_child_fs(void)
 {
-	return mount_proc("/proc");
+	const char *proc = lesson_path("/proc");
+
+	return proc ? mount_proc(proc) : -1;
 }
 
 const struct lesson mount_lesson = {

@@ -143,15 +143,20 @@ static int net_child_ns(void)
 
 /* sysfs shows the interfaces of the network namespace that mounted it,
  * not the reader's: the host's /sys would still list eth0. A fresh mount
- * made from inside shows ours. */
+ * made from inside shows ours, at /sys of the root-to-be (08, 09), before
+ * the switch: like proc, a user namespace may mount it only while the
+ * host's is in sight. */
 static int net_child_fs(void)
 {
+	const char *sys = lesson_path("/sys");
 	struct stat st;
 
+	if (!sys)
+		return -1;
 	/* A root with no /sys (a minimal rootfs in 08) just has none. */
-	if (stat("/sys", &st) < 0 || !S_ISDIR(st.st_mode))
+	if (stat(sys, &st) < 0 || !S_ISDIR(st.st_mode))
 		return 0;
-	return net_mount_sysfs("/sys");
+	return net_mount_sysfs(sys);
 }
 
 /* The pair would also vanish when the child's namespace dies, but the

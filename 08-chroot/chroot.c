@@ -8,8 +8,9 @@
  *        --pivot (pivot_root(2), old root detached) the same escape stops
  *        at the container's root.   (tested in tests/08-chroot.bats)
  * Uses:  07-cgroups and everything below it; 04-mount's private mount
- *        namespace (pivot_root needs it) and its /proc, mounted after us
- *        inside the new root.
+ *        namespace (pivot_root needs it) and its /proc, which 04 (and 06
+ *        /sys) mount inside ROOTFS between our two hooks: child_root
+ *        names the new root, child_enter switches to it.
  * Read:  chroot(2), pivot_root(2), umount2(2), mount_namespaces(7)
  *
  * chroot(2) only changes where the kernel starts resolving "/" for this
@@ -82,16 +83,24 @@ static bool is_mount_point(const char *path)
 	       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 }
 
-int chroot_pivot(const char *root)
+int chroot_make_mount_point(const char *root)
 {
-	/* pivot_root() wants new_root to be a mount point: a bind mount of
-	 * root onto itself makes it one (MS_REC keeps mounts under it). An
-	 * overlay (09, 10) already is one, and saves the extra mount. */
+	/* A bind mount of root onto itself makes it a mount point (MS_REC
+	 * keeps mounts under it). An overlay (09, 10) already is one, and
+	 * saves the extra mount. */
 	if (!is_mount_point(root) &&
 	    mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) {
 		warn("bind mount %s onto itself", root);
 		return -1;
 	}
+	return 0;
+}
+
+int chroot_pivot(const char *root)
+{
+	/* pivot_root() wants new_root to be a mount point. */
+	if (chroot_make_mount_point(root) < 0)
+		return -1;
 	if (chdir(root) < 0) {
 		warn("chdir %s", root);
 		return -1;
@@ -135,9 +144,22 @@ static int set_rootfs(const char *value)
 	return 0;
 }
 
-/* In the child, after 04-mount made the mount namespace private and
- * before it mounts /proc: that /proc lands inside the new root. */
-static int chroot_child(void)
+/* In the child, after 04-mount made the mount namespace private: name
+ * the new root, so that 04 and 06 mount /proc and /sys inside it. For
+ * --pivot, make it a mount point now, so that they are mounted on the
+ * mount that will be "/" (a bind made later would copy them onto it). */
+static int chroot_child_root(void)
+{
+	if (use_pivot && chroot_make_mount_point(rootfs) < 0)
+		return -1;
+	lesson_root = rootfs;
+	return 0;
+}
+
+/* Last, with /proc and /sys mounted inside: the switch. Not earlier: in
+ * a user namespace (05) they could not be mounted once the host's are
+ * out of sight, and pivot_root takes them out. */
+static int chroot_child_enter(void)
 {
 	return use_pivot ? chroot_pivot(rootfs) : chroot_enter(rootfs);
 }
@@ -156,5 +178,6 @@ const struct lesson chroot_lesson = {
 	.options = chroot_options,
 	.positional = "ROOTFS",
 	.set_positional = set_rootfs,
-	.child_root = chroot_child,
+	.child_root = chroot_child_root,
+	.child_enter = chroot_child_enter,
 };

@@ -16,12 +16,18 @@ int chroot_check_rootfs(const char *dir);
 /* chroot(root) and chdir("/"), as the notes do. Escapable. */
 int chroot_enter(const char *root);
 
+/* Makes root a mount point, as pivot_root(2) wants its new root, by
+ * bind-mounting it onto itself (recursively) unless it already is one.
+ * Returns 0 or -1. */
+int chroot_make_mount_point(const char *root);
+
 /* Makes root the root of our (private) mount namespace with pivot_root(2)
  * and detaches the old root, so nothing of the host stays reachable.
- * root need not be a mount point: it is bind-mounted onto itself first. */
+ * root need not be a mount point: chroot_make_mount_point() runs first. */
 int chroot_pivot(const char *root);
 
-/* ROOTFS as a positional argument; --pivot. */
+/* ROOTFS as a positional argument; --pivot. Its child_root names ROOTFS
+ * in lesson_root, its child_enter switches to it. */
 extern const struct lesson chroot_lesson;
 
 #endif

@@ -8,10 +8,10 @@
  *        character devices) and a directory deleted then made again is
  *        opaque. The lower layers and the rootfs are never modified, and
  *        nothing stays mounted.   (tested in tests/09-overlay.bats)
- * Uses:  08-chroot (chroot_pivot, chroot_check_rootfs; not its lesson: 08's
- *        child_root would pivot before the overlay exists), 07-cgroups and
- *        below (the chain), 04-mount (the private mount namespace we mount
- *        in, and /proc inside the new root).
+ * Uses:  08-chroot (chroot_pivot, chroot_check_rootfs; not its lesson: its
+ *        hooks would make the bare rootfs the root), 07-cgroups and below
+ *        (the chain), 04-mount (the private mount namespace we mount in,
+ *        and /proc, mounted inside the overlay before we pivot into it).
  * Read:  Documentation/filesystems/overlayfs.rst, mount(2), statfs(2)
  *
  *   lowerdir=L1:L2:...:ROOTFS   read-only, L1 on top; ROOTFS at the bottom
@@ -146,11 +146,20 @@ static int overlay_parent(pid_t child)
 	return 0;
 }
 
-/* Child, in its private mount namespace: mount, then make it "/". */
-static int overlay_child(void)
+/* Child, in its private mount namespace: mount the overlay and name it
+ * the new root; 04 and 06 then mount /proc and /sys inside it. */
+static int overlay_child_root(void)
 {
 	if (overlay_mount(dirs.lowers, dirs.upper, dirs.work, dirs.merged) < 0)
 		return -1;
+	lesson_root = dirs.merged;
+	return 0;
+}
+
+/* Last, with everything mounted inside (a user namespace allows a new
+ * /proc only before the host's is detached): make the overlay "/". */
+static int overlay_child_enter(void)
+{
 	return chroot_pivot(dirs.merged);
 }
 
@@ -182,13 +191,14 @@ const struct lesson overlay_lesson = {
 	.name = "09-overlay",
 	.summary = "run a command on an overlay of image layers and a "
 		   "writable layer",
-	/* Not &chroot_lesson: its child_root would pivot into the bare
-	 * rootfs before our overlay exists. We link its functions only. */
+	/* Not &chroot_lesson: its hooks would make the bare rootfs the
+	 * root, not our overlay. We link its functions only. */
 	.prev = &cgroups_lesson,
 	.options = overlay_options,
 	.check = overlay_check,
 	.prepare = overlay_prepare,
 	.parent = overlay_parent,
-	.child_root = overlay_child,
+	.child_root = overlay_child_root,
+	.child_enter = overlay_child_enter,
 	.cleanup = overlay_cleanup,
 };
