@@ -17,6 +17,7 @@
 #include "layers.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
 #include <linux/magic.h>
@@ -229,8 +230,16 @@ static int remove_one(const char *path, const struct stat *st, int type,
 
 void overlay_unplan(struct overlay_dirs *d)
 {
+	char inner[PATH_MAX + 8];
+
 	/* overlayfs leaves work/work (mode 000) and maybe work/index in
-	 * it. FTW_PHYS|FTW_MOUNT: never follow a link or enter a mount. */
+	 * it. Root reads a mode 000 dir anyway; its owner (a rootless run)
+	 * must open it up first (none there if the mount never happened:
+	 * then nftw() has nothing to enter either).
+	 * FTW_PHYS|FTW_MOUNT: never follow a link or enter a mount. */
+	snprintf(inner, sizeof(inner), "%s/work", d->work);
+	if (d->made_work)
+		fchmodat(AT_FDCWD, inner, 0700, AT_SYMLINK_NOFOLLOW);
 	if (d->made_work &&
 	    nftw(d->work, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
 		warn("remove %s", d->work);
