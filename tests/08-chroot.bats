@@ -8,6 +8,9 @@ bats_require_minimum_version 1.5.0
 
 CHROOT="$BATS_TEST_DIRNAME/../08-chroot/chroot"
 RFS="$ROOT/build/rootfs"
+# An ordinary user with no groups and no capabilities (as in 05-user).
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups
+	env PATH=/usr/local/bin:/usr/bin:/bin)
 
 # Everything that could change in the rootfs: names, sizes, modes, mtimes
 # (a mkdir + rmdir inside changes the mtime of its directory).
@@ -21,6 +24,17 @@ setup_file() {
 	rootfs_state >"$BATS_FILE_TMPDIR/rootfs-before"
 	# A file only the host has; its content proves where a read came from.
 	echo "host-secret-$$" >"$BATS_FILE_TMPDIR/marker"
+	# The same, where nobody may read it too (bats' temp dirs are
+	# root's). Not a lesson dir: the leak check does not look here.
+	SHARED=$(mktemp -d /tmp/bats-08-chroot.XXXXXX)
+	chmod 755 "$SHARED"
+	cp "$BATS_FILE_TMPDIR/marker" "$SHARED/marker"
+	chmod 644 "$SHARED/marker"
+	export SHARED
+}
+
+teardown_file() {
+	rm -rf "$SHARED"
 }
 
 # For wait_for: checked again on every try.
@@ -171,6 +185,44 @@ setup() {
 	wait_for ns_root_is $child "$(ls -A "$RFS")"
 	kill -KILL $child
 	wait $prog || true
+}
+
+@test "08-chroot: rootless (nobody, or root with --userns): --pivot gets its own /proc, and the escape still fails" {
+	"${NOBODY[@]}" test -x "$CHROOT" -a -x "$RFS/bin/sh" ||
+		skip "nobody cannot reach $ROOT: run the tests from a world-readable checkout"
+	# The control: nobody can read the marker on the host.
+	[ "$("${NOBODY[@]}" cat "$SHARED/marker")" = "$SECRET" ]
+	for who in nobody userns; do
+		if [ $who = nobody ]; then
+			prog=("${NOBODY[@]}" "$CHROOT")
+		else
+			prog=("$CHROOT" --userns)
+		fi
+		# The kernel mounts a proc in a user namespace only while the
+		# host's is in sight: 04 mounts it inside ROOTFS before the
+		# pivot detaches the host's (it was refused, 125, when the
+		# mount came after).
+		run "${prog[@]}" --pivot "$RFS" sh -c \
+			'echo $$; cat /proc/1/comm; ps -e -o pid=,comm=; id -u'
+		[ "$status" -eq 0 ]
+		[ "${lines[0]}" = 1 ]
+		[ "${lines[1]}" = sh ]
+		# Only the container's processes: the shell and ps.
+		[ "$(echo ${lines[2]})" = "1 sh" ]
+		[ "$(echo ${lines[3]} | cut -d' ' -f2)" = ps ]
+		[ "${lines[4]}" = 0 ]
+		[ "${#lines[@]}" -eq 5 ]
+		# Root in its user namespace may chroot(2): after plain chroot
+		# the escape works rootless too...
+		run "${prog[@]}" "$RFS" chroot-escape cat "$SHARED/marker"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"$SECRET"* ]]
+		# ...and after --pivot it stays in the rootfs.
+		run -1 "${prog[@]}" --pivot "$RFS" chroot-escape cat "$SHARED/marker"
+		[[ "$output" == *"climbed 0 levels"* ]]
+		[[ "$output" == *"No such file or directory"* ]]
+		[[ "$output" != *"$SECRET"* ]]
+	done
 }
 
 @test "08-chroot: the command's exit status comes back (7; 127 when not in the rootfs)" {

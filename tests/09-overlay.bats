@@ -8,6 +8,9 @@ bats_require_minimum_version 1.5.0
 
 OVERLAY="$BATS_TEST_DIRNAME/../09-overlay/overlay"
 RFS="$ROOT/build/rootfs"
+# An ordinary user with no groups and no capabilities (as in 05-user).
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups
+	env PATH=/usr/local/bin:/usr/bin:/bin)
 
 # Names, types, sizes, modes and mtimes of everything under the dirs given.
 tree_state() {
@@ -18,6 +21,15 @@ setup_file() {
 	[ -f "$RFS/.complete" ] || make -C "$ROOT" rootfs >&2
 	snapshot_host
 	tree_state "$RFS" >"$BATS_FILE_TMPDIR/rootfs-before"
+	# A place nobody can reach (bats' temp dirs are root's). Not a
+	# lesson dir: the leak check does not look here.
+	SHARED=$(mktemp -d /tmp/bats-09-overlay.XXXXXX)
+	chmod 755 "$SHARED"
+	export SHARED
+}
+
+teardown_file() {
+	rm -rf "$SHARED"
 }
 
 # Three image layers (l1 on top) and an empty upper dir, per test:
@@ -136,6 +148,44 @@ C /two"
 	# Another rootfs: l3, with a /proc for 04-mount, and no shell.
 	mkdir "$T/l3/proc"
 	run -127 "$OVERLAY" --rootfs "$T/l3" --upper "$T/up" -- sh -c true
+}
+
+@test "09-overlay: rootless (as nobody): the overlay is the root, with its own /proc, and the escape fails" {
+	"${NOBODY[@]}" test -x "$OVERLAY" -a -x "$RFS/bin/sh" ||
+		skip "nobody cannot reach $ROOT: run the tests from a world-readable checkout"
+	S=$SHARED
+	cp -r "$T/l1" "$T/l2" "$T/l3" "$S"/
+	# The upper dir, and next to it the work dir the program makes:
+	# nobody's. (Overlayfs in a user namespace needs Linux 5.11.)
+	mkdir -p "$S/own/up"
+	chown -R 65534:65534 "$S/own"
+	echo "host-secret-$$" >"$S/marker"
+	chmod 644 "$S/marker"
+	# The control: nobody can read the marker on the host.
+	[ "$("${NOBODY[@]}" cat "$S/marker")" = "host-secret-$$" ]
+	# /proc is mounted inside the overlay before the pivot: after it,
+	# a user namespace may not mount one (it was refused, 125).
+	run -1 "${NOBODY[@]}" "$OVERLAY" --layers "$S/l1:$S/l2:$S/l3" \
+		--upper "$S/own/up" -- sh -c 'echo $$; cat /proc/1/comm
+			ps -e -o pid=,comm=; cat /same /two
+			echo new >/new; rm /one
+			chroot-escape cat '"$S/marker"
+	[ "${lines[0]}" = 1 ]
+	[ "${lines[1]}" = sh ]
+	# Only the container's processes: the shell and ps.
+	[ "$(echo ${lines[2]})" = "1 sh" ]
+	[ "$(echo ${lines[3]} | cut -d' ' -f2)" = ps ]
+	[ "${lines[4]}" = top ]
+	[ "${lines[5]}" = two ]
+	[[ "${lines[6]}" == *"climbed 0 levels"* ]]
+	[[ "${lines[7]}" == *"No such file or directory"* ]]
+	[ "${#lines[@]}" -eq 8 ]
+	# From the host: the changes are nobody's, in the upper dir only.
+	[ "$(stat -c '%u %F' "$S/own/up/new")" = "65534 regular file" ]
+	[ "$(stat -c '%F %t:%T' "$S/own/up/one")" = "character special file 0:0" ]
+	[ "$(cat "$S/l1/one")" = one ]
+	# The work dir (overlayfs's work/work is mode 000) is gone too.
+	[ "$(ls "$S/own")" = up ]
 }
 
 @test "09-overlay: the command's exit status comes back (7, 127)" {
