@@ -119,7 +119,10 @@ int lesson_main(const struct lesson *top, int argc, char **argv)
 		if (c == '?' || c == ':') {
 			const char *what = c == '?' ? "unknown option"
 						    : "missing value for option";
-			if (optopt && optopt < 256)
+			if (c == '?' && optopt >= 256) /* --flag=value */
+				warnx("option '--%s' takes no value",
+				      e[optopt - 256].opt->name);
+			else if (optopt && optopt < 256)
 				warnx("%s '-%c'", what, optopt);
 			else
 				warnx("%s '%s'", what, argv[optind - 1]);
@@ -131,7 +134,9 @@ int lesson_main(const struct lesson *top, int argc, char **argv)
 			for (int i = 0; i < n && !o; i++)
 				if (e[i].opt->short_name == c)
 					o = e[i].opt;
-		if (o->set(optarg) < 0)
+		if (o->flag)
+			*o->flag = true;
+		else if (o->set(optarg) < 0)
 			return bad_usage(top, argv[0]);
 	}
 

@@ -54,9 +54,11 @@ struct lesson_option {
 	int short_name;	  /* 'n' for -n, or 0 */
 	const char *arg;  /* "NAME" if it takes a value, NULL for a flag */
 	const char *help; /* one line for --help */
-	/* Stores the value (NULL for a flag). Returns 0, or -1 after saying
-	 * with warnx() what is wrong with it. */
+	/* Stores the value. Returns 0, or -1 after saying with warnx() what
+	 * is wrong with it. */
 	int (*set)(const char *value);
+	/* A flag (arg NULL) may instead name the bool it sets to true. */
+	bool *flag;
 };
 
 struct lesson {

@@ -222,13 +222,6 @@ int pid_init(char **argv)
 	return status;
 }
 
-static int set_init(const char *value)
-{
-	(void)value;
-	with_init = true;
-	return 0;
-}
-
 /* Runs in the container as its PID 1: becomes the command, or the init
  * that starts it. */
 static int pid_exec(char **argv)
@@ -238,7 +231,7 @@ static int pid_exec(char **argv)
 
 static const struct lesson_option pid_options[] = {
 	{"init", 0, NULL, "run a tiny init as PID 1: forwards signals, "
-			  "reaps zombies", set_init},
+			  "reaps zombies", NULL, &with_init},
 	{0},
 };
 

@@ -134,13 +134,6 @@ static int set_gid_map(const char *value)
 	return user_parse_map(value, &gid_map);
 }
 
-static int set_userns(const char *value)
-{
-	(void)value;
-	userns_option = true;
-	return 0;
-}
-
 /* Checks one map against what the kernel will accept from us, so that a
  * map it would refuse stops the run before anything is created. */
 static int check_map(const char *what, const struct user_map *m, unsigned own)
@@ -230,7 +223,7 @@ static const struct lesson_option user_options[] = {
 	{"gid-map", 0, "IN:OUT:N", "the same for gids (default 0:your gid:1)",
 	 set_gid_map},
 	{"userns", 0, NULL, "make a user namespace even when run as root",
-	 set_userns},
+	 NULL, &userns_option},
 	{0},
 };
 

@@ -48,20 +48,6 @@ static char host_cidr[INET_ADDRSTRLEN + 3], container_cidr[sizeof(host_cidr)];
 static char host_if[IFNAMSIZ];
 static bool host_if_made;
 
-static int set_lo(const char *value)
-{
-	(void)value;
-	lo_up = true;
-	return 0;
-}
-
-static int set_veth(const char *value)
-{
-	(void)value;
-	veth = true;
-	return 0;
-}
-
 /* Takes network/N and gives the host .1 and the container .2 of it. */
 static int set_veth_net(const char *cidr)
 {
@@ -169,9 +155,9 @@ static void net_cleanup(void)
 }
 
 static const struct lesson_option net_options[] = {
-	{"lo", 0, NULL, "bring lo up inside", set_lo},
+	{"lo", 0, NULL, "bring lo up inside", NULL, &lo_up},
 	{"veth", 0, NULL, "link to the host with a veth pair (needs root)",
-	 set_veth},
+	 NULL, &veth},
 	{"veth-net", 0, "CIDR",
 	 "network for --veth: host .1, container .2 (default "
 	 NET_DEFAULT_VETH_NET ")",

@@ -129,13 +129,6 @@ int chroot_pivot(const char *root)
 	return 0;
 }
 
-static int set_pivot(const char *value)
-{
-	(void)value;
-	use_pivot = true;
-	return 0;
-}
-
 static int set_rootfs(const char *value)
 {
 	if (chroot_check_rootfs(value) < 0)
@@ -166,7 +159,7 @@ static int chroot_child_enter(void)
 
 static const struct lesson_option chroot_options[] = {
 	{"pivot", 0, NULL, "pivot_root(2) and detach the old root (no escape)",
-	 set_pivot},
+	 NULL, &use_pivot},
 	{0},
 };
 

@@ -100,13 +100,6 @@ static int set_upper(const char *value)
 	return 0;
 }
 
-static int set_diff(const char *value)
-{
-	(void)value;
-	want_diff = true;
-	return 0;
-}
-
 /* All options are known here: check every path before anything exists. */
 static int overlay_check(void)
 {
@@ -183,7 +176,7 @@ static const struct lesson_option overlay_options[] = {
 	{"upper", 0, "DIR", "writable layer: the container's changes land here",
 	 set_upper},
 	{"diff", 0, NULL, "after exit, list the changes as A/C/D (docker diff)",
-	 set_diff},
+	 NULL, &want_diff},
 	{0},
 };
 
