@@ -18,6 +18,7 @@
  */
 #include "cgroup_backend.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,8 +89,17 @@ int cgroup_v2_create(struct cgroup *cg, const char *name,
 				 enable[0] ? " " : "",
 				 cgroup_controller_name[v2_controllers[i]]);
 	if (enable[0] &&
-	    cgroup_write(cg->parent[0], "cgroup.subtree_control", enable) < 0)
+	    cgroup_write(cg->parent[0], "cgroup.subtree_control", enable) < 0) {
+		/* The root is exempt from the no-internal-processes rule, but
+		 * a cgroup namespace's root (inside a container) is not. */
+		if (errno == EBUSY)
+			warnx("%s holds processes, so it may not enable "
+			      "controllers for children (the no internal "
+			      "processes rule): move them into a child cgroup "
+			      "first, or run on the host",
+			      cg->parent[0]);
 		return -1;
+	}
 
 	if (cgroup_make_dirs(cg, name) < 0)
 		return -1;
