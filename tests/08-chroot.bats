@@ -87,15 +87,19 @@ setup() {
 }
 
 @test "08-chroot: ROOTFS_TAR builds the rootfs from a tarball instead" {
-	tar -C "$RFS" -czf "$BATS_TEST_TMPDIR/image.tar.gz" ./usr ./bin ./lib ./lib64 ./etc
+	# A file only the tarball has: it proves where the rootfs came from.
+	mkdir "$BATS_TEST_TMPDIR/extra"
+	echo "from-the-tarball-$$" >"$BATS_TEST_TMPDIR/extra/tar-only"
+	tar -czf "$BATS_TEST_TMPDIR/image.tar.gz" -C "$RFS" ./usr ./bin ./lib ./lib64 ./etc \
+		-C "$BATS_TEST_TMPDIR/extra" ./tar-only
 	ROOTFS_TAR="$BATS_TEST_TMPDIR/image.tar.gz" \
 		"$ROOT/08-chroot/mkrootfs.sh" "$BATS_TEST_TMPDIR/from-tar"
 	[ -f "$BATS_TEST_TMPDIR/from-tar/.complete" ]
 	# The tarball had no /proc, /tmp...: the script adds them.
 	for d in proc sys dev tmp; do [ -d "$BATS_TEST_TMPDIR/from-tar/$d" ]; done
-	run "$CHROOT" "$BATS_TEST_TMPDIR/from-tar" sh -c 'ls /bin/chroot-escape && echo in-tar-rootfs'
+	run "$CHROOT" "$BATS_TEST_TMPDIR/from-tar" sh -c 'ls /bin/chroot-escape && cat /tar-only'
 	[ "$status" -eq 0 ]
-	[[ "$output" == *in-tar-rootfs* ]]
+	[ "$output" = "$(printf '/bin/chroot-escape\nfrom-the-tarball-%s' $$)" ]
 }
 
 @test "08-chroot: ls / lists the rootfs and a host file is unreachable (both modes)" {
@@ -115,11 +119,14 @@ setup() {
 @test "08-chroot: the command cannot tell: its root is \"/\", and /.. is /" {
 	for mode in "" --pivot; do
 		run "$CHROOT" $mode "$RFS" sh -c \
-			'readlink /proc/self/root; cd /..; pwd; stat -c %d:%i / /..'
+			'readlink /proc/self/root; cd /..; pwd; stat -c %d:%i / /..
+			ls -A /'
 		[ "$status" -eq 0 ]
 		[ "${lines[0]}" = / ]
 		[ "${lines[1]}" = / ]
 		[ "${lines[2]}" = "${lines[3]}" ] # "/" and "/.." are one inode
+		# ...and yet that "/" is the rootfs, not the host's.
+		[ "$(printf '%s\n' "${lines[@]:4}")" = "$(ls -A "$RFS")" ]
 	done
 }
 
@@ -164,6 +171,8 @@ setup() {
 		inside=$(nsenter -t $child -m -p cat /proc/self/mountinfo | awk '{ print $5 }')
 		kill -KILL $child
 		wait $prog || true
+		# The table was read (an empty one would prove nothing below).
+		grep -qx /proc <<<"$inside"
 		for m in $host_only; do
 			if [ -z "$mode" ]; then
 				# chroot(2): every host mount is still there.
