@@ -5,8 +5,8 @@
  * Claim: the command runs as PID 1's child under 03-pid's init, in a root
  *        of its own (overlay on ROOTFS) with a fresh /proc, a minimal
  *        /dev, a read-only /sys, the reduced capabilities, no_new_privs
- *        and the seccomp filter.   (tested in tests/10-full.bats and
- *        tests/10-full-harden.bats)
+ *        and the seccomp filter.   (tested in tests/10-full.bats, the
+ *        "10-full harden:" tests among them)
  * Uses:  01-uts, 03-pid, 04-mount, 06-net, 07-cgroups (cgroup_enter.c),
  *        08-chroot, 09-overlay, state.c, volumes.c, devfs.c, harden.c,
  *        seccomp.c, tty.c

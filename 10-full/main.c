@@ -6,7 +6,7 @@
  *
  * Claim: `container run` runs a command in a new, hardened container and
  *        exits with its status; an unknown verb exits 125.
- *        (tested in tests/10-full.bats and tests/10-full-harden.bats)
+ *        (tested in tests/10-full.bats)
  * Uses:  run.c (the verb run), 01-uts (exit codes, messages)
  * Read:  crun's src/crun.c for the same verb table
  *

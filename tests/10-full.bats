@@ -179,12 +179,19 @@ cgroup_dir() {
 	"$CONTAINER" run --cpus 0.25 "$RFS" sh -c 'while :; do :; done' &
 	prog=$!
 	init=$(init_of $prog)
-	dir=$(cgroup_dir cpuacct)
+	# The cgroup's own CPU counter, in ns: v1 cpuacct.usage, v2 cpu.stat.
+	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+		dir=$(cgroup_dir)
+		usage() { echo $(($(awk '$1 == "usage_usec" { print $2 }' "$dir/cpu.stat") * 1000)); }
+	else
+		dir=$(cgroup_dir cpuacct)
+		usage() { cat "$dir/cpuacct.usage"; }
+	fi
 	[ -n "$dir" ]
-	[ -f "$dir/cpuacct.usage" ]
-	u0=$(cat "$dir/cpuacct.usage") t0=$(date +%s%N)
+	echo "# cgroup $(stat -f -c %T /sys/fs/cgroup): $dir" >&3
+	u0=$(usage) t0=$(date +%s%N)
 	sleep 1
-	u1=$(cat "$dir/cpuacct.usage") t1=$(date +%s%N)
+	u1=$(usage) t1=$(date +%s%N)
 	kill $prog
 	wait_status $prog 143
 	share=$(((u1 - u0) * 100 / (t1 - t0)))
