@@ -144,6 +144,24 @@ setup() {
 	[[ "${lines[0]}" == "05-user: map '0:4294967295:1': COUNT must be"* ]]
 }
 
+@test "05-user: a refused map makes no namespace (strace: no clone)" {
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+	trace=$BATS_TEST_TMPDIR/trace
+	clones() {
+		strace -f -qq -e trace=clone,clone3,unshare -o "$trace" "$@"
+	}
+	# The control: an accepted map, and strace sees the clone it makes.
+	run -0 clones "$USR" --uid-map 0:1000:1 --gid-map 0:1000:1 true
+	grep -q CLONE_NEWUSER "$trace"
+	# Refused ones stop before it: no clone with a new namespace at all.
+	run -125 clones "${NOBODY[@]}" "$NB_USR" --uid-map 0:0:1 true
+	run -1 grep -q CLONE_NEW "$trace"
+	run -125 clones "$USR" --gid-map 5:0:1 true
+	run -1 grep -q CLONE_NEW "$trace"
+	run -125 clones "$USR" --uid-map 0:1000 true
+	run -1 grep -q CLONE_NEW "$trace"
+}
+
 @test "05-user: the command's exit status comes back (7, 127), also rootless" {
 	run -7 "$USR" sh -c 'exit 7'
 	run -7 "${NOBODY[@]}" "$NB_USR" sh -c 'exit 7'

@@ -155,10 +155,20 @@ same_netns() {
 	run -125 setpriv --reuid=65534 --regid=65534 --clear-groups \
 		"$NET" --veth true
 	[[ "$output" == "06-net: --veth needs root: "* ]]
-	# Without --veth the same user gets a network namespace (05-user).
+	# Without --veth the same user gets a network namespace (05-user):
+	# one of its own (the host's lo would answer the ping too), holding
+	# only lo, which --lo brought up.
 	run setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$NET" --lo -- ping -c 1 -W 1 127.0.0.1
+		"$NET" --lo -- sh -c 'readlink /proc/self/ns/net
+			ls /sys/class/net; cat /sys/class/net/lo/flags
+			ping -c 1 -W 1 127.0.0.1 >/dev/null && echo answered'
 	[ "$status" -eq 0 ]
+	[ "${lines[0]}" != "$(readlink /proc/self/ns/net)" ]
+	[[ "${lines[0]}" == "net:["* ]]
+	[ "${lines[1]}" = lo ]
+	[ "${lines[2]}" = 0x9 ]
+	[ "${lines[3]}" = answered ]
+	[ "${#lines[@]}" -eq 4 ]
 }
 
 @test "06-net: the command's exit status comes back (7, 127)" {
