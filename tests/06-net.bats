@@ -149,6 +149,18 @@ same_netns() {
 	run -125 ip netns exec "$NS" "$NET" --veth-net 10.200.0.1/30 true
 	[[ "$output" == *"give the network itself, 10.200.0.0/30"* ]]
 	[ "$(ip -n "$NS" -o link | wc -l)" -eq 1 ]
+	# "Before": not made and removed again, never made. strace sees no
+	# clone with a new namespace and no netlink socket; the same trace of
+	# a good run sees both, so the filter works.
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+	trace=$BATS_TEST_TMPDIR/trace
+	run -0 ip netns exec "$NS" strace -f -qq -e trace=clone,clone3,socket \
+		-o "$trace" "$NET" --veth true
+	grep -q CLONE_NEWNET "$trace"
+	grep -q AF_NETLINK "$trace"
+	run -125 ip netns exec "$NS" strace -f -qq -e trace=clone,clone3,socket \
+		-o "$trace" "$NET" --veth --veth-net 10.200.0.1/30 true
+	run -1 grep -Eq 'CLONE_NEW|AF_NETLINK' "$trace"
 }
 
 @test "06-net: --veth without root says that it needs root, and exits 125" {
