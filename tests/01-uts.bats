@@ -23,10 +23,14 @@ setup() {
 
 @test "01-uts: the host's hostname is unchanged during and after" {
 	before=$(hostname)
-	"$UTS" --hostname lesson-box -- sh -c "hostname > $BATS_TEST_TMPDIR/in; sleep 1" &
+	# A name the host cannot have already (an earlier test that leaked
+	# its name to the host would otherwise make this one pass).
+	name=lesson-$$-$RANDOM
+	[ "$before" != "$name" ]
+	"$UTS" --hostname "$name" -- sh -c "hostname > $BATS_TEST_TMPDIR/in; sleep 1" &
 	prog=$!
 	wait_for test -s "$BATS_TEST_TMPDIR/in"
-	[ "$(cat "$BATS_TEST_TMPDIR/in")" = lesson-box ]
+	[ "$(cat "$BATS_TEST_TMPDIR/in")" = "$name" ]
 	[ "$(hostname)" = "$before" ] # during
 	wait "$prog"
 	[ "$(hostname)" = "$before" ] # after
@@ -39,7 +43,8 @@ setup() {
 	inside=$(readlink /proc/$child/ns/uts)
 	host=$(readlink /proc/self/ns/uts)
 	# Without CLONE_NEWUTS the two links would name the same namespace.
-	[ -n "$inside" ] && [ "$inside" != "$host" ]
+	[ -n "$inside" ]
+	[ "$inside" != "$host" ]
 	# The program itself stays in the host's namespace.
 	[ "$(readlink /proc/$prog/ns/uts)" = "$host" ]
 	wait "$prog"
@@ -69,6 +74,23 @@ setup() {
 	run -125 "$UTS" --hostname 'not a name' true
 	[[ "$output" == *"01-uts: hostname 'not a name'"* ]]
 	[ "$(hostname)" = "$before" ]
+}
+
+# A check made in the child, after clone(), would exit 125 with the same
+# message: only a trace of the program tells "refused before anything was
+# created" from "created, then failed".
+@test "01-uts: a bad hostname is refused before clone() (strace)" {
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+	trace="$BATS_TEST_TMPDIR/trace"
+	run -125 strace -f -qq -e trace=clone,clone3 -o "$trace" \
+		"$UTS" --hostname 'not a name' true
+	[[ "$output" == *"01-uts: hostname 'not a name'"* ]]
+	run grep clone "$trace"
+	[ "$status" -eq 1 ] # not one clone
+	# The same trace of a good run shows the clone: the filter works.
+	run -0 strace -f -qq -e trace=clone,clone3 -o "$trace" \
+		"$UTS" --hostname lesson-box true
+	grep -q 'clone.*CLONE_NEWUTS' "$trace"
 }
 
 @test "01-uts: --help prints usage and exits 0" {

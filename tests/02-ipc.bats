@@ -59,8 +59,14 @@ queue_keys() {
 	echo go >"$fifo"
 	wait "$prog"
 	# The namespace died with its last process, and its queues with it:
-	# no process holds it any more, and the host never saw the queue.
-	[ -z "$(lsns -n -t ipc -o NS | grep -Fx "${ns//[^0-9]/}")" ]
+	# nothing refers to it any more. lsns sees only processes in it; an
+	# open /proc/PID/ns/ipc (any process's fd) or a bind mount of one
+	# would keep it alive without a process, so look for those too.
+	inode=${ns//[^0-9]/}
+	[ -z "$(lsns -n -t ipc -o NS | grep -Fx "$inode")" ]
+	[ -z "$(find /proc/[0-9]*/fd -type l -lname "ipc:\[$inode\]" 2>/dev/null)" ]
+	[ -z "$(grep -F "$ns" /proc/self/mountinfo)" ]
+	# And the host never saw the queue.
 	[[ "$(queue_keys)" != *"$key"* ]]
 }
 
@@ -72,11 +78,13 @@ queue_keys() {
 	# clone flag both links would name the program's own namespace.
 	for ns in ipc uts; do
 		inside=$(readlink /proc/$child/ns/$ns)
-		[ -n "$inside" ] && [ "$inside" != "$(readlink /proc/$prog/ns/$ns)" ]
+		[ -n "$inside" ]
+		[ "$inside" != "$(readlink /proc/$prog/ns/$ns)" ]
 	done
 	[ "$(readlink /proc/$prog/ns/ipc)" = "$(readlink /proc/self/ns/ipc)" ]
 	kill -KILL $prog # the container dies with it (PR_SET_PDEATHSIG)
 	wait $prog || true
+	wait_for test ! -e /proc/$child
 }
 
 @test "02-ipc: the command's exit status comes back (7, 127)" {

@@ -16,12 +16,13 @@ setup_file() {
 setup() {
 	need_root
 	rc=0 # exit status of a program run in the background: `wait $prog || rc=$?`
-	prog= program=
+	prog= program= tracer=
 }
 
 # A failed check must not leave a container running: SIGKILL cannot be
 # forwarded, it ends the program and PR_SET_PDEATHSIG the container.
 teardown() {
+	[ -z "$tracer" ] || kill -KILL "$tracer" 2>/dev/null || true
 	[ -z "$program" ] || kill -KILL "$program" 2>/dev/null || true
 	[ -z "$prog" ] || kill -KILL "$prog" 2>/dev/null || true
 }
@@ -70,6 +71,16 @@ seen_at_least() {
 
 comm_is() {
 	[ "$(cat /proc/"$1"/comm 2>/dev/null)" = "$2" ]
+}
+
+# True when process $1 is traced by process $2 (ptrace: strace -p).
+traced_by() {
+	[ "$(awk '/^TracerPid:/ { print $2 }' /proc/"$1"/status)" = "$2" ]
+}
+
+# True when host PID $1 has two children besides $2.
+two_orphans() {
+	[ "$(children_of "$1" | grep -cvx "$2")" -eq 2 ]
 }
 
 # The children of host PID $1, one per line.
@@ -178,6 +189,33 @@ on_terminal() {
 	exec 4>&-
 }
 
+# The program traced from outside: strace logs every kill(2) it makes.
+# A Ctrl-C reached the container from the terminal already, so it must
+# make none; a SIGINT sent to the program by kill(1) must make one. (The
+# shell cannot tell: two SIGINTs that arrive together merge into one.)
+@test "03-pid: a Ctrl-C is not forwarded a second time (strace sees no kill)" {
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+	out="$BATS_TEST_TMPDIR/out" log="$BATS_TEST_TMPDIR/kills"
+	on_terminal "'$PID' -- sh -c '
+		trap \"echo got-INT >>$out\" INT; trap \"exit 3\" TERM
+		echo ready >$out; while :; do sleep 0.1; done'"
+	wait_for grep -q ready "$out"
+	strace -qq -e trace=kill -e signal=none -o "$log" -p "$program" &
+	tracer=$!
+	wait_for traced_by "$program" "$tracer"
+	printf '\003' >&4 # from the terminal: SI_KERNEL
+	wait_for seen_at_least 1 got-INT "$out"
+	kill -INT "$program" # from a process: SI_USER, forwarded
+	wait_for seen_at_least 2 got-INT "$out"
+	kill -TERM "$program"
+	finish $prog
+	[ "$rc" = 3 ]
+	wait "$tracer" || true # strace ends with the program
+	cat "$log" # shown if the test fails
+	[ "$(grep -c '^kill([0-9]*, SIGINT)' "$log")" -eq 1 ]
+	exec 4>&-
+}
+
 @test "03-pid: three Ctrl-C end a PID 1 that drops them (137)" {
 	on_terminal "'$PID' -- sleep 100"
 	pid1=$(child_of $program)
@@ -211,7 +249,8 @@ on_terminal() {
 	start -- sh -c '(sleep 100 &); exec sleep 100'
 	wait_for comm_is $pid1 sleep # sh waited for the subshell, then exec'd
 	orphan=$(children_of $pid1)
-	[ -n "$orphan" ] && comm_is $orphan sleep
+	[ -n "$orphan" ]
+	comm_is $orphan sleep
 	[ "$(awk '/^PPid:/ { print $2 }' /proc/$orphan/status)" = "$pid1" ]
 	[ "$(ns_pid $orphan)" -gt 2 ]
 	kill -KILL $orphan
@@ -226,17 +265,26 @@ on_terminal() {
 }
 
 @test "03-pid: with --init, orphans are reaped while the command runs" {
-	start --init -- sh -c '(sleep 100 &); exec sleep 100'
+	start --init -- sh -c '(sleep 100 &); (sleep 100 &); exec sleep 100'
 	init=$pid1
 	cmd=$(child_of $init)
 	wait_for comm_is $cmd sleep
-	orphan=$(children_of $init | grep -vx "$cmd")
-	[ -n "$orphan" ] && comm_is $orphan sleep
-	[ "$(awk '/^PPid:/ { print $2 }' /proc/$orphan/status)" = "$init" ]
+	wait_for two_orphans $init $cmd
+	orphans=$(children_of $init | grep -vx "$cmd")
+	for o in $orphans; do
+		comm_is $o sleep
+		[ "$(awk '/^PPid:/ { print $2 }' /proc/$o/status)" = "$init" ]
+	done
 	[ "$(ns_pid $init)" = 1 ]
-	kill -KILL $orphan
-	# The init reaps it: it vanishes while the command still runs.
-	wait_for test ! -e /proc/$orphan
+	# Both die while the init is stopped (a SIGSTOP from the host, an
+	# ancestor namespace, stops even PID 1): their two SIGCHLDs merge
+	# into one, and the init must reap both on it.
+	kill -STOP $init
+	kill -KILL $orphans
+	for o in $orphans; do wait_for is_zombie $o; done
+	kill -CONT $init
+	# The init reaps them: they vanish while the command still runs.
+	for o in $orphans; do wait_for test ! -e /proc/$o; done
 	[ "$(state_of $cmd)" = S ]
 	kill -TERM $prog
 	finish $prog

@@ -57,28 +57,44 @@ setup() {
 # gives a missing MS_PRIVATE something to leak into: without it, the
 # container's procfs propagates onto that namespace's /proc, whose
 # /proc/self then no longer exists (our shell is not in that PID namespace).
-@test "04-mount: where / is shared, the new /proc still does not propagate" {
+# Private cuts the other direction too: a mount that namespace makes
+# during the run must not appear inside (with MS_SLAVE it would).
+@test "04-mount: where / is shared, mounts propagate neither out nor in" {
 	cat >"$BATS_TEST_TMPDIR/shared.sh" <<-'EOF'
 		mount --make-rshared / || exit 1
 		# Proof that the setup can leak: findmnt says "shared".
 		findmnt -n -o PROPAGATION / >"$1/propagation"
+		mkdir "$1/mnt"
 		cat /proc/self/mountinfo >"$1/before" 2>&1
-		"$2" -- sh -c "touch $1/in; sleep 1" &
+		"$2" -- sh -c "touch $1/in
+			for i in \$(seq 50); do [ -e $1/mounted ] && break; sleep 0.1; done
+			cat /proc/self/mountinfo >$1/inside" &
 		prog=$!
 		for i in $(seq 50); do [ -e "$1/in" ] && break; sleep 0.1; done
 		cat /proc/self/mountinfo >"$1/during" 2>&1
+		# A mount made outside while the container runs.
+		mount -t tmpfs lesson-from-outside "$1/mnt" &&
+			grep lesson-from-outside /proc/self/mountinfo >"$1/outside"
+		touch "$1/mounted"
 		wait $prog
 		echo $? >"$1/status"
+		umount "$1/mnt"
 		cat /proc/self/mountinfo >"$1/after" 2>&1
 		exit 0
 	EOF
-	run unshare --mount --propagation shared \
-		sh "$BATS_TEST_TMPDIR/shared.sh" "$BATS_TEST_TMPDIR" "$MNT"
+	t=$BATS_TEST_TMPDIR
+	run unshare --mount --propagation shared sh "$t/shared.sh" "$t" "$MNT"
 	[ "$status" -eq 0 ]
-	[ "$(cat "$BATS_TEST_TMPDIR/propagation")" = shared ]
-	[ "$(cat "$BATS_TEST_TMPDIR/status")" = 0 ]
-	diff -u "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/during"
-	diff -u "$BATS_TEST_TMPDIR/before" "$BATS_TEST_TMPDIR/after"
+	[ "$(cat "$t/propagation")" = shared ]
+	[ "$(cat "$t/status")" = 0 ]
+	# Out: that namespace's mounts are the same before, during and after.
+	diff -u "$t/before" "$t/during"
+	diff -u "$t/before" "$t/after"
+	# In: its tmpfs was mounted (it sees it) but is not in the container.
+	[ -s "$t/outside" ]
+	grep -q ' /proc ' "$t/inside" # the container did write its mountinfo
+	run grep lesson-from-outside "$t/inside"
+	[ "$status" -eq 1 ]
 }
 
 @test "04-mount: the command's exit status comes back (7, 127)" {
