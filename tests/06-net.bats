@@ -18,6 +18,7 @@ setup_file() {
 	if mountpoint -q /run/netns; then
 		touch "$BATS_FILE_TMPDIR/run-netns-was-mounted"
 	fi
+	[ -d /run/netns ] || touch "$BATS_FILE_TMPDIR/run-netns-was-missing"
 	snapshot_host
 }
 
@@ -36,6 +37,9 @@ teardown() {
 		if [ ! -e "$BATS_FILE_TMPDIR/run-netns-was-mounted" ] &&
 			[ -z "$(ls -A /run/netns)" ]; then
 			umount /run/netns
+			if [ -e "$BATS_FILE_TMPDIR/run-netns-was-missing" ]; then
+				rmdir /run/netns
+			fi
 		fi
 	fi
 }
