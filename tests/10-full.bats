@@ -668,6 +668,28 @@ written" ]
 	[[ "$output" == *--help* ]]
 }
 
+@test "10-full: on a cgroup2 tree the v2 path joins a cgroup of its own, shows it read-only, removes it" {
+	# This host may be v1 or hybrid: a private mount namespace with the
+	# host's cgroup2 hierarchy at /sys/fs/cgroup makes it look like v2.
+	v2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	[ -n "$v2" ] || skip "no cgroup2 hierarchy on this host"
+	run unshare -m --propagation private sh -c '
+		if [ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ]; then
+			umount -l /sys/fs/cgroup &&
+				mount -t cgroup2 none /sys/fs/cgroup || exit 99
+		fi
+		"$0" run "$1" sh -c "cat /proc/self/cgroup
+			# cgroup.kill exists in every cgroup but the root
+			test -e /sys/fs/cgroup/cgroup.kill && echo own-cgroup
+			touch /sys/fs/cgroup/x"' "$CONTAINER" "$RFS"
+	echo "$output"
+	[ "$status" -eq 1 ] # touch failed, nothing else did
+	[[ "$output" == *"0::/"* ]]
+	[[ "$output" == *own-cgroup* ]]
+	[[ "$output" == *"Read-only file system"* ]]
+	[ -z "$(find "$v2" -maxdepth 1 -name 'lesson-container-*')" ]
+}
+
 @test "10-full: leaves nothing behind on the host" {
 	assert_no_leaks
 }
