@@ -20,7 +20,7 @@ setup() {
 # A failed check must not leave the container waiting on its fifo.
 teardown() {
 	[ -z "$host_queue" ] || ipcrm -q "$host_queue"
-	[ -z "$prog" ] || kill -KILL "$prog" 2>/dev/null || true
+	kill_spawned
 }
 
 # The keys of the message queues `ipcs -q` lists (run as given).

@@ -22,9 +22,7 @@ setup() {
 # A failed check must not leave a container running: SIGKILL cannot be
 # forwarded, it ends the program and PR_SET_PDEATHSIG the container.
 teardown() {
-	[ -z "$tracer" ] || kill -KILL "$tracer" 2>/dev/null || true
-	[ -z "$program" ] || kill -KILL "$program" 2>/dev/null || true
-	[ -z "$prog" ] || kill -KILL "$prog" 2>/dev/null || true
+	kill_spawned
 }
 
 # Waits for the background program $1 to end and puts its exit status in
@@ -35,7 +33,7 @@ finish() {
 	if wait_for test ! -e /proc/"$1"; then
 		wait "$1" || rc=$?
 	else
-		kill -KILL "$1"
+		kill_tree "$1"
 		wait "$1" || true
 		rc=hung
 	fi
@@ -161,7 +159,7 @@ children_of() {
 # terminal's output, so commands report to files, not to the terminal.
 on_terminal() {
 	mkfifo "$BATS_TEST_TMPDIR/keys"
-	script -qec "$*" /dev/null <"$BATS_TEST_TMPDIR/keys" \
+	script -qec "exec $*" /dev/null <"$BATS_TEST_TMPDIR/keys" \
 		>"$BATS_TEST_TMPDIR/terminal" 2>&1 &
 	prog=$!
 	exec 4>"$BATS_TEST_TMPDIR/keys"

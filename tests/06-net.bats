@@ -32,6 +32,7 @@ setup() {
 teardown() {
 	# A failed test must not leave its container (or holder) waiting.
 	touch "$GO" "$RELEASE"
+	kill_spawned
 	if [ -e "/run/netns/$NS" ]; then
 		ip netns del "$NS"
 		if [ ! -e "$BATS_FILE_TMPDIR/run-netns-was-mounted" ] &&

@@ -58,6 +58,7 @@ no_container_leftovers() {
 # Every test leaves nothing of its containers behind.
 teardown() {
 	local left
+	kill_spawned
 	[ "$(id -u)" -eq 0 ] || return 0
 	wait_for no_container_leftovers && return 0
 	left=$(container_leftovers)

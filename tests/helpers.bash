@@ -11,6 +11,10 @@
 #   child_of PID        the PID of PID's first child, as the host sees it
 #                       (waits for it up to 5 s)
 #   wait_for CMD...     retry CMD for up to 5 s
+#   kill_tree PID...    SIGKILL each PID and every process below it
+#   kill_spawned        kill_tree what the test started and left running
+#                       (its jobs, and every process with its mark in the
+#                       environment); the default teardown calls it
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 export ROOT
@@ -79,4 +83,52 @@ wait_for() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# PID and every process below it, parents first.
+tree_of() {
+	local c
+	[ -d /proc/"$1" ] || return 0
+	echo "$1"
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		tree_of "$c"
+	done
+}
+
+# Killing only the top of a tree can orphan what is below it: a lesson
+# program outlives a killed script(1) or sh, and its stdout keeps the
+# test runner's pipe open. So the whole tree is listed first, then killed.
+kill_tree() {
+	local p pids=()
+	for p; do
+		pids+=($(tree_of "$p"))
+	done
+	[ ${#pids[@]} -eq 0 ] || kill -KILL "${pids[@]}" 2>/dev/null || true
+}
+
+# Every program a test starts inherits this mark in its environment, so
+# that teardown finds what the test started even after its parent died
+# and it was re-parented to init (then it is no longer below any job).
+LESSON_TEST_MARK="lesson-test:${BATS_TEST_TMPDIR:-$BATS_FILE_TMPDIR}"
+export LESSON_TEST_MARK
+
+# The PIDs of running processes that carry this test's mark. (grep sees
+# its own environment too; it has exited by the time we kill.)
+marked() {
+	grep -lzx "LESSON_TEST_MARK=$LESSON_TEST_MARK" /proc/[0-9]*/environ \
+		2>/dev/null | cut -d/ -f3
+}
+
+# Whatever the test started and is still running: a failed check must
+# not leave a container behind for the next test or the leak check, nor
+# a process holding bats' output open (bats would wait for it forever).
+kill_spawned() {
+	kill_tree $(jobs -p) $(marked)
+}
+
+
+# The default teardown; a file that needs more defines its own and calls
+# kill_spawned from it.
+teardown() {
+	kill_spawned
 }
