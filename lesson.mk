@@ -39,14 +39,17 @@ MAKEFLAGS += --no-builtin-rules
 .SUFFIXES:
 
 all: $(PROG)
+	@: # (quiet when there is nothing to do)
 
 $(PROG): $(OBJS) $(LINK)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # An object of an earlier lesson: let that lesson build it, with the same
 # compiler and flags, so that its own dependency tracking stays in charge.
+# (Asked with -q first: an object that is up to date says nothing.)
 ../%.o: FORCE
-	@$(MAKE) --no-print-directory -C $(dir $@) $(notdir $@)
+	@$(MAKE) --no-print-directory -C $(dir $@) -q $(notdir $@) || \
+		$(MAKE) --no-print-directory -C $(dir $@) $(notdir $@)
 
 %.o: %.c
 	$(CC) $(CFLAGS) -c -o $@ $<
