@@ -121,7 +121,21 @@ int child_root(const struct config *c, const struct state *st)
 	/* 3. The root: the image read-only at the bottom, the init layer
 	 *    (hostname, hosts, resolv.conf) above it, our upper/ on top.
 	 *    Everything the container writes lands in upper/. */
-	snprintf(lower, sizeof(lower), "%s/init:%s", st->dir, c->rootfs_real);
+	if (c->rootfs_fd >= 0) {
+		/* --userns: the image as the parent handed it (options.c),
+		 * attached in our tmpfs, where we may walk. */
+		path_in(a, st->dir, "image");
+		if (mkdir(a, 0755) < 0 ||
+		    move_mount(c->rootfs_fd, "", AT_FDCWD, a,
+			       MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+			warn("attach the image on %s", a);
+			return -1;
+		}
+		snprintf(lower, sizeof(lower), "%s/init:%s", st->dir, a);
+	} else {
+		snprintf(lower, sizeof(lower), "%s/init:%s", st->dir,
+			 c->rootfs_real);
+	}
 	if (overlay_mount(lower, path_in(upper, st->dir, "upper"),
 			  path_in(work, st->dir, "work"),
 			  path_in(merged, st->dir, "merged")) < 0)

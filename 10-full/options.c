@@ -14,6 +14,8 @@
 #include "rootfs.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/mount.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,6 +145,7 @@ int options_parse(int argc, char **argv, struct config *c)
 	optind = 1;
 	opterr = 0; /* our messages are clearer */
 	c->rootless = geteuid() != 0;
+	c->rootfs_fd = -1;
 	c->userns = c->rootless;
 	while ((opt = getopt_long(argc, argv, "+:h:e:w:v:m:it", long_options,
 				  NULL)) != -1) {
@@ -238,6 +241,19 @@ int options_parse(int argc, char **argv, struct config *c)
 		warnx("ROOTFS %s: overlayfs cannot take a path with ':' or ','",
 		      c->rootfs_real);
 		return -1;
+	}
+	/* With --userns, root's child is uid 100000 on the host, who may
+	 * not walk to ROOTFS (under a home dir of mode 0700, say). We can:
+	 * we hand it the image as a detached bind mount (a copy of the
+	 * mount, not of the files), which it attaches in its own mount
+	 * namespace (child.c). */
+	if (c->userns && !c->rootless) {
+		c->rootfs_fd = open_tree(AT_FDCWD, c->rootfs_real,
+					 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (c->rootfs_fd < 0) {
+			warn("ROOTFS %s", c->rootfs);
+			return -1;
+		}
 	}
 	if (limits_parse(&r.limits, c) < 0)
 		return -1;
