@@ -8,11 +8,6 @@ bats_require_minimum_version 1.5.0
 
 USR="$BATS_TEST_DIRNAME/../05-user/user"
 MNT="$BATS_TEST_DIRNAME/../04-mount/mount"
-# An ordinary user with no groups and no capabilities: nobody, with a
-# PATH of its own (root's may name dirs under /root that nobody cannot
-# search, and execvp then says EACCES, 126, where 127 is meant).
-NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups
-	env PATH=/usr/local/bin:/usr/bin:/bin)
 
 setup_file() {
 	# A place nobody can read, write and run from (bats' own temp dirs
@@ -21,12 +16,8 @@ setup_file() {
 	chmod 1777 "$SHARED"
 	export SHARED
 	# nobody runs the programs from the repo if it may, else from a copy.
-	if "${NOBODY[@]}" test -x "$USR"; then
-		export NB_USR=$USR NB_MNT=$MNT
-	else
-		cp "$USR" "$MNT" "$SHARED"/ && chmod 755 "$SHARED"/user "$SHARED"/mount
-		export NB_USR=$SHARED/user NB_MNT=$SHARED/mount
-	fi
+	NB_USR=$(for_nobody "$USR") && NB_MNT=$(for_nobody "$MNT")
+	export NB_USR NB_MNT
 	snapshot_host
 }
 
@@ -38,6 +29,7 @@ hold() {
 
 teardown_file() {
 	rm -rf "$SHARED"
+	remove_nobody_copies
 }
 
 setup() {
@@ -45,7 +37,7 @@ setup() {
 }
 
 @test "05-user: root inside, while the host sees the caller's uid and gid" {
-	"${NOBODY[@]}" "$NB_USR" -- sh -c "id -u >$SHARED/in; id -g >>$SHARED/in; $(hold $SHARED/go1)" &
+	"${AS_NOBODY[@]}" "$NB_USR" -- sh -c "id -u >$SHARED/in; id -g >>$SHARED/in; $(hold $SHARED/go1)" &
 	prog=$!
 	child=$(child_of $prog)
 	wait_for test -s "$SHARED/in"
@@ -59,7 +51,7 @@ setup() {
 }
 
 @test "05-user: the maps are the caller's ids, with setgroups denied" {
-	run "${NOBODY[@]}" "$NB_USR" -- cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups
+	run "${AS_NOBODY[@]}" "$NB_USR" -- cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups
 	[ "$status" -eq 0 ]
 	[ "$(echo ${lines[0]})" = "0 65534 1" ]
 	[ "$(echo ${lines[1]})" = "0 65534 1" ]
@@ -77,7 +69,7 @@ setup() {
 
 @test "05-user: as nobody, with no root at all: hostname, PID 1, /proc inside" {
 	before=$(hostname)
-	run "${NOBODY[@]}" "$NB_USR" --hostname rootless -- \
+	run "${AS_NOBODY[@]}" "$NB_USR" --hostname rootless -- \
 		sh -c 'hostname; echo $$; ps -e -o pid=,comm=; id -u'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = rootless ]
@@ -91,7 +83,7 @@ setup() {
 }
 
 @test "05-user: without the user namespace, nobody gets a clear refusal" {
-	run -125 "${NOBODY[@]}" "$NB_MNT" true
+	run -125 "${AS_NOBODY[@]}" "$NB_MNT" true
 	[[ "$output" == *"04-mount: clone: Operation not permitted"* ]]
 	[[ "$output" == *"see 05-user for a rootless run"* ]]
 }
@@ -101,7 +93,7 @@ setup() {
 	full=$(printf '%016x' $(((1 << (last + 1)) - 1)))
 	# Root on the host can read /etc/shadow (CAP_DAC_OVERRIDE)...
 	cat /etc/shadow >/dev/null
-	"${NOBODY[@]}" "$NB_USR" -- sh -c "
+	"${AS_NOBODY[@]}" "$NB_USR" -- sh -c "
 		grep CapEff /proc/self/status >$SHARED/caps
 		cat /etc/shadow >/dev/null 2>$SHARED/shadow; echo \$? >>$SHARED/shadow
 		$(hold $SHARED/go6)" &
@@ -133,7 +125,7 @@ setup() {
 }
 
 @test "05-user: a map the kernel would refuse stops the run before clone" {
-	run -125 "${NOBODY[@]}" "$NB_USR" --uid-map 0:0:1 true
+	run -125 "${AS_NOBODY[@]}" "$NB_USR" --uid-map 0:0:1 true
 	[ "$output" = "05-user: --uid-map 0:0:1: without root you may map only your own uid: use --uid-map 0:65534:1 (more needs root, or newuidmap(1))" ]
 	run -125 "$USR" --gid-map 5:0:1 true
 	[[ "$output" == "05-user: --gid-map 5:0:1 maps nothing to gid 0"* ]]
@@ -154,7 +146,7 @@ setup() {
 	run -0 clones "$USR" --uid-map 0:1000:1 --gid-map 0:1000:1 true
 	grep -q CLONE_NEWUSER "$trace"
 	# Refused ones stop before it: no clone with a new namespace at all.
-	run -125 clones "${NOBODY[@]}" "$NB_USR" --uid-map 0:0:1 true
+	run -125 clones "${AS_NOBODY[@]}" "$NB_USR" --uid-map 0:0:1 true
 	run -1 grep -q CLONE_NEW "$trace"
 	run -125 clones "$USR" --gid-map 5:0:1 true
 	run -1 grep -q CLONE_NEW "$trace"
@@ -164,8 +156,8 @@ setup() {
 
 @test "05-user: the command's exit status comes back (7, 127), also rootless" {
 	run -7 "$USR" sh -c 'exit 7'
-	run -7 "${NOBODY[@]}" "$NB_USR" sh -c 'exit 7'
-	run -127 "${NOBODY[@]}" "$NB_USR" no-such-command-here
+	run -7 "${AS_NOBODY[@]}" "$NB_USR" sh -c 'exit 7'
+	run -127 "${AS_NOBODY[@]}" "$NB_USR" no-such-command-here
 	[[ "$output" == *"05-user: exec no-such-command-here"* ]]
 }
 

@@ -8,8 +8,6 @@ load helpers
 bats_require_minimum_version 1.5.0
 
 CG="$BATS_TEST_DIRNAME/../07-cgroups/cgroups"
-NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups
-	env PATH=/usr/local/bin:/usr/bin:/bin)
 
 # The host's mode, found as the program finds it: statfs of /sys/fs/cgroup.
 host_mode() {
@@ -333,10 +331,10 @@ procs_in() {
 }
 
 @test "07-cgroups: not root: limits refused (needs root or delegation), none: runs" {
-	"${NOBODY[@]}" test -x "$CG" || skip "nobody cannot run $CG from here"
-	run -125 "${NOBODY[@]}" "$CG" --memory 32M -- true
+	cg=$(for_nobody "$CG")
+	run -125 "${AS_NOBODY[@]}" "$cg" --memory 32M -- true
 	[[ "${lines[0]}" == "07-cgroups: limits need root or cgroup delegation: "* ]]
-	run "${NOBODY[@]}" "$CG" -- cat /proc/self/cgroup
+	run "${AS_NOBODY[@]}" "$cg" -- cat /proc/self/cgroup
 	[ "$status" -eq 0 ]
 	[[ "$output" != *lesson-* ]]
 }

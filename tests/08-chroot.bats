@@ -8,9 +8,6 @@ bats_require_minimum_version 1.5.0
 
 CHROOT="$BATS_TEST_DIRNAME/../08-chroot/chroot"
 RFS="$ROOT/build/rootfs"
-# An ordinary user with no groups and no capabilities (as in 05-user).
-NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups
-	env PATH=/usr/local/bin:/usr/bin:/bin)
 
 # Everything that could change in the rootfs: names, sizes, modes, mtimes
 # (a mkdir + rmdir inside changes the mtime of its directory).
@@ -35,6 +32,7 @@ setup_file() {
 
 teardown_file() {
 	rm -rf "$SHARED"
+	remove_nobody_copies
 }
 
 # For wait_for: checked again on every try.
@@ -197,21 +195,21 @@ setup() {
 }
 
 @test "08-chroot: rootless (nobody, or root with --userns): --pivot gets its own /proc, and the escape still fails" {
-	"${NOBODY[@]}" test -x "$CHROOT" -a -x "$RFS/bin/sh" ||
-		skip "nobody cannot reach $ROOT: run the tests from a world-readable checkout"
+	# The program and the rootfs, where nobody can reach them.
+	chroot=$(for_nobody "$CHROOT") && rfs=$(for_nobody "$RFS")
 	# The control: nobody can read the marker on the host.
-	[ "$("${NOBODY[@]}" cat "$SHARED/marker")" = "$SECRET" ]
+	[ "$("${AS_NOBODY[@]}" cat "$SHARED/marker")" = "$SECRET" ]
 	for who in nobody userns; do
 		if [ $who = nobody ]; then
-			prog=("${NOBODY[@]}" "$CHROOT")
+			prog=("${AS_NOBODY[@]}" "$chroot")
 		else
-			prog=("$CHROOT" --userns)
+			prog=("$chroot" --userns)
 		fi
 		# The kernel mounts a proc in a user namespace only while the
 		# host's is in sight: 04 mounts it inside ROOTFS before the
 		# pivot detaches the host's (it was refused, 125, when the
 		# mount came after).
-		run "${prog[@]}" --pivot "$RFS" sh -c \
+		run "${prog[@]}" --pivot "$rfs" sh -c \
 			'echo $$; cat /proc/1/comm; ps -e -o pid=,comm=; id -u'
 		[ "$status" -eq 0 ]
 		[ "${lines[0]}" = 1 ]
@@ -223,11 +221,11 @@ setup() {
 		[ "${#lines[@]}" -eq 5 ]
 		# Root in its user namespace may chroot(2): after plain chroot
 		# the escape works rootless too...
-		run "${prog[@]}" "$RFS" chroot-escape cat "$SHARED/marker"
+		run "${prog[@]}" "$rfs" chroot-escape cat "$SHARED/marker"
 		[ "$status" -eq 0 ]
 		[[ "$output" == *"$SECRET"* ]]
 		# ...and after --pivot it stays in the rootfs.
-		run -1 "${prog[@]}" --pivot "$RFS" chroot-escape cat "$SHARED/marker"
+		run -1 "${prog[@]}" --pivot "$rfs" chroot-escape cat "$SHARED/marker"
 		[[ "$output" == *"climbed 0 levels"* ]]
 		[[ "$output" == *"No such file or directory"* ]]
 		[[ "$output" != *"$SECRET"* ]]

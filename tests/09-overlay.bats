@@ -8,9 +8,6 @@ bats_require_minimum_version 1.5.0
 
 OVERLAY="$BATS_TEST_DIRNAME/../09-overlay/overlay"
 RFS="$ROOT/build/rootfs"
-# An ordinary user with no groups and no capabilities (as in 05-user).
-NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups
-	env PATH=/usr/local/bin:/usr/bin:/bin)
 
 # Names, types, sizes, modes and mtimes of everything under the dirs given.
 tree_state() {
@@ -30,6 +27,7 @@ setup_file() {
 
 teardown_file() {
 	rm -rf "$SHARED"
+	remove_nobody_copies
 }
 
 # Three image layers (l1 on top) and an empty upper dir, per test:
@@ -155,8 +153,8 @@ C /two"
 }
 
 @test "09-overlay: rootless (as nobody): the overlay is the root, with its own /proc, and the escape fails" {
-	"${NOBODY[@]}" test -x "$OVERLAY" -a -x "$RFS/bin/sh" ||
-		skip "nobody cannot reach $ROOT: run the tests from a world-readable checkout"
+	# The program and the rootfs, where nobody can reach them.
+	overlay=$(for_nobody "$OVERLAY") && rfs=$(for_nobody "$RFS")
 	S=$SHARED
 	cp -r "$T/l1" "$T/l2" "$T/l3" "$S"/
 	# The upper dir, and next to it the work dir the program makes:
@@ -166,10 +164,10 @@ C /two"
 	echo "host-secret-$$" >"$S/marker"
 	chmod 644 "$S/marker"
 	# The control: nobody can read the marker on the host.
-	[ "$("${NOBODY[@]}" cat "$S/marker")" = "host-secret-$$" ]
+	[ "$("${AS_NOBODY[@]}" cat "$S/marker")" = "host-secret-$$" ]
 	# /proc is mounted inside the overlay before the pivot: after it,
 	# a user namespace may not mount one (it was refused, 125).
-	run -1 "${NOBODY[@]}" "$OVERLAY" --layers "$S/l1:$S/l2:$S/l3" \
+	run -1 "${AS_NOBODY[@]}" "$overlay" --rootfs "$rfs" --layers "$S/l1:$S/l2:$S/l3" \
 		--upper "$S/own/up" -- sh -c 'echo $$; cat /proc/1/comm
 			ps -e -o pid=,comm=; cat /same /two
 			echo new >/new; rm /one

@@ -334,10 +334,12 @@ make_bad_root() {
 
 @test "10-full: rootless (uid 65534, via setpriv): a user namespace makes it work; limits are refused by name" {
 	as_nobody=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+	# The runtime and the image, where nobody can reach them.
+	container=$(for_nobody "$CONTAINER") && rfs=$(for_nobody "$RFS")
 	# Not under $BATS_TEST_TMPDIR: nobody may not enter it.
 	vol=$(mktemp -d /tmp/container-test-vol.XXXXXX)
 	chown 65534:65534 "$vol"
-	run "${as_nobody[@]}" "$CONTAINER" run -v "$vol:/data" "$RFS" sh -c \
+	run "${as_nobody[@]}" "$container" run -v "$vol:/data" "$rfs" sh -c \
 		'id -u; cat /proc/self/uid_map; hostname; echo hi > /data/f'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 0 ] # root inside...
@@ -346,7 +348,7 @@ make_bad_root() {
 	[[ "${lines[2]}" =~ ^[0-9a-f]{12}$ ]]
 	[ "$(stat -c %u "$vol/f")" = 65534 ]
 	rm -rf "$vol"
-	run -125 "${as_nobody[@]}" "$CONTAINER" run -m 32M --pids-limit 5 "$RFS" true
+	run -125 "${as_nobody[@]}" "$container" run -m 32M --pids-limit 5 "$rfs" true
 	[[ "$output" == *"--memory, --pids-limit need root or a delegated cgroup"* ]]
 }
 
@@ -379,6 +381,23 @@ make_bad_root() {
 	[[ "$output" =~ ^[[:space:]]+0[[:space:]]+100000[[:space:]]+65536$ ]]
 	kill $prog
 	wait_status $prog 143
+}
+
+@test "10-full: --userns as root: an image only root can reach still works" {
+	# A checkout in a home dir of mode 0700: the container's root is
+	# uid 100000 on the host, which may not walk there.
+	mkdir -m 700 "$BATS_TEST_TMPDIR/home"
+	cp -a "$RFS" "$BATS_TEST_TMPDIR/home/rootfs"
+	# The control: uid 100000 cannot reach the image's shell.
+	run -1 setpriv --reuid=100000 --regid=100000 --clear-groups \
+		test -x "$BATS_TEST_TMPDIR/home/rootfs/bin/sh"
+	# The runtime opens the image as root and hands the mount over.
+	run "$CONTAINER" run --userns "$BATS_TEST_TMPDIR/home/rootfs" sh -c \
+		'id -u; cat /proc/self/uid_map; ls /bin/sh'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0 ]
+	[[ "${lines[1]}" =~ ^[[:space:]]+0[[:space:]]+100000[[:space:]]+65536$ ]]
+	[ "${lines[2]}" = /bin/sh ]
 }
 
 @test "10-full: host processes can be neither seen nor signalled from inside" {

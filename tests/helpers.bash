@@ -11,6 +11,9 @@
 #   child_of PID        the PID of PID's first child, as the host sees it
 #                       (waits for it up to 5 s)
 #   wait_for CMD...     retry CMD for up to 5 s
+#   AS_NOBODY           a command prefix: run as nobody (uid 65534), with
+#                       no groups and a PATH of its own
+#   for_nobody PATH     PATH, or a copy of it that nobody can reach
 #   kill_tree PID...    SIGKILL each PID and every process below it
 #   kill_spawned        kill_tree what the test started and left running
 #                       (its jobs, and every process with its mark in the
@@ -132,3 +135,43 @@ kill_spawned() {
 teardown() {
 	kill_spawned
 }
+
+# An ordinary user with no groups and no capabilities: nobody, with a
+# PATH of its own (root's may name dirs under /root that nobody cannot
+# search, and execvp then says EACCES, 126, where 127 is meant).
+AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups
+	env PATH=/usr/local/bin:/usr/bin:/bin)
+
+# Where for_nobody copies things: one world-readable dir per test file,
+# removed by the default teardown_file (a file with its own calls
+# remove_nobody_copies).
+NOBODY_COPIES="/tmp/bats-nobody-${BATS_RUN_TMPDIR##*/}-$(basename "$BATS_TEST_FILENAME" .bats)"
+
+# for_nobody PATH: prints PATH when nobody can reach it, else the path of
+# a copy (cp -a, once per file) that nobody can reach. A checkout in a
+# home dir of mode 0700 or 0750 (Ubuntu's default) is out of nobody's
+# reach; the rootless tests then run the programs and the rootfs from
+# there, instead of being skipped.
+for_nobody() {
+	local copy
+	copy="$NOBODY_COPIES/$(basename "$1")"
+	if "${AS_NOBODY[@]}" test -r "$1" -a -x "$1"; then
+		echo "$1"
+	elif [ -e "$copy" ] || {
+		mkdir -p "$NOBODY_COPIES" && chmod 755 "$NOBODY_COPIES" &&
+			cp -a "$1" "$copy"
+	}; then
+		echo "$copy"
+	else
+		return 1
+	fi
+}
+
+remove_nobody_copies() {
+	rm -rf "$NOBODY_COPIES"
+}
+
+teardown_file() {
+	remove_nobody_copies
+}
+
