@@ -17,6 +17,10 @@
 # DIR/.complete last: `make` rebuilds when the file is missing. Running it
 # again rebuilds from scratch (it takes about a second).
 set -euo pipefail
+# An image's modes must not depend on the umask of whoever built it: with
+# umask 077, / would be 0700 and an unprivileged root inside (a user
+# namespace) could not even list it. Images are made with 022.
+umask 022
 
 # What lessons 08-10 and their tests run inside.
 COMMANDS="sh ls cat echo ps mount umount hostname id ip ipcs sleep kill

@@ -159,7 +159,7 @@ for_nobody() {
 		echo "$1"
 	elif [ -e "$copy" ] || {
 		mkdir -p "$NOBODY_COPIES" && chmod 755 "$NOBODY_COPIES" &&
-			cp -a "$1" "$copy"
+			cp -a "$1" "$copy" && chmod a+rX "$copy"
 	}; then
 		echo "$copy"
 	else
