@@ -356,9 +356,15 @@ make_bad_root() {
 	command -v script >/dev/null || skip "script(1) is not installed (bsdutils)"
 	d=$BATS_TEST_TMPDIR
 	# script(1) gives the runtime a terminal, as a user's shell would.
+	# Its stdin is a pipe that stays open: at end of input script types
+	# an end-of-file character on the terminal (a NUL when its own stdin
+	# is no terminal), which the container would echo as "^@".
+	mkfifo "$d/keys"
+	exec 4<>"$d/keys"
 	run script -qec "stty -g > $d/before; $CONTAINER run -t $RFS sh -c '
 		readlink /proc/self/fd/0; ls /dev/pts; read -r p c s pp pg sid rest < /proc/self/stat
-		echo sid=\$sid; echo \$TERM; exit 5'; echo rc=\$?; stty -g > $d/after" /dev/null
+		echo sid=\$sid; echo \$TERM; exit 5'; echo rc=\$?; stty -g > $d/after" /dev/null <"$d/keys"
+	exec 4>&-
 	echo "$output"
 	[[ "${lines[0]}" == /dev/pts/0* ]] # the container's devpts, not ours
 	[[ "${lines[1]}" == "0  ptmx"* ]]

@@ -21,6 +21,9 @@
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 export ROOT
+# Files the tests make for nobody (layers, markers) must be readable by
+# nobody, whatever umask the caller has.
+umask 022
 
 need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root (run: sudo make test)"
