@@ -10,7 +10,8 @@
  * Uses:  01-uts, 03-pid, 04-mount, 06-net, 07-cgroups (cgroup_enter.c),
  *        08-chroot, 09-overlay, state.c, volumes.c, devfs.c, harden.c,
  *        seccomp.c, tty.c
- * Read:  mount_namespaces(7), pivot_root(2), capabilities(7), seccomp(2)
+ * Read:  mount_namespaces(7), pivot_root(2), capabilities(7), seccomp(2),
+ *        move_mount(2) (--userns)
  */
 #include "cgroup_enter.h"
 #include "child.h"

@@ -8,18 +8,18 @@
  *        cgroup is ever created for it.   (tested in tests/10-full.bats)
  * Uses:  01-uts (hostname check), 08-chroot (rootfs check), limits.c,
  *        rootfs.c, volumes.c
- * Read:  getopt_long(3), docker-run(1)
+ * Read:  getopt_long(3), docker-run(1), open_tree(2) (--userns)
  */
 #include "options.h"
 #include "rootfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/mount.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 static const char usage_text[] =

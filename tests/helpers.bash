@@ -132,7 +132,6 @@ kill_spawned() {
 	kill_tree $(jobs -p) $(marked)
 }
 
-
 # The default teardown; a file that needs more defines its own and calls
 # kill_spawned from it.
 teardown() {
