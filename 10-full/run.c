@@ -6,7 +6,7 @@
  *        every path: success, failure, or a signal to `container`.
  *        (tested in tests/10-full.bats: the leak check after each test)
  * Uses:  01-uts's lesson_run() (clone, the sync pipe, wait), 05-user,
- *        07-cgroups, 03-pid; options.c, state.c, child.c, tty.c
+ *        07-cgroups, 03-pid; options.c, state.c, sweep.c, child.c, tty.c
  * Read:  clone(2), user_namespaces(7), cgroups(7)
  *
  * The container is a `struct lesson` of its own (prev = NULL), so the
@@ -17,6 +17,7 @@
  *                                               mistake costs nothing
  *           signals held                        a Ctrl-C from here on must
  *                                               not skip the cleanup
+ *           sweep (sweep.c)                     what a kill -9 left before
  *           state dir (state.c)                 the mount point for the
  *                                               container's layers
  *           cgroup_create (07)                  limits set before anything
@@ -40,6 +41,7 @@
  */
 #include "run.h"
 #include "child.h"
+#include "sweep.h"
 #include "tty.h"
 
 #include <sched.h>
@@ -134,6 +136,9 @@ static int prepare(void)
 		root_ids(&uid, &gid);
 		child_enters = uid.outside == geteuid();
 	}
+	/* A note for the next run, in case we are killed (sweep.c). */
+	if (sweep_note(&state, cgroup) < 0)
+		goto bad;
 	return 0;
 bad:
 	cleanup(); /* lesson_run cleans up only after a prepare succeeds */
@@ -204,6 +209,9 @@ int cmd_run(int argc, char **argv)
 	 * command's exec set their own. */
 	stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
+	/* The input is good: now we may change the host, starting with what
+	 * a container killed by SIGKILL left there (sweep.c). */
+	sweep_stale(config.rootless);
 	if (state_new_id(&state, config.rootless) < 0)
 		return EXIT_FAILED;
 	if (!config.hostname)

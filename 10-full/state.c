@@ -91,28 +91,27 @@ out:
 	return ret;
 }
 
+int state_write(const struct state *st, const char *name, const char *text)
+{
+	int fd = open(st->dir, O_PATH | O_DIRECTORY | O_CLOEXEC), ret;
+
+	if (fd < 0) {
+		warn("%s", st->dir);
+		return -1;
+	}
+	ret = write_file(fd, name, text, NULL);
+	close(fd);
+	return ret;
+}
+
 int state_create(struct state *st, const char *name)
 {
-	int fd;
-
 	if (mkdir(st->dir, 0700) < 0) {
 		warn("mkdir %s", st->dir);
 		return -1;
 	}
 	st->created = true;
-	if (!name)
-		return 0;
-	fd = open(st->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		warn("%s", st->dir);
-		return -1;
-	}
-	if (write_file(fd, "name", name, NULL) < 0) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	return 0;
+	return name ? state_write(st, "name", name) : 0;
 }
 
 int state_make_layers(const struct state *st, const char *hostname,

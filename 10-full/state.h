@@ -38,6 +38,11 @@ int state_create(struct state *st, const char *name);
 int state_make_layers(const struct state *st, const char *hostname,
 		      bool net_host);
 
+/* Writes text to a new file name in the state dir (on the host, below
+ * the tmpfs the container mounts there). Returns 0, or -1 after saying
+ * why. */
+int state_write(const struct state *st, const char *name, const char *text);
+
 /* Removes the state dir and everything in it (rm -rf, without a fork). */
 void state_remove(struct state *st);
 

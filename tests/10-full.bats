@@ -428,6 +428,53 @@ make_bad_root() {
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = got-term ]
 }
 
+@test "10-full: what kill -9 of container leaves, the next run removes" {
+	"$CONTAINER" run -m 64M "$RFS" sleep 30 &
+	prog=$!
+	init=$(init_of $prog)
+	wait_for test -n "$(child_of "$init")"
+	id=$(grep -o -m1 'lesson-container-[0-9a-f]*' /proc/$init/cgroup)
+	id=${id##*-}
+	dir=/run/lesson-container-$id
+	kill -KILL $prog
+	wait $prog || true
+	# The container died with it (PR_SET_PDEATHSIG), its mounts with
+	# its namespace; its state dir and cgroups are still there.
+	wait_for test ! -e /proc/$init
+	[ -d "$dir" ]
+	[ -n "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-container-$id")" ]
+	run "$CONTAINER" run "$RFS" true
+	[ "$status" -eq 0 ]
+	[ "$output" = "container: removed what container $id left behind (its runtime, PID $prog, was killed)" ]
+	[ ! -e "$dir" ]
+	[ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-container-$id")" ]
+}
+
+@test "10-full: the sweep leaves a running container alone, and is not fooled by a reused PID" {
+	"$CONTAINER" run -m 64M "$RFS" sleep 30 &
+	prog=$!
+	init=$(init_of $prog)
+	wait_for test -n "$(child_of "$init")"
+	id=$(grep -o -m1 'lesson-container-[0-9a-f]*' /proc/$init/cgroup)
+	id=${id##*-}
+	dir=/run/lesson-container-$id
+	# Notes as a killed runtime leaves them: the same PID (alive), but
+	# the start time of another process; and a dir with no note yet.
+	mkdir -m 700 /run/lesson-container-00000000dead /run/lesson-container-0000000000e0
+	echo "$prog 1" >/run/lesson-container-00000000dead/owner
+	run "$CONTAINER" run "$RFS" true
+	[ "$status" -eq 0 ]
+	[ "$output" = "container: removed what container 00000000dead left behind (its runtime, PID $prog, was killed)" ]
+	[ ! -e /run/lesson-container-00000000dead ]
+	rmdir /run/lesson-container-0000000000e0 # no note: left alone
+	# The running one: its note names a live owner; all of it stays.
+	[ -f "$dir/owner" ]
+	[ -n "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-container-$id")" ]
+	[ "$(cat /proc/$init/comm)" = container ]
+	kill -TERM $prog
+	wait_status $prog 143
+}
+
 # The PID, as the host sees it, of the first process named COMM among
 # the descendants of PID. Waits for it up to 5 s.
 descendant() {
