@@ -428,7 +428,9 @@ make_bad_root() {
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = got-term ]
 }
 
-@test "10-full: what kill -9 of container leaves, the next run removes" {
+# Starts `container run -m 64M ROOTFS sleep 30` in the background: prog
+# is the runtime, init the container's PID 1, id its id, dir its state dir.
+start_sleeper() {
 	"$CONTAINER" run -m 64M "$RFS" sleep 30 &
 	prog=$!
 	init=$(init_of $prog)
@@ -436,6 +438,10 @@ make_bad_root() {
 	id=$(grep -o -m1 'lesson-container-[0-9a-f]*' /proc/$init/cgroup)
 	id=${id##*-}
 	dir=/run/lesson-container-$id
+}
+
+@test "10-full: what kill -9 of container leaves, the next run removes" {
+	start_sleeper
 	kill -KILL $prog
 	wait $prog || true
 	# The container died with it (PR_SET_PDEATHSIG), its mounts with
@@ -451,13 +457,7 @@ make_bad_root() {
 }
 
 @test "10-full: the sweep leaves a running container alone, and is not fooled by a reused PID" {
-	"$CONTAINER" run -m 64M "$RFS" sleep 30 &
-	prog=$!
-	init=$(init_of $prog)
-	wait_for test -n "$(child_of "$init")"
-	id=$(grep -o -m1 'lesson-container-[0-9a-f]*' /proc/$init/cgroup)
-	id=${id##*-}
-	dir=/run/lesson-container-$id
+	start_sleeper
 	# Notes as a killed runtime leaves them: the same PID (alive), but
 	# the start time of another process; and a dir with no note yet.
 	mkdir -m 700 /run/lesson-container-00000000dead /run/lesson-container-0000000000e0
