@@ -15,7 +15,10 @@
  * writes into its state dir who owns it and which cgroups it made. A PID
  * alone could name another process by the time someone reads it (PIDs
  * are reused), so the note holds the owner's start time too, in clock
- * ticks since boot, which no later process with that PID can share.
+ * ticks since boot, which no later process with that PID can share. And
+ * a PID means something only in its PID namespace: a note written from
+ * another one (a runtime started inside some other container sharing
+ * /run) is not ours to judge, so the note names the namespace as well.
  */
 #include "sweep.h"
 
@@ -57,13 +60,21 @@ static unsigned long long start_time(pid_t pid)
 	return state == 'Z' || state == 'X' ? 0 : t;
 }
 
+/* The inode of our PID namespace: which PIDs a note's PID is among. */
+static unsigned long long pid_ns(void)
+{
+	struct stat sb;
+
+	return stat("/proc/self/ns/pid", &sb) == 0 ? sb.st_ino : 0;
+}
+
 int sweep_note(const struct state *st, const struct cgroup *cg)
 {
 	char text[64 + CG_COUNT * (PATH_MAX + 1)];
 	int n;
 
-	n = snprintf(text, sizeof(text), "%d %llu\n", (int)getpid(),
-		     start_time(getpid()));
+	n = snprintf(text, sizeof(text), "%d %llu %llu\n", (int)getpid(),
+		     start_time(getpid()), pid_ns());
 	for (int i = 0; cg && i < cg->ndirs; i++)
 		n += snprintf(text + n, sizeof(text) - n, "%s\n", cg->dir[i]);
 	return state_write(st, "owner", text);
@@ -92,7 +103,7 @@ static void sweep_one(const char *dir, const char *name)
 {
 	struct state old = {.created = true};
 	char path[sizeof(old.dir) + 8], note[64 + CG_COUNT * (PATH_MAX + 1)];
-	unsigned long long started;
+	unsigned long long started, ns;
 	const char *id = strrchr(name, '-') + 1;
 	struct stat sb;
 	int pid;
@@ -110,8 +121,10 @@ static void sweep_one(const char *dir, const char *name)
 	n = fread(note, 1, sizeof(note) - 1, f);
 	fclose(f);
 	note[n] = '\0';
-	if (sscanf(note, "%d %llu", &pid, &started) != 2 || pid <= 0 ||
-	    start_time(pid) == started)
+	if (sscanf(note, "%d %llu %llu", &pid, &started, &ns) != 3 ||
+	    pid <= 0 || ns != pid_ns())
+		return; /* not a PID we can look up */
+	if (start_time(pid) == started)
 		return; /* its owner still runs */
 
 	snprintf(old.dir, sizeof(old.dir), "%s", dir);

@@ -10,10 +10,10 @@
 #include "../07-cgroups/cgroups.h"
 #include "state.h"
 
-/* Writes st->dir/owner: our PID and start time, then the directory of
- * each of cg's cgroups (cg may be NULL), one a line: what a later run
- * needs to know that we are gone and what to remove. Returns 0, or -1
- * after saying why. */
+/* Writes st->dir/owner: our PID, start time and PID namespace, then the
+ * directory of each of cg's cgroups (cg may be NULL), one a line: what a
+ * later run needs to know that we are gone and what to remove. Returns
+ * 0, or -1 after saying why. */
 int sweep_note(const struct state *st, const struct cgroup *cg);
 
 /* Removes every state dir of ours (root: /run/lesson-container-*;

@@ -456,17 +456,22 @@ start_sleeper() {
 	[ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-container-$id")" ]
 }
 
-@test "10-full: the sweep leaves a running container alone, and is not fooled by a reused PID" {
+@test "10-full: the sweep leaves a running container (and other PID namespaces) alone, and is not fooled by a reused PID" {
 	start_sleeper
 	# Notes as a killed runtime leaves them: the same PID (alive), but
-	# the start time of another process; and a dir with no note yet.
-	mkdir -m 700 /run/lesson-container-00000000dead /run/lesson-container-0000000000e0
-	echo "$prog 1" >/run/lesson-container-00000000dead/owner
+	# the start time of another process; a dir with no note yet; and a
+	# note from another PID namespace, whose PIDs we cannot look up.
+	mkdir -m 700 /run/lesson-container-00000000dead /run/lesson-container-0000000000e0 \
+		/run/lesson-container-0000000000f0
+	ns=$(stat -L -c %i /proc/self/ns/pid)
+	echo "$prog 1 $ns" >/run/lesson-container-00000000dead/owner
+	echo "$prog 1 $((ns + 1))" >/run/lesson-container-0000000000f0/owner
 	run "$CONTAINER" run "$RFS" true
 	[ "$status" -eq 0 ]
 	[ "$output" = "container: removed what container 00000000dead left behind (its runtime, PID $prog, was killed)" ]
 	[ ! -e /run/lesson-container-00000000dead ]
 	rmdir /run/lesson-container-0000000000e0 # no note: left alone
+	rm -r /run/lesson-container-0000000000f0 # another namespace: too
 	# The running one: its note names a live owner; all of it stays.
 	[ -f "$dir/owner" ]
 	[ -n "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-container-$id")" ]
