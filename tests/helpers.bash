@@ -21,6 +21,11 @@
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 export ROOT
+# .ci/run names the test that was running if the run hangs: each test
+# writes its number and name where LESSON_PROGRESS says, as it starts.
+if [ -n "${LESSON_PROGRESS:-}" ] && [ -n "${BATS_TEST_NAME:-}" ]; then
+	echo "${BATS_SUITE_TEST_NUMBER:-?} ${BATS_TEST_FILENAME##*/}: $BATS_TEST_NAME" >"$LESSON_PROGRESS"
+fi
 # Files the tests make for nobody (layers, markers) must be readable by
 # nobody, whatever umask the caller has.
 umask 022
