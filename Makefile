@@ -6,6 +6,7 @@
 #   sudo make test       every lesson's tests (TAP, then a summary line)
 #   sudo make test-03    one lesson's tests
 #   sudo make bench      container run against unshare, bwrap, crun, runc
+#   make doctor          what will work here, lesson by lesson (changes nothing)
 #   make clean
 
 LESSONS := $(patsubst %/Makefile,%,$(sort $(wildcard [0-9][0-9]-*/Makefile)))
@@ -30,8 +31,11 @@ test-%: all $(if $(wildcard 08-chroot/mkrootfs.sh),rootfs)
 bench: all rootfs
 	@10-full/bench.sh
 
+doctor:
+	@tests/doctor
+
 clean:
 	for d in $(LESSONS); do $(MAKE) -C $$d clean; done
 	rm -rf build
 
-.PHONY: all rootfs test bench clean $(LESSONS)
+.PHONY: all rootfs test bench doctor clean $(LESSONS)

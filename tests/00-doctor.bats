@@ -1,0 +1,80 @@
+#!/usr/bin/env bats
+# make doctor (tests/doctor): before a workshop, what will work on this
+# machine for this user, lesson by lesson, with a fix for each problem. Each
+# verdict is checked against a control made here, on this machine, so the
+# tests hold on any machine: what doctor says must agree with what the
+# kernel does.
+
+load helpers
+
+DOCTOR="$BATS_TEST_DIRNAME/doctor"
+
+# The doctor, as nobody, from a copy nobody can reach.
+doctor_as_nobody() {
+	local d
+	d=$(for_nobody "$ROOT/tests") || return 1
+	TMPDIR="$T" "${AS_NOBODY[@]}" TMPDIR="$T" "$d/doctor"
+}
+
+# A TMPDIR of the test's own that nobody may write (bats' own temp dirs
+# are out of nobody's reach): doctor's temp dirs land there, to be counted.
+setup() {
+	T="$NOBODY_COPIES/tmp-$BATS_TEST_NUMBER"
+	mkdir -p "$T"
+	chmod 755 "$NOBODY_COPIES"
+	chmod 1777 "$T"
+}
+
+@test "doctor: as root, a lesson is ready exactly when its namespaces can be made" {
+	need_root
+	TMPDIR="$T" run "$DOCTOR"
+	echo "$output"
+	# The control: the namespaces 06-10 need, made here by unshare.
+	if unshare --uts --ipc --pid --mount --net --fork true; then
+		[[ "$output" == *"06-net      ready"* ]]
+	else
+		[[ "$output" == *"06-net      NOT READY"* ]]
+	fi
+	[[ "$output" == *"01-uts"* && "$output" == *"10-full"* ]]
+}
+
+@test "doctor: as nobody, it names root for 01-04 and its userns verdict agrees with the kernel's" {
+	need_root
+	run doctor_as_nobody
+	echo "$output"
+	[[ "$output" == *"user        nobody (uid 65534)"* ]]
+	for l in 01-uts 02-ipc 03-pid 04-mount; do
+		grep -A1 "^$l " <<<"$output" | grep -q 'fix: needs root'
+	done
+	grep -A1 '^make test ' <<<"$output" | grep -q 'fix: the tests run as root'
+	[ "$status" -eq 1 ]
+	# The control: can nobody make a user namespace here?
+	if "${AS_NOBODY[@]}" unshare --user --map-root-user true; then
+		grep -q '^05-user     ready' <<<"$output"
+	else
+		grep -A1 '^05-user ' <<<"$output" | grep -q 'fix: unprivileged user namespaces are off'
+	fi
+}
+
+@test "doctor: changes nothing (its overlay try leaves no temp dir, no mount)" {
+	need_root
+	local before after
+	before=$(awk '{ print $5 }' /proc/self/mountinfo | sort)
+	run doctor_as_nobody
+	echo "$output"
+	# The control: the overlay try really ran (nobody made its temp
+	# dir here) exactly when nobody can mount overlayfs in a userns.
+	if "${AS_NOBODY[@]}" unshare --user --map-root-user --mount sh -c \
+		"cd $T && mkdir c c/l c/u c/w c/m &&
+		mount -t overlay x -o lowerdir=c/l,upperdir=c/u,workdir=c/w c/m"; then
+		grep -q '^09-overlay  ready' <<<"$output"
+	else
+		grep -A3 '^09-overlay ' <<<"$output" | grep -q 'fix: overlayfs'
+	fi
+	rm -rf "$T/c"
+	TMPDIR="$T" run "$DOCTOR"
+	after=$(awk '{ print $5 }' /proc/self/mountinfo | sort)
+	[ "$before" = "$after" ]
+	# Both runs made their temp dirs in our TMPDIR: none is left.
+	[ -z "$(ls -A "$T")" ]
+}
