@@ -105,3 +105,63 @@ int cgroup_parse_cpus(const char *text, struct cgroup_limits *limits)
 	limits->cpu_period_us = period;
 	return 0;
 }
+
+/* The kernel's bounds (kernel/sched/core.c, tg_set_cfs_bandwidth): a
+ * quota of at least 1 ms, a period of 1 ms to 1 s, and no quota above
+ * 2^44 - 1 us; pids.max below PID_MAX_LIMIT + 1 (kernel/cgroup/pids.c). */
+#define MIN_CFS_US 1000LL
+#define MAX_CFS_PERIOD_US 1000000LL
+#define MAX_CFS_QUOTA_US ((1LL << 44) - 1)
+#define MAX_PIDS (4 * 1024 * 1024)
+
+int cgroup_parse_quota(const char *option, const char *text, long long *us)
+{
+	if (cgroup_parse_count(option, text, us) < 0)
+		return -1;
+	if (*us < MIN_CFS_US || *us > MAX_CFS_QUOTA_US) {
+		warnx("%s '%s': the kernel takes %lld to %lld (microseconds)",
+		      option, text, MIN_CFS_US, MAX_CFS_QUOTA_US);
+		return -1;
+	}
+	return 0;
+}
+
+int cgroup_parse_period(const char *option, const char *text, long long *us)
+{
+	if (cgroup_parse_count(option, text, us) < 0)
+		return -1;
+	if (*us < MIN_CFS_US || *us > MAX_CFS_PERIOD_US) {
+		warnx("%s '%s': the kernel takes %lld to %lld (microseconds)",
+		      option, text, MIN_CFS_US, MAX_CFS_PERIOD_US);
+		return -1;
+	}
+	return 0;
+}
+
+int cgroup_parse_pids(const char *option, const char *text, long long *n)
+{
+	if (cgroup_parse_count(option, text, n) < 0)
+		return -1;
+	if (*n > MAX_PIDS) {
+		warnx("%s '%s': the kernel takes at most %d", option, text,
+		      MAX_PIDS);
+		return -1;
+	}
+	return 0;
+}
+
+int cgroup_check_cpu(struct cgroup_limits *limits, bool cpus_given)
+{
+	if (cpus_given && limits->cpu_quota_us) {
+		warnx("give --cpus or --cpu-quota, not both");
+		return -1;
+	}
+	if (limits->cpu_period_us && !limits->cpu_quota_us && !cpus_given) {
+		warnx("--cpu-period alone limits nothing: add --cpu-quota or "
+		      "--cpus");
+		return -1;
+	}
+	if (limits->cpu_quota_us && !limits->cpu_period_us)
+		limits->cpu_period_us = 100000;
+	return 0;
+}

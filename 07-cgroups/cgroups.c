@@ -42,27 +42,13 @@ static int set_cpus(const char *value)
 
 static int set_cpu_quota(const char *value)
 {
-	if (cgroup_parse_count("--cpu-quota", value, &limits.cpu_quota_us) < 0)
-		return -1;
-	if (limits.cpu_quota_us < 1000) {
-		warnx("--cpu-quota '%s': the kernel's smallest quota is 1000 "
-		      "(microseconds)", value);
-		return -1;
-	}
-	return 0;
+	return cgroup_parse_quota("--cpu-quota", value, &limits.cpu_quota_us);
 }
 
 static int set_cpu_period(const char *value)
 {
-	if (cgroup_parse_count("--cpu-period", value, &limits.cpu_period_us) <
-	    0)
-		return -1;
-	if (limits.cpu_period_us < 1000 || limits.cpu_period_us > 1000000) {
-		warnx("--cpu-period '%s': the kernel takes 1000 to 1000000 "
-		      "(microseconds)", value);
-		return -1;
-	}
-	return 0;
+	return cgroup_parse_period("--cpu-period", value,
+				   &limits.cpu_period_us);
 }
 
 static int set_memory(const char *value)
@@ -73,25 +59,15 @@ static int set_memory(const char *value)
 
 static int set_pids(const char *value)
 {
-	return cgroup_parse_count("--pids", value, &limits.pids_max);
+	return cgroup_parse_pids("--pids", value, &limits.pids_max);
 }
 
 /* Everything is checked here, before prepare() creates a thing. */
 static int cgroups_check(void)
 {
-	if (cpus_text && limits.cpu_quota_us) {
-		warnx("give --cpus or --cpu-quota, not both");
+	if (cgroup_check_cpu(&limits, cpus_text) < 0 ||
+	    (cpus_text && cgroup_parse_cpus(cpus_text, &limits) < 0))
 		return -1;
-	}
-	if (cpus_text && cgroup_parse_cpus(cpus_text, &limits) < 0)
-		return -1;
-	if (limits.cpu_period_us && !limits.cpu_quota_us) {
-		warnx("--cpu-period alone limits nothing: add --cpu-quota or "
-		      "--cpus");
-		return -1;
-	}
-	if (limits.cpu_quota_us && !limits.cpu_period_us)
-		limits.cpu_period_us = 100000;
 
 	/* Without limits the cgroup only measures and tidies up; someone
 	 * who may not make one (not root, nothing delegated) runs without

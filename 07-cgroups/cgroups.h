@@ -35,6 +35,20 @@ int cgroup_parse_cpus(const char *text, struct cgroup_limits *limits);
 /* Positive whole number for --pids, --cpu-quota... Returns 0 or -1. */
 int cgroup_parse_count(const char *option, const char *text, long long *n);
 
+/* --cpu-quota and --cpu-period in microseconds, in the ranges the kernel
+ * takes (quota at least 1000; period 1000 to 1000000); --pids at most
+ * what pids.max takes. Each names option in its message. Returns 0 or -1,
+ * so that a value the kernel would refuse is refused before anything is
+ * made, not as a write error into a cgroup that already exists. */
+int cgroup_parse_quota(const char *option, const char *text, long long *us);
+int cgroup_parse_period(const char *option, const char *text, long long *us);
+int cgroup_parse_pids(const char *option, const char *text, long long *n);
+
+/* With every CPU option parsed: --cpus and --cpu-quota together, or a
+ * period with nothing to limit, are refused (cpus_given: --cpus was
+ * given). Fills in the default period. Returns 0 or -1. */
+int cgroup_check_cpu(struct cgroup_limits *limits, bool cpus_given);
+
 struct cgroup; /* opaque: which backend, which directories */
 
 /* Checks, changing nothing, that a cgroup with these limits can be made

@@ -136,11 +136,74 @@ static int bad_usage(void)
 	return -1;
 }
 
+/* The long options that start with the name in token ("--cpu" or
+ * "--cpu=1"), listed in out. Returns how many. */
+static int options_named(const char *token, char *out, size_t size)
+{
+	size_t len = strcspn(token + 2, "="), used = 0;
+	int n = 0;
+
+	out[0] = '\0';
+	for (const struct option *o = long_options; o->name; o++)
+		if (strncmp(o->name, token + 2, len) == 0) {
+			used += snprintf(out + used, size - used, "%s--%s",
+					 n++ ? ", " : "", o->name);
+			if (used >= size)
+				break;
+		}
+	return n;
+}
+
+/* getopt_long() takes any unambiguous prefix ("--mem" for --memory);
+ * docker does not, and a typo that happens to be a prefix would pass
+ * silently: only whole names. token is the argument getopt_long just
+ * read. Returns 0, or -1 after saying what is wrong. */
+static int whole_name(const char *token, const struct option *o)
+{
+	size_t len = strlen(o->name);
+	char names[256];
+
+	if (strncmp(token, "--", 2) == 0 && strncmp(token + 2, o->name, len) == 0 &&
+	    (token[2 + len] == '\0' || token[2 + len] == '='))
+		return 0;
+	options_named(token, names, sizeof(names));
+	warnx("unknown option '%.*s' (did you mean %s?)",
+	      (int)strcspn(token, "="), token, names);
+	return bad_usage();
+}
+
+/* What getopt_long() refused in token: an unknown option, one whose
+ * name is only a prefix, or a flag given a value ("--rm=1"). One line,
+ * with no raw bytes (optopt of a long option is its code, not a char). */
+static int refused(const char *token, int code)
+{
+	char names[256];
+	int n;
+
+	if (strncmp(token, "--", 2) != 0) {
+		if (code > ' ' && code < 127)
+			warnx("unknown option '-%c'", code);
+		else
+			warnx("unknown option '%s'", token);
+		return bad_usage();
+	}
+	n = options_named(token, names, sizeof(names));
+	if (code && strchr(token, '='))
+		warnx("option '%.*s' takes no value", (int)strcspn(token, "="),
+		      token);
+	else if (n > 0)
+		warnx("unknown option '%.*s' (did you mean %s?)",
+		      (int)strcspn(token, "="), token, names);
+	else
+		warnx("unknown option '%.*s'", (int)strcspn(token, "="), token);
+	return bad_usage();
+}
+
 int options_parse(int argc, char **argv, struct config *c)
 {
 	static char *default_cmd[] = {"/bin/sh", NULL};
 	struct raw r = {0};
-	int opt;
+	int opt, index = -1;
 
 	optind = 1;
 	opterr = 0; /* our messages are clearer */
@@ -148,7 +211,16 @@ int options_parse(int argc, char **argv, struct config *c)
 	c->rootfs_fd = -1;
 	c->userns = c->rootless;
 	while ((opt = getopt_long(argc, argv, "+:h:e:w:v:m:it", long_options,
-				  NULL)) != -1) {
+				  &index)) != -1) {
+		/* The argument just read: "--name=x", or "--name" with x
+		 * after it. */
+		const char *token =
+			argv[optind - 1 - (optarg && optarg == argv[optind - 1])];
+
+		if (index >= 0 && opt != '?' && opt != ':' &&
+		    whole_name(token, &long_options[index]) < 0)
+			return -1;
+		index = -1;
 		switch (opt) {
 		case OPT_NAME:
 			if (check_name(optarg) < 0)
@@ -216,11 +288,7 @@ int options_parse(int argc, char **argv, struct config *c)
 			warnx("missing value for option '%s'", argv[optind - 1]);
 			return bad_usage();
 		default:
-			if (optopt)
-				warnx("unknown option '-%c'", optopt);
-			else
-				warnx("unknown option '%s'", argv[optind - 1]);
-			return bad_usage();
+			return refused(argv[optind - 1], optopt);
 		}
 	}
 

@@ -274,7 +274,7 @@ $BATS_TEST_TMPDIR/file true|not a directory
 -m 12Q $RFS true|--memory
 --cpus -1 $RFS true|--cpus
 --pids-limit 0 $RFS true|--pids-limit
---cpus 1 --cpu-quota 50000 $RFS true|--cpus and --cpu-quota
+--cpus 1 --cpu-quota 50000 $RFS true|give --cpus or --cpu-quota, not both
 --net bridge $RFS true|--net bridge
 -h 'bad name' $RFS true|hostname 'bad name'
 --name -x $RFS true|--name
@@ -289,6 +289,21 @@ $BATS_TEST_TMPDIR/file true|not a directory
 -w /up/etc $BATS_TEST_TMPDIR/badroot true|a symlink in the image leads out of the rootfs
 -v $BATS_TEST_TMPDIR:/up/x $BATS_TEST_TMPDIR/badroot true|a symlink in the image leads out of the rootfs
 -w /etc/passwd/x $RFS true|Not a directory
+--cpu-quota 999 $RFS true|--cpu-quota '999': the kernel takes 1000 to
+--cpu-period 999 --cpus 1 $RFS true|--cpu-period '999': the kernel takes 1000 to 1000000
+--cpu-period 50000 $RFS true|--cpu-period alone limits nothing
+--pids-limit 1 $RFS true|--pids-limit '1': give at least 2
+--pids-limit 99999999 $RFS true|--pids-limit '99999999': the kernel takes at most
+-m 1 $RFS true|--memory '1': the smallest limit is 6M
+-m 4096 $RFS true|--memory '4096': the smallest limit is 6M
+-m 100K $RFS true|--memory '100K': the smallest limit is 6M
+--rm=1 $RFS true|option '--rm' takes no value
+--read-only=yes $RFS true|option '--read-only' takes no value
+--userns=1 $RFS true|option '--userns' takes no value
+--help=x $RFS true|option '--help' takes no value
+--tty=1 $RFS true|option '--tty' takes no value
+--cpu 1 $RFS true|unknown option '--cpu' (did you mean --cpus, --cpu-quota, --cpu-period?)
+--mem 64M $RFS true|unknown option '--mem' (did you mean --memory?)
 EOF
 }
 
