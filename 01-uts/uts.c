@@ -22,21 +22,38 @@ static const char *hostname;
 
 int uts_check_hostname(const char *name)
 {
-	size_t len = strlen(name);
+	size_t len = strlen(name), label = 0;
 
 	if (len == 0 || len > 64) {
 		warnx("hostname '%s' must be 1 to 64 characters", name);
 		return -1;
 	}
-	for (const char *p = name; *p; p++)
-		if (!(*p == '-' || *p == '.' || (*p >= '0' && *p <= '9') ||
+	/* RFC 1123: dot-separated labels of letters, digits and '-', none
+	 * empty ("..", a leading '.'), none starting or ending with '-'
+	 * ("-x" would also read as an option to every tool it is given
+	 * to). The kernel would take any bytes at all. */
+	for (const char *p = name;; p++) {
+		if (*p == '.' || !*p) {
+			if (label == 0 || p[-1] == '-' || p[-label] == '-') {
+				warnx("hostname '%s': each dot-separated part "
+				      "needs a letter or digit at both ends",
+				      name);
+				return -1;
+			}
+			if (!*p)
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!(*p == '-' || (*p >= '0' && *p <= '9') ||
 		      (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) {
 			warnx("hostname '%s': use only letters, digits, '-' "
 			      "and '.'",
 			      name);
 			return -1;
 		}
-	return 0;
+		label++;
+	}
 }
 
 int uts_set_hostname(const char *name)

@@ -73,6 +73,13 @@ setup() {
 	before=$(hostname)
 	run -125 "$UTS" --hostname 'not a name' true
 	[[ "$output" == *"01-uts: hostname 'not a name'"* ]]
+	# RFC 1123 labels: none empty, none starting or ending with '-'.
+	for name in .. - -x x- a..b .a a.; do
+		run -125 "$UTS" --hostname "$name" true
+		[[ "$output" == *"01-uts: hostname '$name': each dot-separated part"* ]]
+	done
+	run "$UTS" --hostname a-b.c-d.1 hostname
+	[ "$output" = a-b.c-d.1 ]
 	[ "$(hostname)" = "$before" ]
 }
 
