@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/mount.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 static const char usage_text[] =
@@ -127,6 +129,37 @@ static int check_name(const char *name)
 		      name);
 		return -1;
 	}
+	return 0;
+}
+
+/* A kernel's own view (proc, sysfs, cgroupfs...) is no image: overlayfs
+ * refuses it as a layer (EINVAL, after everything else was made). Say so
+ * now. Returns 0 or -1. */
+static int check_image_fs(const char *rootfs)
+{
+	static const struct {
+		unsigned long magic;
+		const char *name;
+	} pseudo[] = {
+		{PROC_SUPER_MAGIC, "proc"},	{SYSFS_MAGIC, "sysfs"},
+		{CGROUP_SUPER_MAGIC, "cgroup"}, {CGROUP2_SUPER_MAGIC, "cgroup2"},
+		{DEVPTS_SUPER_MAGIC, "devpts"}, {DEBUGFS_MAGIC, "debugfs"},
+		{SECURITYFS_MAGIC, "securityfs"}, {BPF_FS_MAGIC, "bpf"},
+		{TRACEFS_MAGIC, "tracefs"},
+	};
+	struct statfs sf;
+
+	if (statfs(rootfs, &sf) < 0) {
+		warn("ROOTFS %s", rootfs);
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(pseudo) / sizeof(pseudo[0]); i++)
+		if ((unsigned long)sf.f_type == pseudo[i].magic) {
+			warnx("ROOTFS '%s' is on %s, the kernel's own view: "
+			      "give an image directory (e.g. build/rootfs)",
+			      rootfs, pseudo[i].name);
+			return -1;
+		}
 	return 0;
 }
 
@@ -304,6 +337,8 @@ int options_parse(int argc, char **argv, struct config *c)
 		warn("ROOTFS %s", c->rootfs);
 		return -1;
 	}
+	if (check_image_fs(c->rootfs) < 0)
+		return -1;
 	/* overlayfs splits its options at ',' and its layers at ':'. */
 	if (strpbrk(c->rootfs_real, ":,")) {
 		warnx("ROOTFS %s: overlayfs cannot take a path with ':' or ','",

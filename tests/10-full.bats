@@ -304,6 +304,7 @@ $BATS_TEST_TMPDIR/file true|not a directory
 --tty=1 $RFS true|option '--tty' takes no value
 --cpu 1 $RFS true|unknown option '--cpu' (did you mean --cpus, --cpu-quota, --cpu-period?)
 --mem 64M $RFS true|unknown option '--mem' (did you mean --memory?)
+/proc true|ROOTFS '/proc' is on proc, the kernel's own view
 EOF
 }
 
