@@ -7,7 +7,7 @@
 # A rootfs is just a directory that holds everything a program needs once
 # "/" means that directory: the program, the shared libraries it loads, the
 # dynamic loader that loads them, and the few files they read (/etc/passwd).
-# The notes build one by hand with cp and ldd (docker-usage-and-internals.md,
+# The notes build one by hand with cp and ldd (Docker usage and internals,
 # "chroot"); this script does the same for a list of commands, so it needs no
 # network and no image. With ROOTFS_TAR it unpacks a tarball instead (the
 # output of `docker export`, say), then adds what the lessons expect.

@@ -1,7 +1,7 @@
 #!/bin/sh
 # 09-overlay/demo.sh - the notes' union-mount experiment, on overlayfs.
 #
-# docker-usage-and-internals.md ("AUFS实验") mounts
+# Docker usage and internals ("AUFS实验") mounts
 #   mount -t aufs -o dirs=./container-layer:./image-layer1:...:./image-layer4 none ./mnt
 # then appends a line to mnt/image-layer4.txt and finds the change copied up
 # into container-layer. Here the same layers become the root of a command:

@@ -19,7 +19,7 @@
  *   workdir=UPPER.work-PID      overlayfs's scratch space, on UPPER's fs
  *
  * This is what docker's overlay2 driver mounts for every container (see
- * what-is-a-container.md: lowerdir=.../snapshots/3/fs:.../2/fs:.../1/fs).
+ * What is a container, really: lowerdir=.../snapshots/3/fs:.../2/fs:.../1/fs).
  * The mount is made by the child, inside its private mount namespace, on a
  * directory the parent made; it disappears with the namespace.
  */

@@ -9,7 +9,7 @@
  * Read:  getrandom(2), getdents64(2), unlinkat(2)
  *
  * The init layer is Docker's answer to a small puzzle (notes:
- * namespaces-cgroups-rootfs-layers.md, "Init层"). /etc/hostname, /etc/hosts
+ * Namespaces, cgroups and image layers, "Init层"). /etc/hostname, /etc/hosts
  * and /etc/resolv.conf belong to the image, yet each container needs its
  * own: its hostname, its network. Writing them into the image would change
  * it for every other container; writing them into the writable layer would
