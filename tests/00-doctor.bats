@@ -78,3 +78,28 @@ setup() {
 	# Both runs made their temp dirs in our TMPDIR: none is left.
 	[ -z "$(ls -A "$T")" ]
 }
+
+@test "the top README's commands print what it shows, in English and in Chinese" {
+	need_root
+	"$ROOT/tests/readme" "$ROOT/README.md"
+	"$ROOT/tests/readme" "$ROOT/README.zh-CN.md"
+}
+
+@test "tests/readme: a README whose output drifted from the program fails the check" {
+	# The control for the check above: the same block with one word
+	# changed must fail, and … must match what varies.
+	printf '%s\n' '```console' '$ echo "pid 123 ok"' 'pid … ok' '```' >"$BATS_TEST_TMPDIR/good.md"
+	"$ROOT/tests/readme" "$BATS_TEST_TMPDIR/good.md"
+	printf '%s\n' '```console' '$ echo "pid 123 ok"' 'pid … OK' '```' >"$BATS_TEST_TMPDIR/bad.md"
+	run "$ROOT/tests/readme" "$BATS_TEST_TMPDIR/bad.md"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"+pid 123 ok"* ]]
+	# A line of … alone stands for any number of lines, even none.
+	printf '%s\n' '```console' '$ seq 5' '1' '…' '5' '$ seq 2' '1' '…' '2' '```' >"$BATS_TEST_TMPDIR/lines.md"
+	"$ROOT/tests/readme" "$BATS_TEST_TMPDIR/lines.md"
+	# A block marked as not checked is skipped, and says so.
+	printf '%s\n' '<!-- not checked: a demo -->' '```console' '$ false' 'nothing' '```' >"$BATS_TEST_TMPDIR/skip.md"
+	run "$ROOT/tests/readme" "$BATS_TEST_TMPDIR/skip.md"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"not checked"* ]]
+}
