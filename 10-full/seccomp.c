@@ -25,7 +25,7 @@
  *
  * Why an allowlist. A denylist names what is dangerous and lets the rest
  * through, so it is only as good as its author's knowledge on the day it
- * was written. This filter began as one (mount, ptrace, kexec... 40
+ * was written. This filter began as one (mount, ptrace, kexec... 35
  * calls), and an attacker inside found what it did not name: io_uring,
  * which performs reads, writes and opens the filter never sees; kcmp and
  * pidfd_getfd on PID 1; open_tree_attr, added in Linux 6.15; and every

@@ -26,7 +26,8 @@ struct syscall_rule {
 	unsigned char verdict;	/* an enum syscall_verdict */
 };
 
-/* At most this many entries (a bound for the filter's buffers). */
+/* Every number is below this, and the table has at most this many
+ * entries (the filter's buffers are this big). */
 #define SYSCALLS_MAX 512
 
 extern const struct syscall_rule syscall_table[];
