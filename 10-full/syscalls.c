@@ -7,7 +7,7 @@
  * Claim: a call this table allows works in the container, one it refuses
  *        fails with EPERM, one it calls absent, or does not name at all,
  *        fails with ENOSYS.   (tested in tests/10-full-seccomp.bats, which
- *        also checks the numbers against the system's <asm/unistd_64.h>)
+ *        also checks the numbers against the system's headers)
  * Uses:  nothing
  * Read:  syscalls(2); Docker's default profile,
  *        github.com/moby/moby/blob/master/profiles/seccomp/default.json
@@ -21,12 +21,13 @@
  *
  * The allowed calls are Docker's default allowlist for x86_64 and
  * aarch64: what ordinary programs, shells, language runtimes and servers
- * use. The refused ones are Docker's refusals (it allows many of
- * them only to a container given the capability they need; ours never
- * gets those capabilities), plus a few calls Docker allows that we do not:
- * io_uring, the clock adjustments, and the ptrace family. The entries
- * after that answer ENOSYS on purpose. A call on one architecture only has
- * -1 for the other (aarch64 has no open(), only openat()).
+ * use. The refused ones are Docker's refusals (it allows many of them
+ * only to a container given the capability they need; ours never gets
+ * those capabilities), plus a few calls Docker allowed that we do not:
+ * io_uring (Docker too refuses it since 2023), the clock adjustments,
+ * ptrace and process_vm_*. The entries after that answer ENOSYS on
+ * purpose. A call on one architecture only has -1 for the other (aarch64
+ * has no open(), only openat()).
  */
 #include "syscalls.h"
 
