@@ -17,7 +17,10 @@
 #   /bin/true       no container at all: the floor
 # and prints the median, the ratio to `container run`, and the peak RSS of
 # each (wait4's ru_maxrss, from 10-full/peakrss.c), then PASS/FAIL for the
-# two targets. Timing uses hyperfine when installed (it also subtracts the
+# two targets. Then the seccomp filter: its size, and what a system call
+# costs (10-full/syscost.c: getpid, which the filter allows outright, and
+# personality, whose argument it checks) without it, with it, and inside
+# `container run`. Timing uses hyperfine when installed (it also subtracts the
 # cost of the shell for the commands that need one), else peakrss's timer.
 # A missing tool is named and its row skipped: nothing is installed here.
 #
@@ -36,7 +39,8 @@
 # ./10-full/container), TIMER=peakrss (peakrss times even when hyperfine
 # is installed).
 # Everything it creates lives in build/bench/ and is removed at the end,
-# except the results: build/bench/*.json (hyperfine) and table.txt.
+# except the results: build/bench/*.json (hyperfine), table.txt and
+# seccomp.txt.
 # Exits 0 when both targets pass, 1 when one fails, 2 when it cannot run.
 #
 # Read: hyperfine(1), crun(1), runc(8), bwrap(1), unshare(1), getrusage(2)
@@ -179,7 +183,7 @@ cleanup() {
 			runc --root "$B/runc" delete -f "$id"
 		done
 	fi
-	rm -rf "$B/crun" "$B/runc" "$B/bundle" "$PEAKRSS" "$B"/*.csv "$B"/*.res \
+	rm -rf "$B/crun" "$B/runc" "$B/bundle" "$PEAKRSS" "$B/sc" "$B/sc.txt" "$B"/*.csv "$B"/*.res \
 		"$B/before" "$B/.lock"
 	find "$B" -maxdepth 1 -name "*.log" -empty -delete 2>/dev/null
 }
@@ -198,6 +202,11 @@ CFLAGS=(-std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Wmissing-prototypes -Werror)
 "$CC" "${CFLAGS[@]}" -static -o "$PEAKRSS" 10-full/peakrss.c 2>/dev/null ||
 	"$CC" "${CFLAGS[@]}" -o "$PEAKRSS" 10-full/peakrss.c ||
 	die "cannot build 10-full/peakrss.c with $CC"
+# The cost of a system call under the filter; static, for any rootfs.
+mkdir -p "$B/sc"
+"$CC" "${CFLAGS[@]}" -static -o "$B/sc/syscost" 10-full/syscost.c \
+	10-full/seccomp.c 10-full/seccomp_tree.c 10-full/syscalls.c ||
+	die "cannot build 10-full/syscost.c with $CC -static"
 
 # One OCI bundle for crun and runc: `crun spec` plus what makes it the same
 # container as the others: no terminal, /bin/true, our rootfs, and a cgroup
@@ -256,6 +265,28 @@ for r in "${rows[@]}"; do
 	fi || say "$r failed: see $B/$r.log" >&2
 done
 
+# The filter: its size, then a system call in one process before and
+# after it installs the filter, and in a container; five times each, in
+# turns, and the best of each ("LABEL: getpid N ns/call, personality M
+# ns/call"), the least disturbed by whatever else the machine runs.
+say "timing system calls under seccomp: $B/sc/syscost, on the host and in $CONTAINER run, in turns"
+best() { # FIRST-WORD LABEL
+	awk -v k="$1" -v l="$2" '$1 == k { for (i = 2; i < NF; i++) {
+			if ($i == "getpid" && (!g || $(i+1) < g)) g = $(i+1)
+			if ($i == "personality" && (!p || $(i+1) < p)) p = $(i+1) } }
+		END { if (g) printf "%-11s getpid %4d ns/call, personality %4d ns/call\n", l, g, p }' "$B/sc.txt"
+}
+{
+	echo "seccomp filter: $("$B/sc/syscost" filter)"
+	for i in 1 2 3 4 5; do
+		"$B/sc/syscost" install &&
+		"$CONTAINER" run -v "$PWD/$B/sc:/b:ro" "$ROOTFS" /b/syscost inside ||
+			break
+	done >"$B/sc.txt" 2>"$B/seccomp.log"
+	best no "no filter:" && best filter: "filter:" &&
+		best container: "container:"
+} >"$B/seccomp.txt" || say "syscost failed: see $B/seccomp.log" >&2
+
 left=$(leftovers | comm -13 "$B/before" -)
 leaked=0
 if [ -z "$left" ]; then
@@ -285,6 +316,7 @@ c_cpu=$(res container 4)
 			"$cpu" "$(ratio "$cpu" "$c_cpu")" "$rss"
 	done
 	echo "(x: this row / container run; σ: standard deviation of the wall time)"
+	cat "$B/seccomp.txt"
 } | tee "$B/table.txt"
 
 # The two targets of issue 4.

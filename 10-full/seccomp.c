@@ -1,11 +1,15 @@
 /*
- * 10-full/seccomp.c - a seccomp filter, written by hand in classic BPF, that
- * takes from the container the system calls it has no business making.
+ * 10-full/seccomp.c - a seccomp filter, written by hand in classic BPF,
+ * that lets the container make the system calls a normal program needs
+ * and no others: an allowlist.
  *
- * Claim: inside the container /proc/self/status says "Seccomp: 2", and
- *        mount, unshare, swapoff ... fail with EPERM even where the
- *        capabilities would allow them.   (tested in tests/10-full.bats)
- * Uses:  nothing but libc and the kernel's UAPI headers
+ * Claim: inside the container /proc/self/status says "Seccomp: 2"; the
+ *        calls of syscalls.c's allowlist work (a shell, coreutils, fork,
+ *        threads), mount, io_uring_setup, kcmp... fail with EPERM even
+ *        where the capabilities would allow them, and a number the table
+ *        does not know fails with ENOSYS.
+ *        (tested in tests/10-full-seccomp.bats)
+ * Uses:  syscalls.c (the table), seccomp_tree.c (the search on the number)
  * Read:  seccomp(2), Documentation/userspace-api/seccomp_filter.rst,
  *        bpf(4) on the BSDs for the classic BPF instruction set
  *
@@ -19,22 +23,44 @@
  * installed a filter can never be removed, it is inherited by children and
  * kept across execve(), and a process can only add more filters.
  *
+ * Why an allowlist. A denylist names what is dangerous and lets the rest
+ * through, so it is only as good as its author's knowledge on the day it
+ * was written. This filter began as one (mount, ptrace, kexec... 35
+ * calls), and an attacker inside found what it did not name: io_uring,
+ * which performs reads, writes and opens the filter never sees; kcmp and
+ * pidfd_getfd on PID 1; open_tree_attr, added in Linux 6.15; and every
+ * call a future kernel adds. Docker, runc and crun all start from the
+ * other side: list what a normal program needs (about 290 calls), refuse
+ * everything else. Here that list is syscalls.c.
+ *
+ * Which error. A refused call that the table knows gets EPERM, the
+ * "Operation not permitted" a program already handles for a missing
+ * capability. A number the table does not know gets ENOSYS, the kernel's
+ * answer for a call it does not have: libraries probe new calls and fall
+ * back to old ones on ENOSYS (glibc: clone3 to clone, faccessat2 to
+ * faccessat), but take EPERM as the answer about the file or process they
+ * asked about. Docker answers EPERM to everything outside its list, so
+ * when glibc 2.33 started calling faccessat2, images broke on every host
+ * whose Docker did not know the call yet; runc now puts a small filter in
+ * front of the profile that answers ENOSYS above the highest number the
+ * profile knows. Our table knows every call up to its last number, so a
+ * gap in it is a number no kernel uses, and both get ENOSYS.
+ *
  * Why the architecture check comes first. A system call number means
  * nothing without the ABI it was made through. An x86_64 process can still
  * enter the kernel with `int $0x80`, and then numbers come from the i386
  * table: 165 is mount(2) on x86_64 but getresuid(2) on i386, where mount is
  * 21. A filter that compared numbers without looking at seccomp_data.arch
- * would block harmless calls and let mount through the other door. So the
- * first instructions load arch and kill the process for any ABI other than
- * the one this table was written for.
+ * would let mount through the other door. So the first instructions load
+ * arch and kill the process for any ABI other than this table's.
  *
- * Why x32 numbers are denied. x32 (64-bit registers, 32-bit pointers)
+ * Why x32 numbers are refused. x32 (64-bit registers, 32-bit pointers)
  * shares AUDIT_ARCH_X86_64 with ordinary x86_64 code, so the arch check
  * does not tell them apart. Its calls carry bit 30 (__X32_SYSCALL_BIT) in
  * the number, and the kernel strips that bit and runs mostly the same
- * implementation: 0x40000000 + 165 is mount too. A filter that matches 165
- * misses it, so every number with that bit set is refused. (Most kernels
- * are built without x32; the filter must not depend on that.)
+ * implementation: 0x40000000 + 165 is mount too. So every number with that
+ * bit set is refused before the search. (Most kernels are built without
+ * x32; the filter must not depend on that.)
  *
  * How clone's flags are checked, and why clone3 cannot be. clone(2) takes
  * its flags in a register, so they are in seccomp_data.args[0] and the
@@ -43,22 +69,24 @@
  * struct clone_args in the caller's memory. BPF sees only the pointer; it
  * cannot follow it (and if it could, the caller could change the struct
  * between the check and the use). So clone3 is refused as a whole, with
- * ENOSYS rather than EPERM: ENOSYS is what an old kernel answers, and glibc
- * then falls back to clone(), whose flags we can see.
+ * ENOSYS, and glibc falls back to clone(), whose flags we can see.
  *
  * Why TIOCSTI is dangerous. ioctl(fd, TIOCSTI, &c) pushes the byte c into
  * the terminal's input queue as if it had been typed. A container that
- * shares the user's terminal (docker run -it, or just stdin) could push
- * "rm -rf ~\n" into the queue; it is read by the host shell after the
- * container exits. (Linux 6.2 added a switch that turns TIOCSTI off for
- * the whole machine; a runtime cannot count on it being set.) The ioctl
- * request is compared on its low 32 bits only, because the kernel's ioctl
- * takes it as an unsigned int: a filter that compared all 64 bits could be
- * slipped past by setting the high ones, which the kernel then drops.
+ * shares the user's terminal could push "rm -rf ~\n" into the queue; it is
+ * read by the host shell after the container exits. (Linux 6.2 added a
+ * switch that turns TIOCSTI off for the whole machine; a runtime cannot
+ * count on it being set.) The request is compared on its low 32 bits only,
+ * because the kernel's ioctl takes it as an unsigned int: a filter that
+ * compared all 64 bits could be slipped past by setting the high ones,
+ * which the kernel then drops. personality(2) takes an unsigned int too.
  *
- * The verdict for a refused call is EPERM, as Docker's default profile
- * gives: programs see an ordinary "Operation not permitted" and can carry
- * on; nothing is killed except a process on a foreign ABI.
+ * Why personality is checked. A persona changes how the kernel treats the
+ * process: ADDR_NO_RANDOMIZE turns off address space randomisation for
+ * what it execs next, READ_IMPLIES_EXEC makes every readable page
+ * executable. Like Docker, the filter allows only PER_LINUX (0), the
+ * 32-bit PER_LINUX32 (8), UNAME26 (0x20000), both (0x20008), and
+ * 0xffffffff, which only asks for the current persona.
  *
  * Installing a filter needs no_new_privs (harden.c) or CAP_SYS_ADMIN. The
  * kernel insists: otherwise an unprivileged user could install a filter
@@ -69,13 +97,16 @@
  */
 #include "seccomp.h"
 
+#include "seccomp_tree.h"
+#include "syscalls.h"
+
 #include <err.h>
 #include <errno.h>
 #include <linux/audit.h>
-#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -104,100 +135,101 @@
 #define LOAD(off) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (off))
 #define RET(verdict) BPF_STMT(BPF_RET | BPF_K, (verdict))
 #define ERRNO(e) (SECCOMP_RET_ERRNO | ((e) & SECCOMP_RET_DATA))
-/* If the number in A is nr, return EPERM; otherwise go on. */
-#define DENY(nr)                                                               \
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), RET(ERRNO(EPERM))
+#define JEQ(k, jt, jf) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), (jt), (jf))
 
-static const struct sock_filter filter[] = {
-	/* The ABI first: every number below is from the native table. */
+/* Before the search: the ABI, then the number into A. */
+static const struct sock_filter prologue[] = {
 	LOAD(OFF_ARCH),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0),
+	JEQ(NATIVE_ARCH, 1, 0),
 	RET(SECCOMP_RET_KILL_PROCESS),
-
 	LOAD(OFF_NR),
 #ifdef __x86_64__
 	/* x32: the same arch value, bit 30 set in the number. */
 	BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
 	RET(ERRNO(EPERM)),
 #endif
+};
 
-	/* clone3: its flags sit behind a pointer; make libc use clone. */
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1),
-	RET(ERRNO(ENOSYS)),
-
-	/* clone: allowed unless it asks for a new namespace. */
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 4),
+/* clone: allowed unless it asks for a new namespace. */
+static const struct sock_filter check_clone[] = {
 	LOAD(OFF_ARG_LO(0)),
 	BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, CLONE_NEW_ANY, 0, 1),
 	RET(ERRNO(EPERM)),
 	RET(SECCOMP_RET_ALLOW),
+};
 
-	/* ioctl: allowed unless it types into the terminal. */
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ioctl, 0, 4),
+/* ioctl: allowed unless it types into the terminal. */
+static const struct sock_filter check_ioctl[] = {
 	LOAD(OFF_ARG_LO(1)),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCSTI, 0, 1),
+	JEQ(TIOCSTI, 0, 1),
 	RET(ERRNO(EPERM)),
-	RET(SECCOMP_RET_ALLOW),
-
-	/* The mount table and the namespaces: the container's view of the
-	 * world was set up by us, it must not rearrange or leave it. */
-	DENY(SYS_mount),
-	DENY(SYS_umount2),
-	DENY(SYS_pivot_root),
-	DENY(SYS_unshare),
-	DENY(SYS_setns),
-	/* The same in the mount API of Linux 5.2+: without these, denying
-	 * mount(2) would only close the old door. */
-	DENY(SYS_fsopen),
-	DENY(SYS_fsconfig),
-	DENY(SYS_fsmount),
-	DENY(SYS_fspick),
-	DENY(SYS_open_tree),
-	DENY(SYS_move_mount),
-	DENY(SYS_mount_setattr),
-	/* Code into the kernel, or a new kernel altogether. */
-	DENY(SYS_kexec_load),
-	DENY(SYS_kexec_file_load),
-	DENY(SYS_init_module),
-	DENY(SYS_finit_module),
-	DENY(SYS_delete_module),
-	DENY(SYS_bpf),
-	/* Opens any file on a filesystem by its handle, past every path
-	 * check: the "shocker" escape from Docker 0.x. */
-	DENY(SYS_open_by_handle_at),
-	/* The kernel keyring is not namespaced: keys of other users and
-	 * containers. */
-	DENY(SYS_keyctl),
-	DENY(SYS_add_key),
-	DENY(SYS_request_key),
-	/* Watching and writing other processes, and the kernel's counters. */
-	DENY(SYS_perf_event_open),
-	DENY(SYS_ptrace),
-	DENY(SYS_process_vm_readv),
-	DENY(SYS_process_vm_writev),
-	/* The whole machine: power, swap, clocks, process accounting. */
-	DENY(SYS_reboot),
-	DENY(SYS_swapon),
-	DENY(SYS_swapoff),
-	DENY(SYS_settimeofday),
-	DENY(SYS_clock_settime),
-	DENY(SYS_adjtimex),
-	DENY(SYS_clock_adjtime),
-	DENY(SYS_acct),
-	/* Stalls a kernel thread on a page fault at will: a classic helper
-	 * for winning kernel races. */
-	DENY(SYS_userfaultfd),
-
 	RET(SECCOMP_RET_ALLOW),
 };
 
+/* personality: the five values Docker allows. */
+static const struct sock_filter check_personality[] = {
+	LOAD(OFF_ARG_LO(0)),
+	JEQ(0x0, 4, 0),		/* PER_LINUX */
+	JEQ(0x8, 3, 0),		/* PER_LINUX32 */
+	JEQ(0x20000, 2, 0),	/* UNAME26 */
+	JEQ(0x20008, 1, 0),	/* PER_LINUX32 | UNAME26 */
+	JEQ(0xffffffff, 0, 1),	/* only asks */
+	RET(SECCOMP_RET_ALLOW),
+	RET(ERRNO(EPERM)),
+};
+
+#define COPY(block)                                                            \
+	(out ? memcpy(out, block, sizeof(block)) : NULL,                       \
+	 (unsigned)(sizeof(block) / sizeof(block[0])))
+
+unsigned seccomp_answer(unsigned verdict, struct sock_filter *out)
+{
+	static const struct sock_filter allow[] = {RET(SECCOMP_RET_ALLOW)},
+					refuse[] = {RET(ERRNO(EPERM))},
+					absent[] = {RET(ERRNO(ENOSYS))};
+
+	switch (verdict) {
+	case SC_ALLOW:
+		return COPY(allow);
+	case SC_REFUSE:
+		return COPY(refuse);
+	case SC_CLONE:
+		return COPY(check_clone);
+	case SC_IOCTL:
+		return COPY(check_ioctl);
+	case SC_PERSONALITY:
+		return COPY(check_personality);
+	default:
+		return COPY(absent);
+	}
+}
+
+/* The program is built at start-up into here: the kernel copies it at
+ * installation, so one buffer serves every call. */
+static struct sock_filter program[1024];
+
+int seccomp_build(struct sock_fprog *prog, unsigned *ranges)
+{
+	const unsigned head = sizeof(prologue) / sizeof(prologue[0]);
+	unsigned len;
+
+	memcpy(program, prologue, sizeof(prologue));
+	if (seccomp_tree(program + head,
+			 sizeof(program) / sizeof(program[0]) - head, &len,
+			 ranges) < 0)
+		return -1;
+	prog->len = head + len;
+	prog->filter = program;
+	return 0;
+}
+
 int seccomp_install(void)
 {
-	struct sock_fprog prog = {
-		.len = sizeof(filter) / sizeof(filter[0]),
-		.filter = (struct sock_filter *)filter,
-	};
+	struct sock_fprog prog;
+	unsigned ranges;
 
+	if (seccomp_build(&prog, &ranges) < 0)
+		return -1;
 	/* glibc has no wrapper for seccomp(2). */
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
 		if (errno == EACCES)

@@ -3,7 +3,8 @@
 # test checks one claim, from the host's side where it can, and would fail
 # if the step behind the claim were missing. The hardening tests ("10-full
 # harden:") are attacks from inside that must fail: each would succeed on
-# a bare namespace or on the host.
+# a bare namespace or on the host. The seccomp filter's are in
+# tests/10-full-seccomp.bats.
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -14,11 +15,6 @@ RFS="$ROOT/build/rootfs"
 CAPS=00000000a00425fb
 
 setup_file() {
-	# The seccomp probe (tests/10-full-probe.c).
-	if [ "$(uname -m)" = x86_64 ]; then
-		cc -static -O2 -o "$BATS_FILE_TMPDIR/probe" "$BATS_TEST_DIRNAME/10-full-probe.c" -pthread ||
-			cc -O2 -o "$BATS_FILE_TMPDIR/probe" "$BATS_TEST_DIRNAME/10-full-probe.c" -pthread
-	fi
 	# A host file the chroot escape would read if it got out.
 	export SECRET="host-secret-$$"
 	export MARKER="$BATS_FILE_TMPDIR/marker"
@@ -570,67 +566,6 @@ descendant() {
 	run "$CONTAINER" run "$RFS" swapoff /dev/null
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"Not superuser"* ]]
-}
-
-@test "10-full harden: seccomp refuses each listed call (EPERM; clone3 ENOSYS), fork and threads still work" {
-	[ -x "$BATS_FILE_TMPDIR/probe" ] || skip "the probe is x86_64 code"
-	run "$CONTAINER" run "$RFS" sh -c \
-		'cat >/tmp/probe && chmod +x /tmp/probe && /tmp/probe </dev/null' \
-		<"$BATS_FILE_TMPDIR/probe"
-	[ "$status" -eq 0 ]
-	expected="mount EPERM
-umount2 EPERM
-pivot_root EPERM
-setns EPERM
-fsopen EPERM
-open_tree EPERM
-move_mount EPERM
-mount_setattr EPERM
-unshare EPERM
-clone-newuser EPERM
-clone-newnet EPERM
-clone ok
-clone3 ENOSYS
-pthread_create ok
-ioctl-TIOCSTI EPERM
-ioctl-TIOCSTI-high-bits EPERM
-ioctl-TCGETS ENOTTY
-kexec_load EPERM
-kexec_file_load EPERM
-init_module EPERM
-finit_module EPERM
-delete_module EPERM
-open_by_handle_at EPERM
-keyctl EPERM
-add_key EPERM
-request_key EPERM
-bpf EPERM
-perf_event_open EPERM
-ptrace EPERM
-process_vm_readv EPERM
-process_vm_writev EPERM
-reboot EPERM
-swapon EPERM
-swapoff EPERM
-settimeofday EPERM
-clock_settime EPERM
-adjtimex EPERM
-clock_adjtime EPERM
-acct EPERM
-userfaultfd EPERM
-x32-getpid EPERM
-i386-getpid SYS"
-	diff -u <(echo "$expected") <(echo "$output")
-	# The control: an ordinary user on the host, with no capability at
-	# all, gets past the calls that only the filter stops.
-	cp "$BATS_FILE_TMPDIR/probe" "$BATS_TEST_TMPDIR/probe"
-	chmod 755 "$BATS_TEST_TMPDIR" "$BATS_TEST_TMPDIR/probe"
-	run setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$BATS_TEST_TMPDIR/probe" </dev/null
-	[[ "$output" == *"ioctl-TIOCSTI ENOTTY"* ]]
-	[[ "$output" == *"process_vm_readv ok"* ]]
-	[[ "$output" == *"clone3 ok"* ]]
-	[[ "$output" == *"open_tree ok"* ]]
 }
 
 @test "10-full harden: /proc: kcore, keys and timer_list read empty; sysrq-trigger and /proc/sys refuse writes" {
