@@ -41,6 +41,8 @@
  */
 #include "run.h"
 #include "child.h"
+#include "names.h"
+#include "note.h"
 #include "sweep.h"
 #include "tty.h"
 
@@ -114,31 +116,37 @@ static void cleanup(void)
 		cgroup_destroy(cgroup);
 		cgroup = NULL;
 	}
+	/* The reverse of prepare(): the note last, so that a kill -9
+	 * here still leaves a note for what is left (sweep.c). */
 	state_remove(&state);
+	names_release(&state);
+	note_remove(&state);
 }
 
 static int prepare(void)
 {
 	struct user_map uid, gid;
+	bool want_cgroup = !config.rootless || limited(&config.limits);
 	char name[64];
 
-	if (state_create(&state, config.name) < 0 ||
+	/* The owner note first, then each thing it covers: a kill -9 at
+	 * any instant leaves a note naming all that exists (note.c). */
+	root_ids(&uid, &gid);
+	if (note_write(&state, want_cgroup) < 0 ||
+	    (state.name && names_take(&state) < 0) ||
+	    state_create(&state, uid.outside, gid.outside) < 0 ||
 	    (config.tty && tty_prepare() < 0))
 		goto bad;
 	/* Root: always a cgroup, so `container` can account for and kill
 	 * everything the command starts. Rootless: only when limits were
 	 * asked (options.c checked that we may). */
-	if (!config.rootless || limited(&config.limits)) {
+	if (want_cgroup) {
 		snprintf(name, sizeof(name), "lesson-container-%s", state.id);
 		cgroup = cgroup_create(name, &config.limits);
-		if (!cgroup)
+		if (!cgroup || note_add_cgroups(&state, cgroup) < 0)
 			goto bad;
-		root_ids(&uid, &gid);
 		child_enters = uid.outside == geteuid();
 	}
-	/* A note for the next run, in case we are killed (sweep.c). */
-	if (sweep_note(&state, cgroup) < 0)
-		goto bad;
 	return 0;
 bad:
 	cleanup(); /* lesson_run cleans up only after a prepare succeeds */
@@ -211,9 +219,12 @@ int cmd_run(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &stop, NULL);
 	/* The input is good: now we may change the host, starting with what
 	 * a container killed by SIGKILL left there (sweep.c). */
-	sweep_stale(config.rootless);
-	if (state_new_id(&state, config.rootless) < 0)
+	if (state_open_root(&state, config.rootless) < 0)
 		return EXIT_FAILED;
+	sweep_stale(&state);
+	if (state_new_id(&state) < 0)
+		return EXIT_FAILED;
+	state.name = config.name;
 	if (!config.hostname)
 		config.hostname = state.id;
 	return lesson_run(&container_lesson, config.argv);
