@@ -90,16 +90,45 @@ static void user_root(char *buf, size_t size)
 			 (unsigned)getuid());
 }
 
+/* statfs(2)'s f_type of path, or of its nearest existing parent: the
+ * filesystem the data root is, or will be, on. 0 when none answers. */
+static long fs_type(const char *path)
+{
+	char copy[PATH_MAX], *slash;
+	struct statfs fs;
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	while (statfs(copy, &fs) < 0) {
+		slash = strrchr(copy, '/');
+		if (!slash || slash == copy)
+			return statfs("/", &fs) < 0 ? 0 : fs.f_type;
+		*slash = '\0';
+	}
+	return fs.f_type;
+}
+
 int state_open_root(struct state *st, bool rootless)
 {
 	char path[sizeof(st->root) + 16];
-	struct statfs fs;
 	struct stat sb;
 
 	if (rootless)
 		user_root(st->root, sizeof(st->root));
 	else
 		snprintf(st->root, sizeof(st->root), "/var/lib/lesson-container");
+	/* overlayfs cannot take an upper dir that is itself on overlayfs
+	 * (the mount fails with EINVAL, dmesg: "filesystem on ... not
+	 * supported as upperdir"). Say so before anything is made, and what
+	 * to do. */
+	if (fs_type(st->root) == OVERLAYFS_SUPER_MAGIC) {
+		warnx("%s is on overlayfs (inside a docker container?): the "
+		      "kernel cannot put a container's writable layer there. "
+		      "Mount a directory of a disk on it (docker run -v "
+		      "/some/dir:%s ...)%s",
+		      st->root, st->root,
+		      rootless ? ", or set XDG_DATA_HOME to one" : "");
+		return -1;
+	}
 	/* Made once; later runs find it. */
 	snprintf(path, sizeof(path), "%s/names", st->root);
 	if (access(path, F_OK) < 0 && make_root(st->root, rootless) < 0)
@@ -111,22 +140,6 @@ int state_open_root(struct state *st, bool rootless)
 		warnx("%s is not a directory of yours: remove it, or set "
 		      "XDG_DATA_HOME to a directory of your own",
 		      st->root);
-		return -1;
-	}
-	if (statfs(st->root, &fs) < 0) {
-		warn("statfs %s", st->root);
-		return -1;
-	}
-	/* overlayfs cannot take an upper dir that is itself on overlayfs
-	 * (the mount fails with EINVAL, dmesg: "filesystem on ... not
-	 * supported as upperdir"). Say it now, and what to do. */
-	if (fs.f_type == OVERLAYFS_SUPER_MAGIC) {
-		warnx("%s is on overlayfs (inside a docker container?): "
-		      "the kernel cannot put a container's writable layer "
-		      "there. Mount a directory of a disk on it (docker run "
-		      "-v /some/dir:%s ...)%s",
-		      st->root, st->root,
-		      rootless ? ", or set XDG_DATA_HOME to one" : "");
 		return -1;
 	}
 	return 0;

@@ -77,7 +77,7 @@ static void remove_cgroups(const struct note *n, const char *id)
 	char name[64], copy[sizeof(n->text)], *line, *save = NULL;
 	const struct cgroup_host *host;
 
-	snprintf(name, sizeof(name), "lesson-container-%s", id);
+	snprintf(name, sizeof(name), "lesson-container-%.12s", id);
 	if (n->cgroups && !n->complete) {
 		host = cgroup_detect();
 		if (host->mode != CGROUP_NONE)
