@@ -205,7 +205,7 @@ kill_at() {
 	# it stays a zombie, as a runtime whose caller is slow to wait does.
 	sh -c "'$CONTAINER' run '$RFS' sleep 60 & exec sleep 60" &
 	holder=$!
-	wait_for test -n "$(ls $DATA/containers/ | grep owner)"
+	wait_for sh -c "ls $DATA/containers/ | grep -q owner"
 	owner=$(child_of $holder)
 	note=$(ls $DATA/containers/ | grep owner)
 	track "${note%.owner}"
