@@ -161,7 +161,9 @@ void note_remove(struct state *st)
 
 	snprintf(path, sizeof(path), "%s/containers/%s.owner", st->root,
 		 st->id);
-	if (st->noted && unlink(path) == 0)
+	/* Only once what it covers is gone: a dir that could not be
+	 * removed keeps its note, and the next run tries again. */
+	if (st->noted && !st->created && !st->named && unlink(path) == 0)
 		st->noted = false;
 }
 

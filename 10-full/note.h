@@ -40,7 +40,8 @@ int note_write(struct state *st, bool cgroups);
  * complete, in one write. Returns 0, or -1 after saying why. */
 int note_add_cgroups(const struct state *st, const struct cgroup *cg);
 
-/* Unlinks the note: the last thing a run removes. */
+/* Unlinks the note, the last thing a run removes: only when the dir and
+ * the name it covers are gone (st->created, st->named false). */
 void note_remove(struct state *st);
 
 /* Opens and reads ID.owner in dirfd (ROOT/containers), checking that we

@@ -17,10 +17,12 @@
  *                                               mistake costs nothing
  *           signals held                        a Ctrl-C from here on must
  *                                               not skip the cleanup
- *           sweep (sweep.c)                     what a kill -9 left before
- *           state dir (state.c)                 the mount point for the
- *                                               container's layers
- *           cgroup_create (07)                  limits set before anything
+ *           data root, sweep (sweep.c)          what a kill -9 left before
+ *           owner note (note.c)                 first: whatever a kill -9
+ *                                               leaves, a note covers it
+ *           --name (names.c), the container's   its layers go there, on
+ *           dir (state.c)                       disk
+ *           cgroup_create (07), noted           limits set before anything
  *                                               runs in it
  *           clone(UTS IPC PID NS NET [USER])    the child waits on a pipe
  *           uid/gid maps (05, with USER)        only a process outside may
@@ -37,7 +39,7 @@
  *           cwd, env, -t pty, hardening,        child.c, child_exec
  *           seccomp
  *           pid_init(command) (03)              PID 1 reaps and forwards
- *   parent  wait; OOM report; cgroup_destroy; state dir removed
+ *   parent  wait; OOM report; cgroup_destroy; dir, name, note removed
  */
 #include "run.h"
 #include "child.h"
