@@ -211,14 +211,15 @@ kill_at() {
 	track "${note%.owner}"
 	# The sweeper reads the note (its first read(2)) and is held there.
 	log=$BATS_TEST_TMPDIR/strace.log
-	strace -o "$log" -e trace=read -e inject=read:delay_exit=5000000:when=1 \
+	strace -o "$log" -e trace=read -e inject=read:delay_exit=8000000:when=1 \
 		"$CONTAINER" run "$RFS" true >"$BATS_TEST_TMPDIR/out" 2>&1 &
 	sweeper=$!
 	wait_for grep -qs DELAYED "$log"
 	# Meanwhile the owner ends normally (its cleanup removes the note)
 	# and turns zombie.
 	kill -TERM "$owner"
-	wait_for grep -q '^State:.Z' /proc/"$owner"/status
+	wait_for grep -q '^State:.Z' /proc/"$owner"/status ||
+		wait_for grep -q '^State:.Z' /proc/"$owner"/status
 	wait "$sweeper"
 	echo "sweeper said: $(cat "$BATS_TEST_TMPDIR/out")"
 	[ -z "$(cat "$BATS_TEST_TMPDIR/out")" ]
@@ -247,7 +248,7 @@ kill_at() {
 	# The first takes the names lock and is held just before it links the
 	# name; the second comes meanwhile and must wait for the lock.
 	log=$BATS_TEST_TMPDIR/strace.log
-	strace -o "$log" -e trace=symlinkat -e inject=symlinkat:delay_enter=2000000:when=1 \
+	strace -o "$log" -e trace=symlinkat -e inject=symlinkat:delay_enter=4000000:when=1 \
 		"$CONTAINER" run --name twin "$RFS" sh -c 'hostname; sleep 30' >"$BATS_TEST_TMPDIR/first" 2>&1 &
 	first=$!
 	wait_for grep -qs symlinkat "$log"
