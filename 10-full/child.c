@@ -71,13 +71,16 @@ int child_namespaces(const struct config *c, struct cgroup *enter)
 	return 0;
 }
 
-/* Paths in the state dir are short: struct state's dir is 64 bytes. */
-#define SHORT_PATH 128
+/* Paths in the container's dir (its path fits in half of PATH_MAX,
+ * state.h) or below merged/ (short names). */
+#define SHORT_PATH PATH_MAX
 
-/* Joins dir and name into buf (SHORT_PATH bytes). */
+/* Joins dir and name into buf (SHORT_PATH bytes); "" if too long, which
+ * the mount that gets it then refuses. */
 static const char *path_in(char *buf, const char *dir, const char *name)
 {
-	snprintf(buf, SHORT_PATH, "%.63s/%.48s", dir, name);
+	if (snprintf(buf, SHORT_PATH, "%s/%s", dir, name) >= SHORT_PATH)
+		buf[0] = '\0';
 	return buf;
 }
 
@@ -115,7 +118,9 @@ int child_root(const struct config *c, const struct state *st)
 	if (mount_make_private() < 0)
 		return -1;
 
-	/* 2. The layers, on a tmpfs only this namespace sees (state.c). */
+	/* 2. The layers: upper/ and work/ on the disk of the data root,
+	 *    init/ and merged/ on a small tmpfs only this namespace sees
+	 *    (layers.c). */
 	if (state_make_layers(st, c->hostname, c->net_host) < 0)
 		return -1;
 
@@ -125,21 +130,22 @@ int child_root(const struct config *c, const struct state *st)
 	if (c->rootfs_fd >= 0) {
 		/* --userns: the image as the parent handed it (options.c),
 		 * attached in our tmpfs, where we may walk. */
-		path_in(a, st->dir, "image");
+		path_in(a, st->dir, "mnt/image");
 		if (mkdir(a, 0755) < 0 ||
 		    move_mount(c->rootfs_fd, "", AT_FDCWD, a,
 			       MOVE_MOUNT_F_EMPTY_PATH) < 0) {
 			warn("attach the image on %s", a);
 			return -1;
 		}
-		snprintf(lower, sizeof(lower), "%s/init:%s", st->dir, a);
+		path_in(lower, st->dir, "mnt/init:");
+		strcat(lower, a);
 	} else {
-		snprintf(lower, sizeof(lower), "%s/init:%s", st->dir,
+		snprintf(lower, sizeof(lower), "%s/mnt/init:%s", st->dir,
 			 c->rootfs_real);
 	}
 	if (overlay_mount(lower, path_in(upper, st->dir, "upper"),
 			  path_in(work, st->dir, "work"),
-			  path_in(merged, st->dir, "merged")) < 0)
+			  path_in(merged, st->dir, "mnt/merged")) < 0)
 		return -1;
 	if (make_mount_points(merged, c->workdir) < 0)
 		return -1;

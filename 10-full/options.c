@@ -29,7 +29,7 @@ static const char usage_text[] =
 	"Run command (default /bin/sh) in a new container whose root is an\n"
 	"overlay of ROOTFS (never written) and a fresh writable layer.\n\n"
 	"Options:\n"
-	"      --name NAME          a name for the container\n"
+	"      --name NAME          a name, held by one running container\n"
 	"  -h, --hostname NAME      its hostname (default: the short id)\n"
 	"  -e, --env KEY=VALUE      set a variable (KEY alone: the host's)\n"
 	"  -w, --workdir DIR        start the command in DIR (inside)\n"

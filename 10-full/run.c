@@ -17,10 +17,12 @@
  *                                               mistake costs nothing
  *           signals held                        a Ctrl-C from here on must
  *                                               not skip the cleanup
- *           sweep (sweep.c)                     what a kill -9 left before
- *           state dir (state.c)                 the mount point for the
- *                                               container's layers
- *           cgroup_create (07)                  limits set before anything
+ *           data root, sweep (sweep.c)          what a kill -9 left before
+ *           owner note (note.c)                 first: whatever a kill -9
+ *                                               leaves, a note covers it
+ *           --name (names.c), the container's   its layers go there, on
+ *           dir (state.c)                       disk
+ *           cgroup_create (07), noted           limits set before anything
  *                                               runs in it
  *           clone(UTS IPC PID NS NET [USER])    the child waits on a pipe
  *           uid/gid maps (05, with USER)        only a process outside may
@@ -37,10 +39,12 @@
  *           cwd, env, -t pty, hardening,        child.c, child_exec
  *           seccomp
  *           pid_init(command) (03)              PID 1 reaps and forwards
- *   parent  wait; OOM report; cgroup_destroy; state dir removed
+ *   parent  wait; OOM report; cgroup_destroy; dir, name, note removed
  */
 #include "run.h"
 #include "child.h"
+#include "names.h"
+#include "note.h"
 #include "sweep.h"
 #include "tty.h"
 
@@ -114,31 +118,37 @@ static void cleanup(void)
 		cgroup_destroy(cgroup);
 		cgroup = NULL;
 	}
+	/* The reverse of prepare(): the note last, so that a kill -9
+	 * here still leaves a note for what is left (sweep.c). */
 	state_remove(&state);
+	names_release(&state);
+	note_remove(&state);
 }
 
 static int prepare(void)
 {
 	struct user_map uid, gid;
+	bool want_cgroup = !config.rootless || limited(&config.limits);
 	char name[64];
 
-	if (state_create(&state, config.name) < 0 ||
+	/* The owner note first, then each thing it covers: a kill -9 at
+	 * any instant leaves a note naming all that exists (note.c). */
+	root_ids(&uid, &gid);
+	if (note_write(&state, want_cgroup) < 0 ||
+	    (state.name && names_take(&state) < 0) ||
+	    state_create(&state, uid.outside, gid.outside) < 0 ||
 	    (config.tty && tty_prepare() < 0))
 		goto bad;
 	/* Root: always a cgroup, so `container` can account for and kill
 	 * everything the command starts. Rootless: only when limits were
 	 * asked (options.c checked that we may). */
-	if (!config.rootless || limited(&config.limits)) {
+	if (want_cgroup) {
 		snprintf(name, sizeof(name), "lesson-container-%s", state.id);
 		cgroup = cgroup_create(name, &config.limits);
-		if (!cgroup)
+		if (!cgroup || note_add_cgroups(&state, cgroup) < 0)
 			goto bad;
-		root_ids(&uid, &gid);
 		child_enters = uid.outside == geteuid();
 	}
-	/* A note for the next run, in case we are killed (sweep.c). */
-	if (sweep_note(&state, cgroup) < 0)
-		goto bad;
 	return 0;
 bad:
 	cleanup(); /* lesson_run cleans up only after a prepare succeeds */
@@ -211,9 +221,12 @@ int cmd_run(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &stop, NULL);
 	/* The input is good: now we may change the host, starting with what
 	 * a container killed by SIGKILL left there (sweep.c). */
-	sweep_stale(config.rootless);
-	if (state_new_id(&state, config.rootless) < 0)
+	if (state_open_root(&state, config.rootless) < 0)
 		return EXIT_FAILED;
+	sweep_stale(&state);
+	if (state_new_id(&state) < 0)
+		return EXIT_FAILED;
+	state.name = config.name;
 	if (!config.hostname)
 		config.hostname = state.id;
 	return lesson_run(&container_lesson, config.argv);

@@ -1,20 +1,21 @@
 /*
  * 10-full/state.c - each container gets a directory of its own on the
- * host, and leaves nothing of it behind.
+ * host's disk, and leaves nothing of it behind.
  *
- * Claim: the image directory is never written (the container writes to
- *        upper/), and the state dir is gone after every run, whatever the
- *        command did.   (tested in tests/10-full.bats)
+ * Claim: the container's writable layer is on disk, under the runtime's
+ *        data root, never in memory: writing 256 MiB inside does not grow
+ *        the host's Shmem; its dir is gone after every run, whatever the
+ *        command did; a data root on overlayfs is refused up front.
+ *        (tested in tests/10-full-disk.bats and tests/10-full.bats)
  * Uses:  nothing but libc; 09-overlay mounts these directories.
- * Read:  getrandom(2), getdents64(2), unlinkat(2)
+ * Read:  statfs(2), getrandom(2), getdents64(2), unlinkat(2), and the XDG
+ *        Base Directory Specification (XDG_DATA_HOME)
  *
- * The init layer is Docker's answer to a small puzzle (notes:
- * Namespaces, cgroups and image layers, "Init层"). /etc/hostname, /etc/hosts
- * and /etc/resolv.conf belong to the image, yet each container needs its
- * own: its hostname, its network. Writing them into the image would change
- * it for every other container; writing them into the writable layer would
- * make them part of what `docker commit` saves. So they get a thin layer of
- * their own, read-only, stacked just above the image: lowerdir=init:ROOTFS.
+ * Why a disk: a tmpfs has no owner to charge but the memory cgroup, and
+ * without -m there is none: a `dd` of 1 GiB inside was 1 GiB of the
+ * host's RAM (Shmem). /run and often /tmp are tmpfs, so the layer lives
+ * where docker keeps its own (/var/lib/docker/overlay2/ID/diff), and a
+ * full disk is what the container then meets: ENOSPC.
  */
 #include "state.h"
 
@@ -22,14 +23,129 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
-int state_new_id(struct state *st, bool rootless)
+/* mkdir path and every missing parent below its first component, the
+ * new ones with mode. Returns 0, or -1 after saying why. */
+static int make_dirs(char *path, mode_t mode)
+{
+	for (char *p = strchr(path + 1, '/');; p = strchr(p + 1, '/')) {
+		if (p)
+			*p = '\0';
+		if (mkdir(path, mode) < 0 && errno != EEXIST) {
+			warn("mkdir %s", path);
+			if (p)
+				*p = '/';
+			return -1;
+		}
+		if (!p)
+			return 0;
+		*p = '/';
+	}
+}
+
+/* Makes root, root/containers and root/names. Returns 0 or -1. */
+static int make_root(char *root, bool rootless)
+{
+	static const char *const subdirs[] = {"containers", "names"};
+	char path[PATH_MAX];
+
+	if (make_dirs(root, rootless ? 0700 : 0711) < 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, subdirs[i]);
+		/* containers/: a --userns container's root walks to its own
+		 * dir by name, but may not list the others (0711). */
+		if (mkdir(path, rootless || i == 1 ? 0700 : 0711) < 0 &&
+		    errno != EEXIST) {
+			warn("mkdir %s", path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The data root of a user (see state.h): XDG's place for an
+ * application's data, and a defined fallback where a program runs with
+ * no HOME of its own (setpriv, sudo -u, cron keep or drop HOME). */
+static void user_root(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	struct stat sb;
+
+	if (xdg && xdg[0] == '/')
+		snprintf(buf, size, "%s/lesson-container", xdg);
+	else if (home && home[0] == '/' && stat(home, &sb) == 0 &&
+		 S_ISDIR(sb.st_mode) && sb.st_uid == getuid())
+		snprintf(buf, size, "%s/.local/share/lesson-container", home);
+	else /* on disk (FHS): /tmp is often a tmpfs, /var/tmp is not */
+		snprintf(buf, size, "/var/tmp/lesson-container-%u",
+			 (unsigned)getuid());
+}
+
+/* statfs(2)'s f_type of path, or of its nearest existing parent: the
+ * filesystem the data root is, or will be, on. 0 when none answers. */
+static long fs_type(const char *path)
+{
+	char copy[PATH_MAX], *slash;
+	struct statfs fs;
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	while (statfs(copy, &fs) < 0) {
+		slash = strrchr(copy, '/');
+		if (!slash || slash == copy)
+			return statfs("/", &fs) < 0 ? 0 : fs.f_type;
+		*slash = '\0';
+	}
+	return fs.f_type;
+}
+
+int state_open_root(struct state *st, bool rootless)
+{
+	char path[sizeof(st->root) + 16];
+	struct stat sb;
+
+	if (rootless)
+		user_root(st->root, sizeof(st->root));
+	else
+		snprintf(st->root, sizeof(st->root), "/var/lib/lesson-container");
+	/* overlayfs cannot take an upper dir that is itself on overlayfs
+	 * (the mount fails with EINVAL, dmesg: "filesystem on ... not
+	 * supported as upperdir"). Say so before anything is made, and what
+	 * to do. */
+	if (fs_type(st->root) == OVERLAYFS_SUPER_MAGIC) {
+		warnx("%s is on overlayfs (inside a docker container?): the "
+		      "kernel cannot put a container's writable layer there. "
+		      "Mount a directory of a disk on it (docker run -v "
+		      "/some/dir:%s ...)%s",
+		      st->root, st->root,
+		      rootless ? ", or set XDG_DATA_HOME to one" : "");
+		return -1;
+	}
+	/* Made once; later runs find it. */
+	snprintf(path, sizeof(path), "%s/names", st->root);
+	if (access(path, F_OK) < 0 && make_root(st->root, rootless) < 0)
+		return -1;
+	/* Ours, not a directory (or a link) someone else put there first:
+	 * /var/tmp is shared by every user. */
+	if (lstat(st->root, &sb) < 0 || !S_ISDIR(sb.st_mode) ||
+	    sb.st_uid != geteuid()) {
+		warnx("%s is not a directory of yours: remove it, or set "
+		      "XDG_DATA_HOME to a directory of your own",
+		      st->root);
+		return -1;
+	}
+	return 0;
+}
+
+int state_new_id(struct state *st)
 {
 	unsigned char bytes[6];
 
@@ -39,141 +155,46 @@ int state_new_id(struct state *st, bool rootless)
 	}
 	for (int i = 0; i < 6; i++)
 		snprintf(st->id + 2 * i, 3, "%02x", bytes[i]);
-	/* Root's state lives in /run (a tmpfs on most systems, wiped at
-	 * boot); a rootless caller cannot write there, so /tmp. */
-	if (rootless)
-		snprintf(st->dir, sizeof(st->dir),
-			 "/tmp/lesson-container-%u-%s", (unsigned)getuid(),
-			 st->id);
-	else
-		snprintf(st->dir, sizeof(st->dir), "/run/lesson-container-%s",
-			 st->id);
-	st->created = false;
+	snprintf(st->dir, sizeof(st->dir), "%s/containers/%s", st->root,
+		 st->id);
+	st->noted = st->named = st->created = false;
 	return 0;
 }
 
-/* Writes text, or the host file copy_from when text is NULL, to a new
- * file name in dirfd. Returns 0 or -1. */
-static int write_file(int dirfd, const char *name, const char *text,
-		      const char *copy_from)
-{
-	char buf[4096];
-	int fd, in = -1, ret = -1;
-	ssize_t n = text ? (ssize_t)strlen(text) : 0;
-
-	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		warn("create %s", name);
-		return -1;
-	}
-	if (copy_from) {
-		in = open(copy_from, O_RDONLY | O_CLOEXEC);
-		if (in < 0) {
-			warn("%s", copy_from);
-			goto out;
-		}
-	}
-	do {
-		if (copy_from && (n = read(in, buf, sizeof(buf))) < 0) {
-			warn("read %s", copy_from);
-			goto out;
-		}
-		if (write(fd, copy_from ? buf : text, n) != n) {
-			warn("write %s", name);
-			goto out;
-		}
-	} while (copy_from && n > 0);
-	ret = 0;
-out:
-	if (in >= 0)
-		close(in);
-	close(fd);
-	return ret;
-}
-
-int state_write(const struct state *st, const char *name, const char *text)
-{
-	int fd = open(st->dir, O_PATH | O_DIRECTORY | O_CLOEXEC), ret;
-
-	if (fd < 0) {
-		warn("%s", st->dir);
-		return -1;
-	}
-	ret = write_file(fd, name, text, NULL);
-	close(fd);
-	return ret;
-}
-
-int state_create(struct state *st, const char *name)
+int state_create(struct state *st, uid_t uid, gid_t gid)
 {
 	if (mkdir(st->dir, 0700) < 0) {
 		warn("mkdir %s", st->dir);
 		return -1;
 	}
 	st->created = true;
-	return name ? state_write(st, "name", name) : 0;
-}
-
-int state_make_layers(const struct state *st, const char *hostname,
-		      bool net_host)
-{
-	static const char *const dirs[] = {"init", "init/etc", "upper", "work",
-					   "merged"};
-	char text[256];
-	int fd;
-
-	/* A tmpfs of the container's own, in its own mount namespace: what
-	 * the container writes costs memory (charged to its cgroup, so -m
-	 * bounds it), never a disk write; nothing is left to delete on the
-	 * host; and overlayfs does not sync a disk filesystem when it is
-	 * unmounted, which would cost more than the whole run. */
-	if (mount("tmpfs", st->dir, "tmpfs", 0, "mode=0700") < 0) {
-		warn("mount tmpfs on %s", st->dir);
+	/* --userns as root: the container's root is another host user, who
+	 * makes upper/ and work/ here (layers.c), so that overlayfs, which
+	 * writes with the mounter's ids, may write in them. */
+	if (uid != geteuid() && chown(st->dir, uid, gid) < 0) {
+		warn("chown %s", st->dir);
 		return -1;
 	}
-	fd = open(st->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		warn("%s", st->dir);
-		return -1;
-	}
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (mkdirat(fd, dirs[i], 0755) < 0) {
-			warn("mkdir %s/%s", st->dir, dirs[i]);
-			goto bad;
-		}
-
-	snprintf(text, sizeof(text), "%s\n", hostname);
-	if (write_file(fd, "init/etc/hostname", text, NULL) < 0)
-		goto bad;
-	/* With the host's network, the host's names and name servers are
-	 * the right ones; in a network namespace of its own (only lo),
-	 * the container knows itself and nothing else. */
-	if (net_host) {
-		if (write_file(fd, "init/etc/hosts", NULL, "/etc/hosts") < 0 ||
-		    write_file(fd, "init/etc/resolv.conf", NULL,
-			       "/etc/resolv.conf") < 0)
-			goto bad;
-	} else {
-		snprintf(text, sizeof(text),
-			 "127.0.0.1\tlocalhost\n"
-			 "::1\tlocalhost ip6-localhost ip6-loopback\n"
-			 "127.0.1.1\t%s\n",
-			 hostname);
-		if (write_file(fd, "init/etc/hosts", text, NULL) < 0 ||
-		    write_file(fd, "init/etc/resolv.conf",
-			       "# --net none: only lo, so no name servers\n",
-			       NULL) < 0)
-			goto bad;
-	}
-	close(fd);
 	return 0;
-bad:
-	close(fd);
-	return -1;
 }
 
-/* Removes name in dirfd and everything under it. Returns 0 or -1. */
-static int remove_tree(int dirfd, const char *name)
+/* Opens name in dirfd as a directory to read, giving ourselves the right
+ * first if its mode forbids it: overlayfs leaves work/work at mode 0, and
+ * a container may chmod its dirs to 0 or 0500; a rootless owner has no
+ * CAP_DAC_OVERRIDE to ignore that. Returns the fd, or -1. */
+static int open_dir(int dirfd, const char *name)
+{
+	int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	int fd = openat(dirfd, name, flags);
+
+	if (fd < 0 && errno == EACCES && fchmodat(dirfd, name, 0700, 0) == 0)
+		fd = openat(dirfd, name, flags);
+	if (fd >= 0 && geteuid() != 0)
+		fchmod(fd, 0700); /* to unlink in it */
+	return fd;
+}
+
+int state_remove_tree(int dirfd, const char *name)
 {
 	char buf[2048];
 	int fd, removed;
@@ -184,15 +205,7 @@ static int remove_tree(int dirfd, const char *name)
 	if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT ||
 	    (errno == ENOTDIR && unlinkat(dirfd, name, 0) == 0))
 		return 0;
-	fd = openat(dirfd, name,
-		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == EACCES) {
-		/* overlayfs leaves work/work at mode 0; a rootless owner
-		 * must give itself the right to look inside first. */
-		fchmodat(dirfd, name, 0700, 0);
-		fd = openat(dirfd, name,
-			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	}
+	fd = open_dir(dirfd, name);
 	if (fd < 0) {
 		warn("remove %s", name);
 		return -1;
@@ -210,7 +223,7 @@ static int remove_tree(int dirfd, const char *name)
 				if (strcmp(d->d_name, ".") == 0 ||
 				    strcmp(d->d_name, "..") == 0)
 					continue;
-				if (remove_tree(fd, d->d_name) < 0)
+				if (state_remove_tree(fd, d->d_name) < 0)
 					goto bad;
 				removed++;
 			}
@@ -232,6 +245,6 @@ bad:
 
 void state_remove(struct state *st)
 {
-	if (st->created && remove_tree(AT_FDCWD, st->dir) == 0)
+	if (st->created && state_remove_tree(AT_FDCWD, st->dir) == 0)
 		st->created = false;
 }

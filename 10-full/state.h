@@ -1,49 +1,70 @@
 /*
- * 10-full/state.h - a container's own directory on the host: its id, the
- * init layer, and the writable layer of its root filesystem.
+ * 10-full/state.h - where a container lives on the host: the runtime's
+ * data root, the container's own directory in it (its writable layer, on
+ * disk), and the owner note that says who made them.
  *
- * Read: overlayfs (Documentation/filesystems/overlayfs.rst), getrandom(2)
+ *   ROOT/containers/ID.owner   the owner note (note.c): written first
+ *   ROOT/containers/ID/        upper/, work/ (on disk), mnt/ (a small
+ *                              tmpfs in the container's own namespace:
+ *                              init/, merged/)
+ *   ROOT/names/NAME            --name: a symlink to the ID (names.c)
+ *
+ * ROOT: root: /var/lib/lesson-container. A user: $XDG_DATA_HOME/
+ * lesson-container, else $HOME/.local/share/lesson-container when HOME is
+ * a directory of the user's own, else /var/tmp/lesson-container-UID.
+ *
+ * Read: overlayfs (Documentation/filesystems/overlayfs.rst), statfs(2)
  */
 #ifndef STATE_H
 #define STATE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
 struct state {
-	char id[13];  /* 12 hex digits: the short id, the default hostname */
-	char dir[64]; /* /run/lesson-container-ID, or rootless
-			 /tmp/lesson-container-UID-ID */
-	bool created; /* dir exists: state_remove() has work to do */
+	char id[13];	      /* 12 hex digits: the short id, the default
+				 hostname */
+	char root[PATH_MAX / 2]; /* the data root (see above) */
+	char dir[PATH_MAX / 2 + 32]; /* ROOT/containers/ID */
+	const char *name;     /* --name, or NULL */
+	/* What exists, so that the cleanup removes exactly that. Written
+	 * by the parent only (the child's copy is never read back). */
+	bool noted;   /* ROOT/containers/ID.owner */
+	bool named;   /* ROOT/names/NAME -> ID */
+	bool created; /* ROOT/containers/ID/ */
 };
 
-/* Draws a fresh random id and names the state dir (creates nothing).
+/* Picks the data root (above), creates it if need be (0711: a --userns
+ * container's root, another host uid, must walk to its own dir, but not
+ * list the others), and refuses a root on overlayfs, where the kernel
+ * cannot put an upper dir (inside a docker container), with a hint.
  * Returns 0, or -1 after saying why. */
-int state_new_id(struct state *st, bool rootless);
+int state_open_root(struct state *st, bool rootless);
 
-/* In the parent, before clone: creates the (empty) state dir, mode 0700,
- * holding only `name` when a --name was given (for later verbs like ps).
- * Returns 0, or -1 after saying why; state_remove() then removes what
- * was made. */
-int state_create(struct state *st, const char *name);
+/* Draws a fresh random id and names the container's dir (creates
+ * nothing). Returns 0, or -1 after saying why. */
+int state_new_id(struct state *st);
 
-/* In the container's private mount namespace: mounts a tmpfs on the state
- * dir and makes in it
+/* After the owner note: creates ROOT/containers/ID, mode 0700, owned by
+ * uid:gid, the host ids of the container's root (who must make its
+ * layers in it). Returns 0, or -1 after saying why. */
+int state_create(struct state *st, uid_t uid, gid_t gid);
+
+/* In the container's private mount namespace (child.c, step 2): makes
+ * upper/ and work/ in the container's dir (on disk, owned by the
+ * container's root), and mnt/, with a small tmpfs on it holding
  *   init/    the init layer: etc/hostname, etc/hosts, etc/resolv.conf
- *   upper/   the container's writable layer (starts empty)
- *   work/    overlayfs's scratch space (same filesystem as upper/)
  *   merged/  where the root filesystem is assembled
- * The host never sees any of it; it vanishes with the namespace.
- * Returns 0, or -1 after saying why. */
+ * Returns 0, or -1 after saying why. (layers.c) */
 int state_make_layers(const struct state *st, const char *hostname,
 		      bool net_host);
 
-/* Writes text to a new file name in the state dir (on the host, below
- * the tmpfs the container mounts there). Returns 0, or -1 after saying
- * why. */
-int state_write(const struct state *st, const char *name, const char *text);
+/* Removes path (relative to dirfd) and everything under it, rm -rf
+ * without a fork. Returns 0, or -1 after saying why. */
+int state_remove_tree(int dirfd, const char *path);
 
-/* Removes the state dir and everything in it (rm -rf, without a fork). */
+/* Removes the container's dir, if made (the owner note is note.c's). */
 void state_remove(struct state *st);
 
 #endif

@@ -1,161 +1,144 @@
 /*
- * 10-full/sweep.c - the leftovers of a `container` killed with SIGKILL
- * are removed by the next `container run`.
+ * 10-full/sweep.c - the leftovers of a `container` killed with SIGKILL,
+ * at any instant, are removed by the next `container run` of the same
+ * user.
  *
- * Claim: after `kill -9` of container, its state dir and its cgroups stay
- *        (no program runs code after SIGKILL); the next run finds them,
- *        sees that their owner is gone, removes them and says so.
- *        (tested in tests/10-full.bats)
- * Uses:  07-cgroups (its backend: cgroup_kill_all, cgroup_remove_dir),
- *        state.c
- * Read:  proc(5) /proc/PID/stat, kill(2)
+ * Claim: after `kill -9` of container, its note, its dir (the writable
+ *        layer on disk), its name and its cgroups stay (no program runs
+ *        code after SIGKILL); the next run finds them, sees that their
+ *        owner is gone, removes them and says so. A running container,
+ *        another user's, or one whose owner exits meanwhile is never
+ *        touched nor reported.
+ *        (tested in tests/10-full-disk.bats and tests/10-full.bats)
+ * Uses:  note.c, names.c, state.c, 07-cgroups (its backend:
+ *        cgroup_kill_all, cgroup_remove_dir)
+ * Read:  flock(2), proc(5)
  *
  * Docker's daemon tidies up when it starts again. A runtime with no daemon
- * (crun, runc, this one) leaves a note for whoever comes next: each run
- * writes into its state dir who owns it and which cgroups it made. A PID
- * alone could name another process by the time someone reads it (PIDs
- * are reused), so the note holds the owner's start time too, in clock
- * ticks since boot, which no later process with that PID can share. And
- * a PID means something only in its PID namespace: a note written from
- * another one (a runtime started inside some other container sharing
- * /run) is not ours to judge, so the note names the namespace as well.
+ * leaves a note for whoever comes next, written before anything else
+ * exists (note.c), and removed after everything else: so whatever a crash
+ * leaves, a note says whose it is. The cgroups are listed in the note once
+ * made; a crash while making them leaves a note that says "cgroups" with
+ * no "end", and then they are found by their name, which carries the id.
  */
 #include "sweep.h"
+#include "names.h"
+#include "note.h"
 
 #include "../07-cgroups/cgroup_backend.h"
 
 #include <dirent.h>
 #include <err.h>
+#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Field 22 of /proc/PID/stat: when the process started. 0 when there is
- * no such process, or only its corpse (a zombie has run its exit: our
- * container died with it, by PR_SET_PDEATHSIG). */
-static unsigned long long start_time(pid_t pid)
+/* Kills what is in cgroup dir and removes it, if its last component is
+ * name (a note is ours, but a cgroup dir is where kill goes: check). */
+static void remove_cgroup(const char *dir, const char *name)
 {
-	char path[64], buf[1024], *p, state;
-	unsigned long long t = 0;
-	FILE *f;
-	size_t n;
+	const char *base = strrchr(dir, '/');
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* The name (field 2) is in parentheses and may hold spaces: count
-	 * from the last ')', which is followed by field 3. */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1,
-			 " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u"
-			 " %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-			 &state, &t) != 2)
-		return 0;
-	return state == 'Z' || state == 'X' ? 0 : t;
-}
-
-/* The inode of our PID namespace: which PIDs a note's PID is among. */
-static unsigned long long pid_ns(void)
-{
-	struct stat sb;
-
-	return stat("/proc/self/ns/pid", &sb) == 0 ? sb.st_ino : 0;
-}
-
-int sweep_note(const struct state *st, const struct cgroup *cg)
-{
-	char text[64 + CG_COUNT * (PATH_MAX + 1)];
-	int n;
-
-	n = snprintf(text, sizeof(text), "%d %llu %llu\n", (int)getpid(),
-		     start_time(getpid()), pid_ns());
-	for (int i = 0; cg && i < cg->ndirs; i++)
-		n += snprintf(text + n, sizeof(text) - n, "%s\n", cg->dir[i]);
-	return state_write(st, "owner", text);
-}
-
-/* Removes the cgroup dirs listed after the first line of note, each only
- * if its last component is name (the note is ours, but a cgroup dir is
- * where kill goes: check). */
-static void remove_cgroups(char *note, const char *name)
-{
-	char *line, *save = NULL, *base;
-
-	strtok_r(note, "\n", &save); /* the owner line */
-	while ((line = strtok_r(NULL, "\n", &save))) {
-		base = strrchr(line, '/');
-		if (line[0] != '/' || !base || strcmp(base + 1, name) != 0)
-			continue;
-		cgroup_kill_all(line); /* none left, unless a fork outran
-					  PDEATHSIG: then no more */
-		cgroup_remove_dir(line);
-	}
-}
-
-/* Sweeps the state dir dir, whose name is name, if its owner is gone. */
-static void sweep_one(const char *dir, const char *name)
-{
-	struct state old = {.created = true};
-	char path[sizeof(old.dir) + 8], note[64 + CG_COUNT * (PATH_MAX + 1)];
-	unsigned long long started, ns;
-	const char *id = strrchr(name, '-') + 1;
-	struct stat sb;
-	int pid;
-	FILE *f;
-	size_t n;
-
-	/* Ours only: a rootless caller's /tmp is shared with others. */
-	if (lstat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode) ||
-	    sb.st_uid != geteuid() || strlen(dir) >= sizeof(old.dir))
+	if (dir[0] != '/' || !base || strcmp(base + 1, name) != 0)
 		return;
-	snprintf(path, sizeof(path), "%s/owner", dir);
-	f = fopen(path, "re");
-	if (!f)
-		return; /* being made right now, or not ours to judge */
-	n = fread(note, 1, sizeof(note) - 1, f);
-	fclose(f);
-	note[n] = '\0';
-	if (sscanf(note, "%d %llu %llu", &pid, &started, &ns) != 3 ||
-	    pid <= 0 || ns != pid_ns())
-		return; /* not a PID we can look up */
-	if (start_time(pid) == started)
-		return; /* its owner still runs */
-
-	snprintf(old.dir, sizeof(old.dir), "%s", dir);
-	snprintf(path, sizeof(path), "lesson-container-%s", id);
-	remove_cgroups(note, path);
-	state_remove(&old);
-	warnx("removed what container %s left behind (its runtime, "
-	      "PID %d, was killed)",
-	      id, pid);
+	cgroup_kill_all(dir); /* none left, unless a fork outran PDEATHSIG */
+	cgroup_remove_dir(dir);
 }
 
-void sweep_stale(bool rootless)
+/* Finds the cgroups named name below dir (depth levels at most), for a
+ * note that did not get to list them. Rare: only after a kill -9 during
+ * cgroup_create(). */
+static void find_cgroups(const char *dir, const char *name, int depth)
 {
-	const char *where = rootless ? "/tmp" : "/run";
-	char prefix[64], dir[512];
+	char path[PATH_MAX];
 	struct dirent *d;
-	DIR *dp;
+	DIR *dp = opendir(dir);
 
-	if (rootless)
-		snprintf(prefix, sizeof(prefix), "lesson-container-%u-",
-			 (unsigned)getuid());
-	else
-		snprintf(prefix, sizeof(prefix), "lesson-container-");
-	dp = opendir(where);
 	if (!dp)
 		return;
 	while ((d = readdir(dp)))
-		if (strncmp(d->d_name, prefix, strlen(prefix)) == 0 &&
-		    strlen(d->d_name) == strlen(prefix) + 12) {
-			snprintf(dir, sizeof(dir), "%s/%s", where, d->d_name);
-			sweep_one(dir, d->d_name);
+		if (d->d_type == DT_DIR && d->d_name[0] != '.' &&
+		    snprintf(path, sizeof(path), "%s/%s", dir, d->d_name) <
+			    (int)sizeof(path)) {
+			if (strcmp(d->d_name, name) == 0)
+				remove_cgroup(path, name);
+			else if (depth > 0)
+				find_cgroups(path, name, depth - 1);
 		}
+	closedir(dp);
+}
+
+/* Removes the cgroups the note n names, or finds them by name. */
+static void remove_cgroups(const struct note *n, const char *id)
+{
+	char name[64], copy[sizeof(n->text)], *line, *save = NULL;
+	const struct cgroup_host *host;
+
+	snprintf(name, sizeof(name), "lesson-container-%.12s", id);
+	if (n->cgroups && !n->complete) {
+		host = cgroup_detect();
+		if (host->mode != CGROUP_NONE)
+			find_cgroups(host->root, name, 8);
+		return;
+	}
+	memcpy(copy, n->text, sizeof(copy));
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strncmp(line, "cgroup /", 8) == 0)
+			remove_cgroup(line + 7, name);
+}
+
+/* Sweeps container id (ROOT/containers is dirfd) if its owner is gone. */
+static void sweep_one(const struct state *st, int dirfd, const char *id)
+{
+	static struct note n; /* large: not on the stack */
+	struct stat sb;
+	char name[32];
+	int fd = note_read(dirfd, id, &n);
+
+	if (fd < 0)
+		return;
+	if (note_judge(&n) != NOTE_DEAD)
+		goto out; /* it runs, or is not ours to judge */
+	/* Gone. One sweeper at a time (another run may be sweeping it right
+	 * now), and only if the note is still there: an owner that exited
+	 * normally removed its note before it became a zombie, and then
+	 * there is nothing to remove and nothing to report. */
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, &sb) < 0 ||
+	    sb.st_nlink == 0)
+		goto out;
+	remove_cgroups(&n, id);
+	snprintf(name, sizeof(name), "%.12s", id);
+	if (state_remove_tree(dirfd, name) < 0)
+		goto out; /* the note stays: the next run tries again */
+	if (n.name[0])
+		names_forget(st->root, n.name, name);
+	snprintf(name, sizeof(name), "%.12s.owner", id);
+	unlinkat(dirfd, name, 0);
+	warnx("removed what container %.12s left behind (its runtime, PID "
+	      "%d, was killed)",
+	      id, n.pid);
+out:
+	close(fd);
+}
+
+void sweep_stale(const struct state *st)
+{
+	char path[sizeof(st->root) + 16];
+	struct dirent *d;
+	DIR *dp;
+
+	snprintf(path, sizeof(path), "%s/containers", st->root);
+	dp = opendir(path);
+	if (!dp)
+		return;
+	while ((d = readdir(dp)))
+		if (strlen(d->d_name) == 18 &&
+		    strcmp(d->d_name + 12, ".owner") == 0 &&
+		    strspn(d->d_name, "0123456789abcdef") == 12)
+			sweep_one(st, dirfd(dp), d->d_name);
 	closedir(dp);
 }

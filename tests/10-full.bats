@@ -13,6 +13,8 @@ CONTAINER="$BATS_TEST_DIRNAME/../10-full/container"
 RFS="$ROOT/build/rootfs"
 # Docker's default capabilities without CAP_MKNOD (harden.c).
 CAPS=00000000a00425fb
+# Root's data root: the containers' notes, layers and names (state.h).
+DATA=/var/lib/lesson-container
 
 setup_file() {
 	# A host file the chroot escape would read if it got out.
@@ -36,6 +38,7 @@ container_leftovers() {
 	local p exe bin
 	bin=$(realpath "$CONTAINER")
 	ls -d /run/lesson-container-* /tmp/lesson-container-* 2>/dev/null
+	ls -d $DATA/containers/* $DATA/names/* /var/tmp/lesson-container-*/containers/* 2>/dev/null
 	find /sys/fs/cgroup -maxdepth 4 -type d -name 'lesson-container-*' 2>/dev/null
 	grep lesson-container /proc/self/mountinfo
 	for p in /proc/[0-9]*; do
@@ -449,7 +452,7 @@ start_sleeper() {
 	wait_for test -n "$(child_of "$init")"
 	id=$(grep -o -m1 'lesson-container-[0-9a-f]*' /proc/$init/cgroup)
 	id=${id##*-}
-	dir=/run/lesson-container-$id
+	dir=$DATA/containers/$id
 }
 
 @test "10-full: what kill -9 of container leaves, the next run removes" {
@@ -457,14 +460,17 @@ start_sleeper() {
 	kill -KILL $prog
 	wait $prog || true
 	# The container died with it (PR_SET_PDEATHSIG), its mounts with
-	# its namespace; its state dir and cgroups are still there.
+	# its namespace; its note, its dir (the writable layer, on disk)
+	# and cgroups are still there.
 	wait_for test ! -e /proc/$init
-	[ -d "$dir" ]
+	[ -f "$dir.owner" ]
+	[ -d "$dir/upper" ]
 	[ -n "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-container-$id")" ]
 	run "$CONTAINER" run "$RFS" true
 	[ "$status" -eq 0 ]
 	[ "$output" = "container: removed what container $id left behind (its runtime, PID $prog, was killed)" ]
 	[ ! -e "$dir" ]
+	[ ! -e "$dir.owner" ]
 	[ -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-container-$id")" ]
 }
 
@@ -473,19 +479,22 @@ start_sleeper() {
 	# Notes as a killed runtime leaves them: the same PID (alive), but
 	# the start time of another process; a dir with no note yet; and a
 	# note from another PID namespace, whose PIDs we cannot look up.
-	mkdir -m 700 /run/lesson-container-00000000dead /run/lesson-container-0000000000e0 \
-		/run/lesson-container-0000000000f0
+	c=$DATA/containers
+	mkdir -m 700 $c/00000000dead $c/0000000000e0 $c/0000000000f0
 	ns=$(stat -L -c %i /proc/self/ns/pid)
-	echo "$prog 1 $ns" >/run/lesson-container-00000000dead/owner
-	echo "$prog 1 $((ns + 1))" >/run/lesson-container-0000000000f0/owner
+	boot=$(cat /proc/sys/kernel/random/boot_id)
+	printf 'pid %s\nstart 1\npidns %s\nboot %s\n' $prog $ns $boot >$c/00000000dead.owner
+	printf 'pid %s\nstart 1\npidns %s\nboot %s\n' $prog $((ns + 1)) $boot >$c/0000000000f0.owner
 	run "$CONTAINER" run "$RFS" true
 	[ "$status" -eq 0 ]
 	[ "$output" = "container: removed what container 00000000dead left behind (its runtime, PID $prog, was killed)" ]
-	[ ! -e /run/lesson-container-00000000dead ]
-	rmdir /run/lesson-container-0000000000e0 # no note: left alone
-	rm -r /run/lesson-container-0000000000f0 # another namespace: too
+	[ ! -e $c/00000000dead ]
+	[ ! -e $c/00000000dead.owner ]
+	rmdir $c/0000000000e0 # no note: left alone
+	rm -r $c/0000000000f0* # another namespace: too
 	# The running one: its note names a live owner; all of it stays.
-	[ -f "$dir/owner" ]
+	[ -f "$dir.owner" ]
+	[ -d "$dir/upper" ]
 	[ -n "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-container-$id")" ]
 	[ "$(cat /proc/$init/comm)" = container ]
 	kill -TERM $prog

@@ -1,0 +1,277 @@
+#!/usr/bin/env bats
+# 10-full: where a container lives on the host. Its writable layer is on
+# disk under the data root, not in the host's memory; whatever a kill -9
+# leaves at any instant, the next run of the same user removes, and
+# nothing of another user's; a name is held by one running container.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+CONTAINER="$BATS_TEST_DIRNAME/../10-full/container"
+RFS="$ROOT/build/rootfs"
+# Root's data root (10-full/state.h).
+DATA=/var/lib/lesson-container
+
+setup_file() {
+	# The data root exists from the first run on: later runs make no
+	# mkdir for it (the fault injections below count mkdirs).
+	if [ "$(id -u)" -eq 0 ] && [ -f "$RFS/.complete" ]; then
+		"$CONTAINER" run "$RFS" true
+	fi
+}
+
+setup() {
+	need_root
+	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
+}
+
+# What a container could leave on the host, and only that: notes, dirs
+# and names in the data roots (this binary's alone), mounts in them, its
+# processes (the runtime and the init are this binary), and the cgroups of
+# the containers the test named with `track ID` (other programs on the
+# machine make and leave lesson-container-* cgroups of their own).
+container_leftovers() {
+	local p exe bin id
+	bin=$(realpath "$CONTAINER")
+	find $DATA/containers $DATA/names /var/tmp/lesson-container-*/containers \
+		/var/tmp/lesson-container-*/names -mindepth 1 2>/dev/null
+	grep "$DATA" /proc/self/mountinfo
+	for id in $(cat "$BATS_TEST_TMPDIR/ids" 2>/dev/null); do
+		cgroups_of "$id"
+	done
+	for p in /proc/[0-9]*; do
+		exe=$(readlink "$p/exe" 2>/dev/null) || continue
+		[ "$exe" != "$bin" ] || echo "process ${p#/proc/} ($exe)"
+	done
+	return 0
+}
+
+# track ID: the teardown checks that container ID's cgroups are gone.
+track() {
+	echo "$1" >>"$BATS_TEST_TMPDIR/ids"
+}
+
+no_container_leftovers() {
+	[ -z "$(container_leftovers)" ]
+}
+
+# Every test leaves nothing of its containers behind.
+teardown() {
+	local left
+	kill_spawned
+	[ "$(id -u)" -eq 0 ] || return 0
+	wait_for no_container_leftovers && return 0
+	left=$(container_leftovers)
+	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
+}
+
+# The cgroup dirs of container $1, in every hierarchy.
+cgroups_of() {
+	find /sys/fs/cgroup -type d -name "lesson-container-$1" 2>/dev/null
+}
+
+# gone PID: PID has run its exit (a zombie, or no more).
+gone() {
+	! grep -qs '^State:.[^ZX]' /proc/"$1"/status
+}
+
+need_strace() {
+	command -v strace >/dev/null || skip "strace is not installed (fault injection)"
+}
+
+@test "10-full disk: 256 MiB written inside land on disk, not in the host's memory (Shmem); the layer is gone afterwards" {
+	[ "$(stat -f -c %T $DATA)" != tmpfs ] ||
+		skip "the data root is a tmpfs here (a VM without a disk)"
+	shmem() { awk '/^Shmem:/ { print int($2 / 1024) }' /proc/meminfo; }
+	before=$(shmem)
+	"$CONTAINER" run "$RFS" sh -c 'hostname; dd if=/dev/zero of=/big bs=1M count=256 2>/dev/null && echo written; sleep 30' \
+		>"$BATS_TEST_TMPDIR/out" &
+	prog=$!
+	wait_for grep -q written "$BATS_TEST_TMPDIR/out" ||
+		wait_for grep -q written "$BATS_TEST_TMPDIR/out"
+	after=$(shmem)
+	id=$(head -1 "$BATS_TEST_TMPDIR/out")
+	track "$id"
+	upper=$DATA/containers/$id/upper
+	# While it holds: the file is in upper/, and upper/ is on a disk.
+	echo "upper $upper on $(stat -f -c %T "$upper"), Shmem ${before} -> ${after} MiB"
+	[ "$(stat -c %s "$upper/big")" -eq $((256 << 20)) ]
+	[ "$(stat -f -c %T "$upper")" != tmpfs ]
+	# A tmpfs layer would add 256 MiB; other programs on a shared
+	# machine move it by a few.
+	[ $((after - before)) -lt 32 ]
+	kill -TERM $prog
+	wait $prog || true
+	[ ! -e "$DATA/containers/$id" ]
+	[ ! -e "$DATA/containers/$id.owner" ]
+}
+
+@test "10-full disk: a data root on overlayfs (as inside docker) is refused up front with a hint" {
+	lower=$BATS_TEST_TMPDIR/lower scratch=$BATS_TEST_TMPDIR/scratch
+	mkdir -p "$lower" "$scratch"
+	# In a mount namespace of its own: the host's data root is untouched.
+	run -125 unshare -m sh -c "mount -t tmpfs tmpfs '$scratch' &&
+		mkdir '$scratch/u' '$scratch/w' &&
+		mount -t overlay overlay -o 'lowerdir=$lower,upperdir=$scratch/u,workdir=$scratch/w' $DATA &&
+		exec '$CONTAINER' run '$RFS' true"
+	[ "$output" = "container: $DATA is on overlayfs (inside a docker container?): the kernel cannot put a container's writable layer there. Mount a directory of a disk on it (docker run -v /some/dir:$DATA ...)" ]
+	# Refused before anything was made in it.
+	[ -z "$(ls -A "$scratch/u")" ]
+}
+
+# kill_at INJECT: runs `container run --name x -m 64M` under strace with
+# the fault injection INJECT (a syscall held after it completed), kills
+# the runtime with SIGKILL while it is held there, and sets id to the
+# container's id and pid to the runtime's PID.
+kill_at() {
+	local log=$BATS_TEST_TMPDIR/strace.log note
+	rm -f "$log"
+	strace -f -o "$log" -e trace=linkat,mkdir,symlinkat -e inject="$1" \
+		"$CONTAINER" run --name x -m 64M "$RFS" true &
+	tracer=$!
+	wait_for grep -qs DELAYED "$log" || wait_for grep -qs DELAYED "$log"
+	pid=$(awk '/DELAYED/ { print $1; exit }' "$log")
+	kill -KILL "$pid"
+	# strace itself would sit out the rest of the delay.
+	kill -KILL $tracer
+	wait $tracer || true
+	wait_for gone "$pid"
+	note=$(ls $DATA/containers/ | grep '\.owner$')
+	id=${note%.owner}
+	track "$id"
+}
+
+@test "10-full disk: a kill -9 at each step of the start leaves what the next run removes: note, layer dir, name, cgroups" {
+	need_strace
+	# The order (run.c's prepare): note (linkat), name (symlinkat), the
+	# container's dir (mkdir 1), its cgroups (mkdir 2, 3...): listed in
+	# the note only once all are made.
+	for inject in linkat:delay_exit=30000000:when=1 \
+		symlinkat:delay_exit=30000000:when=1 \
+		mkdir:delay_exit=30000000:when=1 \
+		mkdir:delay_exit=30000000:when=2; do
+		kill_at "$inject"
+		echo "killed at $inject: id $id, $(ls $DATA/containers | tr '\n' ' ')cgroups: $(cgroups_of "$id" | wc -l)"
+		[[ "$id" =~ ^[0-9a-f]{12}$ ]]
+		case $inject in
+		mkdir*when=2) [ -n "$(cgroups_of "$id")" ] ;; # made, not yet noted
+		esac
+		run "$CONTAINER" run "$RFS" true
+		[ "$status" -eq 0 ]
+		[ "$output" = "container: removed what container $id left behind (its runtime, PID $pid, was killed)" ]
+		[ -z "$(find $DATA/containers $DATA/names -mindepth 1)" ]
+		[ -z "$(cgroups_of "$id")" ]
+	done
+}
+
+@test "10-full disk: the sweep leaves another user's leftovers alone, and a user's run leaves root's" {
+	# A dead owner's note (a PID of an earlier boot) in root's data root,
+	# but the file and the dir belong to nobody: not root's to remove.
+	printf 'pid 1\nstart 1\npidns 1\nboot earlier-boot\n' >$DATA/containers/0000000000aa.owner
+	mkdir $DATA/containers/0000000000aa
+	chown 65534:65534 $DATA/containers/0000000000aa.owner $DATA/containers/0000000000aa
+	# nobody's own leftovers, in nobody's data root (state.h: HOME is
+	# root's under setpriv, so /var/tmp/lesson-container-65534).
+	container=$(for_nobody "$CONTAINER") && rfs=$(for_nobody "$RFS")
+	"${AS_NOBODY[@]}" "$container" run "$rfs" true
+	mine=/var/tmp/lesson-container-65534/containers
+	"${AS_NOBODY[@]}" sh -c "printf 'pid 1\nstart 1\npidns 1\nboot earlier-boot\n' >$mine/0000000000bb.owner && mkdir $mine/0000000000bb"
+	# And a dead leftover of root's own.
+	printf 'pid 1\nstart 1\npidns 1\nboot earlier-boot\n' >$DATA/containers/0000000000cc.owner
+	mkdir $DATA/containers/0000000000cc
+
+	# nobody's run sweeps its own, and cannot touch root's.
+	run "${AS_NOBODY[@]}" "$container" run "$rfs" true
+	[ "$status" -eq 0 ]
+	[ "$output" = "container: removed what container 0000000000bb left behind (its runtime, PID 1, was killed)" ]
+	[ ! -e $mine/0000000000bb ]
+	[ -d $DATA/containers/0000000000cc ]
+	"${AS_NOBODY[@]}" sh -c "printf 'pid 1\nstart 1\npidns 1\nboot earlier-boot\n' >$mine/0000000000bb.owner"
+
+	# root's run sweeps root's, and leaves nobody's, in either place.
+	run "$CONTAINER" run "$RFS" true
+	[ "$status" -eq 0 ]
+	[ "$output" = "container: removed what container 0000000000cc left behind (its runtime, PID 1, was killed)" ]
+	[ ! -e $DATA/containers/0000000000cc ]
+	[ -f $DATA/containers/0000000000aa.owner ]
+	[ -d $DATA/containers/0000000000aa ]
+	[ -f $mine/0000000000bb.owner ]
+	rm -r $DATA/containers/0000000000aa* $mine/0000000000bb.owner
+}
+
+@test "10-full disk: an owner that exits while a run judges its note is not reported as killed" {
+	need_strace
+	# The owner runs under a parent that never reaps it: when it exits
+	# it stays a zombie, as a runtime whose caller is slow to wait does.
+	sh -c "'$CONTAINER' run '$RFS' sleep 60 & exec sleep 60" &
+	holder=$!
+	wait_for sh -c "ls $DATA/containers/ | grep -q owner"
+	owner=$(child_of $holder)
+	note=$(ls $DATA/containers/ | grep owner)
+	track "${note%.owner}"
+	# The sweeper reads the note (its first read(2)) and is held there.
+	log=$BATS_TEST_TMPDIR/strace.log
+	strace -o "$log" -e trace=read -e inject=read:delay_exit=8000000:when=1 \
+		"$CONTAINER" run "$RFS" true >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	sweeper=$!
+	wait_for grep -qs DELAYED "$log"
+	# Meanwhile the owner ends normally (its cleanup removes the note)
+	# and turns zombie.
+	kill -TERM "$owner"
+	wait_for grep -q '^State:.Z' /proc/"$owner"/status ||
+		wait_for grep -q '^State:.Z' /proc/"$owner"/status
+	wait "$sweeper"
+	echo "sweeper said: $(cat "$BATS_TEST_TMPDIR/out")"
+	[ -z "$(cat "$BATS_TEST_TMPDIR/out")" ]
+	kill "$holder"
+	wait "$holder" || true
+}
+
+@test "10-full disk: --name: a second run while the first runs exits 125 naming it; free again once it exited" {
+	"$CONTAINER" run --name web "$RFS" sh -c 'hostname; sleep 30' >"$BATS_TEST_TMPDIR/out" &
+	first=$!
+	wait_for test -s "$BATS_TEST_TMPDIR/out"
+	id=$(cat "$BATS_TEST_TMPDIR/out")
+	track "$id"
+	run -125 "$CONTAINER" run --name web "$RFS" true
+	[ "$output" = "container: --name web: the name is in use by container $id; choose another name" ]
+	kill -TERM $first
+	wait $first || true
+	run "$CONTAINER" run --name web "$RFS" hostname
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^[0-9a-f]{12}$ ]]
+	[ "$output" != "$id" ]
+}
+
+@test "10-full disk: --name: two runs at the same instant, exactly one runs (the names lock)" {
+	need_strace
+	# The first takes the names lock and is held just before it links the
+	# name; the second comes meanwhile and must wait for the lock.
+	log=$BATS_TEST_TMPDIR/strace.log
+	strace -o "$log" -e trace=symlinkat -e inject=symlinkat:delay_enter=4000000:when=1 \
+		"$CONTAINER" run --name twin "$RFS" sh -c 'hostname; sleep 30' >"$BATS_TEST_TMPDIR/first" 2>&1 &
+	first=$!
+	wait_for grep -qs symlinkat "$log"
+	run -125 "$CONTAINER" run --name twin "$RFS" true
+	wait_for test -s "$BATS_TEST_TMPDIR/first"
+	id=$(cat "$BATS_TEST_TMPDIR/first")
+	track "$id"
+	[[ "$id" =~ ^[0-9a-f]{12}$ ]]
+	[ "$output" = "container: --name twin: the name is in use by container $id; choose another name" ]
+	kill -TERM $(child_of $first)
+	wait $first || true
+}
+
+@test "10-full disk: --name of a runtime killed with -9 is free for the next run" {
+	"$CONTAINER" run --name gone "$RFS" sh -c 'hostname; sleep 30' >"$BATS_TEST_TMPDIR/out" &
+	prog=$!
+	wait_for test -s "$BATS_TEST_TMPDIR/out"
+	id=$(cat "$BATS_TEST_TMPDIR/out")
+	track "$id"
+	kill -KILL $prog
+	wait $prog || true
+	[ "$(readlink $DATA/names/gone)" = "$id" ]
+	run "$CONTAINER" run --name gone "$RFS" true
+	[ "$status" -eq 0 ]
+	[ "$output" = "container: removed what container $id left behind (its runtime, PID $prog, was killed)" ]
+}
