@@ -39,8 +39,8 @@ const char *mountfd_path(char *buf, int fd)
 	return buf;
 }
 
-int mountfd_new(int dst, const char *src, const char *type,
-		unsigned long flags, const char *data, const char *what)
+int mountfd_new(int dst, const char *src, const char *type, unsigned long flags,
+		const char *data, const char *what)
 {
 	char path[32];
 
@@ -51,15 +51,15 @@ int mountfd_new(int dst, const char *src, const char *type,
 	return 0;
 }
 
-int mountfd_setattr(int fd, unsigned int attr, int recursive,
-		    const char *what)
+int mountfd_setattr(int fd, unsigned int attr, int recursive, const char *what)
 {
 	struct mount_attr set = {.attr_set = attr};
 
 	/* Changes only the flags asked for: a remount with MS_RDONLY would
 	 * also clear nosuid/nodev, which a user namespace may not do. */
-	if (mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0),
-			  &set, sizeof(set)) < 0) {
+	if (mount_setattr(fd, "",
+			  AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &set,
+			  sizeof(set)) < 0) {
 		warn("set the flags of %s", what);
 		return -1;
 	}
@@ -73,7 +73,7 @@ int mountfd_bind(int src, int dst, unsigned int attr, int recursive,
 
 	tree = open_tree(src, "",
 			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
-				 (recursive ? AT_RECURSIVE : 0));
+			     (recursive ? AT_RECURSIVE : 0));
 	if (tree < 0) {
 		warn("bind on %s: copy the source", what);
 		return -1;
@@ -104,8 +104,7 @@ int mountfd_reopen(int rootfd, const char *path, long magic, const char *what)
 	/* What we mounted must be what the path now leads to: another
 	 * filesystem or a directory inside one means the name was
 	 * changed under us. */
-	if (fstatfs(fd, &sf) < 0 ||
-	    statx(fd, "", AT_EMPTY_PATH, 0, &stx) < 0) {
+	if (fstatfs(fd, &sf) < 0 || statx(fd, "", AT_EMPTY_PATH, 0, &stx) < 0) {
 		warn("%s", what);
 		goto bad;
 	}

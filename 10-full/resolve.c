@@ -22,8 +22,8 @@
  * the fd (mountfd.c), and the fd is what was checked.
  *
  * openat2(RESOLVE_IN_ROOT) does it in the kernel (Linux 5.6). Without it
- * (an older kernel, or a seccomp profile that refuses it: Docker's did
- * before 20.10), the walk below does the same in user space: one
+ * (an older kernel, or an older seccomp profile that does not list it
+ * and answers EPERM or ENOSYS), the walk below does the same in user space: one
  * component at a time, openat(O_PATH | O_NOFOLLOW) relative to the fd of
  * the directory above, so that the kernel never follows a link for us; a
  * symlink is read through its own fd and its text is walked again from
@@ -58,8 +58,8 @@ int resolve_same_file(int a, int b)
 static int in_root_openat2(int rootfd, const char *path, int flags)
 {
 	struct open_how how = {
-		.flags = O_PATH | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	    .flags = O_PATH | O_CLOEXEC,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	static int missing; /* openat2 refused once: do not ask again */
 	int fd = -1;
@@ -111,7 +111,7 @@ static int in_root_walk(int rootfd, const char *path, int flags)
 {
 	char rest[PATH_MAX], link[PATH_MAX], spliced[PATH_MAX];
 	char name[NAME_MAX + 1];
-	int dirs[MAX_DEPTH], depth = 0, links = 0, fd = -1, last, made;
+	int dirs[MAX_DEPTH], depth = 0, links = 0, fd = -1, last;
 	size_t p = 0, len;
 	struct stat root_st, st;
 	ssize_t n;
@@ -144,16 +144,14 @@ static int in_root_walk(int rootfd, const char *path, int flags)
 				close(dirs[depth--]);
 			continue;
 		}
-		made = 0;
-again:
 		fd = openat(dirs[depth], name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 && errno == ENOENT && !made &&
+		if (fd < 0 && errno == ENOENT &&
 		    (flags & (IN_ROOT_MKDIR | IN_ROOT_MKFILE))) {
 			if (make(dirs[depth], name,
 				 last && (flags & IN_ROOT_MKFILE)) < 0)
 				goto bad;
-			made = 1;
-			goto again;
+			fd = openat(dirs[depth], name,
+				    O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		}
 		if (fd < 0 || fstat(fd, &st) < 0)
 			goto bad;
@@ -162,7 +160,8 @@ again:
 			goto bad;
 		}
 		if (S_ISLNK(st.st_mode)) {
-			if ((flags & IN_ROOT_NO_SYMLINKS) || ++links > MAX_LINKS) {
+			if ((flags & IN_ROOT_NO_SYMLINKS) ||
+			    ++links > MAX_LINKS) {
 				errno = ELOOP;
 				goto bad;
 			}
@@ -179,7 +178,8 @@ again:
 				while (depth)
 					close(dirs[depth--]);
 			if ((size_t)snprintf(spliced, sizeof(spliced), "%s/%s",
-					     link, rest + p) >= sizeof(spliced)) {
+					     link,
+					     rest + p) >= sizeof(spliced)) {
 				errno = ENAMETOOLONG;
 				goto bad;
 			}
@@ -221,9 +221,9 @@ int resolve_in_root(int rootfd, const char *path, int flags)
 	/* The kernel found it, or refused it for a reason the walk would
 	 * find too (ELOOP, EXDEV, ENOTDIR...). ENOENT with a MK flag: the
 	 * walk makes what is missing, just as safely. */
-	if (fd >= 0 || (errno != ENOSYS &&
-			!(errno == ENOENT &&
-			  (flags & (IN_ROOT_MKDIR | IN_ROOT_MKFILE)))))
+	if (fd >= 0 ||
+	    (errno != ENOSYS &&
+	     !(errno == ENOENT && (flags & (IN_ROOT_MKDIR | IN_ROOT_MKFILE)))))
 		return fd;
 	return in_root_walk(rootfd, path, flags);
 }

@@ -33,8 +33,8 @@ int resolve_same_file(int a, int b);
 
 /* A new filesystem (mount(2)'s src, type, flags, data) on the directory
  * that the O_PATH fd dst is, through /proc/self/fd/N (runc's "procfd"). */
-int mountfd_new(int dst, const char *src, const char *type,
-		unsigned long flags, const char *data, const char *what);
+int mountfd_new(int dst, const char *src, const char *type, unsigned long flags,
+		const char *data, const char *what);
 
 /* Binds the file or directory src (an O_PATH fd, with the mounts below
  * it when recursive) onto dst: open_tree(OPEN_TREE_CLONE), the mount
@@ -44,8 +44,7 @@ int mountfd_bind(int src, int dst, unsigned int attr, int recursive,
 		 const char *what);
 
 /* Sets the attributes attr on the mount whose root the fd is. */
-int mountfd_setattr(int fd, unsigned int attr, int recursive,
-		    const char *what);
+int mountfd_setattr(int fd, unsigned int attr, int recursive, const char *what);
 
 /* "/proc/self/fd/N" for fd, in buf (32 bytes). */
 const char *mountfd_path(char *buf, int fd);

@@ -111,7 +111,7 @@ static int mount_cgroups_readonly(int sys, int cg, const char *const *joined)
 			if (mkdirat(tmp, mp + blen + 1, 0755) == 0)
 				fd = openat(tmp, mp + blen + 1,
 					    O_PATH | O_DIRECTORY | O_NOFOLLOW |
-						    O_CLOEXEC);
+						O_CLOEXEC);
 		} else {
 			continue;
 		}
@@ -163,7 +163,8 @@ int sysfs_mount_readonly(int rootfd, const char *const *joined)
 		 * namespace may mount it only with a netns of its own. */
 		warn("mount sysfs on /sys%s",
 		     errno == EPERM ? " (rootless needs its own network "
-				      "namespace: leave out --net host)" : "");
+				      "namespace: leave out --net host)"
+				    : "");
 		goto out;
 	}
 	sys = mountfd_reopen(rootfd, "sys", SYSFS_MAGIC, "/sys");
