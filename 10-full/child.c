@@ -8,8 +8,8 @@
  *        and the seccomp filter.   (tested in tests/10-full.bats, the
  *        "10-full harden:" tests among them)
  * Uses:  01-uts, 03-pid, 04-mount, 06-net, 07-cgroups (cgroup_enter.c),
- *        08-chroot, 09-overlay, state.c, volumes.c, devfs.c, harden.c,
- *        seccomp.c, tty.c
+ *        08-chroot, 09-overlay, state.c, volumes.c, resolve.c, mountfd.c,
+ *        devfs.c, procfs.c, sysfs.c, harden.c, seccomp.c, tty.c
  * Read:  mount_namespaces(7), pivot_root(2), capabilities(7), seccomp(2),
  *        move_mount(2) (--userns)
  */
@@ -17,6 +17,7 @@
 #include "child.h"
 #include "devfs.h"
 #include "harden.h"
+#include "resolve.h"
 #include "rootfs.h"
 #include "seccomp.h"
 #include "tty.h"
@@ -84,34 +85,28 @@ static const char *path_in(char *buf, const char *dir, const char *name)
 	return buf;
 }
 
-/* The mount points the steps below need; an image may lack them. Made
- * in merged, so in the writable layer, never in the image. */
-static int make_mount_points(const char *merged, const char *workdir)
+/* -w DIR, made if missing (as docker does) where the volumes now lead,
+ * inside the root; after pivot_root, chdir() finds it the same way. */
+static int make_workdir(int rootfd, const char *workdir)
 {
-	static const char *const dirs[] = {"dev", "proc", "sys"};
-	int fd = open(merged, O_PATH | O_DIRECTORY | O_CLOEXEC), ret = -1;
+	int fd;
 
+	if (!workdir[0])
+		return 0;
+	fd = resolve_in_root(rootfd, workdir, IN_ROOT_MKDIR);
 	if (fd < 0) {
-		warn("%s", merged);
+		warn("-w /%s", workdir);
 		return -1;
 	}
-	for (int i = 0; i < 3; i++)
-		if (mkdirat(fd, dirs[i], 0755) < 0 && errno != EEXIST) {
-			warn("mkdir %s/%s", merged, dirs[i]);
-			goto out;
-		}
-	/* -w DIR is created as docker does; before --read-only. */
-	ret = rootfs_make_path(fd, workdir, false);
-out:
 	close(fd);
-	return ret;
+	return 0;
 }
 
 int child_root(const struct config *c, const struct state *st)
 {
 	char merged[SHORT_PATH], upper[SHORT_PATH], work[SHORT_PATH];
-	char a[SHORT_PATH], b[SHORT_PATH], lower[PATH_MAX + SHORT_PATH];
-	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	char a[SHORT_PATH], lower[PATH_MAX + SHORT_PATH];
+	int rootfd;
 
 	/* 1. Private first: every mount below happens in our namespace
 	 *    and must not propagate back to the host's. */
@@ -147,35 +142,45 @@ int child_root(const struct config *c, const struct state *st)
 			  path_in(work, st->dir, "work"),
 			  path_in(merged, st->dir, "mnt/merged")) < 0)
 		return -1;
-	if (make_mount_points(merged, c->workdir) < 0)
+	/* From here on, nothing is mounted on a path string: each target
+	 * is opened inside the new root (rootfd) when its turn comes, after
+	 * the mounts before it, and mounted through that fd (resolve.c,
+	 * mountfd.c). A path string would be resolved by the kernel with
+	 * the host's "/" as root, following any symlink out of merged. */
+	rootfd = open(merged, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0) {
+		warn("%s", merged);
 		return -1;
+	}
 
-	/* 4. Volumes, on top of the overlay; /dev, /proc and /sys come
-	 *    after them so that no volume can cover them. */
-	if (volumes_mount(c->volumes, c->n_volumes, merged) < 0)
-		return -1;
+	/* 4. Volumes, on top of the overlay; then -w, made as docker does,
+	 *    where the volumes now lead; /dev, /proc and /sys come after
+	 *    them so that no volume can cover them. */
+	if (volumes_mount(c->volumes, c->n_volumes, rootfd) < 0 ||
+	    make_workdir(rootfd, c->workdir) < 0)
+		goto bad;
 
-	/* 5. /dev first (procfs_harden needs its null), then a /proc of
-	 *    our PID namespace, its dangerous files masked, then /sys.
-	 *    All before pivot_root: afterwards the host's /dev, from
-	 *    which devfs binds its nodes, is out of reach. */
-	if (devfs_mount(path_in(a, merged, "dev")) < 0 ||
-	    mount_proc(path_in(b, merged, "proc")) < 0 ||
-	    procfs_harden(b, path_in(a, merged, "dev/null")) < 0 ||
-	    sysfs_mount_readonly(path_in(a, merged, "sys"), joined) < 0)
-		return -1;
+	/* 5. /dev first (it makes the volumes nodev), then a /proc of our
+	 *    PID namespace, its dangerous files masked, then /sys. All
+	 *    before pivot_root: afterwards the host's /dev, from which
+	 *    devfs binds its nodes, is out of reach. */
+	if (devfs_mount(rootfd) < 0 || procfs_mount(rootfd) < 0 ||
+	    sysfs_mount_readonly(rootfd, joined) < 0)
+		goto bad;
 
 	/* 6. --read-only: the root mount only. /dev, /proc's writable
 	 *    parts and the volumes are mounts of their own and keep their
 	 *    flags, as with docker run --read-only. */
 	if (c->read_only &&
-	    mount_setattr(AT_FDCWD, merged, 0, &ro, sizeof(ro)) < 0) {
-		warn("--read-only: make %s read-only", merged);
-		return -1;
-	}
+	    mountfd_setattr(rootfd, MOUNT_ATTR_RDONLY, 0, "--read-only: /") < 0)
+		goto bad;
+	close(rootfd);
 
 	/* 7. Last, the switch: pivot_root, and the host's root detached. */
 	return chroot_pivot(merged);
+bad:
+	close(rootfd);
+	return -1;
 }
 
 /* Puts "KEY=..." into env (n entries), replacing an entry with the same

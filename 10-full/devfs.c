@@ -6,16 +6,21 @@
  *        urandom tty, pts/ptmx, shm, mqueue and the fd links, and a device
  *        node the image or a volume brings cannot be opened.
  *        (tested in tests/10-full.bats)
- * Uses:  nothing but libc; called by child.c between overlay_mount() (09)
- *        and chroot_pivot() (08), around mount_proc() (04)
+ * Uses:  resolve.c and mountfd.c (every target opened inside the root,
+ *        mounted through its fd); called by child.c between
+ *        overlay_mount() (09) and chroot_pivot() (08)
  * Read:  mount(2), proc(5), sysfs(5), Documentation/filesystems/devpts.rst,
  *        the OCI runtime spec (config-linux.md: default devices,
  *        maskedPaths, readonlyPaths)
  *
  * Everything here happens in the container's own mount namespace, before
- * pivot_root, on paths inside the new root: the host's /dev is still
- * reachable, so its nodes can be bind-mounted in. Nothing is undone on
- * failure: these mounts die with the namespace when the child exits.
+ * pivot_root, inside the new root: the host's /dev is still reachable, so
+ * its nodes can be bind-mounted in. No target is a path string: /dev is
+ * opened in the root by resolve.c (a symlink there is refused, as runc
+ * refuses one at /proc or /sys: an image could point it at the host's
+ * tree, which is still "/" until pivot_root), and what goes in it is made
+ * relative to the fd of the fresh tmpfs. Nothing is undone on failure:
+ * these mounts die with the namespace when the child exits.
  *
  * /dev. The host's /dev holds every disk, /dev/mem, /dev/kmsg... A
  * container gets a fresh tmpfs instead, with the six nodes programs
@@ -32,117 +37,108 @@
  * container sees its own ptys and not the host's; /dev/ptmx points into it.
  */
 #include "devfs.h"
+#include "resolve.h"
 
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
-/* Puts dir/name into buf (PATH_MAX). Returns 0, or -1 if too long. */
-int devfs_join(char *buf, const char *dir, const char *name)
-{
-	if (snprintf(buf, PATH_MAX, "%s/%s", dir, name) >= PATH_MAX) {
-		warnx("%s/%s: path too long", dir, name);
-		return -1;
-	}
-	return 0;
-}
-
-/* Makes path a directory if it is missing, and refuses a symlink: an
- * image could point /dev or /sys anywhere in the host's tree, which is
- * still the root until pivot_root. Returns 0 or -1. */
-int devfs_need_dir(const char *path, mode_t mode)
+int devfs_mount_point(int rootfd, const char *name)
 {
 	struct stat st;
+	int fd = resolve_in_root(rootfd, name,
+				 IN_ROOT_MKDIR | IN_ROOT_NO_SYMLINKS);
 
-	if (mkdir(path, mode) < 0 && errno != EEXIST) {
-		warn("mkdir %s", path);
+	if (fd < 0 && errno == ELOOP) {
+		warnx("/%s in the image is a symlink: the runtime mounts its "
+		      "own /%s there, and needs a directory (or nothing)",
+		      name, name);
 		return -1;
 	}
-	if (lstat(path, &st) < 0) {
-		warn("%s", path);
-		return -1;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		warn("/%s", name);
+		goto bad;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		warnx("%s: not a directory (a symlink in the image?)", path);
-		return -1;
+		warnx("/%s in the image is not a directory: the runtime "
+		      "mounts its own /%s there",
+		      name, name);
+		goto bad;
 	}
-	return 0;
+	return fd;
+bad:
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
-int devfs_do_mount(const char *src, const char *dst, const char *type,
-		    unsigned long flags, const char *data)
+/* Makes every mount under the new root (the overlay and the volumes in
+ * it) nodev, recursively. Returns 0 or -1. */
+static int forbid_devices_under(int rootfd)
 {
-	if (mount(src, dst, type, flags, data) < 0) {
-		warn("mount %s on %s", type ? type : src, dst);
-		return -1;
-	}
-	return 0;
-}
-
-/* Makes the mount at path read-only, keeping its other flags: in a user
- * namespace the flags of a mount that came from the host are locked, and
- * a remount that left one out would be refused. Returns 0 or -1. */
-int devfs_remount_readonly(const char *path)
-{
-	struct statvfs sv;
-	unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
-
-	if (statvfs(path, &sv) < 0) {
-		warn("statvfs %s", path);
-		return -1;
-	}
-	flags |= (sv.f_flag & ST_NOSUID ? MS_NOSUID : 0) |
-		 (sv.f_flag & ST_NODEV ? MS_NODEV : 0) |
-		 (sv.f_flag & ST_NOEXEC ? MS_NOEXEC : 0) |
-		 (sv.f_flag & ST_NOATIME ? MS_NOATIME : 0) |
-		 (sv.f_flag & ST_NODIRATIME ? MS_NODIRATIME : 0) |
-		 (sv.f_flag & ST_RELATIME ? MS_RELATIME : 0);
-	if (mount(NULL, path, NULL, flags, NULL) < 0) {
-		warn("make %s read-only", path);
-		return -1;
-	}
-	return 0;
-}
-
-/* Makes every mount under the directory that holds dev (the new root:
- * the overlay and the volumes in it) nodev, recursively. Returns 0 or -1. */
-static int forbid_devices_under(const char *dev)
-{
-	struct mount_attr nodev = {.attr_set = MOUNT_ATTR_NODEV};
-	char root[PATH_MAX];
 	struct statx stx;
-	char *slash;
 
-	if (snprintf(root, sizeof(root), "%s", dev) >= (int)sizeof(root) ||
-	    !(slash = strrchr(root, '/')) || slash == root) {
-		warnx("%s: expected ROOT/dev", dev);
-		return -1;
-	}
-	*slash = '\0';
 	/* Not a mount point, the flag would land on the mount holding it:
 	 * the host's tree as this namespace sees it. */
-	if (statx(AT_FDCWD, root, 0, 0, &stx) < 0) {
-		warn("%s", root);
+	if (statx(rootfd, "", AT_EMPTY_PATH, 0, &stx) < 0) {
+		warn("the new root");
 		return -1;
 	}
 	if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
-		warnx("%s: not a mount point (mount the new root first)", root);
+		warnx("the new root is not a mount point (mount it first)");
 		return -1;
 	}
-	if (mount_setattr(AT_FDCWD, root, AT_RECURSIVE, &nodev,
-			  sizeof(nodev)) < 0) {
-		warn("make the mounts under %s nodev", root);
-		return -1;
+	return mountfd_setattr(rootfd, MOUNT_ATTR_NODEV, 1,
+			       "the mounts under the new root (nodev)");
+}
+
+static void close_if_open(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Makes the directory name in dev (our fresh tmpfs) and opens it. */
+static int subdir(int dev, const char *name)
+{
+	int fd = -1;
+
+	if (mkdirat(dev, name, 0755) == 0)
+		fd = openat(dev, name,
+			    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		warn("/dev/%s", name);
+	return fd;
+}
+
+/* /dev/name: an empty file in dev, and the host's node bound on it. */
+static int bind_node(int dev, const char *name)
+{
+	char what[PATH_MAX], host[PATH_MAX];
+	int src = -1, dst = -1, ret = -1;
+
+	snprintf(what, sizeof(what), "/dev/%s", name);
+	/* The host's node: "/" is still the host's, and ours to trust. */
+	snprintf(host, sizeof(host), "/dev/%s", name);
+	src = open(host, O_PATH | O_CLOEXEC);
+	/* A bind mount needs a file to land on. */
+	dst = openat(dev, name,
+		     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (src < 0 || dst < 0) {
+		warn("%s", src < 0 ? host : what);
+		goto out;
 	}
-	return 0;
+	ret = mountfd_bind(src, dst, 0, 0, what);
+out:
+	close_if_open(dst);
+	close_if_open(src);
+	return ret;
 }
 
 static const char *const dev_nodes[] = {
@@ -157,58 +153,60 @@ static const struct {
 	{ "stderr", "/proc/self/fd/2" },
 };
 
-int devfs_mount(const char *dev)
+int devfs_mount(int rootfd)
 {
-	char path[PATH_MAX], host[PATH_MAX];
+	int dir = -1, dev = -1, pts = -1, shm = -1, mq = -1, ret = -1;
+	char path[32];
 	size_t i;
-	int fd;
 
-	if (forbid_devices_under(dev) < 0 || devfs_need_dir(dev, 0755) < 0 ||
-	    devfs_do_mount("tmpfs", dev, "tmpfs", NOSUID_NODEV_NOEXEC,
-		     "mode=755,size=65536k") < 0)
+	if (forbid_devices_under(rootfd) < 0)
 		return -1;
-	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
-		/* A bind mount needs a file to land on. */
-		if (devfs_join(path, dev, dev_nodes[i]) < 0 ||
-		    devfs_join(host, "/dev", dev_nodes[i]) < 0)
-			return -1;
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd < 0) {
-			warn("create %s", path);
-			return -1;
-		}
-		close(fd);
-		if (devfs_do_mount(host, path, NULL, MS_BIND, NULL) < 0)
-			return -1;
-	}
+	dir = devfs_mount_point(rootfd, "dev");
+	if (dir < 0 || mountfd_new(dir, "tmpfs", "tmpfs", NOSUID_NODEV_NOEXEC,
+				   "mode=755,size=65536k", "/dev") < 0)
+		goto out;
+	/* From here on, everything is made relative to the tmpfs's own
+	 * root: nothing of the image is left to lead anywhere. */
+	dev = mountfd_reopen(rootfd, "dev", TMPFS_MAGIC, "/dev");
+	if (dev < 0)
+		goto out;
+	for (i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++)
+		if (bind_node(dev, dev_nodes[i]) < 0)
+			goto out;
 
 	/* gid=5 is the tty group of most images; a user namespace that
 	 * does not map it refuses the option, so try again without. */
-	if (devfs_join(path, dev, "pts") < 0 || devfs_need_dir(path, 0755) < 0)
-		return -1;
-	if (mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
+	if ((pts = subdir(dev, "pts")) < 0)
+		goto out;
+	if (mount("devpts", mountfd_path(path, pts), "devpts",
+		  MS_NOSUID | MS_NOEXEC,
 		  "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0 &&
-	    devfs_do_mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
-		     "newinstance,ptmxmode=0666,mode=0620") < 0)
-		return -1;
+	    mountfd_new(pts, "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
+			"newinstance,ptmxmode=0666,mode=0620", "/dev/pts") < 0)
+		goto out;
 
-	if (devfs_join(path, dev, "shm") < 0 || devfs_need_dir(path, 01777) < 0 ||
-	    devfs_do_mount("shm", path, "tmpfs", NOSUID_NODEV_NOEXEC,
-		     "mode=1777,size=65536k") < 0)
-		return -1;
+	if ((shm = subdir(dev, "shm")) < 0 ||
+	    mountfd_new(shm, "shm", "tmpfs", NOSUID_NODEV_NOEXEC,
+			"mode=1777,size=65536k", "/dev/shm") < 0)
+		goto out;
 	/* mqueue shows the queues of the IPC namespace of whoever mounts
 	 * it: ours, since 02-ipc. */
-	if (devfs_join(path, dev, "mqueue") < 0 || devfs_need_dir(path, 0755) < 0 ||
-	    devfs_do_mount("mqueue", path, "mqueue", NOSUID_NODEV_NOEXEC, NULL) < 0)
-		return -1;
+	if ((mq = subdir(dev, "mqueue")) < 0 ||
+	    mountfd_new(mq, "mqueue", "mqueue", NOSUID_NODEV_NOEXEC, NULL,
+			"/dev/mqueue") < 0)
+		goto out;
 
-	for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++) {
-		if (devfs_join(path, dev, dev_links[i].name) < 0)
-			return -1;
-		if (symlink(dev_links[i].target, path) < 0) {
-			warn("symlink %s", path);
-			return -1;
+	for (i = 0; i < sizeof(dev_links) / sizeof(dev_links[0]); i++)
+		if (symlinkat(dev_links[i].target, dev, dev_links[i].name) < 0) {
+			warn("symlink /dev/%s", dev_links[i].name);
+			goto out;
 		}
-	}
-	return 0;
+	ret = 0;
+out:
+	close_if_open(mq);
+	close_if_open(shm);
+	close_if_open(pts);
+	close_if_open(dev);
+	close_if_open(dir);
+	return ret;
 }

@@ -331,7 +331,8 @@ int options_parse(int argc, char **argv, struct config *c)
 		return bad_usage();
 	}
 	c->rootfs = argv[optind++];
-	if (chroot_check_rootfs(c->rootfs) < 0)
+	if (chroot_check_rootfs(c->rootfs) < 0 ||
+	    rootfs_check_mount_points(c->rootfs) < 0)
 		return -1;
 	if (!realpath(c->rootfs, c->rootfs_real)) {
 		warn("ROOTFS %s", c->rootfs);

@@ -5,7 +5,9 @@
  * Claim: `-w` and `-v` targets that climb out of ROOTFS, by `..` or by a
  *        symlink in the image, are refused before anything is created,
  *        while symlinks that stay inside are followed as the container
- *        would follow them.   (tested in tests/10-full.bats)
+ *        would follow them; so is an image whose /dev, /proc or /sys is
+ *        not a directory.   (tested in tests/10-full.bats,
+ *        tests/10-full-mounts.bats)
  * Uses:  nothing but libc.
  * Read:  path_resolution(7), symlink(7), openat2(2)
  *
@@ -14,8 +16,13 @@
  * for `-v x:/data`, a naive mount() follows the link on the HOST and
  * covers the host's /etc. So we walk TARGET one component at a time,
  * never letting the kernel follow a link for us (AT_SYMLINK_NOFOLLOW), and
- * interpret each link ourselves as if ROOTFS were "/". The result has no
- * symlinks left, so mounting on ROOTFS/result cannot leave ROOTFS.
+ * interpret each link ourselves as if ROOTFS were "/".
+ *
+ * This is the early check, against the image alone, so that a mistake is
+ * refused before anything exists. It cannot be the last word: the mounts
+ * happen later, on the overlay, after volumes that bring symlinks of
+ * their own. So child.c opens each target again, inside the new root, at
+ * the moment it mounts it (resolve.c), and never mounts on a path.
  */
 #include "rootfs.h"
 
@@ -149,40 +156,31 @@ bad:
 	return -1;
 }
 
-int rootfs_make_path(int dirfd, const char *path, bool file)
+int rootfs_check_mount_points(const char *root)
 {
-	char prefix[PATH_MAX];
-	size_t len = strlen(path);
-	int fd;
+	static const char *const ours[] = {"dev", "proc", "sys"};
+	char path[PATH_MAX], link[PATH_MAX];
+	struct stat st;
+	ssize_t n;
 
-	if (len == 0)
-		return 0;
-	if (len >= sizeof(prefix)) {
-		errno = ENAMETOOLONG;
-		warn("%s", path);
-		return -1;
-	}
-	/* path comes from rootfs_resolve(): no symlinks, no "..", so these
-	 * *at() calls stay inside dirfd. */
-	for (size_t i = 1; i <= len; i++) {
-		if (path[i] != '/' && path[i] != '\0')
-			continue;
-		memcpy(prefix, path, i);
-		prefix[i] = '\0';
-		if (i == len && file) {
-			fd = openat(dirfd, prefix,
-				    O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-				    0644);
-			if (fd < 0) {
-				warn("create %s", path);
-				return -1;
-			}
-			close(fd);
-		} else if (mkdirat(dirfd, prefix, 0755) < 0 &&
-			   errno != EEXIST) {
-			warn("mkdir %s", prefix);
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", root, ours[i]);
+		if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue; /* made in the writable layer */
+			warn("ROOTFS %s: /%s", root, ours[i]);
 			return -1;
 		}
+		if (S_ISDIR(st.st_mode))
+			continue;
+		n = S_ISLNK(st.st_mode) ? readlink(path, link, sizeof(link) - 1)
+					: -1;
+		link[n >= 0 ? n : 0] = '\0';
+		warnx("ROOTFS %s: /%s is %s%s; the runtime mounts its own /%s "
+		      "there and needs a directory",
+		      root, ours[i], n >= 0 ? "a symlink to " : "not a directory",
+		      link, ours[i]);
+		return -1;
 	}
 	return 0;
 }

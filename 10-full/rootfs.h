@@ -22,9 +22,9 @@
 int rootfs_resolve(const char *root, const char *path, const char *what,
 		   char *out, size_t size);
 
-/* Creates the directories of path (relative to the directory fd dirfd),
- * like mkdir -p; with file set, the last component is an empty file
- * instead. Returns 0, or -1 after saying why. */
-int rootfs_make_path(int dirfd, const char *path, bool file);
+/* Refuses an image whose dev, proc or sys is there but is not a
+ * directory (a symlink, say, that would lead the runtime's own mounts
+ * anywhere): one line naming it. Missing is fine. Returns 0 or -1. */
+int rootfs_check_mount_points(const char *root);
 
 #endif

@@ -4,15 +4,31 @@
  * Claim: what the container writes to a -v volume is on the host
  *        afterwards; a :ro volume cannot be written, even by the
  *        container's root.   (tested in tests/10-full.bats)
- * Uses:  rootfs.c (targets resolved inside the rootfs)
- * Read:  mount(2) MS_BIND, mount_setattr(2), mount_namespaces(7)
+ *        A volume's target is opened inside the container's root when
+ *        it is mounted, after the volumes before it: a symlink in an
+ *        earlier volume is followed inside the root, never on the host.
+ *        (tested in tests/10-full.bats, tests/10-full-mounts.bats)
+ * Uses:  rootfs.c (the early check, against the image), resolve.c and
+ *        mountfd.c (the target opened in the new root, mounted by fd)
+ * Read:  open_tree(2), move_mount(2), mount_setattr(2),
+ *        mount_namespaces(7)
  *
  * A volume is the one deliberate hole in the container's filesystem: a
  * bind mount makes the same directory visible at a second place, so both
  * sides see each other's writes. The mount happens in the container's
  * (private) mount namespace, so the host never sees it.
+ *
+ * It is also a door for symlinks: a volume is a host directory that a
+ * container may write, so it may hold `link -> /tmp/victim` from an
+ * earlier run. The early check (volume_parse) sees only the image, where
+ * /a/link does not exist yet; so `-v A:/a -v B:/a/link/foo` passes it, and
+ * a mount(2) on the path string "merged/a/link/foo" made the host's
+ * /tmp/victim/foo and mounted B there. Hence volumes_mount opens each
+ * target inside the root only once the volumes before it are in place
+ * (resolve.c), and mounts on that fd (mountfd.c).
  */
 #include "volumes.h"
+#include "resolve.h"
 #include "rootfs.h"
 
 #include <err.h>
@@ -55,8 +71,11 @@ int volume_parse(const char *spec, const char *root, struct volume *v)
 	v->read_only = mode[1] == 'o';
 
 	/* Docker would create a missing source; we refuse it, since a
-	 * typo would otherwise silently create a directory on the host. */
-	if (!realpath(host, v->source) || stat(v->source, &st) < 0) {
+	 * typo would otherwise silently create a directory on the host.
+	 * Opened now: what we check is what volumes_mount() will bind. */
+	if (!realpath(host, v->source) ||
+	    (v->source_fd = open(v->source, O_PATH | O_CLOEXEC)) < 0 ||
+	    fstat(v->source_fd, &st) < 0) {
 		warn("-v %s: source %s", spec, host);
 		return -1;
 	}
@@ -90,47 +109,71 @@ int volume_parse(const char *spec, const char *root, struct volume *v)
 	return 0;
 }
 
-int volumes_mount(const struct volume *v, int n, const char *merged)
+/* The source, opened again in our mount namespace: the kernel copies no
+ * mount from the host's namespace, where source_fd was opened (EINVAL).
+ * It must be the same file: a source swapped since the options were read
+ * (renamed, replaced by a symlink) is refused, never followed. Returns
+ * an O_PATH fd, or -1 after saying why. */
+static int open_source(const struct volume *v)
 {
-	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
-	char path[PATH_MAX];
-	int dirfd, ret = -1;
+	int fd = open(v->source, O_PATH | O_CLOEXEC);
 
-	if (n == 0)
-		return 0;
-	dirfd = open(merged, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
-		warn("%s", merged);
+	if (fd < 0) {
+		warn("-v: source %s", v->source);
 		return -1;
 	}
-	for (int i = 0; i < n; i++) {
-		/* A target the image lacks is made in the writable layer,
-		 * like Docker does; never in the image itself. */
-		if (rootfs_make_path(dirfd, v[i].target, !v[i].is_dir) < 0)
-			goto out;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", merged,
-				     v[i].target) >= sizeof(path)) {
-			warnx("-v %s: path too long", v[i].target);
-			goto out;
-		}
-		/* MS_REC: what is mounted below the source comes along. */
-		if (mount(v[i].source, path, NULL, MS_BIND | MS_REC, NULL) <
-		    0) {
-			warn("-v: bind %s on /%s", v[i].source, v[i].target);
-			goto out;
-		}
-		/* mount_setattr() changes only the flag asked for, on the
-		 * whole tree; a remount with MS_RDONLY would also clear
-		 * nosuid/nodev, which a user namespace may not do. */
-		if (v[i].read_only &&
-		    mount_setattr(AT_FDCWD, path, AT_RECURSIVE, &ro,
-				  sizeof(ro)) < 0) {
-			warn("-v: make /%s read-only", v[i].target);
-			goto out;
-		}
+	if (!resolve_same_file(fd, v->source_fd)) {
+		warnx("-v: source %s was replaced after the options were read;"
+		      " not mounting it",
+		      v->source);
+		close(fd);
+		return -1;
 	}
-	ret = 0;
+	return fd;
+}
+
+/* Mounts one volume. Returns 0, or -1 after saying why. */
+static int mount_one(const struct volume *v, int rootfd)
+{
+	char what[PATH_MAX + 16];
+	int src, dst = -1, ret = -1;
+
+	snprintf(what, sizeof(what), "-v target /%s", v->target);
+	src = open_source(v);
+	if (src < 0)
+		return -1;
+	/* A target the image lacks is made in the writable layer, like
+	 * Docker does; never in the image itself, never outside. */
+	dst = resolve_in_root(rootfd, v->target,
+			      v->is_dir ? IN_ROOT_MKDIR : IN_ROOT_MKFILE);
+	if (dst < 0) {
+		warn("%s", what);
+		goto out;
+	}
+	/* The early check refused "/"; an earlier volume's symlink (to "/"
+	 * or "..") can still lead there, and a volume over the whole root
+	 * would hide everything the runtime mounts after it. */
+	if (resolve_same_file(dst, rootfd)) {
+		warnx("%s leads to the container's / itself (a symlink in an "
+		      "earlier volume?); choose another target",
+		      what);
+		goto out;
+	}
+	/* Recursive: what is mounted below the source comes along; made
+	 * read-only, with all of that, before it is attached. */
+	ret = mountfd_bind(src, dst, v->read_only ? MOUNT_ATTR_RDONLY : 0, 1,
+			   what);
 out:
-	close(dirfd);
+	if (dst >= 0)
+		close(dst);
+	close(src);
 	return ret;
+}
+
+int volumes_mount(const struct volume *v, int n, int rootfd)
+{
+	for (int i = 0; i < n; i++)
+		if (mount_one(&v[i], rootfd) < 0)
+			return -1;
+	return 0;
 }
