@@ -16,11 +16,14 @@ POOL_END=1879048192	       # 0x70000000: 4096 ranges of 65536
 setup() {
 	need_root
 	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
+	container_leftovers | sort >"$BATS_TEST_TMPDIR/left-before"
 }
 
 # As in tests/10-full.bats: what a container could leave on the host
 # (state dirs, the pool's files, cgroups, mounts, processes), and a
-# teardown that fails when a test left any of it.
+# teardown that fails when a test left any of it. Judged against what was
+# there when the test began: on a shared machine, others' containers come
+# and go meanwhile, and a dir someone else left stays.
 container_leftovers() {
 	local p exe bin
 	bin=$(realpath "$CONTAINER")
@@ -35,16 +38,21 @@ container_leftovers() {
 	return 0
 }
 
-no_container_leftovers() {
-	[ -z "$(container_leftovers)" ]
+# What is there now and was not when the test began.
+new_leftovers() {
+	container_leftovers | sort | comm -13 "$BATS_TEST_TMPDIR/left-before" -
+}
+
+no_new_leftovers() {
+	[ -z "$(new_leftovers)" ]
 }
 
 teardown() {
 	local left
 	kill_spawned
 	[ "$(id -u)" -eq 0 ] || return 0
-	wait_for no_container_leftovers && return 0
-	left=$(container_leftovers)
+	wait_for no_new_leftovers && return 0
+	left=$(new_leftovers)
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
 
