@@ -41,7 +41,7 @@ static const char *joined[8];
 
 int child_namespaces(const struct config *c, struct cgroup *enter)
 {
-	/* Root with --userns: the maps say 0 inside is 100000 outside, but
+	/* Root with --userns: the maps say 0 inside is another host id, but
 	 * this process still holds the host's uid 0, which the namespace
 	 * cannot map (files it creates would fail with EOVERFLOW). So take
 	 * the namespace's own 0, and drop host root's supplementary groups.
@@ -124,6 +124,7 @@ int child_root(const struct config *c, const struct state *st)
 	 *    Everything the container writes lands in upper/. */
 	if (c->rootfs_fd >= 0) {
 		/* --userns: the image as the parent handed it (options.c),
+		 * idmapped so that its files are our root's (userns.c), and
 		 * attached in our tmpfs, where we may walk. */
 		path_in(a, st->dir, "mnt/image");
 		if (mkdir(a, 0755) < 0 ||
@@ -140,8 +141,12 @@ int child_root(const struct config *c, const struct state *st)
 	}
 	if (overlay_mount(lower, path_in(upper, st->dir, "upper"),
 			  path_in(work, st->dir, "work"),
-			  path_in(merged, st->dir, "mnt/merged")) < 0)
+			  path_in(merged, st->dir, "mnt/merged")) < 0) {
+		if (c->rootfs_fd >= 0) /* Linux 5.12-5.18 */
+			warnx("--userns: overlayfs takes an idmapped image "
+			      "from Linux 5.19 on");
 		return -1;
+	}
 	/* From here on, nothing is mounted on a path string: each target
 	 * is opened inside the new root (rootfd) when its turn comes, after
 	 * the mounts before it, and mounted through that fd (resolve.c,

@@ -346,11 +346,12 @@ int options_parse(int argc, char **argv, struct config *c)
 		      c->rootfs_real);
 		return -1;
 	}
-	/* With --userns, root's child is uid 100000 on the host, who may
-	 * not walk to ROOTFS (under a home dir of mode 0700, say). We can:
-	 * we hand it the image as a detached bind mount (a copy of the
-	 * mount, not of the files), which it attaches in its own mount
-	 * namespace (child.c). */
+	/* With --userns, root's child is a host user of its own (userns.c),
+	 * who may not walk to ROOTFS (under a home dir of mode 0700, say).
+	 * We can: we hand it the image as a detached bind mount (a copy of
+	 * the mount, not of the files), which it attaches in its own mount
+	 * namespace (child.c). Detached, it can also be idmapped, once the
+	 * child's maps exist (run.c's parent hook). */
 	if (c->userns && !c->rootless) {
 		c->rootfs_fd = open_tree(AT_FDCWD, c->rootfs_real,
 					 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);

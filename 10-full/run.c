@@ -6,7 +6,8 @@
  *        every path: success, failure, or a signal to `container`.
  *        (tested in tests/10-full.bats: the leak check after each test)
  * Uses:  01-uts's lesson_run() (clone, the sync pipe, wait), 05-user,
- *        07-cgroups, 03-pid; options.c, state.c, sweep.c, child.c, tty.c
+ *        07-cgroups, 03-pid; options.c, state.c, sweep.c, child.c, tty.c,
+ *        userns.c
  * Read:  clone(2), user_namespaces(7), cgroups(7)
  *
  * The container is a `struct lesson` of its own (prev = NULL), so the
@@ -28,6 +29,8 @@
  *           uid/gid maps (05, with USER)        only a process outside may
  *                                               write them; the child must
  *                                               be root inside to mount
+ *           --userns as root: the image         once the maps exist, before
+ *           idmapped (userns.c)                 the child attaches it
  *           -t: the relay thread (tty.c)        waits for the pty's master
  *           signal forwarding (03)              `kill` of container
  *                                               reaches the command
@@ -47,21 +50,18 @@
 #include "note.h"
 #include "sweep.h"
 #include "tty.h"
+#include "userns.h"
 
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
-/* Where a user namespace maps the container's root when we are root:
- * above the ids of real users, like the first range of /etc/subuid. */
-#define USERNS_BASE 100000
-#define USERNS_SIZE 65536
-
 static struct config config;
 static struct state state;
 static struct cgroup *cgroup;
 static bool child_enters; /* the child joins cgroup itself (fast) */
+static struct userns_range ids = {.fd = -1}; /* --userns as root */
 
 /* The signals that would end `container` (and 03 forwards). */
 static void stop_signals(sigset_t *set)
@@ -88,7 +88,8 @@ static void root_ids(struct user_map *uid, struct user_map *gid)
 		*uid = (struct user_map){0, getuid(), 1};
 		*gid = (struct user_map){0, getgid(), 1};
 	} else if (config.userns) {
-		*uid = *gid = (struct user_map){0, USERNS_BASE, USERNS_SIZE};
+		/* A range of its own, from the pool (userns.c). */
+		*uid = *gid = (struct user_map){0, ids.first, IDPOOL_SIZE};
 	} else {
 		*uid = *gid = (struct user_map){0, 0, 0};
 	}
@@ -120,6 +121,7 @@ static void cleanup(void)
 	}
 	/* The reverse of prepare(): the note last, so that a kill -9
 	 * here still leaves a note for what is left (sweep.c). */
+	userns_give_range(&ids); /* the container's processes are gone */
 	state_remove(&state);
 	names_release(&state);
 	note_remove(&state);
@@ -132,11 +134,17 @@ static int prepare(void)
 	char name[64];
 
 	/* The owner note first, then each thing it covers: a kill -9 at
-	 * any instant leaves a note naming all that exists (note.c). */
-	root_ids(&uid, &gid);
+	 * any instant leaves a note naming all that exists (note.c). The
+	 * id range of a --userns container is a lock the kernel drops when
+	 * we die (userns.c); it comes before the container's dir, which is
+	 * given to the range's root. */
 	if (note_write(&state, want_cgroup) < 0 ||
 	    (state.name && names_take(&state) < 0) ||
-	    state_create(&state, uid.outside, gid.outside) < 0 ||
+	    (config.userns && !config.rootless &&
+	     userns_take_range(&ids, state.id) < 0))
+		goto bad;
+	root_ids(&uid, &gid);
+	if (state_create(&state, uid.outside, gid.outside) < 0 ||
 	    (config.tty && tty_prepare() < 0))
 		goto bad;
 	/* Root: always a cgroup, so `container` can account for and kill
@@ -162,6 +170,11 @@ static int parent(pid_t child)
 
 	root_ids(&uid, &gid);
 	if (config.userns && user_write_maps(child, &uid, &gid) < 0)
+		return -1;
+	/* The image, owned by the container's root (userns.c): only now,
+	 * with the maps written, and before the child attaches it. */
+	if (config.rootfs_fd >= 0 &&
+	    userns_idmap_image(config.rootfs_fd, child) < 0)
 		return -1;
 	/* A child that may not write to the cgroup's files (its root is
 	 * someone else on the host) is moved by us, the slow way. */

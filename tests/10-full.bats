@@ -389,35 +389,39 @@ make_bad_root() {
 	cmp "$d/before" "$d/after" # raw mode undone
 }
 
-@test "10-full: --userns as root: root inside is uid 100000 on the host" {
+@test "10-full: --userns as root: root inside is a host uid of the pool (from 0x60000000), not 100000" {
 	"$CONTAINER" run --userns "$RFS" sh -c 'sleep 3' &
 	prog=$!
 	init=$(init_of $prog)
-	wait_for test -n "$(child_of "$init")"
 	cmd=$(child_of "$init")
+	# 0 inside is FIRST outside, 65536 ids: a range of the pool
+	# (10-full/userns.c), not the first user's /etc/subuid range.
+	run cat /proc/$cmd/uid_map
+	[[ "$output" =~ ^[[:space:]]+0[[:space:]]+([0-9]+)[[:space:]]+65536$ ]]
+	first=${BASH_REMATCH[1]}
+	[ "$first" -ge 1610612736 ] && [ "$first" -lt 1879048192 ]
+	[ $((first % 65536)) -eq 0 ]
 	# The host's view: the command's real, effective, saved and fs uids.
 	run awk '/^Uid:/ { print $2, $3, $4, $5 }' /proc/$cmd/status
-	[ "$output" = "100000 100000 100000 100000" ]
-	run cat /proc/$cmd/uid_map
-	[[ "$output" =~ ^[[:space:]]+0[[:space:]]+100000[[:space:]]+65536$ ]]
+	[ "$output" = "$first $first $first $first" ]
 	kill $prog
 	wait_status $prog 143
 }
 
 @test "10-full: --userns as root: an image only root can reach still works" {
 	# A checkout in a home dir of mode 0700: the container's root is
-	# uid 100000 on the host, which may not walk there.
+	# a host uid of the pool (userns.c), which may not walk there.
 	mkdir -m 700 "$BATS_TEST_TMPDIR/home"
 	cp -a "$RFS" "$BATS_TEST_TMPDIR/home/rootfs"
-	# The control: uid 100000 cannot reach the image's shell.
-	run -1 setpriv --reuid=100000 --regid=100000 --clear-groups \
+	# The control: the pool's first uid cannot reach the image's shell.
+	run -1 setpriv --reuid=1610612736 --regid=1610612736 --clear-groups \
 		test -x "$BATS_TEST_TMPDIR/home/rootfs/bin/sh"
 	# The runtime opens the image as root and hands the mount over.
 	run "$CONTAINER" run --userns "$BATS_TEST_TMPDIR/home/rootfs" sh -c \
 		'id -u; cat /proc/self/uid_map; ls /bin/sh'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 0 ]
-	[[ "${lines[1]}" =~ ^[[:space:]]+0[[:space:]]+100000[[:space:]]+65536$ ]]
+	[[ "${lines[1]}" =~ ^[[:space:]]+0[[:space:]]+[0-9]+[[:space:]]+65536$ ]]
 	[ "${lines[2]}" = /bin/sh ]
 }
 

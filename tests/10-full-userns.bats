@@ -1,0 +1,188 @@
+#!/usr/bin/env bats
+# 10-full --userns as root (10-full/userns.c): the image is owned by the
+# container's root (an idmapped mount), so the container can change it;
+# and each container's root is a host user of its own, from a pool of
+# ranges that is given back when the run ends, also after a kill -9.
+
+load helpers
+bats_require_minimum_version 1.5.0
+
+CONTAINER="$BATS_TEST_DIRNAME/../10-full/container"
+RFS="$ROOT/build/rootfs"
+POOL=/run/lesson-container-ids # IDPOOL_DIR in 10-full/userns.h
+POOL_FIRST=1610612736	       # IDPOOL_FIRST, 0x60000000
+POOL_END=1879048192	       # 0x70000000: 4096 ranges of 65536
+
+setup() {
+	need_root
+	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
+	container_leftovers | sort >"$BATS_TEST_TMPDIR/left-before"
+}
+
+# As in tests/10-full.bats: what a container could leave on the host
+# (state dirs, the pool's files, cgroups, mounts, processes), and a
+# teardown that fails when a test left any of it. Judged against what was
+# there when the test began: on a shared machine, others' containers come
+# and go meanwhile, and a dir someone else left stays.
+container_leftovers() {
+	local p exe bin
+	bin=$(realpath "$CONTAINER")
+	ls -d /run/lesson-container-* /tmp/lesson-container-* 2>/dev/null
+	find /sys/fs/cgroup -maxdepth 4 -type d -name 'lesson-container-*' 2>/dev/null
+	grep lesson-container /proc/self/mountinfo
+	for p in /proc/[0-9]*; do
+		exe=$(readlink "$p/exe" 2>/dev/null) || continue
+		[ "$exe" != "$bin" ] || echo "process ${p#/proc/} ($exe)"
+		! grep -qs lesson-container "$p/cgroup" || echo "process ${p#/proc/} in a container's cgroup"
+	done
+	return 0
+}
+
+# What is there now and was not when the test began.
+new_leftovers() {
+	container_leftovers | sort | comm -13 "$BATS_TEST_TMPDIR/left-before" -
+}
+
+no_new_leftovers() {
+	[ -z "$(new_leftovers)" ]
+}
+
+teardown() {
+	local left
+	kill_spawned
+	[ "$(id -u)" -eq 0 ] || return 0
+	wait_for no_new_leftovers && return 0
+	left=$(new_leftovers)
+	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
+}
+
+wait_status() {
+	local st=0
+	wait "$1" || st=$?
+	echo "status $st, expected $2"
+	[ "$st" -eq "$2" ]
+}
+
+# The host PID of the command of a running container, given the PID of
+# `container`: the child of its init.
+command_of() {
+	local init
+	init=$(child_of "$1") && child_of "$init"
+}
+
+# The host uid that is root inside, from a uid_map line "0 FIRST 65536".
+first_of_map() {
+	awk '$1 == 0 && $3 == 65536 { print $2 }' "$1"
+}
+
+# A range of the pool: inside it, aligned, not 100000 (the first user's
+# /etc/subuid range on Debian and Ubuntu).
+in_pool() {
+	echo "range starts at $1"
+	[ "$1" -ge $POOL_FIRST ] && [ "$1" -lt $POOL_END ] &&
+		[ $(($1 % 65536)) -eq 0 ]
+}
+
+@test "10-full --userns: mkdir and edits under /tmp and /etc work; the image belongs to root inside, and stays unchanged" {
+	cp -a "$RFS/etc/passwd" "$BATS_TEST_TMPDIR/passwd"
+	# stderr apart: a run may say it swept what another left.
+	run --separate-stderr "$CONTAINER" run --userns "$RFS" sh -c '
+		mkdir /tmp/d && echo made >/tmp/d/f && cat /tmp/d/f
+		echo "guest:x:1000:1000::/tmp:/bin/sh" >>/etc/passwd && tail -1 /etc/passwd
+		echo new >/etc/new-file && cat /etc/new-file
+		chmod 640 /etc/passwd && stat -c %a /etc/passwd
+		stat -c %u /etc /usr /tmp /etc/passwd /bin/sh'
+	echo "$output $stderr"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = made ]
+	[ "${lines[1]}" = "guest:x:1000:1000::/tmp:/bin/sh" ]
+	[ "${lines[2]}" = new ]
+	[ "${lines[3]}" = 640 ]
+	# Not nobody (65534): the image's files are root's inside.
+	[ "$(echo ${lines[@]:4})" = "0 0 0 0 0" ]
+	# Written to the container's layer, never to the image.
+	cmp "$RFS/etc/passwd" "$BATS_TEST_TMPDIR/passwd"
+	[ "$(stat -c %a "$RFS/etc/passwd")" = 644 ]
+	[ ! -e "$RFS/tmp/d" ] && [ ! -e "$RFS/etc/new-file" ]
+}
+
+@test "10-full --userns: an image that cannot be idmapped still runs, with a warning that says why" {
+	# ramfs cannot be idmapped: the runtime must say so, and run as
+	# before (the image owned by nobody inside). A mount namespace of
+	# the test's own, so the ramfs never shows on the host.
+	run unshare -m --propagation private sh -c '
+		mkdir "$2/ram" && mount -t ramfs none "$2/ram" &&
+		cp -a "$1" "$2/ram/rootfs" || exit 99
+		"$0" run --userns "$2/ram/rootfs" sh -c "cat /etc/hostname >/dev/null && stat -c %u /usr"' \
+		"$CONTAINER" "$RFS" "$BATS_TEST_TMPDIR"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"--userns: warning: the image cannot be idmapped"*"Linux 5.19"* ]]
+	[ "${lines[-1]}" = 65534 ]
+}
+
+@test "10-full --userns: two containers at once are two host users: disjoint ranges, and neither may signal the other" {
+	"$CONTAINER" run --userns "$RFS" sleep 1000 &
+	prog_a=$!
+	"$CONTAINER" run --userns "$RFS" sleep 1000 &
+	prog_b=$!
+	a=$(command_of $prog_a)
+	b=$(command_of $prog_b)
+	[ "$(cat /proc/$a/comm) $(cat /proc/$b/comm)" = "sleep sleep" ]
+	# The host's view: each command's real, effective, saved, fs uid.
+	uid_a=$(first_of_map /proc/$a/uid_map)
+	uid_b=$(first_of_map /proc/$b/uid_map)
+	in_pool "$uid_a"
+	in_pool "$uid_b"
+	[ "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' /proc/$a/status)" = "$uid_a $uid_a $uid_a $uid_a" ]
+	[ "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' /proc/$b/status)" = "$uid_b $uid_b $uid_b $uid_b" ]
+	# Disjoint: 65536 ids each, starting 65536 apart or more.
+	diff=$((uid_a - uid_b))
+	echo "ranges $uid_a and $uid_b"
+	[ "${diff#-}" -ge 65536 ]
+	# Each range is held by its run: a lock file in the pool, locked.
+	run -1 flock -n "$POOL/$uid_a" true
+	run -1 flock -n "$POOL/$uid_b" true
+	# What counts: A's root, as the host sees it, may not signal B's
+	# command, while B's own root may (the control).
+	run setpriv --reuid="$uid_a" --regid="$uid_a" --clear-groups kill -0 "$b"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Operation not permitted"* ]]
+	run setpriv --reuid="$uid_b" --regid="$uid_b" --clear-groups kill -0 "$b"
+	[ "$status" -eq 0 ]
+	run setpriv --reuid="$uid_b" --regid="$uid_b" --clear-groups kill -0 "$a"
+	[ "$status" -ne 0 ]
+	kill $prog_a $prog_b
+	wait_status $prog_a 143
+	wait_status $prog_b 143
+}
+
+@test "10-full --userns: a range is given back when the run ends, and after a kill -9 of container the next run takes it back" {
+	run --separate-stderr "$CONTAINER" run --userns "$RFS" cat /proc/self/uid_map
+	[ "$status" -eq 0 ]
+	first=$(echo "$output" | awk '$1 == 0 { print $2 }')
+	in_pool "$first"
+	[ ! -e "$POOL/$first" ] # given back
+
+	"$CONTAINER" run --userns "$RFS" sleep 1000 &
+	prog=$!
+	cmd=$(command_of $prog)
+	dead=$(first_of_map /proc/$cmd/uid_map)
+	in_pool "$dead"
+	run -1 flock -n "$POOL/$dead" true # held
+	kill -KILL $prog
+	wait $prog || true
+	wait_for test ! -e /proc/$cmd
+	# No code ran after SIGKILL: the file is still there, but the kernel
+	# dropped the lock with its holder.
+	[ -e "$POOL/$dead" ]
+	run -0 flock -n "$POOL/$dead" true
+	# The next run takes it back: the lowest free range again (nothing
+	# else holds one in this test), and gives it back in turn.
+	run --separate-stderr "$CONTAINER" run --userns "$RFS" cat /proc/self/uid_map
+	echo "$output $stderr"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | awk '{ print $2 }')" = "$dead" ]
+	[ ! -e "$POOL/$dead" ]
+}
