@@ -43,9 +43,9 @@ cg_dir() {
 }
 
 # cgroups_named NAME: NAME's directories in every tree (v1: our memory
-# cgroup sits below our own, deeper down). The name is lesson-PID-RANDOM:
-# lessons 08-09 run 07 too, maybe at the same time, so tests look for
-# their own program's cgroups only.
+# cgroup sits below our own, deeper down). The name is
+# lesson-PROGRAM-PID-START: lessons 08-09 run 07 too, maybe at the same
+# time, so tests look for their own program's cgroups only.
 cgroups_named() {
 	find /sys/fs/cgroup -maxdepth 4 -type d -name "$1" 2>/dev/null
 }
@@ -110,10 +110,11 @@ procs_in() {
 		[[ "$output" == *"0::/lesson-"* ]]
 	else
 		for c in cpu cpuacct memory pids; do
-			echo "$output" | grep -Eq "^[0-9]+:([a-z_]+,)*$c(,[a-z_]+)*:/(.*/)?lesson-[0-9]+-[0-9a-f]+$"
+			echo "$output" | grep -Eq "^[0-9]+:([a-z_]+,)*$c(,[a-z_]+)*:/(.*/)?lesson-07-cgroups-[0-9]+-[0-9]+$"
 		done
 	fi
-	name=$(echo "$output" | grep -o 'lesson-[0-9]*-[0-9a-f]*' | head -1)
+	name=$(echo "$output" | grep -o 'lesson-07-cgroups-[0-9]*-[0-9]*' | head -1)
+	[ -n "$name" ]
 	[ -z "$(cgroups_named "$name")" ]
 }
 
@@ -149,7 +150,7 @@ procs_in() {
 	touch "$go"
 	wait $prog
 	for x in "$d" "${m:-}" "${p:-}"; do [ ! -d "$x" ]; done
-	[ -z "$(cgroups_named "lesson-$prog-*")" ]
+	[ -z "$(cgroups_named "lesson-07-cgroups-$prog-*")" ]
 }
 
 @test "07-cgroups: a busy loop under --cpus 0.2 gets about 20% of one CPU" {
@@ -172,7 +173,7 @@ procs_in() {
 	[ "$RC" -eq 137 ]
 	# The program was not killed with it: it lived to report.
 	grep -q "^07-cgroups: out of memory: the kernel killed a process in the container for going over --memory 32M" "$ERR"
-	[ -z "$(cgroups_named "lesson-$PROG-*")" ]
+	[ -z "$(cgroups_named "lesson-07-cgroups-$PROG-*")" ]
 	# Well under the limit nothing is killed and nothing is said.
 	run "$CG" --memory 32M -- sh -c 'head -c 8M /dev/zero | wc -c'
 	[ "$status" -eq 0 ]
@@ -224,7 +225,7 @@ procs_in() {
 		[ "$rc" -eq 99 ]
 		[ ! -d "$dir" ]
 		[ ! -d /proc/$sleeper ] || [ "$(cat /proc/$sleeper/comm)" != sleep ]
-		[ -z "$(cgroups_named "lesson-$prog-*")" ]
+		[ -z "$(cgroups_named "lesson-07-cgroups-$prog-*")" ]
 	done
 }
 
@@ -244,7 +245,7 @@ procs_in() {
 		run_waited "$CG" $bad -- true
 		[ "$RC" -eq 125 ]
 		grep -q "^07-cgroups: ${bad%% *} '${bad#* }': " "$ERR"
-		[ -z "$(cgroups_named "lesson-$PROG-*")" ]
+		[ -z "$(cgroups_named "lesson-07-cgroups-$PROG-*")" ]
 	done
 	run -125 "$CG" --cpus 0.5 --cpu-quota 5000 -- true
 	[ "${lines[0]}" = "07-cgroups: give --cpus or --cpu-quota, not both" ]

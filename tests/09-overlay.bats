@@ -53,6 +53,13 @@ ov() {
 	"$OVERLAY" --layers "$LAYERS" --upper "$T/up" "$@"
 }
 
+# start_of PID: its start time (field 22 of /proc/PID/stat, counted after
+# the name, which may hold spaces). The program names the dirs it makes
+# PREFIX-PID-START after itself.
+start_of() {
+	sed 's/.*) //' /proc/"$1"/stat | cut -d' ' -f20
+}
+
 @test "09-overlay: / is the union of every layer and the rootfs" {
 	run ov -- sh -c 'cat /one /two /three; ls /bin/sh /etc/passwd'
 	[ "$status" -eq 0 ]
@@ -129,18 +136,19 @@ C /two"
 	"$OVERLAY" --layers "$LAYERS" --upper "$T/up" -- sleep 3 &
 	prog=$!
 	child=$(child_of $prog)
+	own=$prog-$(start_of $prog)
 	# The container's "/" is the overlay of our layers...
 	wait_for grep -q " / / .* - overlay overlay .*lowerdir=$T/l1:$T/l2:$T/l3:" /proc/$child/mountinfo
-	grep -q "upperdir=$T/up,workdir=$T/up.work-$prog" /proc/$child/mountinfo
+	grep -q "upperdir=$T/up,workdir=$T/up.work-$own[,\ ]" /proc/$child/mountinfo
 	# ...the host has no overlay mount, and the mount point is empty.
 	run ! grep -q ' - overlay ' /proc/self/mountinfo
-	[ -d /tmp/lesson-merged-$prog ]
-	[ -z "$(ls -A /tmp/lesson-merged-$prog)" ]
+	[ -d /tmp/lesson-merged-$own ]
+	[ -z "$(ls -A /tmp/lesson-merged-$own)" ]
 	kill -KILL $child
 	wait $prog || true
 	# After: the work dir and the mount point are gone.
-	[ ! -e "$T/up.work-$prog" ]
-	[ ! -e /tmp/lesson-merged-$prog ]
+	[ ! -e "$T/up.work-$own" ]
+	[ ! -e /tmp/lesson-merged-$own ]
 }
 
 @test "09-overlay: the rootfs is found from any working directory" {
@@ -233,10 +241,11 @@ C /two"
 }
 
 @test "09-overlay: a failure after the work dir was made removes it" {
-	# exec keeps the PID: the mount point the program wants is taken.
-	run -125 sh -c 'mkdir /tmp/lesson-merged-$$ && exec "$0" --upper "$1" true' \
-		"$OVERLAY" "$T/up"
-	taken=$(grep -o '/tmp/lesson-merged-[0-9]*' <<<"$output")
+	# exec keeps the PID and the start time: the mount point the program
+	# wants is taken (by a live owner, itself: the sweep leaves it).
+	run -125 sh -c 'mkdir /tmp/lesson-merged-$$-$(sed "s/.*) //" /proc/$$/stat | cut -d" " -f20) &&
+		exec "$0" --upper "$1" true' "$OVERLAY" "$T/up"
+	taken=$(grep -o '/tmp/lesson-merged-[0-9]*-[0-9]*' <<<"$output")
 	rmdir "$taken"
 	[[ "$output" == "09-overlay: mkdir $taken: File exists" ]]
 	[ -z "$(ls -d "$T"/up.work-* 2>/dev/null)" ]
