@@ -362,3 +362,90 @@ procs_in() {
 @test "07-cgroups: leaves nothing behind on the host" {
 	assert_no_leaks
 }
+
+# start_of PID: its start time, field 22 of /proc/PID/stat (counted after
+# the name, which may hold spaces): the START in lesson-PROGRAM-PID-START.
+start_of() {
+	sed 's/.*) //' /proc/"$1"/stat | cut -d' ' -f20
+}
+
+has_cgroups() {
+	[ -n "$(cgroups_named "$1")" ]
+}
+
+# plant PREFIX DEAD LIVE DIR...: in each DIR, leftovers the sweep must
+# leave alone: another user's (dead owner), a live owner's, another
+# program's. Listed in planted, removed by teardown if a check fails.
+plant() {
+	local prefix=$1 dead=$2 live=$3 d
+	shift 3
+	for d; do
+		mkdir "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)" \
+			"$d/lesson-other-program-$dead-1"
+		chown 65534 "$d/$prefix-$dead-1"
+		printf '%s\n' "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)" \
+			"$d/lesson-other-program-$dead-1" >>"$BATS_TEST_TMPDIR/planted"
+	done
+}
+
+teardown() {
+	kill_spawned
+	if [ -f "$BATS_TEST_TMPDIR/planted" ]; then
+		xargs -r rmdir <"$BATS_TEST_TMPDIR/planted" 2>/dev/null || true
+	fi
+}
+
+@test "07-cgroups: kill -9 (mid-mkdir, or while the command runs): the next run removes what it left, and only that" {
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+	go=$BATS_TEST_TMPDIR/go
+	# Killed while making its cgroups: strace holds the program for a
+	# minute right after its first mkdir (the first cgroup), and the
+	# kill lands there.
+	strace -f -qq -o /dev/null -e trace=mkdir,mkdirat \
+		-e inject=mkdir,mkdirat:delay_exit=60000000:when=1 \
+		sh -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' \
+		"$BATS_TEST_TMPDIR/pid" "$CG" --pids 20 -- true 2>/dev/null &
+	tracer=$!
+	# (Its PID through a file: strace may fork helpers of its own.)
+	wait_for test -s "$BATS_TEST_TMPDIR/pid"
+	first=$(cat "$BATS_TEST_TMPDIR/pid")
+	wait_for has_cgroups "lesson-07-cgroups-$first-*"
+	kill -KILL $first
+	wait $tracer || true
+	left=$(cgroups_named "lesson-07-cgroups-$first-*")
+	[ -n "$left" ]
+	# The next run removes them first, and says so; it is killed while
+	# its command runs in its own cgroups.
+	"$CG" --pids 20 -- sh -c "while [ ! -e $go ]; do sleep 0.05; done" \
+		2>"$BATS_TEST_TMPDIR/err" &
+	second=$!
+	child=$(child_of $second)
+	wait_for grep -q lesson- /proc/$child/cgroup
+	for d in $left; do
+		grep -qF "07-cgroups: removed cgroup $d, left by PID $first (killed)" "$BATS_TEST_TMPDIR/err"
+		[ ! -e "$d" ]
+	done
+	kill -KILL $second
+	wait $second || true
+	left=$(cgroups_named "lesson-07-cgroups-$second-*")
+	[ -n "$left" ]
+	echo "# kill -9 while running left $(echo "$left" | wc -l) cgroup dirs" >&3
+	# Beside them: what is not ours to remove.
+	sh -c "while [ ! -e $go ]; do sleep 0.05; done" &
+	live=$!
+	plant lesson-07-cgroups $second $live $(echo "$left" | xargs -n1 dirname)
+	# The next run removes every dir that was left, and says so...
+	run -0 "$CG" --pids 20 true
+	for d in $left; do
+		[[ "$output" == *"07-cgroups: removed cgroup $d, left by PID $second (killed)"* ]]
+		[ ! -e "$d" ]
+	done
+	# ...and nothing else: another user's, a live run's, another
+	# program's are all still there.
+	while read -r d; do [ -d "$d" ]; done <"$BATS_TEST_TMPDIR/planted"
+	[ "$(grep -c removed <<<"$output")" -eq "$(echo "$left" | wc -l)" ]
+	xargs rmdir <"$BATS_TEST_TMPDIR/planted"
+	rm "$BATS_TEST_TMPDIR/planted"
+	touch "$go"
+	wait $live
+}
