@@ -58,7 +58,7 @@ struct net_subnets {
 int net_subnets_in_use(struct net_subnets *used);
 void net_subnets_free(struct net_subnets *used);
 
-/* The entry of used that overlaps want, or NULL. */
+/* The widest entry of used that overlaps want, or NULL. */
 const struct net_subnet *net_subnet_conflict(const struct net_subnets *used,
 					     struct net_subnet want);
 

@@ -161,10 +161,15 @@ void net_subnets_free(struct net_subnets *used)
 const struct net_subnet *net_subnet_conflict(const struct net_subnets *used,
 					     struct net_subnet want)
 {
+	const struct net_subnet *widest = NULL;
+
+	/* The widest one says most (192.168.1.0/24, not the local table's
+	 * 192.168.1.5/32 inside it). */
 	for (size_t i = 0; i < used->n; i++)
-		if (overlap(used->list[i], want))
-			return &used->list[i];
-	return NULL;
+		if (overlap(used->list[i], want) &&
+		    (!widest || used->list[i].prefix < widest->prefix))
+			widest = &used->list[i];
+	return widest;
 }
 
 int net_subnet_pick(const struct net_subnets *used, struct net_subnet pool,

@@ -268,6 +268,8 @@ same_netns() {
 	done
 	run -125 ip netns exec "$NS" "$NET" --veth-net 172.16.0.0/12 true
 	[[ "$output" == *"overlaps 172.31.0.0/16, which the host uses"* ]]
+	run -125 ip netns exec "$NS" "$NET" --veth-net 192.168.55.252/30 true
+	[[ "$output" == *"overlaps 192.168.55.0/24, which the host uses"* ]]
 	# The default route is no reason to refuse: a free net works.
 	run -0 ip netns exec "$NS" strace -f -qq -e trace=clone,clone3,sendto \
 		-o "$trace" "$NET" --veth-net 10.99.0.0/30 -- ping -c 1 -W 5 10.99.0.1
