@@ -108,10 +108,14 @@ static int choose_veth_net(void)
 {
 	struct net_subnets used;
 	const struct net_subnet *taken;
-	struct net_subnet pool = {0x0ac80000, 16}; /* NET_VETH_POOL */
+	struct net_subnet pool;
+	struct in_addr pool_net;
 	char a[INET_ADDRSTRLEN + 3], b[sizeof(a)];
 	int rc = -1;
 
+	if (!net_parse_cidr(NET_VETH_POOL, &pool_net, &pool.prefix))
+		return -1; /* (it is a constant: never) */
+	pool.net = ntohl(pool_net.s_addr);
 	if (net_subnets_in_use(&used) < 0)
 		return -1;
 	if (!veth_net_given) {
