@@ -42,18 +42,23 @@ int net_mount_sysfs(const char *target)
 }
 
 /* The options, as set before clone() (the child gets a copy of them). */
-static bool lo_up, veth;
+static bool lo_up, veth, veth_net_given;
+static struct net_subnet veth_net;
 static char host_cidr[INET_ADDRSTRLEN + 3], container_cidr[sizeof(host_cidr)];
 /* The host's end, named in the parent once the child's PID is known. */
 static char host_if[IFNAMSIZ];
 static bool host_if_made;
+/* Held from check() until the host's end has its address. */
+static int subnet_lock = -1;
 
-/* Takes network/N and gives the host .1 and the container .2 of it. */
+/* Checks what can be checked without asking the host: the form, and
+ * that it is no special range. Says why not. */
 static int set_veth_net(const char *cidr)
 {
-	struct in_addr net, host, container;
+	struct in_addr net;
 	unsigned prefix;
-	uint32_t mask;
+	const char *special;
+	char text[INET_ADDRSTRLEN + 3];
 
 	if (!net_parse_cidr(cidr, &net, &prefix)) {
 		warnx("--veth-net '%s': give an IPv4 network as A.B.C.D/N, "
@@ -67,22 +72,72 @@ static int set_veth_net(const char *cidr)
 		      cidr);
 		return -1;
 	}
-	mask = htonl(~0u << (32 - prefix));
-	if (net.s_addr & ~mask) {
-		net.s_addr &= mask;
+	veth_net = (struct net_subnet){ntohl(net.s_addr), prefix};
+	if (veth_net.net & ~(~0u << (32 - prefix))) {
+		veth_net.net &= ~0u << (32 - prefix);
 		warnx("--veth-net '%s': host bits are set; give the network "
-		      "itself, %s/%u",
-		      cidr, inet_ntoa(net), prefix);
+		      "itself, %s",
+		      cidr, net_subnet_text(veth_net, text, sizeof(text)));
 		return -1;
 	}
-	host.s_addr = htonl(ntohl(net.s_addr) + 1);
-	container.s_addr = htonl(ntohl(net.s_addr) + 2);
-	snprintf(host_cidr, sizeof(host_cidr), "%s/%u", inet_ntoa(host),
-		 prefix);
-	snprintf(container_cidr, sizeof(container_cidr), "%s/%u",
-		 inet_ntoa(container), prefix);
-	veth = true;
+	if ((special = net_subnet_special(veth_net))) {
+		warnx("--veth-net '%s': overlaps %s, which no veth should "
+		      "hold; give a private range, e.g. 10.200.0.0/30",
+		      cidr, special);
+		return -1;
+	}
+	veth = veth_net_given = true;
 	return 0;
+}
+
+/* The host's end gets .1 of veth_net, the container's .2. */
+static void set_ends(void)
+{
+	struct in_addr host = {htonl(veth_net.net + 1)};
+	struct in_addr container = {htonl(veth_net.net + 2)};
+
+	snprintf(host_cidr, sizeof(host_cidr), "%s/%u", inet_ntoa(host),
+		 veth_net.prefix);
+	snprintf(container_cidr, sizeof(container_cidr), "%s/%u",
+		 inet_ntoa(container), veth_net.prefix);
+}
+
+/* Under the lock: the network given must be free on the host; else take
+ * the first free /30 of the pool. */
+static int choose_veth_net(void)
+{
+	struct net_subnets used;
+	const struct net_subnet *taken;
+	struct net_subnet pool;
+	struct in_addr pool_net;
+	char a[INET_ADDRSTRLEN + 3], b[sizeof(a)];
+	int rc = -1;
+
+	if (!net_parse_cidr(NET_VETH_POOL, &pool_net, &pool.prefix))
+		return -1; /* (it is a constant: never) */
+	pool.net = ntohl(pool_net.s_addr);
+	if (net_subnets_in_use(&used) < 0)
+		return -1;
+	if (!veth_net_given) {
+		if (net_subnet_pick(&used, pool, 30, &veth_net) == 0)
+			rc = 0;
+		else
+			warnx("--veth: every /30 of %s is in use on the host; "
+			      "give a free network with --veth-net",
+			      NET_VETH_POOL);
+	} else if ((taken = net_subnet_conflict(&used, veth_net))) {
+		warnx("--veth-net '%s': overlaps %s, which the host uses (a "
+		      "route or an address of it: `ip route`); give a "
+		      "network the host does not use",
+		      net_subnet_text(veth_net, a, sizeof(a)),
+		      net_subnet_text(*taken, b, sizeof(b)));
+	} else {
+		rc = 0;
+	}
+	net_subnets_free(&used);
+	if (rc == 0)
+		set_ends();
+	return rc;
 }
 
 static int net_check(void)
@@ -97,9 +152,10 @@ static int net_check(void)
 		      "drop --veth)");
 		return -1;
 	}
-	if (!host_cidr[0])
-		return set_veth_net(NET_DEFAULT_VETH_NET);
-	return 0;
+	subnet_lock = net_subnet_lock();
+	if (subnet_lock < 0)
+		return -1;
+	return choose_veth_net();
 }
 
 /* Parent, child waiting: make the cable and configure the host's end. */
@@ -113,6 +169,9 @@ static int net_parent(pid_t child)
 	host_if_made = true;
 	if (net_addr_add(host_if, host_cidr) < 0 || net_link_up(host_if) < 0)
 		return -1;
+	/* The address is on the host's end: the next run sees it. */
+	net_subnet_unlock(subnet_lock);
+	subnet_lock = -1;
 	return 0;
 }
 
@@ -150,6 +209,8 @@ static int net_child_fs(void)
  * so that it is gone when we exit. */
 static void net_cleanup(void)
 {
+	net_subnet_unlock(subnet_lock);
+	subnet_lock = -1;
 	if (host_if_made)
 		net_link_delete_if_any(host_if);
 }
@@ -159,8 +220,8 @@ static const struct lesson_option net_options[] = {
 	{"veth", 0, NULL, "link to the host with a veth pair (needs root)",
 	 NULL, &veth},
 	{"veth-net", 0, "CIDR",
-	 "network for --veth: host .1, container .2 (default "
-	 NET_DEFAULT_VETH_NET ")",
+	 "network for --veth: host .1, container .2 (default: a free /30 "
+	 "of " NET_VETH_POOL ")",
 	 set_veth_net},
 	{0},
 };

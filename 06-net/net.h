@@ -39,10 +39,54 @@ bool net_parse_cidr(const char *cidr, struct in_addr *addr, unsigned *prefix);
  * the caller's network namespace. Returns 0 or -1. */
 int net_mount_sysfs(const char *target);
 
+/* An IPv4 network; net in host byte order, host bits clear. */
+struct net_subnet {
+	uint32_t net;
+	unsigned prefix;
+};
+
+/* The IPv4 networks the caller's network namespace uses (subnet.c). */
+struct net_subnets {
+	struct net_subnet *list;
+	size_t n;
+	bool failed; /* out of memory while reading */
+};
+
+/* Fills used with every IPv4 route of every table but the default route,
+ * and the network of every IPv4 address. Returns 0, or -1 after saying
+ * why. Free it with net_subnets_free(). */
+int net_subnets_in_use(struct net_subnets *used);
+void net_subnets_free(struct net_subnets *used);
+
+/* The widest entry of used that overlaps want, or NULL. */
+const struct net_subnet *net_subnet_conflict(const struct net_subnets *used,
+					     struct net_subnet want);
+
+/* What special range want overlaps ("127.0.0.0/8, loopback"): 0/8,
+ * loopback, link-local, multicast, reserved/broadcast; NULL if none. */
+const char *net_subnet_special(struct net_subnet want);
+
+/* The first network of size prefix inside pool that overlaps nothing in
+ * used, in *out. Returns 0, or -1 when none is free. */
+int net_subnet_pick(const struct net_subnets *used, struct net_subnet pool,
+		    unsigned prefix, struct net_subnet *out);
+
+/* "A.B.C.D/N" into buf (INET_ADDRSTRLEN + 3 bytes). Returns buf. */
+const char *net_subnet_text(struct net_subnet s, char *buf, size_t size);
+
+/* Takes the machine-wide lock (fcntl on NET_SUBNET_LOCK; waits for it)
+ * that makes reading the routes, picking a network and putting its
+ * address on an interface one step. Returns the fd to give to
+ * net_subnet_unlock(), or -1 after saying why. Dying drops it too. */
+int net_subnet_lock(void);
+void net_subnet_unlock(int fd);
+#define NET_SUBNET_LOCK "/run/lessons-veth.lock"
+
 /* The container's end of the veth pair, as the container sees it. */
 #define NET_CONTAINER_IF "eth0"
-/* --veth-net when not given: the host's end is .1, the container's .2. */
-#define NET_DEFAULT_VETH_NET "10.200.0.0/30"
+/* --veth without --veth-net: the first /30 of this pool that the host
+ * does not use; the host's end is .1, the container's .2. */
+#define NET_VETH_POOL "10.200.0.0/16"
 
 /* CLONE_NEWNET; --lo brings lo up, --veth [--veth-net CIDR] adds a pair. */
 extern const struct lesson net_lesson;

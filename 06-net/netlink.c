@@ -181,3 +181,60 @@ out:
 	}
 	return rc;
 }
+
+/* Reads the parts of dump seq, each message to each(), until NLMSG_DONE.
+ * Returns 0, or -1 with errno set. */
+static int read_dump(int fd, unsigned seq,
+		     void (*each)(const struct nlmsghdr *h, void *arg),
+		     void *arg)
+{
+	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		for (unsigned len = n; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_seq != seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(h);
+
+				errno = e->error ? -e->error : EPROTO;
+				return -1;
+			}
+			each(h, arg);
+		}
+	}
+}
+
+int nl_dump(struct nl_request *req, const char *what,
+	    void (*each)(const struct nlmsghdr *h, void *arg), void *arg)
+{
+	static unsigned seq = 1u << 31; /* apart from nl_send()'s */
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	int fd, rc = -1, saved;
+
+	/* A dump ends with NLMSG_DONE; no ACK is wanted on top. */
+	req->hdr.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req->hdr.nlmsg_seq = ++seq;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		goto out;
+	if (sendto(fd, req->buf, req->hdr.nlmsg_len, 0,
+		   (struct sockaddr *)&kernel, sizeof(kernel)) >= 0)
+		rc = read_dump(fd, req->hdr.nlmsg_seq, each, arg);
+	saved = errno;
+	close(fd);
+	errno = saved;
+out:
+	if (rc < 0)
+		warn("%s", what);
+	return rc;
+}

@@ -59,4 +59,11 @@ void nl_nest_end(struct nl_request *req, struct rtattr *nest);
  * says "what: error" with the kernel's own explanation when it gives one. */
 int nl_send(struct nl_request *req, const char *what);
 
+/* Sends req as a dump request (RTM_GETROUTE, RTM_GETADDR ... with
+ * NLM_F_DUMP) and calls each(h, arg) for every message of the kernel's
+ * answer, until it says done. Returns 0, or -1 after saying "what: error"
+ * (errno set). */
+int nl_dump(struct nl_request *req, const char *what,
+	    void (*each)(const struct nlmsghdr *h, void *arg), void *arg);
+
 #endif

@@ -73,8 +73,14 @@ long long cgroup_read_key(const char *dir, const char *file, const char *key);
 void cgroup_kill_all(const char *dir);
 
 /* rmdir dir, retrying while killed processes are still leaving it.
- * Returns 0, or -1 after saying so. */
+ * Returns 0, 1 if it was gone already, or -1 after saying so. */
 int cgroup_remove_dir(const char *dir);
+
+/* Which directories a cgroup for these limits would use (cg->parent,
+ * cg->of). Changes nothing. Returns 0, or -1 after saying why (unless
+ * quiet). */
+int cgroup_locate(struct cgroup *cg, const struct cgroup_limits *limits,
+		  bool quiet);
 
 /* The backends. locate() fills cg->parent and cg->of, changing nothing;
  * a controller the limits need and the host lacks is named (unless

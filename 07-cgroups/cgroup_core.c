@@ -104,9 +104,7 @@ bool cgroup_needs(enum cgroup_controller c, const struct cgroup_limits *l)
 	       (c == CG_PIDS && l->pids_max > 0);
 }
 
-/* Which directories a cgroup for these limits would use. Changes nothing.
- * Returns 0, or -1 after saying why (unless quiet). */
-static int locate(struct cgroup *cg, const struct cgroup_limits *limits,
+int cgroup_locate(struct cgroup *cg, const struct cgroup_limits *limits,
 		  bool quiet)
 {
 	const struct cgroup_host *h = cgroup_detect();
@@ -154,7 +152,9 @@ int cgroup_check(const struct cgroup_limits *limits)
 		warn("malloc");
 		return -1;
 	}
-	rc = locate(cg, limits, false) < 0 || writable(cg, false) < 0 ? -1 : 0;
+	rc = cgroup_locate(cg, limits, false) < 0 || writable(cg, false) < 0
+		     ? -1
+		     : 0;
 	free(cg);
 	return rc;
 }
@@ -165,7 +165,7 @@ bool cgroup_can_create(void)
 	struct cgroup *cg = malloc(sizeof(*cg));
 	bool ok;
 
-	ok = cg && locate(cg, &none, true) == 0 && cg->ndirs > 0 &&
+	ok = cg && cgroup_locate(cg, &none, true) == 0 && cg->ndirs > 0 &&
 	     writable(cg, true) == 0;
 	free(cg);
 	return ok;
@@ -198,7 +198,7 @@ struct cgroup *cgroup_create(const char *name,
 		warn("malloc");
 		return NULL;
 	}
-	if (locate(cg, &l, false) < 0 || writable(cg, false) < 0) {
+	if (cgroup_locate(cg, &l, false) < 0 || writable(cg, false) < 0) {
 		free(cg);
 		return NULL;
 	}
@@ -249,3 +249,4 @@ void cgroup_destroy(struct cgroup *cg)
 		}
 	free(cg);
 }
+

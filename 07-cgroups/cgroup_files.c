@@ -9,6 +9,7 @@
  * Read:  cgroups(7) "Creating cgroups and moving processes", rmdir(2)
  */
 #include "cgroup_backend.h"
+#include "stale.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -148,8 +149,10 @@ int cgroup_remove_dir(const char *dir)
 	/* A killed process leaves the cgroup only once it has fully exited:
 	 * until then rmdir says EBUSY, so retry for up to two seconds. */
 	for (int i = 0; i < 200; i++) {
-		if (rmdir(dir) == 0 || errno == ENOENT)
+		if (rmdir(dir) == 0)
 			return 0;
+		if (errno == ENOENT)
+			return 1; /* someone else removed it (a sweep) */
 		if (errno != EBUSY)
 			break;
 		cgroup_kill_all(dir);
@@ -157,4 +160,26 @@ int cgroup_remove_dir(const char *dir)
 	}
 	warn("rmdir %s", dir);
 	return -1;
+}
+
+/* A stale cgroup: empty it (a container that outlived its runtime dies
+ * now), then remove it. Said only when we removed it: a sweep running at
+ * the same time may have been first. */
+static void drop_cgroup(const char *dir, pid_t owner)
+{
+	cgroup_kill_all(dir);
+	if (cgroup_remove_dir(dir) == 0)
+		warnx("removed cgroup %s, left by PID %d (killed)", dir,
+		      (int)owner);
+}
+
+void cgroup_sweep(const char *prefix)
+{
+	const struct cgroup_limits every = {0}; /* not lean: every tree */
+	struct cgroup *cg = malloc(sizeof(*cg));
+
+	if (cg && cgroup_locate(cg, &every, true) == 0)
+		for (int i = 0; i < cg->ndirs; i++)
+			stale_sweep(cg->parent[i], prefix, drop_cgroup);
+	free(cg);
 }

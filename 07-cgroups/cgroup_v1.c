@@ -26,7 +26,8 @@
 #include <sys/stat.h>
 
 /* Our own cgroup in the tree that holds controller ctrl, from
- * /proc/self/cgroup lines such as "4:memory:/process_api/d489". The new
+ * /proc/self/cgroup lines such as "4:memory:/user.slice/session-2.scope"
+ * (the login session's, on a systemd machine). The new
  * cgroup goes below it, like runc's relative cgroupsPath: it stays inside
  * any limit we are under, and a delegated subtree is enough. Returns 0
  * ("" for the root), or -1 after saying why. */

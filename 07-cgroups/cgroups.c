@@ -17,11 +17,9 @@
  * outside the limits, and everything it forks inherits the cgroup.
  */
 #include "cgroups.h"
+#include "stale.h"
 
 #include <stdio.h>
-#include <sys/random.h>
-#include <time.h>
-#include <unistd.h>
 
 static struct cgroup_limits limits;
 static const char *cpus_text, *memory_text;
@@ -81,15 +79,18 @@ static int cgroups_check(void)
 
 static int cgroups_prepare(void)
 {
-	unsigned int r;
-	char name[64];
+	char prefix[64], name[128];
 
 	if (!use_cgroup)
 		return 0;
-	/* Unique per run: two runs at once must not share a cgroup. */
-	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
-		r = (unsigned int)time(NULL);
-	snprintf(name, sizeof(name), "lesson-%d-%08x", (int)getpid(), r);
+	/* lesson-07-cgroups-PID-START: unique per run (two runs at once must
+	 * not share a cgroup), and it names its owner from the instant it
+	 * exists, so that what a kill -9 leaves behind is known as dead by
+	 * the next run of the same program, which removes it first. */
+	snprintf(prefix, sizeof(prefix), "lesson-%s", lesson_program);
+	cgroup_sweep(prefix);
+	if (stale_name(name, sizeof(name), prefix) < 0)
+		return -1;
 	cgroup = cgroup_create(name, &limits);
 	return cgroup ? 0 : -1;
 }

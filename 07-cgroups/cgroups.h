@@ -75,6 +75,12 @@ bool cgroup_oom_killed(struct cgroup *cg);
 /* Kills every process left in the cgroup, removes it, frees cg. */
 void cgroup_destroy(struct cgroup *cg);
 
+/* Removes the cgroups named PREFIX-PID-START (stale.h) that a run killed
+ * with SIGKILL left where cgroup_create() would make ours: of our user
+ * only, and only if that PID no longer runs; kills what is still inside.
+ * Says what it removed. */
+void cgroup_sweep(const char *prefix);
+
 /* "v1", "v2" or "hybrid v1" for messages and tests ("none" without
  * cgroups). LESSON_CGROUP_ROOT=DIR and LESSON_CGROUP_MODE=v1|v2 point the
  * backends at a directory instead of /sys/fs/cgroup (cgroup_core.c). */

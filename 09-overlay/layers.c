@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "../08-chroot/chroot.h"
+#include "../07-cgroups/stale.h"
 
 /* Filesystems an upper dir cannot live on: overlayfs needs one that
  * supports trusted.* xattrs, d_type, whiteouts (character devices) and
@@ -200,13 +201,13 @@ int overlay_plan(const char *rootfs, const char *layers, const char *upper,
 			return -1;
 		}
 
-	if (snprintf(d->work, sizeof(d->work), "%s.work-%d", d->upper,
-		     getpid()) >= (int)sizeof(d->work)) {
-		warnx("upper '%s': path too long", d->upper);
+	/* Both named after us (stale.h), so that after a kill -9 the next
+	 * run knows them for a dead run's and removes them. */
+	if (snprintf(path, sizeof(path), "%s.work", d->upper) >=
+		    (int)sizeof(path) ||
+	    stale_name(d->work, sizeof(d->work), path) < 0 ||
+	    stale_name(d->merged, sizeof(d->merged), OVERLAY_MERGED) < 0)
 		return -1;
-	}
-	snprintf(d->merged, sizeof(d->merged), "/tmp/lesson-merged-%d",
-		 getpid());
 	/* "lowerdir=,upperdir=,workdir=,userxattr" */
 	if (strlen(d->lowers) + strlen(d->upper) + strlen(d->work) + 40 >=
 	    OVERLAY_MAX_OPTIONS)
@@ -228,7 +229,7 @@ static int remove_one(const char *path, const struct stat *st, int type,
 	return 0;
 }
 
-void overlay_unplan(struct overlay_dirs *d)
+int overlay_remove_work(const char *work)
 {
 	char inner[PATH_MAX + 8];
 
@@ -237,12 +238,19 @@ void overlay_unplan(struct overlay_dirs *d)
 	 * must open it up first (none there if the mount never happened:
 	 * then nftw() has nothing to enter either).
 	 * FTW_PHYS|FTW_MOUNT: never follow a link or enter a mount. */
-	snprintf(inner, sizeof(inner), "%s/work", d->work);
+	snprintf(inner, sizeof(inner), "%s/work", work);
+	fchmodat(AT_FDCWD, inner, 0700, AT_SYMLINK_NOFOLLOW);
+	if (nftw(work, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0) {
+		warn("remove %s", work);
+		return -1;
+	}
+	return 0;
+}
+
+void overlay_unplan(struct overlay_dirs *d)
+{
 	if (d->made_work)
-		fchmodat(AT_FDCWD, inner, 0700, AT_SYMLINK_NOFOLLOW);
-	if (d->made_work &&
-	    nftw(d->work, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) < 0)
-		warn("remove %s", d->work);
+		overlay_remove_work(d->work);
 	if (d->made_merged && rmdir(d->merged) < 0)
 		warn("rmdir %s", d->merged);
 	d->made_work = d->made_merged = false;

@@ -108,7 +108,10 @@ static int overlay_check(void)
 		      "empty directory");
 		return -1;
 	}
-	return overlay_plan(rootfs_opt, layers_opt, upper_opt, &dirs);
+	if (overlay_plan(rootfs_opt, layers_opt, upper_opt, &dirs) < 0)
+		return -1;
+	/* Held until we exit (or die): a second run is refused here. */
+	return overlay_lock_upper(dirs.upper);
 }
 
 /* Parent: the work dir (next to upper, so on its filesystem) and the
@@ -116,6 +119,7 @@ static int overlay_check(void)
  * we fail (the framework runs cleanup only for hooks that succeeded). */
 static int overlay_prepare(void)
 {
+	overlay_sweep(&dirs); /* what a killed run left: gone first */
 	if (mkdir(dirs.work, 0700) < 0) {
 		warn("mkdir %s", dirs.work);
 		goto bad;

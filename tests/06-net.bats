@@ -206,3 +206,73 @@ same_netns() {
 @test "06-net: leaves nothing behind on the host" {
 	assert_no_leaks
 }
+
+@test "06-net: 20 concurrent --veth runs each get a /30 of their own, and each pings its host end" {
+	ip netns add "$NS"
+	out=$BATS_TEST_TMPDIR/out
+	mkdir "$out"
+	# Each container finds its own address, pings .1 of it (the host's
+	# end), writes the result, and holds on: all 20 are up at once.
+	for i in $(seq 20); do
+		ip netns exec "$NS" "$NET" --veth -- sh -c '
+			a=$(ip -o -4 addr show eth0 | awk "{ print \$4 }")
+			ip=${a%/*}; host=${ip%.*}.$((${ip##*.} - 1))
+			if ping -c 1 -W 5 "$host" >/dev/null; then r=ok; else r=failed; fi
+			echo "$r $a" >"$1/$2.tmp" && mv "$1/$2.tmp" "$1/$2"
+			while [ ! -e "$3" ]; do sleep 0.1; done' sh "$out" "$i" "$GO" &
+	done
+	all_in() { [ "$(ls "$out" | grep -vc tmp)" -eq 20 ]; }
+	for i in $(seq 10); do all_in && break; wait_for all_in || true; done
+	all_in
+	# Every ping answered, and the 20 networks are 20 different /30s.
+	[ "$(cat "$out"/* | grep -c '^ok 10\.200\.[0-9]*\.[0-9]*/30$')" -eq 20 ]
+	[ "$(cat "$out"/* | cut -d' ' -f2 | sort -u | wc -l)" -eq 20 ]
+	# And the host's side holds the 20 matching .1 ends, one per pair.
+	[ "$(ip -n "$NS" -o -4 addr show | grep -c ' inet 10\.200\.')" -eq 20 ]
+	touch "$GO"
+	wait
+	[ "$(ip -n "$NS" -o link | wc -l)" -eq 1 ] # every pair deleted
+}
+
+@test "06-net: --veth-net refuses special ranges (no netlink, no clone) and the host's own networks (nothing made): 125" {
+	ip netns add "$NS"
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+	trace=$BATS_TEST_TMPDIR/trace
+	for cidr in 127.0.0.0/30 127.0.0.0/8 0.0.0.0/30 169.254.1.0/30 \
+		224.0.0.0/30 239.255.255.252/30 240.0.0.0/30 255.255.255.252/30; do
+		run -125 ip netns exec "$NS" strace -f -qq -e trace=clone,clone3,socket \
+			-o "$trace" "$NET" --veth-net "$cidr" true
+		[[ "${lines[0]}" == "06-net: --veth-net '$cidr': overlaps "* ]]
+		[[ "$output" == *"--help"* ]]
+		run -1 grep -Eq 'CLONE_NEW|AF_NETLINK' "$trace"
+	done
+	# The host (here: the test's namespace) uses a /24 on an interface
+	# and a /16 routed through it, and has a default route.
+	# (A veth pair with both ends here: the dummy driver may be absent.)
+	ip -n "$NS" link add lsn-d0 type veth peer name lsn-d1
+	ip -n "$NS" addr add 192.168.55.1/24 dev lsn-d0
+	ip -n "$NS" link set lsn-d0 up
+	ip -n "$NS" link set lsn-d1 up
+	ip -n "$NS" route add 172.31.0.0/16 dev lsn-d0
+	ip -n "$NS" route add default via 192.168.55.254
+	for cidr in 192.168.55.0/30 192.168.55.252/30 192.168.0.0/16 \
+		172.31.4.0/30 172.16.0.0/12; do
+		run -125 ip netns exec "$NS" strace -f -qq -e trace=clone,clone3,sendto \
+			-o "$trace" "$NET" --veth-net "$cidr" true
+		[[ "${lines[0]}" == "06-net: --veth-net '$cidr': overlaps "*", which the host uses"* ]]
+		# It read the routes, and made nothing: no namespace, no link,
+		# no address. (strace may print the rtnetlink types by name or
+		# by number: RTM_GETROUTE 0x1a, RTM_NEWLINK 0x10, NEWADDR 0x14.)
+		grep -Eq 'nlmsg_type=(RTM_GETROUTE|0x1a)' "$trace"
+		run -1 grep -Eq 'CLONE_NEW|nlmsg_type=(RTM_NEW|0x1[04][ ,])' "$trace"
+	done
+	run -125 ip netns exec "$NS" "$NET" --veth-net 172.16.0.0/12 true
+	[[ "$output" == *"overlaps 172.31.0.0/16, which the host uses"* ]]
+	run -125 ip netns exec "$NS" "$NET" --veth-net 192.168.55.252/30 true
+	[[ "$output" == *"overlaps 192.168.55.0/24, which the host uses"* ]]
+	# The default route is no reason to refuse: a free net works.
+	run -0 ip netns exec "$NS" strace -f -qq -e trace=clone,clone3,sendto \
+		-o "$trace" "$NET" --veth-net 10.99.0.0/30 -- ping -c 1 -W 5 10.99.0.1
+	grep -Eq 'nlmsg_type=(RTM_NEWLINK|0x10[ ,])' "$trace" # (the filter sees one)
+	[ "$(ip -n "$NS" -o link | wc -l)" -eq 3 ] # lo, lsn-d0/1: ours gone
+}

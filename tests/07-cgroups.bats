@@ -43,9 +43,9 @@ cg_dir() {
 }
 
 # cgroups_named NAME: NAME's directories in every tree (v1: our memory
-# cgroup sits below our own, deeper down). The name is lesson-PID-RANDOM:
-# lessons 08-09 run 07 too, maybe at the same time, so tests look for
-# their own program's cgroups only.
+# cgroup sits below our own, deeper down). The name is
+# lesson-PROGRAM-PID-START: lessons 08-09 run 07 too, maybe at the same
+# time, so tests look for their own program's cgroups only.
 cgroups_named() {
 	find /sys/fs/cgroup -maxdepth 4 -type d -name "$1" 2>/dev/null
 }
@@ -110,10 +110,11 @@ procs_in() {
 		[[ "$output" == *"0::/lesson-"* ]]
 	else
 		for c in cpu cpuacct memory pids; do
-			echo "$output" | grep -Eq "^[0-9]+:([a-z_]+,)*$c(,[a-z_]+)*:/(.*/)?lesson-[0-9]+-[0-9a-f]+$"
+			echo "$output" | grep -Eq "^[0-9]+:([a-z_]+,)*$c(,[a-z_]+)*:/(.*/)?lesson-07-cgroups-[0-9]+-[0-9]+$"
 		done
 	fi
-	name=$(echo "$output" | grep -o 'lesson-[0-9]*-[0-9a-f]*' | head -1)
+	name=$(echo "$output" | grep -o 'lesson-07-cgroups-[0-9]*-[0-9]*' | head -1)
+	[ -n "$name" ]
 	[ -z "$(cgroups_named "$name")" ]
 }
 
@@ -149,7 +150,7 @@ procs_in() {
 	touch "$go"
 	wait $prog
 	for x in "$d" "${m:-}" "${p:-}"; do [ ! -d "$x" ]; done
-	[ -z "$(cgroups_named "lesson-$prog-*")" ]
+	[ -z "$(cgroups_named "lesson-07-cgroups-$prog-*")" ]
 }
 
 @test "07-cgroups: a busy loop under --cpus 0.2 gets about 20% of one CPU" {
@@ -172,7 +173,7 @@ procs_in() {
 	[ "$RC" -eq 137 ]
 	# The program was not killed with it: it lived to report.
 	grep -q "^07-cgroups: out of memory: the kernel killed a process in the container for going over --memory 32M" "$ERR"
-	[ -z "$(cgroups_named "lesson-$PROG-*")" ]
+	[ -z "$(cgroups_named "lesson-07-cgroups-$PROG-*")" ]
 	# Well under the limit nothing is killed and nothing is said.
 	run "$CG" --memory 32M -- sh -c 'head -c 8M /dev/zero | wc -c'
 	[ "$status" -eq 0 ]
@@ -224,7 +225,7 @@ procs_in() {
 		[ "$rc" -eq 99 ]
 		[ ! -d "$dir" ]
 		[ ! -d /proc/$sleeper ] || [ "$(cat /proc/$sleeper/comm)" != sleep ]
-		[ -z "$(cgroups_named "lesson-$prog-*")" ]
+		[ -z "$(cgroups_named "lesson-07-cgroups-$prog-*")" ]
 	done
 }
 
@@ -244,7 +245,7 @@ procs_in() {
 		run_waited "$CG" $bad -- true
 		[ "$RC" -eq 125 ]
 		grep -q "^07-cgroups: ${bad%% *} '${bad#* }': " "$ERR"
-		[ -z "$(cgroups_named "lesson-$PROG-*")" ]
+		[ -z "$(cgroups_named "lesson-07-cgroups-$PROG-*")" ]
 	done
 	run -125 "$CG" --cpus 0.5 --cpu-quota 5000 -- true
 	[ "${lines[0]}" = "07-cgroups: give --cpus or --cpu-quota, not both" ]
@@ -360,4 +361,91 @@ procs_in() {
 
 @test "07-cgroups: leaves nothing behind on the host" {
 	assert_no_leaks
+}
+
+# start_of PID: its start time, field 22 of /proc/PID/stat (counted after
+# the name, which may hold spaces): the START in lesson-PROGRAM-PID-START.
+start_of() {
+	sed 's/.*) //' /proc/"$1"/stat | cut -d' ' -f20
+}
+
+has_cgroups() {
+	[ -n "$(cgroups_named "$1")" ]
+}
+
+# plant PREFIX DEAD LIVE DIR...: in each DIR, leftovers the sweep must
+# leave alone: another user's (dead owner), a live owner's, another
+# program's. Listed in planted, removed by teardown if a check fails.
+plant() {
+	local prefix=$1 dead=$2 live=$3 d
+	shift 3
+	for d; do
+		mkdir "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)" \
+			"$d/lesson-other-program-$dead-1"
+		chown 65534 "$d/$prefix-$dead-1"
+		printf '%s\n' "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)" \
+			"$d/lesson-other-program-$dead-1" >>"$BATS_TEST_TMPDIR/planted"
+	done
+}
+
+teardown() {
+	kill_spawned
+	if [ -f "$BATS_TEST_TMPDIR/planted" ]; then
+		xargs -r rmdir <"$BATS_TEST_TMPDIR/planted" 2>/dev/null || true
+	fi
+}
+
+@test "07-cgroups: kill -9 (mid-mkdir, or while the command runs): the next run removes what it left, and only that" {
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+	go=$BATS_TEST_TMPDIR/go
+	# Killed while making its cgroups: strace holds the program for a
+	# minute right after its first mkdir (the first cgroup), and the
+	# kill lands there.
+	strace -f -qq -o /dev/null -e trace=mkdir,mkdirat \
+		-e inject=mkdir,mkdirat:delay_exit=60000000:when=1 \
+		sh -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' \
+		"$BATS_TEST_TMPDIR/pid" "$CG" --pids 20 -- true 2>/dev/null &
+	tracer=$!
+	# (Its PID through a file: strace may fork helpers of its own.)
+	wait_for test -s "$BATS_TEST_TMPDIR/pid"
+	first=$(cat "$BATS_TEST_TMPDIR/pid")
+	wait_for has_cgroups "lesson-07-cgroups-$first-*"
+	kill -KILL $first
+	wait $tracer || true
+	left=$(cgroups_named "lesson-07-cgroups-$first-*")
+	[ -n "$left" ]
+	# The next run removes them first, and says so; it is killed while
+	# its command runs in its own cgroups.
+	"$CG" --pids 20 -- sh -c "while [ ! -e $go ]; do sleep 0.05; done" \
+		2>"$BATS_TEST_TMPDIR/err" &
+	second=$!
+	child=$(child_of $second)
+	wait_for grep -q lesson- /proc/$child/cgroup
+	for d in $left; do
+		grep -qF "07-cgroups: removed cgroup $d, left by PID $first (killed)" "$BATS_TEST_TMPDIR/err"
+		[ ! -e "$d" ]
+	done
+	kill -KILL $second
+	wait $second || true
+	left=$(cgroups_named "lesson-07-cgroups-$second-*")
+	[ -n "$left" ]
+	echo "# kill -9 while running left $(echo "$left" | wc -l) cgroup dirs" >&3
+	# Beside them: what is not ours to remove.
+	sh -c "while [ ! -e $go ]; do sleep 0.05; done" &
+	live=$!
+	plant lesson-07-cgroups $second $live $(echo "$left" | xargs -n1 dirname)
+	# The next run removes every dir that was left, and says so...
+	run -0 "$CG" --pids 20 true
+	for d in $left; do
+		[[ "$output" == *"07-cgroups: removed cgroup $d, left by PID $second (killed)"* ]]
+		[ ! -e "$d" ]
+	done
+	# ...and nothing else: another user's, a live run's, another
+	# program's are all still there.
+	while read -r d; do [ -d "$d" ]; done <"$BATS_TEST_TMPDIR/planted"
+	[ "$(grep -c removed <<<"$output")" -eq "$(echo "$left" | wc -l)" ]
+	xargs rmdir <"$BATS_TEST_TMPDIR/planted"
+	rm "$BATS_TEST_TMPDIR/planted"
+	touch "$go"
+	wait $live
 }

@@ -270,3 +270,60 @@ setup() {
 @test "08-chroot: leaves nothing behind on the host" {
 	assert_no_leaks
 }
+
+# start_of PID: its start time, field 22 of /proc/PID/stat (counted after
+# the name, which may hold spaces): the START in lesson-PROGRAM-PID-START.
+start_of() {
+	sed 's/.*) //' /proc/"$1"/stat | cut -d' ' -f20
+}
+
+# plant PREFIX DEAD LIVE DIR...: in each DIR, leftovers the sweep must
+# leave alone: another user's (dead owner), a live owner's, another
+# program's. Listed in planted, removed by teardown if a check fails.
+plant() {
+	local prefix=$1 dead=$2 live=$3 d
+	shift 3
+	for d; do
+		mkdir "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)" \
+			"$d/lesson-other-program-$dead-1"
+		chown 65534 "$d/$prefix-$dead-1"
+		printf '%s\n' "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)" \
+			"$d/lesson-other-program-$dead-1" >>"$BATS_TEST_TMPDIR/planted"
+	done
+}
+
+teardown() {
+	kill_spawned
+	if [ -f "$BATS_TEST_TMPDIR/planted" ]; then
+		xargs -r rmdir <"$BATS_TEST_TMPDIR/planted" 2>/dev/null || true
+	fi
+}
+
+@test "08-chroot: kill -9 while the command runs: the next run removes the cgroups left, and only those" {
+	[ -n "$(find /sys/fs/cgroup -maxdepth 1 -type d)" ] || skip "no cgroups on this host"
+	go=$BATS_TEST_TMPDIR/go
+	"$CHROOT" --pivot "$RFS" sleep 600 &
+	prog=$!
+	child=$(child_of $prog)
+	wait_for runs_sleep $child
+	kill -KILL $prog
+	wait $prog || true
+	left=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-08-chroot-$prog-*")
+	[ -n "$left" ]
+	echo "# kill -9 left $(echo "$left" | wc -l) cgroup dirs" >&3
+	sh -c "while [ ! -e $go ]; do sleep 0.05; done" &
+	live=$!
+	plant lesson-08-chroot $prog $live $(echo "$left" | xargs -n1 dirname)
+	run -0 "$CHROOT" "$RFS" true
+	for d in $left; do
+		[[ "$output" == *"08-chroot: removed cgroup $d, left by PID $prog (killed)"* ]]
+		[ ! -e "$d" ]
+	done
+	wait_for test ! -e /proc/$child # the container died with it
+	while read -r d; do [ -d "$d" ]; done <"$BATS_TEST_TMPDIR/planted"
+	[ "$(grep -c removed <<<"$output")" -eq "$(echo "$left" | wc -l)" ]
+	xargs rmdir <"$BATS_TEST_TMPDIR/planted"
+	rm "$BATS_TEST_TMPDIR/planted"
+	touch "$go"
+	wait $live
+}

@@ -53,6 +53,13 @@ ov() {
 	"$OVERLAY" --layers "$LAYERS" --upper "$T/up" "$@"
 }
 
+# start_of PID: its start time (field 22 of /proc/PID/stat, counted after
+# the name, which may hold spaces). The program names the dirs it makes
+# PREFIX-PID-START after itself.
+start_of() {
+	sed 's/.*) //' /proc/"$1"/stat | cut -d' ' -f20
+}
+
 @test "09-overlay: / is the union of every layer and the rootfs" {
 	run ov -- sh -c 'cat /one /two /three; ls /bin/sh /etc/passwd'
 	[ "$status" -eq 0 ]
@@ -129,18 +136,19 @@ C /two"
 	"$OVERLAY" --layers "$LAYERS" --upper "$T/up" -- sleep 3 &
 	prog=$!
 	child=$(child_of $prog)
+	own=$prog-$(start_of $prog)
 	# The container's "/" is the overlay of our layers...
 	wait_for grep -q " / / .* - overlay overlay .*lowerdir=$T/l1:$T/l2:$T/l3:" /proc/$child/mountinfo
-	grep -q "upperdir=$T/up,workdir=$T/up.work-$prog" /proc/$child/mountinfo
+	grep -q "upperdir=$T/up,workdir=$T/up.work-$own[,\ ]" /proc/$child/mountinfo
 	# ...the host has no overlay mount, and the mount point is empty.
 	run ! grep -q ' - overlay ' /proc/self/mountinfo
-	[ -d /tmp/lesson-merged-$prog ]
-	[ -z "$(ls -A /tmp/lesson-merged-$prog)" ]
+	[ -d /tmp/lesson-merged-$own ]
+	[ -z "$(ls -A /tmp/lesson-merged-$own)" ]
 	kill -KILL $child
 	wait $prog || true
 	# After: the work dir and the mount point are gone.
-	[ ! -e "$T/up.work-$prog" ]
-	[ ! -e /tmp/lesson-merged-$prog ]
+	[ ! -e "$T/up.work-$own" ]
+	[ ! -e /tmp/lesson-merged-$own ]
 }
 
 @test "09-overlay: the rootfs is found from any working directory" {
@@ -233,10 +241,11 @@ C /two"
 }
 
 @test "09-overlay: a failure after the work dir was made removes it" {
-	# exec keeps the PID: the mount point the program wants is taken.
-	run -125 sh -c 'mkdir /tmp/lesson-merged-$$ && exec "$0" --upper "$1" true' \
-		"$OVERLAY" "$T/up"
-	taken=$(grep -o '/tmp/lesson-merged-[0-9]*' <<<"$output")
+	# exec keeps the PID and the start time: the mount point the program
+	# wants is taken (by a live owner, itself: the sweep leaves it).
+	run -125 sh -c 'mkdir /tmp/lesson-merged-$$-$(sed "s/.*) //" /proc/$$/stat | cut -d" " -f20) &&
+		exec "$0" --upper "$1" true' "$OVERLAY" "$T/up"
+	taken=$(grep -o '/tmp/lesson-merged-[0-9]*-[0-9]*' <<<"$output")
 	rmdir "$taken"
 	[[ "$output" == "09-overlay: mkdir $taken: File exists" ]]
 	[ -z "$(ls -d "$T"/up.work-* 2>/dev/null)" ]
@@ -270,4 +279,83 @@ C /two"
 
 @test "09-overlay: leaves nothing behind on the host" {
 	assert_no_leaks
+}
+
+# plant PREFIX DEAD LIVE DIR...: in each DIR, leftovers the sweep must
+# leave alone: another user's (dead owner) and a live owner's. Listed in
+# planted, removed by teardown if a check fails.
+plant() {
+	local prefix=$1 dead=$2 live=$3 d
+	shift 3
+	for d; do
+		mkdir "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)"
+		chown 65534 "$d/$prefix-$dead-1"
+		printf '%s\n' "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)" \
+			>>"$BATS_TEST_TMPDIR/planted"
+	done
+}
+
+teardown() {
+	kill_spawned
+	if [ -f "$BATS_TEST_TMPDIR/planted" ]; then
+		xargs -r rmdir <"$BATS_TEST_TMPDIR/planted" 2>/dev/null || true
+	fi
+}
+
+@test "09-overlay: kill -9 while the command runs: the next run removes its mount point, work dir and cgroups, and only those" {
+	go=$BATS_TEST_TMPDIR/go
+	"$OVERLAY" --layers "$LAYERS" --upper "$T/up" -- sleep 600 &
+	prog=$!
+	child=$(child_of $prog)
+	wait_for grep -q " / / .* - overlay " /proc/$child/mountinfo
+	own=$prog-$(start_of $prog)
+	kill -KILL $prog
+	wait $prog || true
+	# What SIGKILL left: no code ran after it.
+	[ -d /tmp/lesson-merged-$own ]
+	[ -d "$T/up.work-$own" ]
+	cgroups=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-09-overlay-$own" 2>/dev/null)
+	echo "# kill -9 left the mount point, the work dir, $(echo "$cgroups" | grep -c .) cgroup dirs" >&3
+	# Beside them, what is not ours: another user's mount point and work
+	# dir (dead owner), a live run's.
+	sh -c "while [ ! -e $go ]; do sleep 0.05; done" &
+	live=$!
+	plant lesson-merged $prog $live /tmp
+	plant up.work $prog $live "$T"
+	# The next run on the same upper dir removes what was left.
+	run -0 ov true
+	[[ "$output" == *"09-overlay: removed /tmp/lesson-merged-$own, left by PID $prog (killed)"* ]]
+	[[ "$output" == *"09-overlay: removed $T/up.work-$own, left by PID $prog (killed)"* ]]
+	[ ! -e /tmp/lesson-merged-$own ]
+	[ ! -e "$T/up.work-$own" ]
+	for d in $cgroups; do [ ! -e "$d" ]; done
+	while read -r d; do [ -d "$d" ]; done <"$BATS_TEST_TMPDIR/planted"
+	[ "$(grep -c removed <<<"$output")" -eq $((2 + $(echo "$cgroups" | grep -c .))) ]
+	xargs rmdir <"$BATS_TEST_TMPDIR/planted"
+	rm "$BATS_TEST_TMPDIR/planted"
+	touch "$go"
+	wait $live
+}
+
+@test "09-overlay: two runs on one upper dir: the second exits 125 naming the first; kill -9 of the first frees it" {
+	"$OVERLAY" --layers "$LAYERS" --upper "$T/up" -- sleep 600 &
+	first=$!
+	child=$(child_of $first)
+	wait_for grep -q " / / .* - overlay " /proc/$child/mountinfo
+	"$OVERLAY" --layers "$LAYERS" --upper "$T/up" true 2>"$BATS_TEST_TMPDIR/err" &
+	second=$!
+	rc=0
+	wait $second || rc=$?
+	[ "$rc" -eq 125 ]
+	grep -qF "09-overlay: upper '$T/up' is in use by another run (PID $first)" "$BATS_TEST_TMPDIR/err"
+	# Refused before it made anything.
+	[ -z "$(ls -d "$T"/up.work-$second-* /tmp/lesson-merged-$second-* 2>/dev/null)" ]
+	[ -z "$(find /sys/fs/cgroup -maxdepth 4 -name "lesson-09-overlay-$second-*")" ]
+	# Another upper dir is no conflict.
+	mkdir "$T/up2"
+	run -0 "$OVERLAY" --layers "$LAYERS" --upper "$T/up2" true
+	# The lock dies with its holder, however it dies.
+	kill -KILL $first
+	wait $first || true
+	run -0 ov true
 }

@@ -43,10 +43,11 @@ host_state() {
 	echo "# named netns"
 	ls /run/netns 2>/dev/null || true
 	echo "# cgroups"
+	# Only the lessons' own: every cgroup a lesson makes is named lesson-*
+	# (07-09: lesson-PROGRAM-PID-START, 10-full: lesson-container-ID), at
+	# any depth (07 nests them below the caller's own cgroup, wherever
+	# the machine put it). Other cgroups come and go with the machine.
 	for ctl in $(awk '$3 ~ /^cgroup2?$/ { print $2 }' /proc/self/mounts); do
-		find "$ctl" -mindepth 1 -maxdepth 3 -type d \
-			-not -path '*/process_api*' 2>/dev/null
-		# ours may nest under the sandbox's own cgroup (07-cgroups)
 		find "$ctl" -mindepth 1 -type d -name 'lesson-*' 2>/dev/null
 	done | sort -u
 	echo "# processes in another UTS namespace (every lesson makes one)"
