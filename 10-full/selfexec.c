@@ -15,39 +15,33 @@
  *        O_TMPFILE, prctl(2) PR_SET_DUMPABLE, proc(5) /proc/pid/exe,
  *        ptrace(2) "Ptrace access mode checking"
  *
- * /proc/PID/exe is a magic link: opening it follows no path, it hands out
- * the very file the process runs. When PID 1 was a clone of the runtime,
- * that was the host's 10-full/container, and root in the container could
- * chown, chmod or setxattr it (CAP_CHOWN, CAP_FOWNER, CAP_SETFCAP are in
- * Docker's set); /proc/1/environ and /proc/1/cmdline were the memory of
- * the host's runtime: the caller's environment, -e values, host paths.
- * Three defences, each for a door the others leave open:
+ * /proc/PID/exe is a magic link: opening it hands out the very file the
+ * process runs. When PID 1 was a clone of the runtime, that was the
+ * host's 10-full/container, which root inside could chown, chmod or
+ * setxattr; /proc/1/environ and cmdline were the host runtime's memory.
+ * Three defences, each for a door the others leave open (README, "The
+ * runtime's own binary"):
  *
- * 1. Not dumpable. Another process's exe, environ and mem open only after
- *    a ptrace access check, which a non-dumpable process passes only for
- *    a caller with CAP_SYS_PTRACE: the container has none. But execve()
- *    makes a process dumpable again, and the init execs the command...
+ * 1. Not dumpable: another process's exe, environ and mem open only
+ *    after a ptrace check that a non-dumpable process passes only for
+ *    CAP_SYS_PTRACE, which the container lacks. But execve() makes a
+ *    process dumpable again, and the init execs the command...
  * 2. ...which may be the runtime again: an image whose /bin/sh starts
- *    "#!/proc/self/exe" makes the kernel open the interpreter as the
- *    init's child, whose /proc/self/exe is the runtime's binary, and run
- *    it in the container, dumpable (runc's CVE-2019-5736). So the runtime
- *    never runs from the host's file: main() copies /proc/self/exe into a
- *    memfd (a file in RAM, in no directory), seals it (F_SEAL_WRITE, GROW,
- *    SHRINK: its bytes can never change; F_SEAL_SEAL: nor the seals; and
- *    F_SEAL_EXEC: nor its x bits) and re-executes itself from it. What
- *    /proc/PID/exe reaches is then a copy nobody can write; a chown or
- *    chmod of it changes a private file that goes away with the run.
- * 3. A clean init. Not a clone of the runtime (/proc/1/cmdline is
- *    readable by all, dumpable or not), but the copy exec'd afresh, with
- *    argv "container-init CMD..." and the command's environment.
+ *    "#!/proc/self/exe" makes the kernel run the interpreter, the init's
+ *    own binary, in the container, dumpable (runc's CVE-2019-5736). So
+ *    the runtime never runs from the host's file: main() copies itself
+ *    into a memfd, seals it (WRITE, GROW, SHRINK: its bytes never change;
+ *    SEAL: nor the seals; EXEC: nor its x bits) and re-executes itself
+ *    from it. /proc/PID/exe then reaches a copy nobody can write.
+ * 3. A clean init: not a clone of the runtime (/proc/PID/cmdline is
+ *    readable by all), but the copy exec'd afresh, with argv
+ *    "container-init CMD..." and the command's environment.
  *
  * Where vm.memfd_noexec=2 (Linux 6.3+) forbids executing a memfd, the copy
  * is an unnamed O_TMPFILE file in /run (rootless: $XDG_RUNTIME_DIR), else
- * /tmp: no name anyone could open, mode 0511, our write handle closed. It
- * cannot be sealed, but the kernel refuses to open a file for writing
- * while a process runs it (ETXTBSY), and the runtime and the init run it
- * for as long as the container lives. The choice is silent: both are
- * private copies; `readlink /proc/PID/exe` on the host tells which.
+ * /tmp, mode 0511, our write handle closed: unsealable, but the kernel
+ * refuses to open a file for writing while a process runs it (ETXTBSY),
+ * and the runtime and the init run it as long as the container lives.
  */
 #include "selfexec.h"
 

@@ -112,6 +112,12 @@ no_container_leftovers() {
 
 teardown() {
 	local left
+	# A runtime in a PID namespace of the test's own is stopped, not
+	# killed: the note a killed one leaves, no later run may judge.
+	if [ -n "${rt:-}" ] && kill -0 "$rt" 2>/dev/null; then
+		kill -TERM "$rt"
+		wait_for eval '! kill -0 $rt 2>/dev/null' || true
+	fi
 	kill_spawned
 	[ "$(id -u)" -eq 0 ] || return 0
 	wait_for no_container_leftovers && return 0
