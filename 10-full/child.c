@@ -9,7 +9,8 @@
  *        "10-full harden:" tests among them)
  * Uses:  01-uts, 03-pid, 04-mount, 06-net, 07-cgroups (cgroup_enter.c),
  *        08-chroot, 09-overlay, state.c, volumes.c, resolve.c, mountfd.c,
- *        devfs.c, procfs.c, sysfs.c, harden.c, seccomp.c, tty.c
+ *        devfs.c, procfs.c, sysfs.c, harden.c, seccomp.c, tty.c,
+ *        selfexec.c
  * Read:  mount_namespaces(7), pivot_root(2), capabilities(7), seccomp(2),
  *        move_mount(2) (--userns)
  */
@@ -20,6 +21,7 @@
 #include "resolve.h"
 #include "rootfs.h"
 #include "seccomp.h"
+#include "selfexec.h"
 #include "tty.h"
 
 #include <errno.h>
@@ -29,6 +31,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -233,6 +236,13 @@ int child_exec(const struct config *c, char **argv)
 	const char *dir = c->workdir[0] ? c->workdir : "";
 	char cwd[PATH_MAX + 1];
 
+	/* Not dumpable: only CAP_SYS_PTRACE, which the container never
+	 * has, opens our /proc/PID/exe, environ or mem. Not earlier: a
+	 * rootless parent must still write our uid_map (05-user). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		warn("prctl(PR_SET_DUMPABLE)");
+		return EXIT_FAILED;
+	}
 	snprintf(cwd, sizeof(cwd), "/%s", dir);
 	if (chdir(cwd) < 0) {
 		warn("-w %s", cwd);
@@ -255,7 +265,9 @@ int child_exec(const struct config *c, char **argv)
 		return EXIT_FAILED;
 
 	/* PID 1 is special: a signal it has no handler for is ignored,
-	 * and orphans are reparented to it. 03-pid's init handles both
-	 * and returns the command's status. */
-	return pid_init(argv);
+	 * and orphans are reparented to it. 03-pid's init handles both;
+	 * it runs from the runtime's sealed copy, exec'd afresh, so that
+	 * nothing of the host's binary, argv or environment is in reach
+	 * (selfexec.c). Returns only if the exec failed. */
+	return selfexec_init(argv, environ);
 }

@@ -7,7 +7,8 @@
  * Claim: `container run` runs a command in a new, hardened container and
  *        exits with its status; an unknown verb exits 125.
  *        (tested in tests/10-full.bats)
- * Uses:  run.c (the verb run), 01-uts (exit codes, messages)
+ * Uses:  run.c (the verb run), selfexec.c (the sealed copy, the init),
+ *        01-uts (exit codes, messages)
  * Read:  crun's src/crun.c for the same verb table
  *
  * One file per verb, found in the table below (as crun does), so that
@@ -15,6 +16,7 @@
  * return their exit code; only main() exits.
  */
 #include "run.h"
+#include "selfexec.h"
 
 #include "../01-uts/lesson.h"
 
@@ -44,6 +46,14 @@ int main(int argc, char **argv)
 	/* err(3) and warn(3) prefix every message with this name. */
 	program_invocation_short_name = "container";
 	lesson_program = "container";
+
+	/* The container's init: child.c exec'd us under this name. */
+	if (argv[0] && strcmp(argv[0], SELFEXEC_INIT_NAME) == 0)
+		return selfexec_init_main(argv + 1);
+	/* Before anything else, off the host's file and onto a sealed copy
+	 * (selfexec.c says why); this returns only once we run from one. */
+	if (selfexec_seal(argv) < 0)
+		return EXIT_FAILED;
 
 	if (argc < 2) {
 		usage(stderr);
