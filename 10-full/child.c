@@ -260,7 +260,7 @@ int child_exec(const struct config *c, char **argv)
 	 * drop capabilities, forbid regaining any (no_new_privs), and the
 	 * seccomp filter last, since it forbids mount() and friends, and
 	 * needs no_new_privs to be installed without CAP_SYS_ADMIN. */
-	if (harden_close_fds() < 0 || harden_capabilities() < 0 ||
+	if (harden_close_fds(c->self_fd) < 0 || harden_capabilities() < 0 ||
 	    harden_no_new_privs() < 0 || seccomp_install() < 0)
 		return EXIT_FAILED;
 
@@ -269,5 +269,5 @@ int child_exec(const struct config *c, char **argv)
 	 * it runs from the runtime's sealed copy, exec'd afresh, so that
 	 * nothing of the host's binary, argv or environment is in reach
 	 * (selfexec.c). Returns only if the exec failed. */
-	return selfexec_init(argv, environ);
+	return selfexec_init(c->self_fd, argv, environ);
 }

@@ -50,10 +50,6 @@ int main(int argc, char **argv)
 	/* The container's init: child.c exec'd us under this name. */
 	if (argv[0] && strcmp(argv[0], SELFEXEC_INIT_NAME) == 0)
 		return selfexec_init_main(argv + 1);
-	/* Before anything else, off the host's file and onto a sealed copy
-	 * (selfexec.c says why); this returns only once we run from one. */
-	if (selfexec_seal(argv) < 0)
-		return EXIT_FAILED;
 
 	if (argc < 2) {
 		usage(stderr);

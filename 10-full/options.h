@@ -24,6 +24,7 @@ struct config {
 	const char *rootfs;	    /* ROOTFS as given, for messages */
 	char rootfs_real[PATH_MAX]; /* ROOTFS, absolute: the image layer */
 	int rootfs_fd; /* ROOTFS opened by us for a --userns child, or -1 */
+	int self_fd;   /* the sealed copy the init runs from (selfexec.c) */
 	const char *name;	    /* --name, or NULL */
 	const char *hostname;	    /* -h, or NULL: the short id */
 	char workdir[PATH_MAX];	    /* -w, resolved inside the rootfs */

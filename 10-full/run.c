@@ -45,6 +45,7 @@
  *   parent  wait; OOM report; cgroup_destroy; dir, name, note removed
  */
 #include "run.h"
+#include "selfexec.h"
 #include "child.h"
 #include "names.h"
 #include "note.h"
@@ -226,6 +227,12 @@ int cmd_run(int argc, char **argv)
 
 	if (ret != 0)
 		return ret > 0 ? 0 : EXIT_FAILED;
+	/* The sealed copy of ourselves that the container's init will run
+	 * from (selfexec.c): made now, inherited by the child. It changes
+	 * nothing on the host. */
+	config.self_fd = selfexec_copy();
+	if (config.self_fd < 0)
+		return EXIT_FAILED;
 	/* Until the parent hook forwards them, a Ctrl-C or SIGTERM would
 	 * kill us between creating the state dir or cgroup and removing
 	 * them: hold them. The child inherits the mask; 03's init and the

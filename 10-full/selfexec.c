@@ -29,19 +29,30 @@
  * 2. ...which may be the runtime again: an image whose /bin/sh starts
  *    "#!/proc/self/exe" makes the kernel run the interpreter, the init's
  *    own binary, in the container, dumpable (runc's CVE-2019-5736). So
- *    the runtime never runs from the host's file: main() copies itself
- *    into a memfd, seals it (WRITE, GROW, SHRINK: its bytes never change;
- *    SEAL: nor the seals; EXEC: nor its x bits) and re-executes itself
- *    from it. /proc/PID/exe then reaches a copy nobody can write.
+ *    the init never runs from the host's file: before clone(), `run`
+ *    copies its binary into a memfd and seals it (WRITE, GROW, SHRINK:
+ *    its bytes never change; SEAL: nor the seals; EXEC: nor its x bits),
+ *    and the init is exec'd from that copy. /proc/1/exe, and the exe of
+ *    every process that execs /proc/self/exe inside, is then a copy
+ *    nobody can write.
  * 3. A clean init: not a clone of the runtime (/proc/PID/cmdline is
  *    readable by all), but the copy exec'd afresh, with argv
  *    "container-init CMD..." and the command's environment.
+ *
+ * Why the runtime itself need not run from the copy (runc re-executes
+ * itself from its memfd; we used to, at 2 ms a run): nothing of the
+ * container ever sees it. The runtime on the host is outside the
+ * container's PID namespace. Its clone, the child that sets the
+ * container up, is PID 1 and alone in that namespace until, as its last
+ * act, it execs the copy: the first process of the container's own is
+ * forked by the init, which already runs from the copy.
  *
  * Where vm.memfd_noexec=2 (Linux 6.3+) forbids executing a memfd, the copy
  * is an unnamed O_TMPFILE file in /run (rootless: $XDG_RUNTIME_DIR), else
  * /tmp, mode 0511, our write handle closed: unsealable, but the kernel
  * refuses to open a file for writing while a process runs it (ETXTBSY),
- * and the runtime and the init run it as long as the container lives.
+ * and the init runs it as long as the container lives; and it is a copy
+ * of this run's own: changing it changes no other run, nor the host's.
  */
 #include "selfexec.h"
 
@@ -73,19 +84,6 @@
  * 100000 by then. A process that cannot read its binary starts not
  * dumpable, too (execve(2)). */
 #define COPY_MODE 0511
-
-static struct stat copy; /* the copy we run from, once we do */
-
-/* Whether exe (our /proc/self/exe, st its fstat) is a copy this file
- * made: a memfd with our seals, or a nameless file of mode COPY_MODE. */
-static bool is_copy(int exe, const struct stat *st)
-{
-	int seals = fcntl(exe, F_GET_SEALS);
-
-	if (seals >= 0 && (seals & SEALS) == SEALS)
-		return true;
-	return st->st_nlink == 0 && (st->st_mode & 07777) == COPY_MODE;
-}
 
 /* Copies size bytes of in to out inside the kernel (sendfile: no buffer
  * of ours adds to the peak RSS). Returns 0 or -1. */
@@ -184,68 +182,45 @@ static int tmpfile_copy(const char *dir, int exe, off_t size)
 	return fd;
 }
 
-/* Runs the copy fd as this process, same argv and environment. Returns
- * only on failure, with errno (EACCES: a noexec memfd or mount). */
-static void exec_copy(int fd, char **argv)
-{
-	int saved;
-
-	execveat(fd, "", argv, environ, AT_EMPTY_PATH);
-	saved = errno;
-	close(fd);
-	errno = saved;
-}
-
-int selfexec_seal(char **argv)
+int selfexec_copy(void)
 {
 	const char *dirs[] = {geteuid() == 0 ? "/run"
 					     : getenv("XDG_RUNTIME_DIR"),
 			      "/tmp"};
 	struct stat st;
 	off_t size;
-	int exe, fd;
+	int exe, fd = -1;
 
 	exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (exe < 0 || fstat(exe, &st) < 0) {
 		warn("open /proc/self/exe");
-		goto bad;
-	}
-	if (is_copy(exe, &st)) {
-		copy = st;
-		close(exe);
-		/* execveat(2) named us after the file, "memfd:container". */
-		prctl(PR_SET_NAME, "container", 0, 0, 0);
-		return 0;
+		goto out;
 	}
 	size = loaded_extent(exe, st.st_size);
 	fd = memfd_copy(exe, size);
 	if (fd >= 0)
-		exec_copy(fd, argv);
+		goto out;
 	if (errno != EACCES) {
-		warn("run from a sealed memfd copy of /proc/self/exe");
-		goto bad;
+		warn("a sealed memfd copy of /proc/self/exe");
+		goto out;
 	}
 	/* vm.memfd_noexec=2: an unnamed file then, where exec is allowed. */
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++) {
-		if (!dirs[i])
-			continue;
-		fd = tmpfile_copy(dirs[i], exe, size);
-		if (fd >= 0)
-			exec_copy(fd, argv);
-	}
-	warn("cannot execute a private copy of this binary (memfd: "
-	     "vm.memfd_noexec; an O_TMPFILE in /run or /tmp)");
-bad:
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs) && fd < 0; i++)
+		if (dirs[i])
+			fd = tmpfile_copy(dirs[i], exe, size);
+	if (fd < 0)
+		warn("cannot make a private copy of this binary (memfd: "
+		     "vm.memfd_noexec; an O_TMPFILE in /run or /tmp)");
+out:
 	if (exe >= 0)
 		close(exe);
-	return -1;
+	return fd;
 }
 
-int selfexec_init(char **cmd, char **envp)
+int selfexec_init(int copy, char **cmd, char **envp)
 {
-	struct stat st;
 	char **argv;
-	int n = 0, fd;
+	int n = 0;
 
 	while (cmd[n])
 		n++;
@@ -256,25 +231,11 @@ int selfexec_init(char **cmd, char **envp)
 	}
 	argv[0] = SELFEXEC_INIT_NAME;
 	memcpy(argv + 1, cmd, (n + 1) * sizeof(*argv));
-	/* Through the container's own /proc (ours, mounted by child.c):
-	 * the fds we came with are closed by now. O_PATH: with --userns we
-	 * are host uid 100000, who may execute the copy but not read it.
-	 * An image that brought a /proc of its own would hand us another
-	 * file: check that it is ours. */
-	fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		warn("open /proc/self/exe");
-		return EXIT_FAILED;
-	}
-	if (st.st_dev != copy.st_dev || st.st_ino != copy.st_ino) {
-		warnx("the container's /proc/self/exe is not the runtime's "
-		      "copy: is the image's /proc a symlink?");
-		close(fd);
-		return EXIT_FAILED;
-	}
-	execveat(fd, "", argv, envp, AT_EMPTY_PATH);
+	/* copy is close-on-exec: execveat() runs it all the same (an ELF
+	 * file is loaded before the fd table is cleaned), and the command
+	 * the init then runs never holds it. */
+	execveat(copy, "", argv, envp, AT_EMPTY_PATH);
 	warn("exec the container's init");
-	close(fd);
 	return EXIT_FAILED;
 }
 

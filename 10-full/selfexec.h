@@ -1,6 +1,6 @@
 /*
- * 10-full/selfexec.h - the runtime runs only from a private, sealed copy of
- * its binary, and the container's init is that copy, exec'd afresh.
+ * 10-full/selfexec.h - the container's init runs from a private, sealed
+ * copy of the runtime's binary, exec'd afresh.
  *
  * Read: memfd_create(2), fcntl(2) F_ADD_SEALS, execveat(2), CVE-2019-5736
  */
@@ -11,19 +11,18 @@
  * Inside, /proc/1/cmdline reads "container-init" and the command. */
 #define SELFEXEC_INIT_NAME "container-init"
 
-/* Makes sure this process runs from a private copy of its own binary: a
- * sealed memfd, or where vm.memfd_noexec forbids executing one, an
- * unnamed O_TMPFILE file that nobody can write. Returns 0 when it already
- * does; otherwise makes the copy and re-executes itself from it with the
- * same argv and environment (and does not return), or returns -1 after
- * saying why no copy could be run. */
-int selfexec_seal(char **argv);
+/* A private copy of this process's binary: a sealed memfd or, where
+ * vm.memfd_noexec forbids executing one, an unnamed O_TMPFILE file that
+ * nobody can write. Returns its fd (close-on-exec), or -1 after saying
+ * why no copy could be made. `run` makes it before clone(); the child
+ * inherits it. */
+int selfexec_copy(void);
 
-/* In the container, after the hardening: execs the copy we run from as
- * the container's init, with argv SELFEXEC_INIT_NAME followed by cmd, and
- * the environment envp (the command's). Returns only on failure: the exit
- * code, after saying why. */
-int selfexec_init(char **cmd, char **envp);
+/* In the container, after the hardening: execs copy (selfexec_copy's fd)
+ * as the container's init, with argv SELFEXEC_INIT_NAME followed by cmd,
+ * and the environment envp (the command's). Returns only on failure: the
+ * exit code, after saying why. */
+int selfexec_init(int copy, char **cmd, char **envp);
 
 /* main() of the init: not dumpable again (execve made it so), then
  * 03-pid's init runs cmd. Returns the command's exit code. */
