@@ -6,7 +6,8 @@
  *        every path: success, failure, or a signal to `container`.
  *        (tested in tests/10-full.bats: the leak check after each test)
  * Uses:  01-uts's lesson_run() (clone, the sync pipe, wait), 05-user,
- *        07-cgroups, 03-pid; options.c, state.c, sweep.c, child.c, tty.c
+ *        07-cgroups, 03-pid; options.c, state.c, sweep.c, child.c, tty.c,
+ *        relay.c
  * Read:  clone(2), user_namespaces(7), cgroups(7)
  *
  * The container is a `struct lesson` of its own (prev = NULL), so the
@@ -26,11 +27,14 @@
  *           uid/gid maps (05, with USER)        only a process outside may
  *                                               write them; the child must
  *                                               be root inside to mount
- *           -t: the relay thread (tty.c)        waits for the pty's master
+ *           the relay thread: -t (tty.c)        waits for the pty's master
+ *           or the stdio pipes (relay.c)        copies our 0-2 to the
+ *                                               container's pipes and back
  *           signal forwarding (03)              `kill` of container
  *                                               reaches the command
  *   -- "go" --
- *   child   join the cgroup, cgroup ns,         child.c, child_namespaces
+ *   child   setsid, stdio onto the pipes        relay.c: out of our session
+ *           join the cgroup, cgroup ns,         child.c, child_namespaces
  *           hostname, lo up                     (see cgroup_enter.c)
  *           private, layers, overlay, volumes,  child.c, child_root
  *           /dev, /proc, /sys, read-only, pivot
@@ -41,6 +45,7 @@
  */
 #include "run.h"
 #include "child.h"
+#include "relay.h"
 #include "sweep.h"
 #include "tty.h"
 
@@ -105,6 +110,7 @@ static void cleanup(void)
 	stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
 	tty_finish(); /* our terminal back to how it was */
+	relay_finish(); /* the container's last output copied out */
 	if (cgroup) {
 		/* Read before the cgroup is gone: only it knows. */
 		if (cgroup_oom_killed(cgroup))
@@ -122,8 +128,9 @@ static int prepare(void)
 	struct user_map uid, gid;
 	char name[64];
 
+	/* -t: a pty of the container's own; otherwise pipes (relay.c). */
 	if (state_create(&state, config.name) < 0 ||
-	    (config.tty && tty_prepare() < 0))
+	    (config.tty ? tty_prepare() : relay_prepare()) < 0)
 		goto bad;
 	/* Root: always a cgroup, so `container` can account for and kill
 	 * everything the command starts. Rootless: only when limits were
@@ -157,7 +164,7 @@ static int parent(pid_t child)
 	 * someone else on the host) is moved by us, the slow way. */
 	if (cgroup && !child_enters && cgroup_add(cgroup, child) < 0)
 		return -1;
-	if (config.tty && tty_start() < 0)
+	if ((config.tty ? tty_start() : relay_start()) < 0)
 		return -1;
 	if (pid_forward_signals(child) < 0)
 		return -1;
@@ -198,9 +205,15 @@ static const struct lesson container_lesson = {
 
 int cmd_run(int argc, char **argv)
 {
-	int ret = options_parse(argc, argv, &config);
 	sigset_t stop;
+	int ret;
 
+	/* Before we open anything (options.c opens the image): a closed
+	 * fd 0-2 becomes /dev/null, so that nothing of ours takes its
+	 * number (relay.c). */
+	if (relay_stdio_open() < 0)
+		return EXIT_FAILED;
+	ret = options_parse(argc, argv, &config);
 	if (ret != 0)
 		return ret > 0 ? 0 : EXIT_FAILED;
 	/* Until the parent hook forwards them, a Ctrl-C or SIGTERM would

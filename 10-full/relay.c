@@ -1,0 +1,287 @@
+/*
+ * 10-full/relay.c - the container in a session of its own, its stdio
+ * through pipes: nothing of the caller's terminal, or of any host file,
+ * inside.
+ *
+ * Claim: the container's PID 1 leads a session and process group of its
+ *        own, with no controlling terminal (-t then gives it its pty):
+ *        kill(0, ...) and kill(-pgrp, ...) inside reach no host process,
+ *        and /dev/tty does not open. Its fds 0-2 are pipes even when ours
+ *        are a terminal or a host file; what goes through them arrives
+ *        whole, stdout and stderr apart, end of file passed on both ways.
+ *        (tested in tests/10-full-session.bats)
+ * Uses:  nothing but libc
+ * Read:  credentials(7) (sessions), setsid(2), pipe(7), poll(2),
+ *        termios(3) (job control: SIGTTIN)
+ *
+ * Left in our session and process group, the container could signal the
+ * whole group on the host: `kill -TERM 0` inside ends the shell job that
+ * started us, us, a sibling container. A PID namespace hides processes
+ * from kill(pid), but not from kill(0), which means "my own process
+ * group", and the kernel only checks that root sends it. setsid() moves
+ * the container out: a new session and group, with only it in them, and
+ * no controlling terminal, so /dev/tty opens nothing (ENXIO).
+ *
+ * A session of its own is not enough: fds 0-2 would still be our
+ * terminal, and tcsetattr() works on any terminal fd one holds, the
+ * controlling one or not (`stty -echo` inside would change the user's
+ * terminal). A host file as stdout (`> out`) would be worse: root inside
+ * may chown it through /proc/self/fd/1. So the container gets three
+ * pipes, and a thread of ours copies between them and our own 0-2, as the
+ * docker CLI and containerd's shim do. Always, not only for a terminal:
+ * one path to test, and no host fd inside, whatever the caller passed.
+ */
+#include "relay.h"
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+/* One direction: bytes read from `from` wait in buf until `to` takes
+ * them. While the thread runs, only the thread touches these. */
+struct chan {
+	int from, to;
+	bool done;
+	size_t off, len;
+	char buf[16384];
+};
+
+/* [0] our stdin to the container's, [1] its stdout to ours, [2] its
+ * stderr to ours. Our 0-2 are never closed here; the pipe ends are. */
+static struct chan chans[3] = {
+	{STDIN_FILENO, -1}, {-1, STDOUT_FILENO}, {-1, STDERR_FILENO}};
+static int child_end[3] = {-1, -1, -1}; /* become the container's 0-2 */
+static int ended = -1; /* eventfd: main thread to relay, "it is over" */
+static pthread_t thread;
+static bool running;
+
+int relay_stdio_open(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0)
+			continue;
+		/* open() takes the lowest free number: fd, as the lower
+		 * ones are open by now. */
+		if (open("/dev/null", O_RDWR) != fd) {
+			warn("open /dev/null on the closed fd %d", fd);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int relay_prepare(void)
+{
+	int p[2];
+
+	for (int i = 0; i < 3; i++) {
+		if (pipe2(p, O_CLOEXEC) < 0) {
+			warn("pipe");
+			goto bad;
+		}
+		/* The container reads its stdin, writes its stdout, stderr. */
+		child_end[i] = i == 0 ? p[0] : p[1];
+		if (i == 0)
+			chans[0].to = p[1];
+		else
+			chans[i].from = p[0];
+	}
+	/* A container that does not read its stdin must not block the
+	 * thread, which also copies its output: our end never blocks. */
+	if (fcntl(chans[0].to, F_SETFL, O_NONBLOCK) < 0 ||
+	    (ended = eventfd(0, EFD_CLOEXEC)) < 0) {
+		warn("relay: fcntl, eventfd");
+		goto bad;
+	}
+	return 0;
+bad:
+	relay_finish();
+	return -1;
+}
+
+int relay_child(void)
+{
+	if (setsid() < 0) {
+		warn("setsid");
+		return -1;
+	}
+	if (child_end[0] < 0)
+		return 0; /* -t: tty_child() gives it a pty instead */
+	for (int i = 0; i < 3; i++)
+		if (dup2(child_end[i], i) < 0) {
+			warn("dup2");
+			return -1;
+		}
+	/* Our ends too: while the container held the write end of its own
+	 * stdin, it would never see its end of file. */
+	for (int i = 0; i < 3; i++)
+		close(child_end[i]);
+	close(chans[0].to);
+	close(chans[1].from);
+	close(chans[2].from);
+	close(ended);
+	return 0;
+}
+
+/* Ends direction c. Its stdin: the container reads end of file. Its
+ * stdout or stderr: our reader went away (EPIPE), so its next write fails
+ * with EPIPE too, as it would have without us. */
+static void chan_end(struct chan *c)
+{
+	int *pipe_end = c == &chans[0] ? &c->to : &c->from;
+
+	close(*pipe_end);
+	*pipe_end = -1;
+	c->done = true;
+	c->len = 0;
+}
+
+/* One step of c, which poll() found ready: read into the empty buffer,
+ * or write out what it holds. */
+static void chan_step(struct chan *c)
+{
+	ssize_t n;
+
+	if (c->len == 0) {
+		n = read(c->from, c->buf, sizeof(c->buf));
+		if (n > 0) {
+			c->off = 0;
+			c->len = n;
+		} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+			chan_end(c); /* end of file, or EIO: see relay_start */
+		}
+		return;
+	}
+	n = write(c->to, c->buf + c->off, c->len);
+	if (n > 0) {
+		c->off += n;
+		c->len -= n;
+	} else if (n < 0 && errno != EINTR && errno != EAGAIN) {
+		chan_end(c);
+	}
+}
+
+/* Once the container has ended, every one of its processes is gone, and
+ * so their write ends: what the pipe holds is all there will be. Read it
+ * without blocking, so that a writer outside (a pipe end passed to a host
+ * process through a socket) cannot keep us, and the cleanup, waiting. */
+static void drain(struct chan *c)
+{
+	struct pollfd p = {c->to, POLLOUT, 0};
+	ssize_t n;
+
+	if (c->done || fcntl(c->from, F_SETFL, O_NONBLOCK) < 0)
+		return;
+	while (!c->done) {
+		if (c->len == 0) {
+			n = read(c->from, c->buf, sizeof(c->buf));
+			if (n <= 0) {
+				chan_end(c);
+				break;
+			}
+			c->off = 0;
+			c->len = n;
+		}
+		poll(&p, 1, -1); /* our stdout may be non-blocking */
+		chan_step(c);
+	}
+}
+
+static void *relay(void *arg)
+{
+	struct pollfd p[4];
+	bool over = false;
+
+	(void)arg;
+	/* Until both outputs are closed and our stdin has ended, or the
+	 * container has (then no one reads what we would copy in). */
+	while (!over && !(chans[0].done && chans[1].done && chans[2].done)) {
+		for (int i = 0; i < 3; i++) {
+			struct chan *c = &chans[i];
+
+			p[i].fd = c->done ? -1 : c->len ? c->to : c->from;
+			p[i].events = c->len ? POLLOUT : POLLIN;
+		}
+		p[3] = (struct pollfd){ended, POLLIN, 0};
+		if (poll(p, 4, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			warn("relay: poll");
+			break;
+		}
+		for (int i = 0; i < 3; i++)
+			if (p[i].revents)
+				chan_step(&chans[i]);
+		over = p[3].revents != 0;
+	}
+	if (!chans[0].done)
+		chan_end(&chans[0]);
+	drain(&chans[1]);
+	drain(&chans[2]);
+	return NULL;
+}
+
+int relay_start(void)
+{
+	sigset_t all, old;
+	int err;
+
+	/* The child has its ends (or never will): without ours, the
+	 * container's last close is an end of file for us. */
+	for (int i = 0; i < 3; i++) {
+		close(child_end[i]);
+		child_end[i] = -1;
+	}
+	/* A reader that goes away (`container run ... | head -1`) ends
+	 * that copy, not us: write() fails with EPIPE instead. */
+	signal(SIGPIPE, SIG_IGN);
+	/* Our stdin a terminal and we a background job: read() would stop
+	 * the whole runtime (SIGTTIN), output copying included. Ignored, it
+	 * fails with EIO, and the container's stdin ends instead. */
+	signal(SIGTTIN, SIG_IGN);
+	/* Signals stay with the main thread, which forwards them (03). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&thread, NULL, relay, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		errno = err;
+		warn("relay: pthread_create");
+		return -1;
+	}
+	running = true;
+	return 0;
+}
+
+void relay_finish(void)
+{
+	uint64_t one = 1;
+
+	if (running) {
+		if (write(ended, &one, sizeof(one)) != sizeof(one))
+			warn("relay: eventfd");
+		pthread_join(thread, NULL);
+		running = false;
+	}
+	for (int i = 0; i < 3; i++)
+		if (child_end[i] >= 0) {
+			close(child_end[i]);
+			child_end[i] = -1;
+		}
+	if (chans[0].to >= 0)
+		close(chans[0].to);
+	for (int i = 1; i < 3; i++)
+		if (chans[i].from >= 0)
+			close(chans[i].from);
+	chans[0].to = chans[1].from = chans[2].from = -1;
+	if (ended >= 0)
+		close(ended);
+	ended = -1;
+}
