@@ -239,14 +239,14 @@ int relay_start(void)
 		close(child_end[i]);
 		child_end[i] = -1;
 	}
-	/* A reader that goes away (`container run ... | head -1`) ends
-	 * that copy, not us: write() fails with EPIPE instead. */
-	signal(SIGPIPE, SIG_IGN);
 	/* Our stdin a terminal and we a background job: read() would stop
 	 * the whole runtime (SIGTTIN), output copying included. Ignored, it
 	 * fails with EIO, and the container's stdin ends instead. */
 	signal(SIGTTIN, SIG_IGN);
-	/* Signals stay with the main thread, which forwards them (03). */
+	/* Signals stay with the main thread, which forwards them (03).
+	 * Blocked in the relay, SIGPIPE cannot end us either: a reader
+	 * that goes away (`container run ... | head -1`) makes our write()
+	 * fail with EPIPE, and only that copy ends. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	err = pthread_create(&thread, NULL, relay, NULL);
