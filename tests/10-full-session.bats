@@ -278,6 +278,14 @@ in_own_group() {
 	cmp "$d/in" "$d/out"
 	run -0 sh -c '$0 "$1" head -c 10485760 /dev/zero | wc -c' "$RUN" "$RFS"
 	[ "$output" = 10485760 ]
+	# A command that reads a page of its input, then writes 1 MB before
+	# it reads the rest: the copy in must not wait for room in its stdin
+	# while its output waits for the copy out. (The timeout is only so
+	# that a deadlock fails instead of hanging.)
+	timeout 120 $RUN "$RFS" sh -c 'dd bs=4096 count=1 of=/dev/null 2>/dev/null
+		head -c 1000000 /dev/zero; wc -c >&2' <"$d/in" >"$d/out" 2>"$d/err"
+	[ "$(stat -c %s "$d/out")" = 1000000 ]
+	[ "$(cat "$d/err")" = $((10485760 - 4096)) ]
 }
 
 @test "10-full session: closed stdout, a command that ignores its stdin, a reader that goes away: no hang, no SIGPIPE for the runtime" {
