@@ -14,22 +14,17 @@
  * Read:  credentials(7) (sessions), setsid(2), pipe(7), poll(2),
  *        termios(3) (job control: SIGTTIN)
  *
- * Left in our session and process group, the container could signal the
- * whole group on the host: `kill -TERM 0` inside ends the shell job that
- * started us, us, a sibling container. A PID namespace hides processes
- * from kill(pid), but not from kill(0), which means "my own process
- * group", and the kernel only checks that root sends it. setsid() moves
- * the container out: a new session and group, with only it in them, and
- * no controlling terminal, so /dev/tty opens nothing (ENXIO).
- *
- * A session of its own is not enough: fds 0-2 would still be our
- * terminal, and tcsetattr() works on any terminal fd one holds, the
- * controlling one or not (`stty -echo` inside would change the user's
- * terminal). A host file as stdout (`> out`) would be worse: root inside
- * may chown it through /proc/self/fd/1. So the container gets three
- * pipes, and a thread of ours copies between them and our own 0-2, as the
- * docker CLI and containerd's shim do. Always, not only for a terminal:
- * one path to test, and no host fd inside, whatever the caller passed.
+ * In our process group, the container could signal it all: `kill -TERM
+ * 0` inside would end the shell job that started us, us, a sibling
+ * container. A PID namespace hides processes from kill(pid), not from
+ * kill(0), "my own group". setsid() moves the container out: a session
+ * and group with only it in them, and no controlling terminal, so
+ * /dev/tty opens nothing (ENXIO). But fds 0-2 would still be our
+ * terminal (tcsetattr() works on any terminal fd, controlling or not), or
+ * a host file that root inside could chmod through /proc/self/fd/1. So
+ * the container gets three pipes, and a thread of ours copies between
+ * them and our 0-2, as runc in the foreground and docker do. Always, not
+ * only for a terminal: one path, and no host fd inside.
  */
 #include "relay.h"
 
@@ -62,6 +57,31 @@ static int ended = -1; /* eventfd: main thread to relay, "it is over" */
 static pthread_t thread;
 static bool running;
 
+/* Closes *fd if it is open, and marks it closed. */
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Our end of c's pipe: the container's stdin is written, its stdout and
+ * stderr read. (The other end of c is one of our 0-2, never closed.) */
+static int *our_end(struct chan *c)
+{
+	return c == &chans[0] ? &c->to : &c->from;
+}
+
+/* Closes the pipes and the eventfd (never our 0-2). */
+static void close_all(void)
+{
+	for (int i = 0; i < 3; i++) {
+		close_fd(&child_end[i]);
+		close_fd(our_end(&chans[i]));
+	}
+	close_fd(&ended);
+}
+
 int relay_stdio_open(void)
 {
 	for (int fd = 0; fd < 3; fd++) {
@@ -87,11 +107,8 @@ int relay_prepare(void)
 			goto bad;
 		}
 		/* The container reads its stdin, writes its stdout, stderr. */
-		child_end[i] = i == 0 ? p[0] : p[1];
-		if (i == 0)
-			chans[0].to = p[1];
-		else
-			chans[i].from = p[0];
+		child_end[i] = p[i > 0];
+		*our_end(&chans[i]) = p[i == 0];
 	}
 	/* A container that does not read its stdin must not block the
 	 * thread, which also copies its output: our end never blocks. */
@@ -121,12 +138,7 @@ int relay_child(void)
 		}
 	/* Our ends too: while the container held the write end of its own
 	 * stdin, it would never see its end of file. */
-	for (int i = 0; i < 3; i++)
-		close(child_end[i]);
-	close(chans[0].to);
-	close(chans[1].from);
-	close(chans[2].from);
-	close(ended);
+	close_all();
 	return 0;
 }
 
@@ -135,10 +147,7 @@ int relay_child(void)
  * with EPIPE too, as it would have without us. */
 static void chan_end(struct chan *c)
 {
-	int *pipe_end = c == &chans[0] ? &c->to : &c->from;
-
-	close(*pipe_end);
-	*pipe_end = -1;
+	close_fd(our_end(c));
 	c->done = true;
 	c->len = 0;
 }
@@ -235,10 +244,8 @@ int relay_start(void)
 
 	/* The child has its ends (or never will): without ours, the
 	 * container's last close is an end of file for us. */
-	for (int i = 0; i < 3; i++) {
-		close(child_end[i]);
-		child_end[i] = -1;
-	}
+	for (int i = 0; i < 3; i++)
+		close_fd(&child_end[i]);
 	/* Our stdin a terminal and we a background job: read() would stop
 	 * the whole runtime (SIGTTIN), output copying included. Ignored, it
 	 * fails with EIO, and the container's stdin ends instead. */
@@ -270,18 +277,5 @@ void relay_finish(void)
 		pthread_join(thread, NULL);
 		running = false;
 	}
-	for (int i = 0; i < 3; i++)
-		if (child_end[i] >= 0) {
-			close(child_end[i]);
-			child_end[i] = -1;
-		}
-	if (chans[0].to >= 0)
-		close(chans[0].to);
-	for (int i = 1; i < 3; i++)
-		if (chans[i].from >= 0)
-			close(chans[i].from);
-	chans[0].to = chans[1].from = chans[2].from = -1;
-	if (ended >= 0)
-		close(ended);
-	ended = -1;
+	close_all();
 }
