@@ -8,7 +8,8 @@
  *        kill(0, ...) and kill(-pgrp, ...) inside reach no host process,
  *        and /dev/tty does not open. Its fds 0-2 are pipes even when ours
  *        are a terminal or a host file; what goes through them arrives
- *        whole, stdout and stderr apart, end of file passed on both ways.
+ *        whole, stdout and stderr apart (one pipe, in order, when ours
+ *        are one file), end of file passed on both ways.
  *        (tested in tests/10-full-session.bats)
  * Uses:  nothing but libc
  * Read:  credentials(7) (sessions), setsid(2), pipe(7), poll(2),
@@ -37,6 +38,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* One direction: bytes read from `from` wait in buf until `to` takes
@@ -97,11 +99,31 @@ int relay_stdio_open(void)
 	return 0;
 }
 
+/* Whether our stdout and stderr are one file (2>&1, a terminal): then
+ * the container's are one pipe too, which keeps their order. */
+static bool one_output(void)
+{
+	struct stat out, err;
+
+	return fstat(STDOUT_FILENO, &out) == 0 &&
+	       fstat(STDERR_FILENO, &err) == 0 && out.st_dev == err.st_dev &&
+	       out.st_ino == err.st_ino;
+}
+
 int relay_prepare(void)
 {
 	int p[2];
 
 	for (int i = 0; i < 3; i++) {
+		if (i == 2 && one_output()) {
+			chans[2].done = true;
+			child_end[2] = fcntl(child_end[1], F_DUPFD_CLOEXEC, 3);
+			if (child_end[2] < 0) {
+				warn("relay: dup");
+				goto bad;
+			}
+			break;
+		}
 		if (pipe2(p, O_CLOEXEC) < 0) {
 			warn("pipe");
 			goto bad;
@@ -246,14 +268,13 @@ int relay_start(void)
 	 * container's last close is an end of file for us. */
 	for (int i = 0; i < 3; i++)
 		close_fd(&child_end[i]);
-	/* Our stdin a terminal and we a background job: read() would stop
-	 * the whole runtime (SIGTTIN), output copying included. Ignored, it
-	 * fails with EIO, and the container's stdin ends instead. */
-	signal(SIGTTIN, SIG_IGN);
 	/* Signals stay with the main thread, which forwards them (03).
-	 * Blocked in the relay, SIGPIPE cannot end us either: a reader
-	 * that goes away (`container run ... | head -1`) makes our write()
-	 * fail with EPIPE, and only that copy ends. */
+	 * Blocked in the relay, SIGPIPE and SIGTTIN cannot stop us either:
+	 * a reader that goes away (`container run ... | head -1`) makes our
+	 * write() fail with EPIPE, and only that copy ends; our stdin a
+	 * terminal and we a background job, read() fails with EIO instead
+	 * of stopping the whole runtime, output copying included, and the
+	 * container's stdin ends. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	err = pthread_create(&thread, NULL, relay, NULL);

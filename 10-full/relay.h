@@ -14,9 +14,9 @@
  * or -1 after saying why. */
 int relay_stdio_open(void);
 
-/* Parent, before clone() (not with -t, which brings its own pty): three
- * pipes, for the container's stdin, stdout and stderr. Returns 0, or -1
- * after saying why. */
+/* Parent, before clone() (not with -t, which brings its own pty): pipes
+ * for the container's stdin, stdout and stderr (one for both outputs when
+ * ours are one file). Returns 0, or -1 after saying why. */
 int relay_prepare(void);
 
 /* Child, first thing after "go": leaves our session for one of its own

@@ -267,6 +267,10 @@ in_own_group() {
 	[ "$st" = 7 ]
 	[ "$(cat "$d/o")" = out ]
 	[ "$(cat "$d/e")" = err ]
+	# Our stdout and stderr one file (2>&1): the container's are one
+	# pipe, so the order of its lines is kept.
+	run -0 $RUN "$RFS" sh -c 'echo 1; echo 2 >&2; echo 3; echo 4 >&2; echo 5'
+	[ "$(echo $output)" = "1 2 3 4 5" ]
 	# End of our stdin is the end of the container's.
 	run -0 sh -c 'printf "a\nb\n" | $0 "$1" sh -c "wc -l; echo after-eof"' "$RUN" "$RFS"
 	[ "$(echo $output)" = "2 after-eof" ]
@@ -303,6 +307,24 @@ in_own_group() {
 	run bash -c '$0 "$1" sh -c "while :; do echo y; done" | head -1; echo "rc=${PIPESTATUS[0]}"' "$RUN" "$RFS"
 	[ "${lines[0]}" = y ]
 	[ "${lines[1]}" = rc=141 ]
+}
+
+@test "10-full session: a background job on a terminal: typed input ends the container's stdin, it does not stop container" {
+	command -v script >/dev/null || skip "script(1) is not installed (bsdutils)"
+	# A shell with job control (set -m) runs container in the background
+	# of the terminal script(1) makes, and a line is typed there. Reading
+	# it, the relay would get SIGTTIN and stop the whole runtime (wait
+	# then says 149); blocked in the relay thread, read() fails with EIO,
+	# and cat inside sees the end of its input.
+	mkfifo "$d/keys"
+	exec 4<>"$d/keys"
+	printf 'typed\n' >&4
+	run env SHELL=/bin/sh timeout 60 script -qec "set -m; $RUN $RFS sh -c 'cat; echo cat-ended' &
+		wait \$!; echo rc=\$?" /dev/null <"$d/keys"
+	exec 4>&-
+	echo "$output"
+	[[ "$output" == *cat-ended* ]]
+	[[ "$output" == *rc=0* ]]
 }
 
 @test "10-full session: leaves nothing behind on the host" {
