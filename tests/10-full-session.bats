@@ -269,8 +269,15 @@ in_own_group() {
 	[ "$(cat "$d/e")" = err ]
 	# Our stdout and stderr one file (2>&1): the container's are one
 	# pipe, so the order of its lines is kept.
-	run -0 $RUN "$RFS" sh -c 'echo 1; echo 2 >&2; echo 3; echo 4 >&2; echo 5'
-	[ "$(echo $output)" = "1 2 3 4 5" ]
+	run -0 $RUN "$RFS" sh -c 'for i in $(seq 40); do
+		if [ $((i % 2)) = 1 ]; then echo $i; else echo $i >&2; fi; done'
+	[ "$(echo $output)" = "$(echo $(seq 40))" ]
+	run -0 $RUN "$RFS" readlink /proc/self/fd/1 /proc/self/fd/2
+	[[ "${lines[0]}" == pipe:* ]]
+	[ "${lines[0]}" = "${lines[1]}" ]
+	# Apart, they are two pipes.
+	$RUN "$RFS" readlink /proc/self/fd/1 /proc/self/fd/2 >"$d/o" 2>"$d/e"
+	[ "$(sed -n 1p "$d/o")" != "$(sed -n 2p "$d/o")" ]
 	# End of our stdin is the end of the container's.
 	run -0 sh -c 'printf "a\nb\n" | $0 "$1" sh -c "wc -l; echo after-eof"' "$RUN" "$RFS"
 	[ "$(echo $output)" = "2 after-eof" ]
