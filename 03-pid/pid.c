@@ -94,8 +94,10 @@ static bool target_drops(int sig)
 /*
  * Passes sig on to forward_to. A signal the kernel made itself (si_code
  * SI_KERNEL: Ctrl-C, Ctrl-\ or a hangup from the terminal) already went
- * to the whole foreground process group, the container's processes
- * included, so it is not sent twice. The third SIGINT or SIGTERM in a row
+ * to the whole foreground process group, so if forward_to is in our group
+ * (as here) it has it already and it is not sent twice. A container in a
+ * session of its own (10-full's) got nothing: it gets it from us. The
+ * third SIGINT or SIGTERM in a row
  * becomes a SIGKILL, which even PID 1 cannot ignore, as with the docker
  * CLI: Ctrl-C three times ends a container whose PID 1 drops it. A Ctrl-C
  * that PID 1 handles (a shell, a REPL) is not a request to stop, and
@@ -103,14 +105,16 @@ static bool target_drops(int sig)
  */
 static void forward(int sig, const siginfo_t *si)
 {
-	bool from_terminal = si->si_code == SI_KERNEL;
+	bool from_terminal = si->si_code == SI_KERNEL, has_it;
 
 	if (forward_to <= 0) /* kill(0) or kill(-1) would hit others */
 		return;
+	/* getpgid(2), getpgrp(2): plain system calls, safe in a handler. */
+	has_it = from_terminal && getpgid(forward_to) == getpgrp();
 	if ((sig == SIGINT || sig == SIGTERM) &&
 	    (!from_terminal || target_drops(sig)) && ++stop_requests >= 3)
 		kill(forward_to, SIGKILL);
-	else if (!from_terminal)
+	else if (!has_it)
 		kill(forward_to, sig);
 }
 

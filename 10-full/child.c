@@ -9,7 +9,7 @@
  *        "10-full harden:" tests among them)
  * Uses:  01-uts, 03-pid, 04-mount, 06-net, 07-cgroups (cgroup_enter.c),
  *        08-chroot, 09-overlay, state.c, volumes.c, resolve.c, mountfd.c,
- *        devfs.c, procfs.c, sysfs.c, harden.c, seccomp.c, tty.c,
+ *        devfs.c, procfs.c, sysfs.c, harden.c, seccomp.c, tty.c, relay.c,
  *        selfexec.c
  * Read:  mount_namespaces(7), pivot_root(2), capabilities(7), seccomp(2),
  *        move_mount(2) (--userns)
@@ -18,6 +18,7 @@
 #include "child.h"
 #include "devfs.h"
 #include "harden.h"
+#include "relay.h"
 #include "resolve.h"
 #include "rootfs.h"
 #include "seccomp.h"
@@ -44,6 +45,11 @@ static const char *joined[8];
 
 int child_namespaces(const struct config *c, struct cgroup *enter)
 {
+	/* First, out of the caller's session and process group, and onto
+	 * the stdio pipes: nothing of the container may signal the
+	 * caller's job or touch its terminal (relay.c). */
+	if (relay_child() < 0)
+		return -1;
 	/* Root with --userns: the maps say 0 inside is another host id, but
 	 * this process still holds the host's uid 0, which the namespace
 	 * cannot map (files it creates would fail with EOVERFLOW). So take

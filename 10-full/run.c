@@ -7,7 +7,7 @@
  *        (tested in tests/10-full.bats: the leak check after each test)
  * Uses:  01-uts's lesson_run() (clone, the sync pipe, wait), 05-user,
  *        07-cgroups, 03-pid; options.c, state.c, sweep.c, child.c, tty.c,
- *        userns.c
+ *        userns.c, relay.c
  * Read:  clone(2), user_namespaces(7), cgroups(7)
  *
  * The container is a `struct lesson` of its own (prev = NULL), so the
@@ -31,11 +31,14 @@
  *                                               be root inside to mount
  *           --userns as root: the image         once the maps exist, before
  *           idmapped (userns.c)                 the child attaches it
- *           -t: the relay thread (tty.c)        waits for the pty's master
+ *           the relay thread: -t (tty.c)        waits for the pty's master
+ *           or the stdio pipes (relay.c)        copies our 0-2 to the
+ *                                               container's pipes and back
  *           signal forwarding (03)              `kill` of container
  *                                               reaches the command
  *   -- "go" --
- *   child   join the cgroup, cgroup ns,         child.c, child_namespaces
+ *   child   setsid, stdio onto the pipes        relay.c: out of our session
+ *           join the cgroup, cgroup ns,         child.c, child_namespaces
  *           hostname, lo up                     (see cgroup_enter.c)
  *           private, layers, overlay, volumes,  child.c, child_root
  *           /dev, /proc, /sys, read-only, pivot
@@ -49,6 +52,7 @@
 #include "child.h"
 #include "names.h"
 #include "note.h"
+#include "relay.h"
 #include "sweep.h"
 #include "tty.h"
 #include "userns.h"
@@ -111,6 +115,7 @@ static void cleanup(void)
 	stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
 	tty_finish(); /* our terminal back to how it was */
+	relay_finish(); /* the container's last output copied out */
 	if (cgroup) {
 		/* Read before the cgroup is gone: only it knows. */
 		if (cgroup_oom_killed(cgroup))
@@ -145,8 +150,9 @@ static int prepare(void)
 	     userns_take_range(&ids, state.id) < 0))
 		goto bad;
 	root_ids(&uid, &gid);
+	/* -t: a pty of the container's own; otherwise pipes (relay.c). */
 	if (state_create(&state, uid.outside, gid.outside) < 0 ||
-	    (config.tty && tty_prepare() < 0))
+	    (config.tty ? tty_prepare() : relay_prepare()) < 0)
 		goto bad;
 	/* Root: always a cgroup, so `container` can account for and kill
 	 * everything the command starts. Rootless: only when limits were
@@ -181,7 +187,7 @@ static int parent(pid_t child)
 	 * someone else on the host) is moved by us, the slow way. */
 	if (cgroup && !child_enters && cgroup_add(cgroup, child) < 0)
 		return -1;
-	if (config.tty && tty_start() < 0)
+	if ((config.tty ? tty_start() : relay_start()) < 0)
 		return -1;
 	if (pid_forward_signals(child) < 0)
 		return -1;
@@ -222,9 +228,15 @@ static const struct lesson container_lesson = {
 
 int cmd_run(int argc, char **argv)
 {
-	int ret = options_parse(argc, argv, &config);
 	sigset_t stop;
+	int ret;
 
+	/* Before we open anything (options.c opens the image): a closed
+	 * fd 0-2 becomes /dev/null, so that nothing of ours takes its
+	 * number (relay.c). */
+	if (relay_stdio_open() < 0)
+		return EXIT_FAILED;
+	ret = options_parse(argc, argv, &config);
 	if (ret != 0)
 		return ret > 0 ? 0 : EXIT_FAILED;
 	/* The sealed copy of ourselves that the container's init will run

@@ -13,9 +13,10 @@
  * session, so it could inject input into our shell (TIOCSTI), read what
  * we type after it ends, and its own processes would not find their
  * terminal in its /dev. So, as docker and crun do, the pty comes from the
- * container's devpts: the child opens it, becomes a session leader with
- * the slave as controlling terminal, and passes the master to us over a
- * unix socket (a file descriptor can travel in a message: SCM_RIGHTS).
+ * container's devpts: the child opens it, makes the slave the controlling
+ * terminal of the session it already leads (relay.c), and passes the
+ * master to us over a unix socket (a file descriptor can travel in a
+ * message: SCM_RIGHTS).
  * We relay bytes between our terminal and the master. Our terminal goes
  * raw, so that Ctrl-C, Ctrl-Z and every key reach the container's line
  * discipline, which turns them into signals for its own foreground job.
@@ -106,9 +107,9 @@ int tty_child(const char *ptmx)
 	}
 	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
 		ioctl(slave, TIOCSWINSZ, &ws);
-	/* Leave our session (the host's terminal) for a new one, whose
-	 * controlling terminal is the slave. */
-	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0) {
+	/* We lead a session of our own already (relay.c), with no
+	 * controlling terminal: the slave becomes it. */
+	if (ioctl(slave, TIOCSCTTY, 0) < 0) {
 		warn("-t: make the pty the controlling terminal");
 		goto bad;
 	}
