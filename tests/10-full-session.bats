@@ -24,25 +24,29 @@ setup() {
 	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
 	d=$BATS_TEST_TMPDIR
 	NAME=session-test-$$-${BATS_SUITE_TEST_NUMBER:-0}
-	# `$RUN ROOTFS command...`: this test's container.
-	RUN="$CONTAINER run --name $NAME"
+	# `$RUN ROOTFS command...`: this test's container; `$RUN2`, a second
+	# one at the same time (names are unique: names.c).
+	RUN="$CONTAINER run --name $NAME-1"
+	RUN2="$CONTAINER run --name $NAME-2"
 }
 
 # What a container of this test could leave on the host: its state dir
-# (every container here is started with --name $NAME, which the state dir
+# (every container here is started with --name $NAME-N, which its note
 # records), cgroups and mounts with its id, runtimes carrying this test's
 # mark. As in tests/10-full.bats, but other programs' containers, which
 # may come and go on the machine meanwhile, are not judged.
 container_leftovers() {
 	local f dir id p bin
 	bin=$(realpath "$CONTAINER")
-	for f in $(grep -lsx -- "$NAME" /run/lesson-container-*/name); do
-		dir=${f%/name}
-		id=${dir##*-}
-		echo "$dir"
+	# Each container's note names it (note.c): "name NAME".
+	for f in $(grep -lsx -- "name $NAME-[0-9]*" /var/lib/lesson-container/containers/*.owner); do
+		id=$(basename "$f" .owner)
+		echo "$f"
+		ls -d "${f%.owner}" 2>/dev/null
 		find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-container-$id" 2>/dev/null
 		grep "lesson-container-$id" /proc/self/mountinfo
 	done
+	ls -d /var/lib/lesson-container/names/"$NAME"-* 2>/dev/null
 	for p in $(marked); do
 		[ "$(readlink /proc/"$p"/exe 2>/dev/null)" != "$bin" ] || echo "process $p"
 	done
@@ -109,10 +113,10 @@ sid_pgrp_tty() {
 # run`; its output is the test's output. A `sleep` started beside
 # `container`, in the same group, must survive.
 in_own_group() {
-	# ctr is replaced by the words, not made a function: `ctr ... &`
+	# ctr (ctr2) is replaced by the words, not made a function: `ctr ... &`
 	# must give the runtime's PID in $!, not a subshell's.
 	run setsid sh -c "R=$RFS D=$d; sleep 30 & victim=\$!
-		${1//ctr /$RUN }
+		$(sed "s|ctr2 |$RUN2 |g; s|ctr |$RUN |g" <<<"$1")
 		kill -0 \$victim && echo victim-alive; kill \$victim"
 	echo "$output"
 }
@@ -173,7 +177,7 @@ in_own_group() {
 			echo A-ready; while :; do sleep 1; done" >"$D/a" &
 		a=$!
 		i=0; until grep -q A-ready "$D/a"; do sleep 0.1; i=$((i+1)); [ $i -lt 100 ] || break; done
-		ctr "$R" sh -c "trap \"\" TERM INT; kill -TERM -1; kill -INT 0
+		ctr2 "$R" sh -c "trap \"\" TERM INT; kill -TERM -1; kill -INT 0
 			kill -TERM 0; kill -TERM $a 2>&1; kill -KILL 0"
 		echo B-rc=$?
 		kill -0 $a && echo A-alive
