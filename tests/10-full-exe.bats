@@ -8,10 +8,8 @@
 # run from the host's file (as before selfexec.c).
 
 load helpers
+load container
 bats_require_minimum_version 1.5.0
-
-CONTAINER="$BATS_TEST_DIRNAME/../10-full/container"
-RFS="$ROOT/build/rootfs"
 
 setup_file() {
 	# The attack program and the script, bound in with -v: a dir that
@@ -42,11 +40,10 @@ teardown_file() {
 setup() {
 	need_root
 	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
-	BIN=$(realpath "$CONTAINER")
 	before=$(binary_state)
 	# Other runs on this machine may have containers of their own:
 	# only what appears during this test is judged.
-	all_leftovers >"$BATS_TEST_TMPDIR/others"
+	container_setup
 }
 
 # Owner, mode, xattrs and sha256 of the host's binary.
@@ -65,64 +62,9 @@ binary_unchanged() {
 	}
 }
 
-# As in 10-full.bats: what a container could leave on the host. Other
-# runs on this machine have containers of their own: a line counts only
-# if it was not there when the test started (setup), and not when its
-# container's state dir names a live runtime without this run's mark.
-container_leftovers() {
-	local line id
-	all_leftovers | grep -vxF -f "$BATS_TEST_TMPDIR/others" 2>/dev/null |
-		while read -r line; do
-			id=$(grep -o 'lesson-container-[0-9a-f]*' <<<"$line" | head -1)
-			someone_elses "${id#lesson-container-}" || echo "$line"
-		done
-}
-
-# Whether container $1 is alive and was not started by this bats run.
-someone_elses() {
-	local dir owner
-	dir=$(ls -d /run/lesson-container-"$1" /tmp/lesson-container-*-"$1" 2>/dev/null | head -1)
-	[ -n "$1" ] && [ -n "$dir" ] && read -r owner _ <"$dir/owner" 2>/dev/null || return 1
-	[ -d /proc/"$owner" ] &&
-		! grep -qsz "^LESSON_TEST_MARK=lesson-test:$BATS_RUN_TMPDIR" /proc/"$owner"/environ
-}
-
-# The runtime runs from a memfd, so its exe is no longer the binary's
-# path: it is ours when it carries a mark of this bats run.
-all_leftovers() {
-	local p exe
-	ls -d /run/lesson-container-* /tmp/lesson-container-* 2>/dev/null || true
-	find /sys/fs/cgroup -maxdepth 4 -type d -name 'lesson-container-*' 2>/dev/null || true
-	grep lesson-container /proc/self/mountinfo || true
-	for p in /proc/[0-9]*; do
-		exe=$(readlink "$p/exe" 2>/dev/null) || continue
-		if [ "$exe" = "$BIN" ] || { [ "$exe" = "/memfd:container (deleted)" ] &&
-			grep -qsz "^LESSON_TEST_MARK=lesson-test:$BATS_RUN_TMPDIR" "$p/environ"; }; then
-			echo "process ${p#/proc/} ($exe)"
-		fi
-		grep -so 'lesson-container-[0-9a-f]*' "$p/cgroup" | head -1 |
-			sed "s|^|process ${p#/proc/} in the cgroup of |"
-	done
-	return 0
-}
-
-no_container_leftovers() {
-	[ -z "$(container_leftovers)" ]
-}
-
+# Every test leaves nothing of its containers behind (container.bash).
 teardown() {
-	local left
-	# A runtime in a PID namespace of the test's own is stopped, not
-	# killed: the note a killed one leaves, no later run may judge.
-	if [ -n "${rt:-}" ] && kill -0 "$rt" 2>/dev/null; then
-		kill -TERM "$rt"
-		wait_for eval '! kill -0 $rt 2>/dev/null' || true
-	fi
-	kill_spawned
-	[ "$(id -u)" -eq 0 ] || return 0
-	wait_for no_container_leftovers && return 0
-	left=$(container_leftovers)
-	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
+	container_teardown
 }
 
 # The attacks on PID 1 from inside, with options $@ for `run`; the host's
@@ -193,36 +135,38 @@ cmdline_of() {
 # attacked through its /proc/PID/exe by root in the container's
 # namespaces with the container's capabilities.
 shebang_attack() {
-	local fifo=$BATS_TEST_TMPDIR/out fd w prog init cmd
-	mkfifo "$fifo"
-	exec {fd}<>"$fifo" # the only reader, ours
-	exec {w}>"$fifo"   # the container's stdout: write-only
-	# Fill the pipe: the runtime's usage text will not fit.
-	dd if=/dev/zero of=/dev/fd/$fd bs=4096 count=64 oflag=nonblock 2>/dev/null || true
-	"$CONTAINER" run "$@" -v "$T:/t:ro" "$T/img" /bin/sh \
-		>&$w {fd}>&- 2>"$BATS_TEST_TMPDIR/err" &
-	prog=$!
-	exec {w}>&-
-	# (Under --userns the run may be over before we look: see below.)
-	init=$(child_of $prog) && cmd=$(child_of $init) || cmd=
-	[ -z "$cmd" ] || wait_for eval '[[ "$(cmdline_of $cmd)" == "/proc/self/exe --help"* ]] ||
-		! kill -0 $cmd 2>/dev/null'
-	if [ -n "$cmd" ] && kill -0 $cmd 2>/dev/null; then
-		echo "the runtime in the container runs $(readlink /proc/$cmd/exe)"
-		[ "$(readlink /proc/$cmd/exe)" != "$BIN" ]
-		run nsenter -t "$cmd" -a -r -w /t/attack exe /proc/2/exe
-		echo "$output"
-		[ "${lines[0]}" = "drop ok" ]
-		exec {fd}>&- # no reader: the held write fails, the run ends
-		wait $prog || true
-	else
-		# It must be held writing its usage to the full pipe.
+	local tracer cmd nspid
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+	# The runtime run by #!/proc/self/exe prints its usage and exits
+	# at once. strace, from the host, holds every process of the run
+	# for 3 s at its exit_group(): alive, its exe still there to be
+	# attacked. (It changes nothing the container can see.)
+	strace -f -qq -o /dev/null -e trace=exit_group \
+		-e inject=exit_group:delay_enter=3000000 \
+		"$CONTAINER" run "$@" -v "$T:/t:ro" "$T/img" /bin/sh \
+		>/dev/null 2>"$BATS_TEST_TMPDIR/err" &
+	tracer=$!
+	wait_for eval 'cmd=$(held_runtime $tracer); [ -n "$cmd" ]' || {
 		echo "the runtime inside did not run: $(cat "$BATS_TEST_TMPDIR/err")"
-		exec {fd}>&-
-		wait $prog || true
-		false
-	fi
+		wait $tracer || true
+		return 1
+	}
+	echo "the runtime in the container runs $(readlink /proc/$cmd/exe)"
+	[ "$(readlink /proc/$cmd/exe)" != "$BIN" ]
+	nspid=$(awk '/^NSpid:/ { print $NF }' /proc/$cmd/status)
+	run nsenter -t "$cmd" -a -r -w /t/attack exe /proc/$nspid/exe
+	echo "$output"
+	[ "${lines[0]}" = "drop ok" ]
+	wait $tracer || true
 	binary_unchanged
+}
+
+# The host PID of the runtime run by #!/proc/self/exe below $1.
+held_runtime() {
+	local p
+	for p in $(tree_of "$1"); do
+		[[ "$(cmdline_of $p)" != "/proc/self/exe --help"* ]] || { echo "$p"; return; }
+	done
 }
 
 # Waits for background job $1 and checks that it exited with status $2.

@@ -8,58 +8,27 @@
 # the path.
 
 load helpers
+load container
 bats_require_minimum_version 1.5.0
-
-CONTAINER="$BATS_TEST_DIRNAME/../10-full/container"
-RFS="$ROOT/build/rootfs"
 
 setup() {
 	need_root
 	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
+	container_setup
 	# The host directory the attacks aim at: it must stay empty.
 	VICTIM="$BATS_TEST_TMPDIR/victim"
 	mkdir "$VICTIM"
 }
 
-# Every container here is named after this file and its run: seven other
-# worktrees run containers on this machine at the same time, and a test
-# judges only what it made.
+# Every container here is named after this file and its run.
 NAME_PREFIX="mounts-$$-"
 ctr() {
 	"$CONTAINER" run --name "$NAME_PREFIX$RANDOM" "$@"
 }
 
-# What our containers could leave on the host (as in tests/10-full.bats):
-# state dirs, their cgroups and mounts (named by the state dir's id; the
-# runtime removes the cgroup before the state dir), our processes.
-container_leftovers() {
-	local d id p exe bin
-	bin=$(realpath "$CONTAINER")
-	for d in /run/lesson-container-* /tmp/lesson-container-*; do
-		grep -qs "^$NAME_PREFIX" "$d/name" || continue
-		id=${d##*-}
-		echo "$d"
-		find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-container-$id" 2>/dev/null
-		grep "lesson-container-$id" /proc/self/mountinfo
-	done
-	for p in /proc/[0-9]*; do
-		exe=$(readlink "$p/exe" 2>/dev/null) || continue
-		[ "$exe" != "$bin" ] || echo "process ${p#/proc/} ($exe)"
-	done
-	return 0
-}
-
-no_container_leftovers() {
-	[ -z "$(container_leftovers)" ]
-}
-
+# Every test leaves nothing of its containers behind (container.bash).
 teardown() {
-	local left
-	kill_spawned
-	[ "$(id -u)" -eq 0 ] || return 0
-	wait_for no_container_leftovers && return 0
-	left=$(container_leftovers)
-	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
+	container_teardown
 }
 
 # Fails, showing what, if anything exists under the victim dir, or the

@@ -6,10 +6,8 @@
 # (io_uring_setup, kcmp, personality(ADDR_NO_RANDOMIZE) would work).
 
 load helpers
+load container
 bats_require_minimum_version 1.5.0
-
-CONTAINER="$BATS_TEST_DIRNAME/../10-full/container"
-RFS="$ROOT/build/rootfs"
 
 setup_file() {
 	# The probe is x86_64 code (x32 and i386 doors).
@@ -22,43 +20,12 @@ setup_file() {
 setup() {
 	[ "$BATS_TEST_DESCRIPTION" != "${BATS_TEST_DESCRIPTION#10-full seccomp table}" ] ||
 		{ need_root; [ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"; }
-	container_leftovers >"$BATS_TEST_TMPDIR/before" || true
+	container_setup
 }
 
-# What a container could leave on the host, and only that (the same
-# check as tests/10-full.bats): state dirs, cgroups and mounts named
-# after it, its processes. Other programs may run containers beside us:
-# a test judges only what appeared while it ran.
-container_leftovers() {
-	local p exe bin
-	bin=$(realpath "$CONTAINER")
-	ls -d /run/lesson-container-* /tmp/lesson-container-* 2>/dev/null
-	find /sys/fs/cgroup -maxdepth 4 -type d -name 'lesson-container-*' 2>/dev/null
-	grep lesson-container /proc/self/mountinfo
-	for p in /proc/[0-9]*; do
-		exe=$(readlink "$p/exe" 2>/dev/null) || continue
-		[ "$exe" != "$bin" ] || echo "process ${p#/proc/} ($exe)"
-		! grep -qs lesson-container "$p/cgroup" || echo "process ${p#/proc/} in a container's cgroup"
-	done
-	return 0
-}
-
-new_leftovers() {
-	container_leftovers | sort | comm -13 <(sort "$BATS_TEST_TMPDIR/before") -
-}
-
-no_new_leftovers() {
-	[ -z "$(new_leftovers)" ]
-}
-
-# Every test leaves nothing of its containers behind.
+# Every test leaves nothing of its containers behind (container.bash).
 teardown() {
-	local left
-	kill_spawned
-	[ "$(id -u)" -eq 0 ] || return 0
-	wait_for no_new_leftovers && return 0
-	left=$(new_leftovers)
-	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
+	container_teardown
 }
 
 # Runs the probe inside a container; its output in $output. What

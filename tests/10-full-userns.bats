@@ -5,10 +5,9 @@
 # ranges that is given back when the run ends, also after a kill -9.
 
 load helpers
+load container
 bats_require_minimum_version 1.5.0
 
-CONTAINER="$BATS_TEST_DIRNAME/../10-full/container"
-RFS="$ROOT/build/rootfs"
 POOL=/run/lesson-container-ids # IDPOOL_DIR in 10-full/userns.h
 POOL_FIRST=1610612736	       # IDPOOL_FIRST, 0x60000000
 POOL_END=1879048192	       # 0x70000000: 4096 ranges of 65536
@@ -16,44 +15,12 @@ POOL_END=1879048192	       # 0x70000000: 4096 ranges of 65536
 setup() {
 	need_root
 	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
-	container_leftovers | sort >"$BATS_TEST_TMPDIR/left-before"
+	container_setup
 }
 
-# As in tests/10-full.bats: what a container could leave on the host
-# (state dirs, the pool's files, cgroups, mounts, processes), and a
-# teardown that fails when a test left any of it. Judged against what was
-# there when the test began: on a shared machine, others' containers come
-# and go meanwhile, and a dir someone else left stays.
-container_leftovers() {
-	local p exe bin
-	bin=$(realpath "$CONTAINER")
-	ls -d /run/lesson-container-* /tmp/lesson-container-* 2>/dev/null
-	find /sys/fs/cgroup -maxdepth 4 -type d -name 'lesson-container-*' 2>/dev/null
-	grep lesson-container /proc/self/mountinfo
-	for p in /proc/[0-9]*; do
-		exe=$(readlink "$p/exe" 2>/dev/null) || continue
-		[ "$exe" != "$bin" ] || echo "process ${p#/proc/} ($exe)"
-		! grep -qs lesson-container "$p/cgroup" || echo "process ${p#/proc/} in a container's cgroup"
-	done
-	return 0
-}
-
-# What is there now and was not when the test began.
-new_leftovers() {
-	container_leftovers | sort | comm -13 "$BATS_TEST_TMPDIR/left-before" -
-}
-
-no_new_leftovers() {
-	[ -z "$(new_leftovers)" ]
-}
-
+# Every test leaves nothing of its containers behind (container.bash).
 teardown() {
-	local left
-	kill_spawned
-	[ "$(id -u)" -eq 0 ] || return 0
-	wait_for no_new_leftovers && return 0
-	left=$(new_leftovers)
-	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
+	container_teardown
 }
 
 wait_status() {

@@ -7,10 +7,9 @@
 # tests/10-full-seccomp.bats.
 
 load helpers
+load container
 bats_require_minimum_version 1.5.0
 
-CONTAINER="$BATS_TEST_DIRNAME/../10-full/container"
-RFS="$ROOT/build/rootfs"
 # Docker's default capabilities without CAP_MKNOD (harden.c).
 CAPS=00000000a00425fb
 # Root's data root: the containers' notes, layers and names (state.h).
@@ -27,46 +26,12 @@ setup_file() {
 setup() {
 	need_root
 	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
+	container_setup
 }
 
-# What a container could leave on the host, and only that: state dirs,
-# cgroups and mounts named after it, its processes (the runtime and the
-# init are this binary; the command sits in its cgroup). Unlike
-# assert_no_leaks (the last test), it ignores what other programs on the
-# machine do meanwhile.
-container_leftovers() {
-	local p exe bin
-	bin=$(realpath "$CONTAINER")
-	ls -d /run/lesson-container-* /tmp/lesson-container-* 2>/dev/null
-	ls -d $DATA/containers/* $DATA/names/* /var/tmp/lesson-container-*/containers/* 2>/dev/null
-	find /sys/fs/cgroup -maxdepth 4 -type d -name 'lesson-container-*' 2>/dev/null
-	grep lesson-container /proc/self/mountinfo
-	for p in /proc/[0-9]*; do
-		exe=$(readlink "$p/exe" 2>/dev/null) || continue
-		[ "$exe" != "$bin" ] || echo "process ${p#/proc/} ($exe)"
-		# The runtime runs from a sealed copy of itself (selfexec.c):
-		# one of ours carries a mark of this bats run.
-		[ "$exe" != "/memfd:container (deleted)" ] ||
-			! grep -qsz "^LESSON_TEST_MARK=lesson-test:$BATS_RUN_TMPDIR" "$p/environ" ||
-			echo "process ${p#/proc/} ($exe)"
-		! grep -qs lesson-container "$p/cgroup" || echo "process ${p#/proc/} in a container's cgroup"
-	done
-	return 0
-}
-
-# For wait_for: checked again on every try.
-no_container_leftovers() {
-	[ -z "$(container_leftovers)" ]
-}
-
-# Every test leaves nothing of its containers behind.
+# Every test leaves nothing of its containers behind (container.bash).
 teardown() {
-	local left
-	kill_spawned
-	[ "$(id -u)" -eq 0 ] || return 0
-	wait_for no_container_leftovers && return 0
-	left=$(container_leftovers)
-	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
+	container_teardown
 }
 
 # The host PID of a running container's init (PID 1 inside), given the PID
