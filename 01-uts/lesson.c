@@ -11,12 +11,20 @@
  * right after clone(), so the parent can finish work that needs the child's
  * PID (05 writes its uid map, 06 moves a veth into its network namespace,
  * 07 puts it in a cgroup) before the child runs a single line of setup.
+ *
+ * The same pipe tells the child whether the program is still alive: the
+ * parent holds its write end until it has reaped the child, and the child
+ * closes its own copy, so end of file means "the program is dead". That
+ * covers the one death PR_SET_PDEATHSIG cannot see (lesson_die_with_parent
+ * says which), so a container never outlives its program.
  */
 #include "lesson.h"
+#include "signals.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,8 +43,12 @@ struct run {
 	const struct lesson *chain[MAX_CHAIN]; /* 01-uts first */
 	int n;
 	char **argv;
-	int sync_fd; /* the child's end of the pipe */
+	int sync_fd;   /* the child's end of the pipe */
+	int write_end; /* the parent's, which the child closes */
 };
+
+/* Child only: its end of the pipe, non-blocking (lesson_die_with_parent). */
+static int parent_pipe = -1;
 
 bool lesson_has(const struct lesson *top, const struct lesson *l)
 {
@@ -75,11 +87,18 @@ static bool in_path(const char *name)
 int lesson_exec(char **argv)
 {
 	sigset_t none;
+	int stop;
 
 	/* Signal dispositions set to "ignore" survive execve(); a command
 	 * must start as if freshly started, so restore every default. */
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
+	/* A stop signal that came during the setup waited here (held since
+	 * clone(), see signals.c): it asked the run to stop, so it does,
+	 * with 128+N. Let in now, it would meet the default action: for a
+	 * command that is PID 1 (03-09), the kernel would just drop it. */
+	if ((stop = lesson_stop_pending()))
+		return 128 + stop;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
@@ -127,21 +146,66 @@ static int run_phase(struct run *r, enum phase phase)
 	return 0;
 }
 
+/*
+ * If the program dies, the container must die with it: a child left
+ * running would be a leak, and one the next run cannot even find.
+ * PR_SET_PDEATHSIG asks the kernel for a SIGKILL when our parent dies, but
+ * only for a death that comes *after* the prctl: a parent killed a moment
+ * before it (the child may not have run at all yet) leaves us running for
+ * good. So look again afterwards. getppid() would do, were it not 0 in a
+ * new PID namespace whoever our parent is; the pipe does it instead.
+ * Reading it takes the pipe's lock, which the dying parent takes too when
+ * its files are closed, before it looks for children to signal. So either
+ * this read comes first, and the parent's exit sees our prctl, or it comes
+ * after, and sees the end of file.
+ */
+int lesson_die_with_parent(void)
+{
+	char c;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+		warn("prctl(PR_SET_PDEATHSIG)");
+		return -1;
+	}
+	switch (read(parent_pipe, &c, 1)) {
+	case 0:
+		return -1; /* end of file: the program is gone */
+	case -1:
+		if (errno == EAGAIN) /* alive, nothing more to say */
+			return 0;
+		warn("read the sync pipe");
+		return -1;
+	}
+	return 0;
+}
+
+/* Waits for the parent's one byte, "go". Returns 0, or -1 at end of file:
+ * the parent gave up, or died. */
+static int wait_for_go(void)
+{
+	struct pollfd p = {.fd = parent_pipe, .events = POLLIN};
+	char go;
+
+	while (poll(&p, 1, -1) < 0)
+		if (errno != EINTR)
+			return -1;
+	return read(parent_pipe, &go, 1) == 1 ? 0 : -1;
+}
+
 static int child_main(void *arg)
 {
 	struct run *r = arg;
 	int (*exec)(char **) = lesson_exec;
-	char go;
 
-	/* If the program dies, the container must die with it: a child
-	 * left running would be a leak. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* clone() without CLONE_FILES gave us a copy of every descriptor,
+	 * the pipe's write end too: while we hold it the pipe never reaches
+	 * end of file, and a dead parent would leave us waiting for ever. */
+	close(r->write_end);
+	parent_pipe = r->sync_fd;
 
-	/* Wait for the parent's "go". End of file without it means the
-	 * parent gave up (or died): stop before changing anything. */
-	if (read(r->sync_fd, &go, 1) != 1)
+	/* Nothing is changed before the "go", nor after the program died. */
+	if (wait_for_go() < 0 || lesson_die_with_parent() < 0)
 		_exit(EXIT_FAILED);
-	close(r->sync_fd);
 
 	/* Namespaces, the new root made ready, the mounts inside it, and
 	 * only then the switch. Mounts first, switch last, for two reasons.
@@ -181,11 +245,26 @@ static int clone_flags(struct run *r)
 	return flags;
 }
 
+/* Waits until the child has ended, without reaping it: until then its
+ * PID cannot be reused, so 03's handlers may still forward to it. */
+static int wait_child(pid_t pid)
+{
+	siginfo_t info;
+
+	while (waitid(P_PID, pid, &info, WEXITED | WNOWAIT) < 0)
+		if (errno != EINTR) {
+			warn("waitid");
+			return -1;
+		}
+	return 0;
+}
+
 int lesson_run(const struct lesson *top, char **argv)
 {
 	struct run r = {.argv = argv};
-	int sync[2], prepared = 0, status = EXIT_FAILED, wstatus;
-	char *stack;
+	int sync[2] = {-1, -1}, prepared = 0, status = EXIT_FAILED, wstatus;
+	int stop = 0;
+	char *stack = MAP_FAILED;
 	pid_t pid;
 
 	for (const struct lesson *l = top; l; l = l->prev)
@@ -196,21 +275,34 @@ int lesson_run(const struct lesson *top, char **argv)
 	for (const struct lesson *l = top; l; l = l->prev)
 		r.chain[--i] = l;
 
+	/* From here to "go", a Ctrl-C or a kill waits for us, and we look
+	 * for one between the steps (signals.c): it ends the run, after
+	 * the cleanup of what was prepared. */
+	stop_signals_hold();
+
 	/* Bad input is refused here, before anything changes. */
 	for (i = 0; i < r.n; i++)
 		if (r.chain[i]->check && r.chain[i]->check() < 0)
-			return EXIT_FAILED;
+			goto out;
 
-	for (; prepared < r.n; prepared++)
+	for (;; prepared++) {
+		if ((stop = lesson_stop_pending()) || prepared == r.n)
+			break;
 		if (r.chain[prepared]->prepare &&
 		    r.chain[prepared]->prepare() < 0)
 			goto out;
+	}
+	if (stop)
+		goto out;
 
-	if (pipe2(sync, O_CLOEXEC) < 0) {
+	/* Non-blocking, so that the child can ask whether we still hold our
+	 * end without waiting (lesson_die_with_parent). */
+	if (pipe2(sync, O_CLOEXEC | O_NONBLOCK) < 0) {
 		warn("pipe");
 		goto out;
 	}
 	r.sync_fd = sync[0];
+	r.write_end = sync[1];
 
 	/* clone() runs child_main on a stack of its own; the stack grows
 	 * down, so we pass its top. */
@@ -218,7 +310,7 @@ int lesson_run(const struct lesson *top, char **argv)
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED) {
 		warn("mmap stack");
-		goto close_sync;
+		goto out;
 	}
 	pid = clone(child_main, stack + STACK_SIZE, clone_flags(&r) | SIGCHLD,
 		    &r);
@@ -230,41 +322,43 @@ int lesson_run(const struct lesson *top, char **argv)
 			      strerror(errno));
 		else
 			warn("clone");
-		goto unmap;
+		goto out;
 	}
-	close(sync[0]);
-	sync[0] = -1;
-
-	/* Like system(3): the terminal sends Ctrl-C to the command too, and
-	 * we must live to report its status. 03-pid replaces this with
-	 * forwarding. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
+	/* We keep both ends until the child is reaped: the write end, so
+	 * that the child sees end of file only when we are gone; the read
+	 * end, so that "go" to a child already dead is not a write to a
+	 * pipe nobody reads (SIGPIPE would kill us before the cleanup). */
 
 	for (i = 0; i < r.n; i++)
 		if (r.chain[i]->parent && r.chain[i]->parent(pid) < 0)
 			break;
-	if (i == r.n && write(sync[1], "g", 1) == 1) {
-		close(sync[1]);
-		sync[1] = -1;
-	} else {
-		kill(pid, SIGKILL); /* setup failed: the child never runs */
-	}
+	/* The last look before the child may run the command. */
+	if (i == r.n && !(stop = lesson_stop_pending()) &&
+	    write(sync[1], "g", 1) == 1)
+		stop_signals_let_in(); /* now forwarded (03), or ignored */
+	else
+		kill(pid, SIGKILL); /* the child never runs the command */
 
+	if (wait_child(pid) < 0)
+		goto out;
+	stop_signals_hold(); /* no handler may outlive the child's PID */
 	while (waitpid(pid, &wstatus, 0) < 0)
 		if (errno != EINTR) {
 			warn("waitpid");
-			goto unmap;
+			goto out;
 		}
-	status = i == r.n ? lesson_exit_status(wstatus) : EXIT_FAILED;
-unmap:
-	munmap(stack, STACK_SIZE);
-close_sync:
-	if (sync[0] >= 0)
-		close(sync[0]);
-	if (sync[1] >= 0)
-		close(sync[1]);
+	if (i == r.n && !stop)
+		status = lesson_exit_status(wstatus);
 out:
+	if (stack != MAP_FAILED)
+		munmap(stack, STACK_SIZE);
+	for (i = 0; i < 2; i++)
+		if (sync[i] >= 0)
+			close(sync[i]);
+	if (stop)
+		status = 128 + stop;
 	cleanup_all(&r, prepared);
+	/* A stop signal that came during the cleanup acts now. */
+	stop_signals_release();
 	return status;
 }
