@@ -19,7 +19,7 @@
  *                           signals are held: one that comes ends the
  *                           run with 128+N, after cleanup; signals.c)
  *   die with the parent     child: PR_SET_PDEATHSIG, then is it still
- *                           there? (lesson.c, lesson_die_with_parent)
+ *                           there? (child.c, lesson_die_with_parent)
  *   child_ns()              child: configure its namespaces (hostname, ...)
  *   child_root()            child: get the new root ready and name it in
  *                           lesson_root (08: ROOTFS, 09: mounts an overlay)
@@ -33,7 +33,7 @@
  *
  * Mounts first, switch last: a user namespace (05) may mount a new /proc
  * or /sys only while the host's are still in sight, and the switch takes
- * them away (lesson.c, child_main, says more).
+ * them away (child.c, child_main, says more).
  *
  * Exit codes follow docker run and chroot(1): the command's own status, or
  * 128+N if a signal N killed it; 125 when the program itself failed, 126

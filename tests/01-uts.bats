@@ -100,66 +100,9 @@ setup() {
 	[[ "$output" == *--hostname* ]]
 }
 
-# --- a run under faults: the program killed, or signalled, during start.
-# strace makes the instant exact: it delivers a signal as a chosen system
-# call is made (inject=...:signal=), or holds a process there for a while
-# (delay_enter), which opens a race window wide enough to kill the program
-# in it every time. (Killing a process while strace holds it confuses
-# strace 6.1, so the one held is never the one killed.)
-
-need_strace() {
-	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
-}
-
-# The PID of the program that strace ($1) runs, by its name ($2): strace
-# may first fork a short-lived probe of its own.
-traced() {
-	local i c
-	for i in $(seq 50); do
-		for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-			[ "$(cat /proc/"$c"/comm 2>/dev/null)" != "$2" ] || {
-				echo "$c"
-				return 0
-			}
-		done
-		sleep 0.1
-	done
-	return 1
-}
-
-# The state letter of PID from /proc/PID/stat ("t": stopped by strace).
-stopped() {
-	[ "$(sed 's/.*) //' /proc/"$1"/stat 2>/dev/null | cut -d' ' -f1)" = t ]
-}
-
-# The program said "go" and waits for its child.
-in_wait() {
-	[ "$(cat /proc/"$1"/wchan 2>/dev/null)" = do_wait ]
-}
-
-# The processes this test started that still run (marked() lists grep
-# itself too, gone by the time we look).
-alive_marked() {
-	local p
-	for p in $(marked); do
-		[ ! -e /proc/"$p" ] || echo "$p $(cat /proc/"$p"/comm 2>/dev/null)"
-	done
-}
-
-none_marked() {
-	[ -z "$(alive_marked)" ]
-}
-
-# Like wait_for, for up to 15 s: strace may still hold a process in a
-# delay that the test opened.
-wait_long() {
-	local i
-	for i in $(seq 150); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
+# --- a run under faults: the program killed, or signalled, during start
+# (helpers.bash, "faults during start", says how strace makes the instant
+# exact).
 
 # The child waits for "go" on a pipe. It held a copy of the pipe's write
 # end itself, so a parent killed before "go" (and before the child's
