@@ -88,6 +88,7 @@ int lesson_run(const struct lesson *top, char **argv)
 	struct run r = {.argv = argv};
 	int sync[2] = {-1, -1}, prepared = 0, status = EXIT_FAILED, wstatus;
 	int stop = 0;
+	bool went = false; /* the child was told "go" */
 	char *stack = MAP_FAILED;
 	pid_t pid;
 
@@ -157,8 +158,9 @@ int lesson_run(const struct lesson *top, char **argv)
 		if (r.chain[i]->parent && r.chain[i]->parent(pid) < 0)
 			break;
 	/* The last look before the child may run the command. */
-	if (i == r.n && !(stop = lesson_stop_pending()) &&
-	    write(sync[1], "g", 1) == 1)
+	went = i == r.n && !(stop = lesson_stop_pending()) &&
+	       write(sync[1], "g", 1) == 1;
+	if (went)
 		stop_signals_let_in(); /* now forwarded (03), or ignored */
 	else
 		kill(pid, SIGKILL); /* the child never runs the command */
@@ -171,7 +173,7 @@ int lesson_run(const struct lesson *top, char **argv)
 			warn("waitpid");
 			goto out;
 		}
-	if (i == r.n && !stop)
+	if (went)
 		status = lesson_exit_status(wstatus);
 out:
 	if (stack != MAP_FAILED)
