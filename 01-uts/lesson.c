@@ -4,39 +4,34 @@
  * Claim: the command runs as a child created by clone(2) in new namespaces,
  *        its stdio is ours, and we exit with its status (128+N on signal N).
  *        (tested in tests/01-uts.bats and by every later lesson)
- * Uses:  nothing; every later lesson uses this.
+ * Uses:  child.c (the child's side), signals.c (the stop signals)
  * Read:  clone(2), wait(2), pipe(2), prctl(2) PR_SET_PDEATHSIG
  *
  * The parent and the child talk through one pipe. The child blocks on it
  * right after clone(), so the parent can finish work that needs the child's
  * PID (05 writes its uid map, 06 moves a veth into its network namespace,
  * 07 puts it in a cgroup) before the child runs a single line of setup.
+ *
+ * The same pipe tells the child whether the program is still alive: the
+ * parent holds its write end until it has reaped the child, and the child
+ * closes its own copy, so end of file means "the program is dead". That
+ * covers the one death PR_SET_PDEATHSIG cannot see (lesson_die_with_parent
+ * says which), so a container never outlives its program.
  */
+#include "child.h"
 #include "lesson.h"
+#include "signals.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define STACK_SIZE (1024 * 1024)
-#define MAX_CHAIN 16
-
-/* What the child needs; clone() without CLONE_VM gives it a copy. */
-struct run {
-	const struct lesson *chain[MAX_CHAIN]; /* 01-uts first */
-	int n;
-	char **argv;
-	int sync_fd; /* the child's end of the pipe */
-};
 
 bool lesson_has(const struct lesson *top, const struct lesson *l)
 {
@@ -53,113 +48,6 @@ int lesson_exit_status(int wstatus)
 	if (WIFSIGNALED(wstatus))
 		return 128 + WTERMSIG(wstatus);
 	return EXIT_FAILED;
-}
-
-/* execvp() reports EACCES when some PATH directory could not be searched,
- * even if the command exists nowhere: tell the two cases apart. */
-static bool in_path(const char *name)
-{
-	const char *path = getenv("PATH");
-	char file[4096];
-
-	while (path && *path) {
-		size_t len = strcspn(path, ":");
-		snprintf(file, sizeof(file), "%.*s/%s", (int)len, path, name);
-		if (access(file, F_OK) == 0)
-			return true;
-		path += len + (path[len] == ':');
-	}
-	return false;
-}
-
-int lesson_exec(char **argv)
-{
-	sigset_t none;
-
-	/* Signal dispositions set to "ignore" survive execve(); a command
-	 * must start as if freshly started, so restore every default. */
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-
-	execvp(argv[0], argv);
-	if (errno == EACCES && !strchr(argv[0], '/') && !in_path(argv[0]))
-		errno = ENOENT; /* only a PATH directory was unreadable */
-	warn("exec %s", argv[0]);
-	return errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
-}
-
-const char *lesson_root;
-
-const char *lesson_path(const char *path)
-{
-	static char buf[PATH_MAX];
-	int n;
-
-	if (!lesson_root)
-		return path;
-	n = snprintf(buf, sizeof(buf), "%s%s", lesson_root, path);
-	if (n < 0 || (size_t)n >= sizeof(buf)) {
-		warnx("%s%s: path too long", lesson_root, path);
-		return NULL;
-	}
-	return buf;
-}
-
-/* The child's phases, in the order they run (see child_main). */
-enum phase { PHASE_NS, PHASE_ROOT, PHASE_FS, PHASE_ENTER, N_PHASES };
-
-/* Runs one child-side phase of the whole chain, 01-uts first. */
-static int run_phase(struct run *r, enum phase phase)
-{
-	for (int i = 0; i < r->n; i++) {
-		const struct lesson *l = r->chain[i];
-		int (*hook[N_PHASES])(void) = {
-			[PHASE_NS] = l->child_ns,
-			[PHASE_ROOT] = l->child_root,
-			[PHASE_FS] = l->child_fs,
-			[PHASE_ENTER] = l->child_enter,
-		};
-		if (hook[phase] && hook[phase]() < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int child_main(void *arg)
-{
-	struct run *r = arg;
-	int (*exec)(char **) = lesson_exec;
-	char go;
-
-	/* If the program dies, the container must die with it: a child
-	 * left running would be a leak. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-
-	/* Wait for the parent's "go". End of file without it means the
-	 * parent gave up (or died): stop before changing anything. */
-	if (read(r->sync_fd, &go, 1) != 1)
-		_exit(EXIT_FAILED);
-	close(r->sync_fd);
-
-	/* Namespaces, the new root made ready, the mounts inside it, and
-	 * only then the switch. Mounts first, switch last, for two reasons.
-	 * In a user namespace (05) the kernel mounts a new proc or sysfs
-	 * only while a full one is already visible in the mount namespace
-	 * (no view the container could not already have); pivot_root (08)
-	 * detaches the host's, so after it the mount is refused. And
-	 * whatever a mount needs from the host (its /dev, a volume) is out
-	 * of reach once the switch is made. So every lesson mounts at
-	 * lesson_path(), under the new root, while the host is in sight. */
-	for (enum phase phase = PHASE_NS; phase < N_PHASES; phase++)
-		if (run_phase(r, phase) < 0)
-			_exit(EXIT_FAILED);
-
-	for (int i = 0; i < r->n; i++)
-		if (r->chain[i]->exec)
-			exec = r->chain[i]->exec;
-	_exit(exec(r->argv));
 }
 
 static void cleanup_all(struct run *r, int prepared)
@@ -181,11 +69,27 @@ static int clone_flags(struct run *r)
 	return flags;
 }
 
+/* Waits until the child has ended, without reaping it: until then its
+ * PID cannot be reused, so 03's handlers may still forward to it. */
+static int wait_child(pid_t pid)
+{
+	siginfo_t info;
+
+	while (waitid(P_PID, pid, &info, WEXITED | WNOWAIT) < 0)
+		if (errno != EINTR) {
+			warn("waitid");
+			return -1;
+		}
+	return 0;
+}
+
 int lesson_run(const struct lesson *top, char **argv)
 {
 	struct run r = {.argv = argv};
-	int sync[2], prepared = 0, status = EXIT_FAILED, wstatus;
-	char *stack;
+	int sync[2] = {-1, -1}, prepared = 0, status = EXIT_FAILED, wstatus;
+	int stop = 0;
+	bool went = false; /* the child was told "go" */
+	char *stack = MAP_FAILED;
 	pid_t pid;
 
 	for (const struct lesson *l = top; l; l = l->prev)
@@ -196,21 +100,34 @@ int lesson_run(const struct lesson *top, char **argv)
 	for (const struct lesson *l = top; l; l = l->prev)
 		r.chain[--i] = l;
 
+	/* From here to "go", a Ctrl-C or a kill waits for us, and we look
+	 * for one between the steps (signals.c): it ends the run, after
+	 * the cleanup of what was prepared. */
+	stop_signals_hold();
+
 	/* Bad input is refused here, before anything changes. */
 	for (i = 0; i < r.n; i++)
 		if (r.chain[i]->check && r.chain[i]->check() < 0)
-			return EXIT_FAILED;
+			goto out;
 
-	for (; prepared < r.n; prepared++)
+	for (;; prepared++) {
+		if ((stop = lesson_stop_pending()) || prepared == r.n)
+			break;
 		if (r.chain[prepared]->prepare &&
 		    r.chain[prepared]->prepare() < 0)
 			goto out;
+	}
+	if (stop)
+		goto out;
 
-	if (pipe2(sync, O_CLOEXEC) < 0) {
+	/* Non-blocking, so that the child can ask whether we still hold our
+	 * end without waiting (lesson_die_with_parent). */
+	if (pipe2(sync, O_CLOEXEC | O_NONBLOCK) < 0) {
 		warn("pipe");
 		goto out;
 	}
 	r.sync_fd = sync[0];
+	r.write_end = sync[1];
 
 	/* clone() runs child_main on a stack of its own; the stack grows
 	 * down, so we pass its top. */
@@ -218,7 +135,7 @@ int lesson_run(const struct lesson *top, char **argv)
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED) {
 		warn("mmap stack");
-		goto close_sync;
+		goto out;
 	}
 	pid = clone(child_main, stack + STACK_SIZE, clone_flags(&r) | SIGCHLD,
 		    &r);
@@ -230,41 +147,44 @@ int lesson_run(const struct lesson *top, char **argv)
 			      strerror(errno));
 		else
 			warn("clone");
-		goto unmap;
+		goto out;
 	}
-	close(sync[0]);
-	sync[0] = -1;
-
-	/* Like system(3): the terminal sends Ctrl-C to the command too, and
-	 * we must live to report its status. 03-pid replaces this with
-	 * forwarding. */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
+	/* We keep both ends until the child is reaped: the write end, so
+	 * that the child sees end of file only when we are gone; the read
+	 * end, so that "go" to a child already dead is not a write to a
+	 * pipe nobody reads (SIGPIPE would kill us before the cleanup). */
 
 	for (i = 0; i < r.n; i++)
 		if (r.chain[i]->parent && r.chain[i]->parent(pid) < 0)
 			break;
-	if (i == r.n && write(sync[1], "g", 1) == 1) {
-		close(sync[1]);
-		sync[1] = -1;
-	} else {
-		kill(pid, SIGKILL); /* setup failed: the child never runs */
-	}
+	/* The last look before the child may run the command. */
+	went = i == r.n && !(stop = lesson_stop_pending()) &&
+	       write(sync[1], "g", 1) == 1;
+	if (went)
+		stop_signals_let_in(); /* now forwarded (03), or ignored */
+	else
+		kill(pid, SIGKILL); /* the child never runs the command */
 
+	if (wait_child(pid) < 0)
+		goto out;
+	stop_signals_hold(); /* no handler may outlive the child's PID */
 	while (waitpid(pid, &wstatus, 0) < 0)
 		if (errno != EINTR) {
 			warn("waitpid");
-			goto unmap;
+			goto out;
 		}
-	status = i == r.n ? lesson_exit_status(wstatus) : EXIT_FAILED;
-unmap:
-	munmap(stack, STACK_SIZE);
-close_sync:
-	if (sync[0] >= 0)
-		close(sync[0]);
-	if (sync[1] >= 0)
-		close(sync[1]);
+	if (went)
+		status = lesson_exit_status(wstatus);
 out:
+	if (stack != MAP_FAILED)
+		munmap(stack, STACK_SIZE);
+	for (i = 0; i < 2; i++)
+		if (sync[i] >= 0)
+			close(sync[i]);
+	if (stop)
+		status = 128 + stop;
 	cleanup_all(&r, prepared);
+	/* A stop signal that came during the cleanup acts now. */
+	stop_signals_release();
 	return status;
 }

@@ -15,6 +15,11 @@
  *   parent(child_pid)       parent: work that needs the child's PID (uid
  *                           maps, veth, joining the cgroup)
  *   -- parent says "go" through a pipe --
+ *                           (from the first prepare() to "go" the stop
+ *                           signals are held: one that comes ends the
+ *                           run with 128+N, after cleanup; signals.c)
+ *   die with the parent     child: PR_SET_PDEATHSIG, then is it still
+ *                           there? (child.c, lesson_die_with_parent)
  *   child_ns()              child: configure its namespaces (hostname, ...)
  *   child_root()            child: get the new root ready and name it in
  *                           lesson_root (08: ROOTFS, 09: mounts an overlay)
@@ -28,7 +33,7 @@
  *
  * Mounts first, switch last: a user namespace (05) may mount a new /proc
  * or /sys only while the host's are still in sight, and the switch takes
- * them away (lesson.c, child_main, says more).
+ * them away (child.c, child_main, says more).
  *
  * Exit codes follow docker run and chroot(1): the command's own status, or
  * 128+N if a signal N killed it; 125 when the program itself failed, 126
@@ -40,6 +45,7 @@
 #define LESSON_H
 
 #include <err.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -101,8 +107,27 @@ int lesson_run(const struct lesson *top, char **argv);
 bool lesson_has(const struct lesson *top, const struct lesson *l);
 
 /* execvp(argv) with the signal mask and dispositions reset. Returns only on
- * failure: EXIT_NOT_FOUND or EXIT_CANNOT_EXEC, after saying why. */
+ * failure: EXIT_NOT_FOUND or EXIT_CANNOT_EXEC, after saying why, or 128+N
+ * without a word if stop signal N came during the setup (the command
+ * never starts). */
 int lesson_exec(char **argv);
+
+/* In the child: the kernel SIGKILLs us when the program dies
+ * (PR_SET_PDEATHSIG), and the program is still alive now, so no death is
+ * missed. Every change of the effective or filesystem ids clears that
+ * signal (prctl(2)): call this again after each (05-user). Returns 0, or
+ * -1 when the program is gone (silently: nobody waits for a message);
+ * the child must then exit without running the command. */
+int lesson_die_with_parent(void);
+
+/* The signals that would stop the program, and that 03-pid forwards:
+ * SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2. */
+void lesson_stop_signals(sigset_t *set);
+
+/* Takes one pending stop signal off the queue (they are blocked during a
+ * run's start, in the parent and in the child until its exec). Returns
+ * its number, or 0 if none came. */
+int lesson_stop_pending(void);
 
 /* Maps a wait(2) status to a shell-style exit code (128+N for signal N). */
 int lesson_exit_status(int wstatus);

@@ -181,7 +181,7 @@ int pid_init(char **argv)
 	sigset_t wanted;
 	siginfo_t si;
 	pid_t command, pid;
-	int wstatus, status = -1;
+	int wstatus, status = -1, stop;
 
 	/* When not PID 1 (10-full may run it without a PID namespace),
 	 * orphans must still come to us, not to the host's init. */
@@ -198,6 +198,10 @@ int pid_init(char **argv)
 		warn("sigprocmask");
 		return EXIT_FAILED;
 	}
+	/* One forwarded during the setup, before the command existed: the
+	 * run stops here (01-uts/signals.c). */
+	if ((stop = lesson_stop_pending()))
+		return 128 + stop;
 
 	command = start_command(argv);
 	if (command < 0)

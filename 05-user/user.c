@@ -33,11 +33,9 @@
 #include <grp.h>
 #include <stdint.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 bool user_ns_always;
@@ -204,9 +202,8 @@ int user_become_root(bool drop_groups)
 		return -1;
 	}
 	/* A change of the effective ids clears the parent-death signal
-	 * (prctl(2)); set it again, as lesson.c does at the start. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	return 0;
+	 * (prctl(2)): set it again, and see that the program still lives. */
+	return lesson_die_with_parent();
 }
 
 static int user_child(void)

@@ -55,7 +55,8 @@ int child_namespaces(const struct config *c, struct cgroup *enter)
 	 * cannot map (files it creates would fail with EOVERFLOW). So take
 	 * the namespace's own 0, and drop host root's supplementary groups.
 	 * Rootless, our uid already is the one mapped to 0. A change of ids
-	 * clears the parent-death signal: set it again (see lesson.c). */
+	 * clears the parent-death signal: user_become_root sets it again
+	 * (01-uts/child.c, lesson_die_with_parent). */
 	if (c->userns && !c->rootless && user_become_root(true) < 0)
 		return -1;
 	/* Into our cgroup before anything else runs here, by ourselves:

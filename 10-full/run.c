@@ -71,13 +71,7 @@ static struct userns_range ids = {.fd = -1}; /* --userns as root */
 /* The signals that would end `container` (and 03 forwards). */
 static void stop_signals(sigset_t *set)
 {
-	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGQUIT);
-	sigaddset(set, SIGUSR1);
-	sigaddset(set, SIGUSR2);
+	lesson_stop_signals(set);
 }
 
 static bool limited(const struct cgroup_limits *l)
@@ -173,7 +167,6 @@ bad:
 static int parent(pid_t child)
 {
 	struct user_map uid, gid;
-	sigset_t stop;
 
 	root_ids(&uid, &gid);
 	if (config.userns && user_write_maps(child, &uid, &gid) < 0)
@@ -189,13 +182,9 @@ static int parent(pid_t child)
 		return -1;
 	if ((config.tty ? tty_start() : relay_start()) < 0)
 		return -1;
-	if (pid_forward_signals(child) < 0)
-		return -1;
-	/* From here a signal is forwarded, not fatal: let in those that
-	 * cmd_run() held (they go to the container). */
-	stop_signals(&stop);
-	sigprocmask(SIG_UNBLOCK, &stop, NULL);
-	return 0;
+	/* Once lesson_run() has said "go", a signal is forwarded, not
+	 * fatal; until then it stays held, and ends the run. */
+	return pid_forward_signals(child);
 }
 
 static int child_ns_hook(void)
@@ -245,10 +234,11 @@ int cmd_run(int argc, char **argv)
 	config.self_fd = selfexec_copy();
 	if (config.self_fd < 0)
 		return EXIT_FAILED;
-	/* Until the parent hook forwards them, a Ctrl-C or SIGTERM would
-	 * kill us between creating the state dir or cgroup and removing
-	 * them: hold them. The child inherits the mask; 03's init and the
-	 * command's exec set their own. */
+	/* A Ctrl-C or SIGTERM would kill us between creating the state dir
+	 * or cgroup and removing them: hold them. lesson_run() holds them
+	 * too, until "go", and ends the run with one that came meanwhile
+	 * (01-uts/signals.c). The child inherits the mask; 03's init and
+	 * the command's exec set their own. */
 	stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
 	/* The input is good: now we may change the host, starting with what

@@ -107,6 +107,98 @@ setup() {
 	[[ "$output" == *--hostname* ]]
 }
 
+# --- a run under faults: the program killed, or signalled, during start
+# (helpers.bash, "faults during start", says how strace makes the instant
+# exact).
+
+# The child waits for "go" on a pipe. It held a copy of the pipe's write
+# end itself, so a parent killed before "go" (and before the child's
+# prctl) left it waiting for ever: an orphan in new namespaces, holding
+# our stdout, that nothing could find. strace holds the child 2 s at its
+# first prctl, if it makes one before "go", and kills the program as it
+# writes "go", its first write.
+@test "01-uts: killed before its \"go\", the program leaves no child behind (strace)" {
+	need_strace
+	ran="$BATS_TEST_TMPDIR/ran"
+	strace -f -qq -o /dev/null -e trace=write,prctl -e signal=none \
+		-e inject=prctl:delay_enter=2000000:when=1 \
+		-e inject=write:signal=SIGKILL:when=1 \
+		"$UTS" sh -c "touch $ran" &
+	# The child sees end of file on the pipe and exits (strace too, once
+	# its last tracee is gone). The command never ran.
+	wait_long none_marked || { alive_marked; false; }
+	[ ! -e "$ran" ]
+}
+
+# PR_SET_PDEATHSIG covers only a parent that dies after the prctl. Here
+# strace holds the child 3 s before its prctl, after "go"; the program is
+# killed meanwhile. Without a look at the parent after the prctl, the
+# command ran to its end, with no program left to wait for it.
+@test "01-uts: killed after \"go\" but before the child's prctl, the command never runs (strace)" {
+	need_strace
+	ran="$BATS_TEST_TMPDIR/ran"
+	strace -f -qq -o /dev/null -e trace=prctl \
+		-e inject=prctl:delay_enter=3000000:when=1 \
+		"$UTS" sh -c "touch $ran" &
+	prog=$(traced $! uts)
+	child=$(child_of "$prog")
+	wait_for in_wait "$prog"
+	stopped "$child" # held before its prctl
+	kill -KILL "$prog"
+	wait_long none_marked || { alive_marked; false; }
+	[ ! -e "$ran" ]
+}
+
+# A SIGINT during start used to be discarded (the program set SIGINT to
+# SIG_IGN after clone(), which throws away a pending one): the command
+# ran as if nothing had happened. Here it comes as 05-user's parent hook
+# writes the uid map, the program's first write.
+@test "01-uts: a SIGINT during start ends the run with 130, the command never runs (strace)" {
+	need_strace
+	ran="$BATS_TEST_TMPDIR/ran"
+	run -130 strace -f -qq -o /dev/null -e trace=write -e signal=none \
+		-e inject=write:signal=SIGINT:when=1 \
+		"$ROOT/05-user/user" --userns sh -c "touch $ran"
+	[ ! -e "$ran" ]
+	none_marked || { alive_marked; false; }
+}
+
+# After "go", 03-pid forwards a signal to the child; still in its setup
+# (strace holds it 3 s after sethostname), the child holds it until just
+# before the command would start, and the run ends there. Before, PID 1
+# in its setup dropped it (no handler), and the command ran.
+@test "01-uts: a SIGTERM during the child's setup ends the run with 143 (strace)" {
+	need_strace
+	ran="$BATS_TEST_TMPDIR/ran"
+	strace -f -qq -o /dev/null --seccomp-bpf -e trace=sethostname \
+		-e inject=sethostname:delay_exit=3000000:when=1 \
+		"$ROOT/03-pid/pid" --hostname lesson-box sh -c "touch $ran" &
+	st=$!
+	prog=$(traced $st pid)
+	child=$(child_of "$prog")
+	wait_for in_wait "$prog"
+	wait_for stopped "$child" # in its setup, after "go"
+	kill -TERM "$prog"
+	status=0
+	wait "$st" || status=$?
+	[ "$status" -eq 143 ]
+	[ ! -e "$ran" ]
+	none_marked || { alive_marked; false; }
+}
+
+# Random instants: the program killed anywhere in its start (or just
+# after). Every process of the run must be gone: its child dies with it.
+@test "01-uts: 25 runs killed with -9 at random instants leave no process (06-net)" {
+	local i
+	for i in $(seq 25); do
+		"$ROOT/06-net/net" --lo sleep 100 &
+		sleep "0.00$((RANDOM % 10))"
+		kill -KILL $! 2>/dev/null || true
+		wait $! 2>/dev/null || true
+	done
+	wait_for none_marked || { alive_marked; false; }
+}
+
 @test "01-uts: leaves nothing behind on the host" {
 	assert_no_leaks
 }

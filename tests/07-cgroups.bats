@@ -449,3 +449,20 @@ teardown() {
 	touch "$go"
 	wait $live
 }
+
+# A SIGTERM during start (strace sends it as the program makes its first
+# cgroup dir) killed the program with its cgroups made: four dirs left on
+# a v1 host. Now it waits until the cgroup is ready, and ends the run
+# there: 143, every dir removed, the command never run.
+@test "07-cgroups: a SIGTERM during start ends the run with 143 and removes the cgroup (strace)" {
+	need_strace
+	ran="$BATS_TEST_TMPDIR/ran"
+	trace="$BATS_TEST_TMPDIR/trace"
+	run -143 strace -f -qq -o "$trace" -e trace=mkdir,mkdirat \
+		-e signal=none -e inject=mkdir,mkdirat:signal=SIGTERM:when=1 \
+		"$CG" --pids 50 sh -c "touch $ran"
+	[ ! -e "$ran" ]
+	name=$(grep -o 'lesson-07-cgroups-[0-9]*-[0-9]*' "$trace" | head -1)
+	[ -n "$name" ] # the trace shows the cgroup made
+	[ -z "$(cgroups_named "$name")" ]
+}

@@ -705,3 +705,66 @@ written" ]
 @test "10-full: leaves nothing behind on the host" {
 	assert_no_leaks
 }
+
+# --- the runtime killed or signalled during start (issue 8, items 1 and 3;
+# helpers.bash, "faults during start", says how strace sets the instant)
+
+# A Ctrl-C during start was held by `container run`, then discarded by the
+# engine's SIG_IGN: the container ran as if nothing had happened. strace
+# sends the SIGINT as the state dir is made (the first mkdir).
+@test "10-full: a SIGINT during start ends the run with 130 and leaves nothing (strace)" {
+	need_strace
+	run -130 strace -f -qq -o /dev/null -e trace=mkdir,mkdirat \
+		-e signal=none -e inject=mkdir,mkdirat:signal=SIGINT:when=1 \
+		"$CONTAINER" run "$RFS" echo the-command-ran
+	[[ "$output" != *the-command-ran* ]]
+}
+
+# The issue's recipe: strace holds the child 3 s before its prctl, after
+# "go", and the runtime is killed meanwhile. The container used to run
+# its command to the end, with no runtime. The next run sweeps what the
+# killed runtime left (its state dir, its cgroup).
+@test "10-full: the runtime killed before the child's prctl: the command never runs (strace)" {
+	need_strace
+	out="$BATS_TEST_TMPDIR/out"
+	strace -f -qq -o /dev/null -e trace=prctl \
+		-e inject=prctl:delay_enter=3000000:when=1 \
+		"$CONTAINER" run "$RFS" echo the-command-ran >"$out" 2>/dev/null &
+	runtime=$(traced $! container)
+	init=$(child_of "$runtime")
+	wait_for in_wait "$runtime"
+	stopped "$init" # held before its prctl
+	kill -KILL "$runtime"
+	wait_long none_marked || { alive_marked; false; }
+	! grep -q the-command-ran "$out"
+	run -0 "$CONTAINER" run "$RFS" true
+}
+
+# Random instants: 20 runtimes killed with -9 anywhere in their start (or
+# just after). Every process of every run must be gone, the containers'
+# too (their commands have an empty environment, so no test mark: they
+# are found by a word on their command line), and the next run sweeps.
+@test "10-full: 20 runtimes killed with -9 at random instants leave no process" {
+	local i word="killed-at-random-$$" p left
+	for i in $(seq 20); do
+		"$CONTAINER" run --name "$word-$i" "$RFS" \
+			sh -c 'sleep 100; true' "$word" >/dev/null 2>&1 &
+		sleep "0.0$((RANDOM % 3))$((RANDOM % 10))"
+		kill -KILL $! 2>/dev/null || true
+		wait $! 2>/dev/null || true
+	done
+	wait_for none_marked || { alive_marked; false; }
+	left=$(grep -lsa -- "$word" /proc/[0-9]*/cmdline || true)
+	for p in $left; do
+		[ ! -e "$p" ] || { echo "left: $p"; false; }
+	done
+	run -0 "$CONTAINER" run "$RFS" true
+	# A runtime killed between making its state dir and writing its
+	# owner note leaves a dir the sweep cannot judge (issue 8, item 2,
+	# not this test's claim): remove ours, found by their --name.
+	for p in /run/lesson-container-*/name; do
+		grep -qsx -- "$word-[0-9]*" "$p" || continue
+		[ -e "${p%/name}/owner" ] || rm -rf "${p%/name}"
+	done
+}
+

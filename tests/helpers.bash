@@ -18,6 +18,8 @@
 #   kill_spawned        kill_tree what the test started and left running
 #                       (its jobs, and every process with its mark in the
 #                       environment); the default teardown calls it
+#   need_strace, traced, stopped, in_wait, alive_marked, none_marked,
+#   wait_long           for faults injected during start (at the end)
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 export ROOT
@@ -183,3 +185,64 @@ teardown_file() {
 	remove_nobody_copies
 }
 
+# --- faults during start (tests/01-uts.bats, 07-cgroups.bats, 10-full.bats)
+# strace makes an instant exact: it sends a signal as a chosen system call
+# is made (-e inject=CALL:signal=SIG), or holds a process there for a
+# while (delay_enter / delay_exit), which opens a race window wide enough
+# to kill or signal the program in it every time. (strace 6.1 loses track
+# of a process killed while it holds it: the one held is never the one
+# killed.)
+
+need_strace() {
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+}
+
+# The PID of the program that strace ($1) runs, by its name ($2): strace
+# may first fork a short-lived probe of its own.
+traced() {
+	local i c
+	for i in $(seq 50); do
+		for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+			[ "$(cat /proc/"$c"/comm 2>/dev/null)" != "$2" ] || {
+				echo "$c"
+				return 0
+			}
+		done
+		sleep 0.1
+	done
+	return 1
+}
+
+# The state letter of PID from /proc/PID/stat ("t": stopped by strace).
+stopped() {
+	[ "$(sed 's/.*) //' /proc/"$1"/stat 2>/dev/null | cut -d' ' -f1)" = t ]
+}
+
+# The program said "go" and waits for its child.
+in_wait() {
+	[ "$(cat /proc/"$1"/wchan 2>/dev/null)" = do_wait ]
+}
+
+# The processes this test started that still run (marked() lists grep
+# itself too, gone by the time we look).
+alive_marked() {
+	local p
+	for p in $(marked); do
+		[ ! -e /proc/"$p" ] || echo "$p $(cat /proc/"$p"/comm 2>/dev/null)"
+	done
+}
+
+none_marked() {
+	[ -z "$(alive_marked)" ]
+}
+
+# Like wait_for, for up to 15 s: strace may still hold a process in a
+# delay that the test opened.
+wait_long() {
+	local i
+	for i in $(seq 150); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
