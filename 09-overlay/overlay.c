@@ -56,7 +56,7 @@ static bool in_user_namespace(void)
 }
 
 int overlay_mount(const char *lowerdirs, const char *upper, const char *work,
-		  const char *target)
+		  const char *target, const char *extra)
 {
 	char data[OVERLAY_MAX_OPTIONS];
 	int n;
@@ -64,9 +64,10 @@ int overlay_mount(const char *lowerdirs, const char *upper, const char *work,
 	/* Inside a user namespace the kernel will not let us set trusted.*
 	 * xattrs: userxattr makes overlayfs keep its own (the opaque mark,
 	 * ...) in user.overlay.* instead (Linux 5.11). */
-	n = snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s%s",
+	n = snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s%s%s%s",
 		     lowerdirs, upper, work,
-		     in_user_namespace() ? ",userxattr" : "");
+		     in_user_namespace() ? ",userxattr" : "", extra ? "," : "",
+		     extra ? extra : "");
 	if (n < 0 || (size_t)n >= sizeof(data)) {
 		warnx("overlay options are %d bytes, mount(2) takes at most %zu: "
 		      "use fewer layers or shorter paths",
@@ -147,7 +148,8 @@ static int overlay_parent(pid_t child)
  * the new root; 04 and 06 then mount /proc and /sys inside it. */
 static int overlay_child_root(void)
 {
-	if (overlay_mount(dirs.lowers, dirs.upper, dirs.work, dirs.merged) < 0)
+	if (overlay_mount(dirs.lowers, dirs.upper, dirs.work, dirs.merged,
+			  NULL) < 0)
 		return -1;
 	lesson_root = dirs.merged;
 	return 0;

@@ -12,10 +12,10 @@
 #include "../08-chroot/chroot.h"
 
 /* Mounts overlayfs at target: lowerdirs is a ':'-separated list, top layer
- * first; upper and work must be on the same filesystem. Returns 0, or -1
- * after saying why. */
+ * first; upper and work must be on the same filesystem; extra, when not
+ * NULL, is more options ("volatile"). Returns 0, or -1 after saying why. */
 int overlay_mount(const char *lowerdirs, const char *upper, const char *work,
-		  const char *target);
+		  const char *target, const char *extra);
 
 /* Prints upper as `docker diff` does: "A /path" added, "C /path" changed,
  * "D /path" deleted (a whiteout). lowerdirs tells added from changed.
