@@ -21,6 +21,7 @@
 #include <string.h>
 #include <linux/magic.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -160,6 +161,81 @@ static int check_image_fs(const char *rootfs)
 			      rootfs, pseudo[i].name);
 			return -1;
 		}
+	return 0;
+}
+
+/* What the image has at path (relative to the rootfs, links resolved):
+ * its st_mode, or 0 when there is nothing there yet. */
+static mode_t image_has(const char *rootfs, const char *path)
+{
+	char full[PATH_MAX * 2];
+	struct stat st;
+
+	if (!path[0])
+		return S_IFDIR; /* the root itself */
+	snprintf(full, sizeof(full), "%s/%s", rootfs, path);
+	return lstat(full, &st) == 0 ? st.st_mode : 0;
+}
+
+/* Whether path (relative) lies strictly below dir ("proc"). */
+static bool below(const char *path, const char *dir)
+{
+	size_t len = strlen(dir);
+
+	return strncmp(path, dir, len) == 0 && path[len] == '/';
+}
+
+/* Targets that would only fail once everything is made: a volume whose
+ * kind (file, directory) is not what the image has there, or a -w that is
+ * no directory, or that lies inside /proc, /sys or /dev, which the runtime
+ * mounts afresh (nothing of the image is there to be made a workdir of).
+ * Returns 0, or -1 after saying which option is wrong. */
+static int check_targets(const struct config *c, const char *const *specs,
+			 const char *workdir)
+{
+	static const char *const dev_dirs[] = {"dev/shm", "dev/pts",
+					       "dev/mqueue"};
+	mode_t m;
+
+	for (int i = 0; i < c->n_volumes; i++) {
+		const struct volume *v = &c->volumes[i];
+
+		m = image_has(c->rootfs_real, v->target);
+		if (m && !S_ISDIR(m) && !S_ISREG(m)) {
+			warnx("-v %s: /%s in the image is neither a file nor a "
+			      "directory: choose another target",
+			      specs[i], v->target);
+			return -1;
+		}
+		if (m && S_ISDIR(m) != v->is_dir) {
+			warnx("-v %s: /%s is a %s in the image, the source a "
+			      "%s: mount a %s there, or choose another "
+			      "target",
+			      specs[i], v->target,
+			      S_ISDIR(m) ? "directory" : "file",
+			      v->is_dir ? "directory" : "file",
+			      S_ISDIR(m) ? "directory" : "file");
+			return -1;
+		}
+	}
+	if (!workdir)
+		return 0;
+	for (size_t i = 0; i < 3; i++)
+		if (strcmp(c->workdir, dev_dirs[i]) == 0)
+			return 0;
+	if (below(c->workdir, "proc") || below(c->workdir, "sys") ||
+	    below(c->workdir, "dev")) {
+		warnx("-w %s: /%.*s is mounted afresh by the runtime, so no "
+		      "directory can be made in it: choose one of the image",
+		      workdir, (int)strcspn(c->workdir, "/"), c->workdir);
+		return -1;
+	}
+	m = image_has(c->rootfs_real, c->workdir);
+	if (m && !S_ISDIR(m)) {
+		warnx("-w %s: /%s is not a directory in the image", workdir,
+		      c->workdir);
+		return -1;
+	}
 	return 0;
 }
 
@@ -369,6 +445,8 @@ int options_parse(int argc, char **argv, struct config *c)
 	c->n_volumes = r.n_volumes;
 	if (r.workdir && rootfs_resolve(c->rootfs_real, r.workdir, "-w",
 					c->workdir, sizeof(c->workdir)) < 0)
+		return -1;
+	if (check_targets(c, r.volumes, r.workdir) < 0)
 		return -1;
 	if (optind < argc && strcmp(argv[optind], "--") == 0)
 		optind++; /* ROOTFS -- command: the -- is optional */

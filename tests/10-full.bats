@@ -274,6 +274,13 @@ $BATS_TEST_TMPDIR/file true|not a directory
 --cpu 1 $RFS true|unknown option '--cpu' (did you mean --cpus, --cpu-quota, --cpu-period?)
 --mem 64M $RFS true|unknown option '--mem' (did you mean --memory?)
 /proc true|ROOTFS '/proc' is on proc, the kernel's own view
+-w /proc/x $RFS true|-w /proc/x: /proc is mounted afresh by the runtime
+-w /dev/shm/x $RFS true|-w /dev/shm/x: /dev is mounted afresh by the runtime
+-w /sys/x $RFS true|-w /sys/x: /sys is mounted afresh by the runtime
+-w /etc/passwd $RFS true|-w /etc/passwd: /etc/passwd is not a directory in the image
+-v $BATS_TEST_TMPDIR/file:/etc $RFS true|/etc is a directory in the image, the source a file
+-v $BATS_TEST_TMPDIR:/etc/passwd $RFS true|/etc/passwd is a file in the image, the source a directory
+-v $BATS_TEST_TMPDIR:/fifo $BATS_TEST_TMPDIR/badroot true|/fifo in the image is neither a file nor a directory
 EOF
 }
 
@@ -282,6 +289,7 @@ make_bad_root() {
 	mkdir -p "$BATS_TEST_TMPDIR/badroot/etc"
 	ln -s ../../../.. "$BATS_TEST_TMPDIR/badroot/up"
 	ln -s /etc "$BATS_TEST_TMPDIR/badroot/abs"
+	mkfifo "$BATS_TEST_TMPDIR/badroot/fifo"
 	echo file >"$BATS_TEST_TMPDIR/file"
 }
 
