@@ -148,6 +148,10 @@ int lesson_main(const struct lesson *top, int argc, char **argv)
 		}
 		if (top->set_positional(argv[optind++]) < 0)
 			return EXIT_FAILED;
+		/* ROOTFS -- command, as the usage line shows: getopt took
+		 * the options before ROOTFS only, so skip the -- here. */
+		if (optind < argc && strcmp(argv[optind], "--") == 0)
+			optind++;
 	}
 
 	if (optind >= argc) {

@@ -24,6 +24,10 @@
 #include "chroot.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <limits.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -33,6 +37,21 @@
 
 static const char *rootfs;
 static bool use_pivot;
+
+/* True when dir has no entry but . and .. (it can be read). */
+static bool is_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool empty = true;
+
+	if (!d)
+		return false;
+	while (empty && (e = readdir(d)))
+		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	closedir(d);
+	return empty;
+}
 
 int chroot_check_rootfs(const char *dir)
 {
@@ -47,6 +66,29 @@ int chroot_check_rootfs(const char *dir)
 		warnx("ROOTFS '%s' is not a directory: give the directory "
 		      "that is to become \"/\"",
 		      dir);
+		return -1;
+	}
+	if (is_empty(dir)) {
+		warnx("ROOTFS '%s' is empty: nothing could run in it (build "
+		      "one with `make rootfs`)",
+		      dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* --pivot needs a root other than the one we have: pivot_root(2) moves
+ * the current root under the new one, and "/" cannot go under itself
+ * (EBUSY, after everything else was set up). Checked once every option
+ * is in. */
+static int chroot_check(void)
+{
+	char real[PATH_MAX];
+
+	if (use_pivot && realpath(rootfs, real) && strcmp(real, "/") == 0) {
+		warnx("--pivot: ROOTFS '%s' is the host's own /: pivot_root "
+		      "needs another directory to become \"/\"",
+		      rootfs);
 		return -1;
 	}
 	return 0;
@@ -171,6 +213,7 @@ const struct lesson chroot_lesson = {
 	.options = chroot_options,
 	.positional = "ROOTFS",
 	.set_positional = set_rootfs,
+	.check = chroot_check,
 	.child_root = chroot_child_root,
 	.child_enter = chroot_child_enter,
 };

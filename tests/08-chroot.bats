@@ -327,3 +327,24 @@ teardown() {
 	touch "$go"
 	wait $live
 }
+
+@test "08-chroot: ROOTFS -- command runs the command, as the usage line shows" {
+	run -0 "$CHROOT" "$RFS" -- echo hi
+	[ "$output" = hi ]
+}
+
+@test "08-chroot: --pivot / and an empty ROOTFS are refused before clone (strace)" {
+	need_strace
+	mkdir "$BATS_TEST_TMPDIR/empty"
+	for args in "--pivot / true" "$BATS_TEST_TMPDIR/empty true"; do
+		run -125 strace -f -qq -e trace=clone,clone3 -o "$BATS_TEST_TMPDIR/trace" \
+			"$CHROOT" $args
+		echo "$args: $output"
+		[[ "$output" == *"08-chroot: "*"ROOTFS '"*"'"* ]]
+		run grep clone "$BATS_TEST_TMPDIR/trace"
+		[ "$status" -eq 1 ]
+	done
+	# The control: a good run's trace has the clone.
+	strace -f -qq -e trace=clone,clone3 -o "$BATS_TEST_TMPDIR/trace" "$CHROOT" --pivot "$RFS" true
+	grep -q clone "$BATS_TEST_TMPDIR/trace"
+}
