@@ -84,6 +84,30 @@ static bool inside(const char *dir, const char *path)
 	       (path[n] == '\0' || path[n] == '/' || n == 1 /* "/" */);
 }
 
+/* True when dir, or a directory above it, is the directory top (same
+ * device and inode): what a path comparison misses when one of them is
+ * reached through a bind mount or another name. */
+static bool below_same(const char *dir, const char *top)
+{
+	char path[PATH_MAX];
+	struct stat st, t;
+
+	if (stat(top, &t) < 0)
+		return false;
+	snprintf(path, sizeof(path), "%s", dir);
+	for (;;) {
+		if (stat(path, &st) == 0 && st.st_dev == t.st_dev &&
+		    st.st_ino == t.st_ino)
+			return true;
+		if (path[0] != '/' || path[1] == '\0')
+			return false; /* "/" was the last */
+		/* dirname(3) cuts path in place, or returns "/". */
+		char *up = dirname(path);
+		if (up != path)
+			snprintf(path, sizeof(path), "%s", up);
+	}
+}
+
 static int check_upper_fs(const char *upper)
 {
 	struct statfs fs;
@@ -155,6 +179,7 @@ int overlay_plan(const char *rootfs, const char *layers, const char *upper,
 		 struct overlay_dirs *d)
 {
 	char path[PATH_MAX], list[OVERLAY_MAX_OPTIONS], *save = NULL;
+	char dup[OVERLAY_MAX_OPTIONS], *dsave = NULL;
 	int count = 0;
 
 	memset(d, 0, sizeof(*d));
@@ -173,6 +198,17 @@ int overlay_plan(const char *rootfs, const char *layers, const char *upper,
 	     l = strtok_r(NULL, ":", &save)) {
 		if (resolve_dir("layer", l, path) < 0)
 			return -1;
+		/* The same layer twice is overlayfs's ELOOP: say it. */
+		snprintf(dup, sizeof(dup), "%s", d->lowers);
+		for (char *o = strtok_r(dup, ":", &dsave); o;
+		     o = strtok_r(NULL, ":", &dsave))
+			if (below_same(o, path) && below_same(path, o)) {
+				warnx("layer '%s' is given twice: give each layer "
+				      "once",
+				      l);
+				return -1;
+			}
+		dsave = NULL;
 		if (append_lower(d, path) < 0)
 			goto too_long;
 	}
@@ -194,7 +230,8 @@ int overlay_plan(const char *rootfs, const char *layers, const char *upper,
 	save = NULL;
 	for (char *l = strtok_r(list, ":", &save); l;
 	     l = strtok_r(NULL, ":", &save))
-		if (inside(l, d->upper) || inside(d->upper, l)) {
+		if (inside(l, d->upper) || inside(d->upper, l) ||
+		    below_same(d->upper, l) || below_same(l, d->upper)) {
 			warnx("upper '%s' and layer '%s' overlap: give them "
 			      "separate directories",
 			      d->upper, l);

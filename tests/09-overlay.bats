@@ -359,3 +359,22 @@ teardown() {
 	wait $first || true
 	run -0 ov true
 }
+
+@test "09-overlay: a layer given twice, or an upper that is a layer under another name (a bind mount), is refused before clone" {
+	need_strace
+	d=$BATS_TEST_TMPDIR
+	mkdir -p "$d/a/sub" "$d/up" "$d/bind"
+	unshare -m sh -c '
+		mount --bind "$1/a" "$1/bind" || exit 9
+		for args in "--layers $1/a:$1/a --upper $1/up" \
+			"--layers $1/bind:$1/a --upper $1/up" \
+			"--layers $1/a --upper $1/bind" \
+			"--layers $1/a --upper $1/bind/sub"; do
+			strace -f -qq -e trace=clone,clone3 -o "$1/trace" "$2" $args -- true
+			echo "rc=$? $(grep -c clone "$1/trace")"
+		done' sh "$d" "$OVERLAY" >"$d/out" 2>&1 || true
+	cat "$d/out"
+	[ "$(grep -c '^rc=125 0$' "$d/out")" -eq 4 ]
+	[ "$(grep -c 'is given twice' "$d/out")" -eq 2 ]
+	[ "$(grep -c 'overlap: give them separate directories' "$d/out")" -eq 2 ]
+}
