@@ -21,7 +21,11 @@ setup() {
 	# With the host's /proc, ps would list every process on the machine.
 	[ "${#lines[@]}" -eq 1 ]
 	[ "$(echo ${lines[0]})" = "1 ps" ]
-	run "$MNT" -- sh -c 'sleep 5 & ps -e -o pid=,comm='
+	# (ps waits until the background job has become sleep: a forked sh
+	# that has not exec'd yet would be listed as sh.)
+	run "$MNT" -- sh -c 'sleep 5 & i=0
+		until [ "$(cat /proc/$!/comm)" = sleep ] || [ $((i += 1)) -gt 5000 ]; do :; done
+		ps -e -o pid=,comm='
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 3 ]
 	[[ "$output" == *sleep* ]]
