@@ -89,11 +89,13 @@ setup() {
 @test "01-uts: a bad hostname is refused before clone() (strace)" {
 	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
 	trace="$BATS_TEST_TMPDIR/trace"
-	run -125 strace -f -qq -e trace=clone,clone3 -o "$trace" \
-		"$UTS" --hostname 'not a name' true
-	[[ "$output" == *"01-uts: hostname 'not a name'"* ]]
-	run grep clone "$trace"
-	[ "$status" -eq 1 ] # not one clone
+	for name in 'not a name' .. - -x x- a..b; do
+		run -125 strace -f -qq -e trace=clone,clone3 -o "$trace" \
+			"$UTS" --hostname "$name" true
+		[[ "$output" == *"01-uts: hostname '$name'"* ]]
+		run grep clone "$trace"
+		[ "$status" -eq 1 ] # not one clone
+	done
 	# The same trace of a good run shows the clone: the filter works.
 	run -0 strace -f -qq -e trace=clone,clone3 -o "$trace" \
 		"$UTS" --hostname lesson-box true
