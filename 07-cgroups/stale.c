@@ -32,9 +32,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-unsigned long long stale_start_time(pid_t pid)
+unsigned long long stale_proc_stat(pid_t pid, char *state, int *threads)
 {
-	char path[64], buf[1024], *p, state;
+	char path[64], buf[1024], *p;
 	unsigned long long t = 0;
 	FILE *f;
 	size_t n;
@@ -51,9 +51,19 @@ unsigned long long stale_start_time(pid_t pid)
 	p = strrchr(buf, ')');
 	if (!p || sscanf(p + 1,
 			 " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u"
-			 " %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-			 &state, &t) != 2)
+			 " %*u %*u %*d %*d %*d %*d %d %*d %llu",
+			 state, threads, &t) != 3)
 		return 0;
+	return t;
+}
+
+unsigned long long stale_start_time(pid_t pid)
+{
+	unsigned long long t;
+	int threads;
+	char state;
+
+	t = stale_proc_stat(pid, &state, &threads);
 	return state == 'Z' || state == 'X' ? 0 : t;
 }
 

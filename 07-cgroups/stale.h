@@ -16,6 +16,11 @@
  * has run its exit: whatever cleanup it had, it did or never will). */
 unsigned long long stale_start_time(pid_t pid);
 
+/* Fields 3, 20 and 22 of /proc/PID/stat: the state ('Z' a zombie), the
+ * number of threads, and the start time, which it returns (0: no such
+ * process). 10-full's note.c judges a zombie owner by its threads. */
+unsigned long long stale_proc_stat(pid_t pid, char *state, int *threads);
+
 /* Writes "PREFIX-PID-START" into buf: our own PID and start time, which
  * no later process with our PID can share. Returns 0, or -1 after saying
  * so if it does not fit. */

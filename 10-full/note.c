@@ -7,7 +7,7 @@
  *        reused PID is never taken for the owner, and a note from an
  *        earlier boot is always judged gone.
  *        (tested in tests/10-full-disk.bats and tests/10-full.bats)
- * Uses:  07-cgroups (the dirs of a cgroup), state.c
+ * Uses:  07-cgroups (the dirs of a cgroup; stale.c reads /proc/PID/stat), state.c
  * Read:  proc(5) /proc/PID/stat, open(2) O_TMPFILE, linkat(2)
  *
  * A runtime with no daemon (crun, runc, this one) cannot tidy up after a
@@ -30,6 +30,8 @@
  *   end                       (the cgroup lines are complete)
  */
 #include "note.h"
+
+#include "../07-cgroups/stale.h"
 
 #include "../07-cgroups/cgroup_backend.h"
 
@@ -68,32 +70,6 @@ static unsigned long long pid_ns(void)
 	return stat("/proc/self/ns/pid", &sb) == 0 ? sb.st_ino : 0;
 }
 
-/* Fields 3, 20 and 22 of /proc/PID/stat: the state, the number of
- * threads, and when the process started (0: no such process). */
-static unsigned long long start_time(pid_t pid, char *state, int *threads)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long t = 0;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* The name (field 2) is in parentheses and may hold spaces: count
-	 * from the last ')', which is followed by field 3. */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1,
-			 " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u"
-			 " %*u %*u %*d %*d %*d %*d %d %*d %llu",
-			 state, threads, &t) != 3)
-		return 0;
-	return t;
-}
 
 int note_write(struct state *st, bool cgroups)
 {
@@ -103,7 +79,7 @@ int note_write(struct state *st, bool cgroups)
 
 	n = snprintf(text, sizeof(text),
 		     "pid %d\nstart %llu\npidns %llu\nboot %s\n%s%s%s%s",
-		     (int)getpid(), start_time(getpid(), &state, &threads),
+		     (int)getpid(), stale_proc_stat(getpid(), &state, &threads),
 		     pid_ns(), boot_id(), st->name ? "name " : "",
 		     st->name ? st->name : "", st->name ? "\n" : "",
 		     cgroups ? "cgroups\n" : "");
@@ -210,7 +186,7 @@ enum note_owner note_judge(const struct note *n)
 		return NOTE_DEAD; /* no process survives a reboot */
 	if (n->pid <= 0 || n->pidns != pid_ns())
 		return NOTE_FOREIGN;
-	if (start_time(n->pid, &state, &threads) != n->start)
+	if (stale_proc_stat(n->pid, &state, &threads) != n->start)
 		return NOTE_DEAD; /* gone, or its PID is someone else's */
 	/* A zombie has run its exit and will run no more code. But the
 	 * kernel shows a thread group's leader as a zombie while its other
