@@ -169,14 +169,6 @@ held_runtime() {
 	done
 }
 
-# Waits for background job $1 and checks that it exited with status $2.
-wait_status() {
-	local st=0
-	wait "$1" || st=$?
-	echo "status $st, expected $2"
-	[ "$st" -eq "$2" ]
-}
-
 @test "10-full-exe harden: an image whose /bin/sh is #!/proc/self/exe runs a sealed copy, not the host's binary" {
 	shebang_attack
 }

@@ -7,6 +7,7 @@
 # in a group of its own: never in bats' own.
 
 load helpers
+load container
 bats_require_minimum_version 1.5.0
 
 CONTAINER="$BATS_TEST_DIRNAME/../10-full/container"
@@ -64,37 +65,6 @@ teardown() {
 	wait_for no_container_leftovers && return 0
 	left=$(container_leftovers)
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
-}
-
-# The PID, as the host sees it, of the first process named COMM among
-# the descendants of PID (as in tests/10-full.bats). Waits up to 5 s.
-descendant() {
-	local i p c
-	local -a todo
-	for i in $(seq 50); do
-		todo=("$1")
-		while [ ${#todo[@]} -gt 0 ]; do
-			p=${todo[0]}
-			todo=("${todo[@]:1}")
-			for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
-				if [ "$(cat /proc/"$c"/comm 2>/dev/null)" = "$2" ]; then
-					echo "$c"
-					return 0
-				fi
-				todo+=("$c")
-			done
-		done
-		sleep 0.1
-	done
-	return 1
-}
-
-# Waits for background job $1 and checks that it exited with status $2.
-wait_status() {
-	local st=0
-	wait "$1" || st=$?
-	echo "status $st, expected $2"
-	[ "$st" -eq "$2" ]
 }
 
 # Waits (up to 5 s) until file $1 holds a line matching $2.

@@ -23,13 +23,6 @@ teardown() {
 	container_teardown
 }
 
-wait_status() {
-	local st=0
-	wait "$1" || st=$?
-	echo "status $st, expected $2"
-	[ "$st" -eq "$2" ]
-}
-
 # The host PID of the command of a running container, given the PID of
 # `container`: the child of its init.
 command_of() {

@@ -40,14 +40,6 @@ init_of() {
 	child_of "$1"
 }
 
-# Waits for background job $1 and checks that it exited with status $2.
-wait_status() {
-	local st=0
-	wait "$1" || st=$?
-	echo "status $st, expected $2"
-	[ "$st" -eq "$2" ]
-}
-
 # The container's cgroup directory in the v1 tree of controller $1 (or the
 # v2 tree), while it runs.
 cgroup_dir() {
@@ -481,29 +473,6 @@ start_sleeper() {
 	[ "$(cat /proc/$init/comm)" = container ]
 	kill -TERM $prog
 	wait_status $prog 143
-}
-
-# The PID, as the host sees it, of the first process named COMM among
-# the descendants of PID. Waits for it up to 5 s.
-descendant() {
-	local i p c
-	local -a todo
-	for i in $(seq 50); do
-		todo=("$1")
-		while [ ${#todo[@]} -gt 0 ]; do
-			p=${todo[0]}
-			todo=("${todo[@]:1}")
-			for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
-				if [ "$(cat /proc/"$c"/comm 2>/dev/null)" = "$2" ]; then
-					echo "$c"
-					return 0
-				fi
-				todo+=("$c")
-			done
-		done
-		sleep 0.1
-	done
-	return 1
 }
 
 @test "10-full harden: /proc/self/status: Docker's capabilities minus MKNOD, NoNewPrivs, Seccomp" {

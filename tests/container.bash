@@ -10,6 +10,10 @@
 #                         after a container, runtime processes, processes
 #                         in a container's cgroup
 #   container_setup       remember container_leftovers (call it in setup)
+#   wait_status JOB N     wait for background job JOB; fail unless it
+#                         exited with status N
+#   descendant PID COMM   the host PID of the first process named COMM
+#                         below PID (waits for it)
 #   container_teardown    kill what the test started, then fail if
 #                         something of container_leftovers appeared while
 #                         the test ran and is still there (waits for it
@@ -65,4 +69,35 @@ container_teardown() {
 	wait_for no_new_container_leftovers && return 0
 	left=$(new_container_leftovers)
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
+}
+
+# Waits for background job $1 and checks that it exited with status $2.
+wait_status() {
+	local st=0
+	wait "$1" || st=$?
+	echo "status $st, expected $2"
+	[ "$st" -eq "$2" ]
+}
+
+# The PID, as the host sees it, of the first process named COMM among
+# the descendants of PID. Waits for it up to 5 s.
+descendant() {
+	local i p c
+	local -a todo
+	for i in $(seq 50); do
+		todo=("$1")
+		while [ ${#todo[@]} -gt 0 ]; do
+			p=${todo[0]}
+			todo=("${todo[@]:1}")
+			for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
+				if [ "$(cat /proc/"$c"/comm 2>/dev/null)" = "$2" ]; then
+					echo "$c"
+					return 0
+				fi
+				todo+=("$c")
+			done
+		done
+		sleep 0.1
+	done
+	return 1
 }
