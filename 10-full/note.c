@@ -44,8 +44,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The id of this boot: a start time means something only within it. */
-static const char *boot_id(void)
+const char *note_boot_id(void)
 {
 	static char id[40];
 	int fd;
@@ -80,7 +79,7 @@ int note_write(struct state *st, bool cgroups)
 	n = snprintf(text, sizeof(text),
 		     "pid %d\nstart %llu\npidns %llu\nboot %s\n%s%s%s%s",
 		     (int)getpid(), stale_proc_stat(getpid(), &state, &threads),
-		     pid_ns(), boot_id(), st->name ? "name " : "",
+		     pid_ns(), note_boot_id(), st->name ? "name " : "",
 		     st->name ? st->name : "", st->name ? "\n" : "",
 		     cgroups ? "cgroups\n" : "");
 	snprintf(dir, sizeof(dir), "%s/containers", st->root);
@@ -182,7 +181,7 @@ enum note_owner note_judge(const struct note *n)
 	int threads = 0;
 	char state = 0;
 
-	if (strcmp(n->boot, boot_id()) != 0)
+	if (strcmp(n->boot, note_boot_id()) != 0)
 		return NOTE_DEAD; /* no process survives a reboot */
 	if (n->pid <= 0 || n->pidns != pid_ns())
 		return NOTE_FOREIGN;

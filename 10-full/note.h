@@ -50,6 +50,10 @@ void note_remove(struct state *st);
  * or it cannot be read. */
 int note_read(int dirfd, const char *id, struct note *n);
 
+/* The id of this boot (/proc/sys/kernel/random/boot_id): a PID and a
+ * start time mean something only within one boot. */
+const char *note_boot_id(void);
+
 /* Whether the owner of n still runs. */
 enum note_owner note_judge(const struct note *n);
 

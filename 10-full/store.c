@@ -1,0 +1,335 @@
+/*
+ * 10-full/store.c - a container's record, written whole or not at all,
+ * and found again by name or by a prefix of its id.
+ *
+ * Claim: a reader never sees half a record, even while the supervisor
+ *        rewrites it; a record that says "running" while its init is
+ *        gone (a PID reused, the supervisor killed, a reboot) is never
+ *        believed; NAME or a unique prefix of the id finds a container,
+ *        an ambiguous prefix is refused.
+ *        (tested in tests/10-full-life.bats)
+ * Uses:  json.c, note.c (the boot id), 07-cgroups/stale.c (start times)
+ * Read:  rename(2), flock(2), pidfd_open(2), proc(5) (/proc/PID/stat)
+ *
+ * crun keeps the same in /run/crun/ID/status, and checks a PID against
+ * its start time before it believes it: the kernel hands out PIDs again,
+ * and a `stop` that trusted a stale PID would signal a stranger.
+ */
+#include "store.h"
+#include "json.h"
+#include "note.h"
+
+#include "../07-cgroups/stale.h"
+
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const status_names[] = {"created", "running", "exited"};
+
+void store_now(char *buf)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%09dZ",
+		 (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
+		 tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
+		 tm.tm_sec % 100, (int)(ts.tv_nsec % 1000000000));
+}
+
+static void put_list(FILE *f, const char *key, char *const *v, int n)
+{
+	fprintf(f, ",\n \"%s\": [", key);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			putc(',', f);
+		json_string(f, v[i]);
+	}
+	putc(']', f);
+}
+
+static void put_str(FILE *f, const char *key, const char *value)
+{
+	fprintf(f, ",\n \"%s\": ", key);
+	json_string(f, value);
+}
+
+int store_write(const char *root, const struct container *c)
+{
+	char tmp[PATH_MAX + 16], path[PATH_MAX];
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/containers/%s.json", root, c->id);
+	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f) {
+		warn("%s", tmp);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	fprintf(f, "{\"Id\": \"%s\"", c->id);
+	put_str(f, "Name", c->name);
+	put_str(f, "Created", c->created);
+	put_str(f, "Cwd", c->cwd);
+	put_list(f, "Args", c->argv, c->argc);
+	put_list(f, "Env", c->env, c->n_env);
+	fprintf(f, ",\n \"AutoRemove\": %s,\n \"Detached\": %s",
+		c->auto_remove ? "true" : "false",
+		c->detached ? "true" : "false");
+	put_str(f, "Status", status_names[c->status]);
+	fprintf(f, ",\n \"Pid\": %d,\n \"PidStart\": %llu,\n \"Supervisor\": %d,"
+		   "\n \"SupervisorStart\": %llu,\n \"ExitCode\": %d",
+		(int)c->pid, c->pid_start, (int)c->supervisor,
+		c->supervisor_start, c->exit_code);
+	put_str(f, "Boot", c->boot);
+	put_str(f, "StartedAt", c->started_at);
+	put_str(f, "FinishedAt", c->finished_at);
+	fputs("}\n", f);
+	if (fflush(f) != 0 || ferror(f)) {
+		warn("write %s", tmp);
+		fclose(f);
+		unlink(tmp);
+		return -1;
+	}
+	fclose(f);
+	/* The switch: the old record or the new, never a mix. */
+	if (rename(tmp, path) < 0) {
+		warn("rename %s", tmp);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Decodes the array at v into list (at most STORE_MAX_ARGS), the strings
+ * into c's pool at *used. Returns the count, or -1. */
+static int get_list(const char *v, char **list, struct container *c,
+		    size_t *used)
+{
+	const char *e;
+	int n = 0;
+
+	for (; (e = json_index(v, n)); n++) {
+		size_t room = sizeof(c->strings) - *used;
+
+		if (n == STORE_MAX_ARGS ||
+		    json_get_string(e, c->strings + *used, room) < 0)
+			return -1;
+		list[n] = c->strings + *used;
+		*used += strlen(list[n]) + 1;
+	}
+	list[n] = NULL;
+	return n;
+}
+
+/* Fills c from the record's text. Returns 0, or -1 when it is not one. */
+static int parse(const char *text, struct container *c)
+{
+	char status[16] = "";
+	size_t used = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (json_get_string(json_get(text, "Id"), c->id, sizeof(c->id)) < 0 ||
+	    json_get_string(json_get(text, "Status"), status, sizeof(status)) < 0)
+		return -1;
+	json_get_string(json_get(text, "Name"), c->name, sizeof(c->name));
+	json_get_string(json_get(text, "Created"), c->created, 40);
+	json_get_string(json_get(text, "Cwd"), c->cwd, sizeof(c->cwd));
+	json_get_string(json_get(text, "Boot"), c->boot, sizeof(c->boot));
+	json_get_string(json_get(text, "StartedAt"), c->started_at, 40);
+	json_get_string(json_get(text, "FinishedAt"), c->finished_at, 40);
+	c->argc = get_list(json_get(text, "Args"), c->argv, c, &used);
+	c->n_env = get_list(json_get(text, "Env"), c->env, c, &used);
+	if (c->argc < 0 || c->n_env < 0)
+		return -1;
+	c->auto_remove = json_get_bool(json_get(text, "AutoRemove"), 0);
+	c->detached = json_get_bool(json_get(text, "Detached"), 0);
+	c->pid = json_get_int(json_get(text, "Pid"), 0);
+	c->pid_start = json_get_int(json_get(text, "PidStart"), 0);
+	c->supervisor = json_get_int(json_get(text, "Supervisor"), 0);
+	c->supervisor_start = json_get_int(json_get(text, "SupervisorStart"), 0);
+	c->exit_code = json_get_int(json_get(text, "ExitCode"), 0);
+	for (int i = 0; i < 3; i++)
+		if (strcmp(status, status_names[i]) == 0)
+			c->status = i;
+	return 0;
+}
+
+int store_read(const char *root, const char *id, struct container *c)
+{
+	static char text[sizeof(c->strings) * 2 + 8192];
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/containers/%s.json", root, id);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0 || (size_t)n == sizeof(text) - 1) {
+		errno = EINVAL;
+		return -1;
+	}
+	text[n] = '\0';
+	if (parse(text, c) < 0 || strcmp(c->id, id) != 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+void store_remove(const char *root, const char *id)
+{
+	static const char *const ext[] = {"json", "log", "log.1"};
+	char path[PATH_MAX];
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/containers/%s.%s", root, id,
+			 ext[i]);
+		unlink(path);
+	}
+}
+
+/* Whether name is ID.json: 12 hex digits, then ".json". */
+static bool is_record(const char *name)
+{
+	return strlen(name) == 17 && strspn(name, "0123456789abcdef") == 12 &&
+	       strcmp(name + 12, ".json") == 0;
+}
+
+int store_list(const char *root, char (*ids)[13], int max)
+{
+	char path[PATH_MAX], created[max > 0 ? max : 1][40];
+	struct container *c = malloc(sizeof(*c));
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/containers", root);
+	dir = opendir(path);
+	if (!dir || !c) {
+		warn("%s", path);
+		free(c);
+		if (dir)
+			closedir(dir);
+		return -1;
+	}
+	while ((d = readdir(dir)) && n < max) {
+		int i;
+
+		if (!is_record(d->d_name))
+			continue;
+		memcpy(ids[n], d->d_name, 12);
+		ids[n][12] = '\0';
+		if (store_read(root, ids[n], c) < 0)
+			continue; /* removed meanwhile */
+		/* Insert in order of creation (RFC 3339 sorts as text). */
+		for (i = n; i > 0 && strcmp(created[i - 1], c->created) > 0; i--) {
+			memcpy(created[i], created[i - 1], 40);
+			memcpy(ids[i], ids[i - 1], 13);
+		}
+		memcpy(created[i], c->created, 40);
+		memcpy(ids[i], c->id, 13);
+		n++;
+	}
+	closedir(dir);
+	free(c);
+	return n;
+}
+
+int store_find(const char *root, const char *ref, char *id)
+{
+	char link[PATH_MAX], (*ids)[13];
+	int n, found = 0;
+	ssize_t len;
+
+	/* A name first, as docker: ROOT/names/NAME -> ID (names.c). */
+	snprintf(link, sizeof(link), "%s/names/%s", root, ref);
+	if (!strchr(ref, '/') && (len = readlink(link, id, 12)) == 12) {
+		id[12] = '\0';
+		snprintf(link, sizeof(link), "%s/containers/%s.json", root, id);
+		if (access(link, F_OK) == 0)
+			return 0;
+	}
+	ids = calloc(4096, sizeof(*ids));
+	n = ids && ref[0] ? store_list(root, ids, 4096) : 0;
+	for (int i = 0; i < n; i++)
+		if (strncmp(ids[i], ref, strlen(ref)) == 0) {
+			if (found++)
+				break;
+			memcpy(id, ids[i], 13);
+		}
+	free(ids);
+	if (found == 1)
+		return 0;
+	if (found > 1)
+		warnx("'%s' is the beginning of more than one container's "
+		      "id: give more of it, or the name",
+		      ref);
+	else
+		warnx("no such container: %s", ref);
+	return -1;
+}
+
+int store_lock(const char *root, const char *id)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/containers/%s", root, id);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+		warn("lock %s", path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Whether pid is the process that started at start, in this boot. */
+static bool same_process(const struct container *c, pid_t pid,
+			 unsigned long long start)
+{
+	return pid > 0 && strcmp(c->boot, note_boot_id()) == 0 &&
+	       stale_proc_stat(pid, NULL, NULL) == start;
+}
+
+bool store_running(const struct container *c)
+{
+	return c->status == STATUS_RUNNING &&
+	       same_process(c, c->pid, c->pid_start);
+}
+
+int store_pidfd(const struct container *c)
+{
+	/* Raw syscall: glibc before 2.36 has no pidfd_open(). */
+	int fd = store_running(c) ? syscall(SYS_pidfd_open, c->pid, 0) : -1;
+
+	/* Checked again with the fd in hand: the fd names one process for
+	 * good, so if the process at PID is still the recorded one now,
+	 * the fd is that process, and a signal through it reaches no one
+	 * else, even if the PID is reused later. */
+	if (fd >= 0 && !same_process(c, c->pid, c->pid_start)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
