@@ -88,6 +88,8 @@ int store_write(const char *root, const struct container *c)
 	put_str(f, "Cwd", c->cwd);
 	put_list(f, "Args", c->argv, c->argc);
 	put_list(f, "Env", c->env, c->n_env);
+	put_list(f, "Cmd", c->cmd, c->n_cmd);
+	put_str(f, "Image", c->image);
 	fprintf(f, ",\n \"AutoRemove\": %s,\n \"Detached\": %s",
 		c->auto_remove ? "true" : "false",
 		c->detached ? "true" : "false");
@@ -155,7 +157,9 @@ static int parse(const char *text, struct container *c)
 	json_get_string(json_get(text, "FinishedAt"), c->finished_at, 40);
 	c->argc = get_list(json_get(text, "Args"), c->argv, c, &used);
 	c->n_env = get_list(json_get(text, "Env"), c->env, c, &used);
-	if (c->argc < 0 || c->n_env < 0)
+	c->n_cmd = get_list(json_get(text, "Cmd"), c->cmd, c, &used);
+	json_get_string(json_get(text, "Image"), c->image, sizeof(c->image));
+	if (c->argc < 0 || c->n_env < 0 || c->n_cmd < 0)
 		return -1;
 	c->auto_remove = json_get_bool(json_get(text, "AutoRemove"), 0);
 	c->detached = json_get_bool(json_get(text, "Detached"), 0);
@@ -309,7 +313,7 @@ static bool same_process(const struct container *c, pid_t pid,
 			 unsigned long long start)
 {
 	return pid > 0 && strcmp(c->boot, note_boot_id()) == 0 &&
-	       stale_proc_stat(pid, NULL, NULL) == start;
+	       stale_start_time(pid) == start;
 }
 
 bool store_running(const struct container *c)

@@ -1,0 +1,164 @@
+/*
+ * 10-full/supervise.c - `run -d`: the caller returns once the command
+ * runs; a supervisor of ours stays, parent of the container, on its own.
+ *
+ * Claim: `run -d` prints the id and exits 0 only once the command's
+ *        execve() has succeeded, and with 125/126/127 (and the reason on
+ *        its stderr) when the container never got that far; the
+ *        supervisor it leaves is in a session of its own and holds no fd
+ *        of the caller, so closing the caller's terminal (SIGHUP) or the
+ *        caller's shell exiting does not touch the container.
+ *        (tested in tests/10-full-life.bats)
+ * Uses:  03-pid (pid_report_fd: the init says when the command runs)
+ * Read:  setsid(2), fork(2), pipe(7); podman's conmon, which does this
+ *        job for podman (and containerd-shim for docker)
+ *
+ * Who must wait for a container: the process that can reap it, its
+ * parent. Docker has a daemon for that; a runtime without one leaves a
+ * process of its own behind, the supervisor: it holds the cgroup, copies
+ * the output to the log, writes the exit code into the record, and
+ * cleans up, exactly as a foreground `run` does, because it is one: the
+ * same code, with no terminal. The caller only forks it and waits on a
+ * pipe for one word: "the command runs" ('S'), or the exit code of a
+ * container that ended first. The init knows when the command runs: its
+ * vfork() returns once the command has exec'd or failed (03-pid), and it
+ * writes 'S' or 'F' on a pipe the supervisor reads (fd 3 inside).
+ */
+#include "supervise.h"
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int ready = -1;		/* to the caller: 'S', or 'E' and a code */
+static int report = -1;		/* from the init: 'S' or 'F' */
+static pthread_t thread;
+static bool watching;
+
+int supervise_detach(void)
+{
+	int p[2], st;
+	char msg[2];
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		warn("pipe");
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		warn("fork");
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* The supervisor: out of the caller's session (no terminal
+		 * to hang up on us, no job to be stopped with), and its
+		 * stdin let go at once. Its stdout and stderr stay the
+		 * caller's until the command runs: a failure is told there. */
+		close(p[0]);
+		ready = p[1];
+		if (setsid() < 0 ||
+		    dup2(open("/dev/null", O_RDONLY | O_CLOEXEC), 0) < 0) {
+			warn("supervisor: setsid, /dev/null");
+			_exit(125);
+		}
+		return -2;
+	}
+	close(p[1]);
+	do
+		n = read(p[0], msg, 2);
+	while (n < 0 && errno == EINTR);
+	close(p[0]);
+	if (n >= 1 && msg[0] == 'S')
+		return 0;
+	if (n == 2 && msg[0] == 'E')
+		return (unsigned char)msg[1];
+	/* It died without a word (killed): its own status tells. */
+	if (waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st))
+		return WEXITSTATUS(st);
+	return 125;
+}
+
+int supervise_report_pipe(void)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		warn("pipe");
+		return -1;
+	}
+	report = p[0];
+	return p[1];
+}
+
+/* The caller may go: it is told, and we keep nothing of its. */
+static void let_caller_go(const char *msg, size_t len)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (write(ready, msg, len) < 0) {
+		/* the caller is gone: nobody to tell */
+	}
+	close(ready);
+	ready = -1;
+	if (null >= 0) {
+		dup2(null, 1);
+		dup2(null, 2);
+		close(null);
+	}
+}
+
+static void *watch(void *arg)
+{
+	char c = 0;
+
+	(void)arg;
+	/* 'S' once the command runs; 'F', or end of file when the init
+	 * died first: then the exit code tells the caller, later. */
+	while (read(report, &c, 1) < 0 && errno == EINTR)
+		;
+	if (c == 'S')
+		let_caller_go("S", 1);
+	return NULL;
+}
+
+int supervise_watch(int write_end)
+{
+	sigset_t all, old;
+	int err;
+
+	close(write_end); /* the child has its copy */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&thread, NULL, watch, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		errno = err;
+		warn("supervisor: pthread_create");
+		return -1;
+	}
+	watching = true;
+	return 0;
+}
+
+void supervise_end(int status)
+{
+	char msg[2] = {'E', (char)status};
+
+	if (watching)
+		pthread_join(thread, NULL);
+	watching = false;
+	if (report >= 0)
+		close(report);
+	report = -1;
+	if (ready >= 0)
+		let_caller_go(msg, 2);
+}
