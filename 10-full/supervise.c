@@ -32,11 +32,14 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 static int ready = -1;		/* to the caller: 'S', or 'E' and a code */
 static int report = -1;		/* from the init: 'S' or 'F' */
+static int wake = -1, wake_end = -1; /* the end: the thread may return */
 static pthread_t thread;
 static bool watching;
 
@@ -116,6 +119,44 @@ static void let_caller_go(const char *msg, size_t len)
 	}
 }
 
+/* Idle from now on, we give back the pages of our binary that the setup
+ * read: each read-only mapping of a file that holds no page of our own
+ * (smaps' Anonymous: 0; a written one, as relocations are, must stay).
+ * The kernel maps a page again from the page cache if it is run again.
+ * That is most of a supervisor's RSS: code it ran once. */
+static void shrink(void)
+{
+	unsigned long start = 0, end = 0, a, b, anon, drop[16][2];
+	char line[512], perms[8];
+	bool candidate = false;
+	FILE *f = fopen("/proc/self/smaps", "re");
+	int n = 0;
+
+	while (f && fgets(line, sizeof(line), f) && n < 16) {
+		/* A mapping's first line: "START-END PERMS OFFSET DEV INODE
+		 * PATH"; a file's, not written to, is a candidate. */
+		if (sscanf(line, "%lx-%lx %7s", &a, &b, perms) == 3 &&
+		    strlen(perms) == 4) {
+			start = a;
+			end = b;
+			candidate = !strchr(perms, 'w') && strchr(line, '/');
+		} else if (candidate &&
+			   sscanf(line, "Anonymous: %lu", &anon) == 1) {
+			if (anon == 0) {
+				drop[n][0] = start;
+				drop[n++][1] = end - start;
+			}
+			candidate = false;
+		}
+	}
+	if (f)
+		fclose(f);
+	/* Last, with nothing else run after it: stdio and sscanf would
+	 * map their pages again. */
+	for (int i = 0; i < n; i++)
+		madvise((void *)drop[i][0], drop[i][1], MADV_DONTNEED);
+}
+
 static void *watch(void *arg)
 {
 	char c = 0;
@@ -125,17 +166,29 @@ static void *watch(void *arg)
 	 * died first: then the exit code tells the caller, later. */
 	while (read(report, &c, 1) < 0 && errno == EINTR)
 		;
-	if (c == 'S')
+	if (c == 'S') {
 		let_caller_go("S", 1);
+		/* Parked until the end (supervise_end): a thread that
+		 * exited now would run, and map again, glibc's exit path. */
+		shrink();
+		while (read(wake, &c, 1) < 0 && errno == EINTR)
+			;
+	}
 	return NULL;
 }
 
 int supervise_watch(int write_end)
 {
 	sigset_t all, old;
-	int err;
+	int err, p[2];
 
 	close(write_end); /* the child has its copy */
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		warn("pipe");
+		return -1;
+	}
+	wake = p[0];
+	wake_end = p[1];
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	err = pthread_create(&thread, NULL, watch, NULL);
@@ -153,12 +206,16 @@ void supervise_end(int status)
 {
 	char msg[2] = {'E', (char)status};
 
-	if (watching)
+	if (watching) {
+		close(wake_end); /* end of file: the thread returns */
 		pthread_join(thread, NULL);
+	}
 	watching = false;
 	if (report >= 0)
 		close(report);
-	report = -1;
+	if (wake >= 0)
+		close(wake);
+	report = wake = wake_end = -1;
 	if (ready >= 0)
 		let_caller_go(msg, 2);
 }
