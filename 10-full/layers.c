@@ -142,6 +142,13 @@ int state_make_layers(const struct state *st, const char *hostname,
 	 * root: what the container writes costs disk, as in docker, and a
 	 * full disk is ENOSPC inside, never the host's memory. */
 	fd = open(st->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES) {
+		warnx("%s: the container's root, a host user of its own "
+		      "(--userns), cannot reach it: every directory above it "
+		      "must be searchable by others (chmod o+x), as /var/lib "
+		      "is", st->dir);
+		return -1;
+	}
 	if (fd < 0) {
 		warn("%s", st->dir);
 		return -1;

@@ -48,7 +48,8 @@ static int keep_list(char **dst, const char *const *list, int n, size_t *used)
 	return n;
 }
 
-int life_created(const struct state *st, const struct config *c)
+int life_created(const struct state *st, const struct config *c,
+		 unsigned id_range)
 {
 	char log[PATH_MAX];
 	size_t used = 0;
@@ -82,6 +83,7 @@ int life_created(const struct state *st, const struct config *c)
 		rec.auto_remove = c->auto_remove;
 	}
 	rec.detached = c->detach;
+	rec.id_range = id_range;
 	rec.status = STATUS_CREATED;
 	rec.pid = 0;
 	rec.supervisor = getpid();
@@ -104,9 +106,9 @@ int life_running(const struct state *st, pid_t init)
 	return store_write(st->root, &rec);
 }
 
-void life_ended(struct state *st, int status)
+void life_ended(struct state *st, int status, bool ran)
 {
-	bool ran = rec.status == STATUS_RUNNING;
+	ran = ran && rec.status == STATUS_RUNNING;
 
 	logfile_close();
 	if (!rec.id[0])

@@ -19,6 +19,7 @@
 #include "names.h"
 #include "note.h"
 #include "run.h"
+#include "userns.h"
 #include "verbs.h"
 
 #include "../01-uts/lesson.h"
@@ -63,6 +64,7 @@ static int rm_one(struct state *st, const char *ref, bool force)
 	if (c->name[0])
 		names_forget(st->root, c->name, c->id);
 	store_remove(st->root, c->id);
+	userns_forget_range(c->id_range);
 	printf("%s\n", ref);
 	ret = 0;
 out:

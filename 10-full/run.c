@@ -71,6 +71,7 @@ static struct cgroup *cgroup;
 static bool child_enters; /* the child joins cgroup itself (fast) */
 static struct userns_range ids = {.fd = -1}; /* --userns as root */
 static int start_lock = -1; /* `start`: the caller's lock (rm.c) */
+static unsigned want_range; /* `start`: the host ids kept for it */
 
 /* The signals that would end `container` (and 03 forwards). */
 static void stop_signals(sigset_t *set)
@@ -128,7 +129,7 @@ static void cleanup(void)
 	userns_give_range(&ids); /* the container's processes are gone */
 	/* Kept (exited, until `rm`) or removed (--rm, or it never ran):
 	 * life.c decides; then whatever is left of the run goes. */
-	life_ended(&state, lesson_status);
+	life_ended(&state, lesson_status, supervise_ran());
 	state_remove(&state);
 	names_release(&state);
 	note_remove(&state);
@@ -138,27 +139,31 @@ static int prepare(void)
 {
 	struct user_map uid, gid;
 	bool want_cgroup = !config.rootless || limited(&config.limits);
-	char name[64];
+	char name[64], record[sizeof(state.root) + 40];
 
 	/* The owner note first, then each thing it covers: a kill -9 at
 	 * any instant leaves a note naming all that exists (note.c). The
 	 * id range of a --userns container is a lock the kernel drops when
 	 * we die (userns.c); it comes before the container's dir, which is
 	 * given to the range's root. */
+	snprintf(record, sizeof(record), "%s/containers/%s.json", state.root,
+		 state.id);
 	if (note_write(&state, want_cgroup) < 0 ||
 	    (state.name && names_take(&state) < 0) ||
 	    (config.userns && !config.rootless &&
-	     userns_take_range(&ids, state.id) < 0))
+	     userns_take_range(&ids, state.id, want_range,
+			       config.auto_remove ? NULL : record) < 0))
 		goto bad;
 	root_ids(&uid, &gid);
 	/* -t: a pty of the container's own; otherwise pipes (relay.c). */
 	if (state_create(&state, uid.outside, gid.outside) < 0 ||
-	    life_created(&state, &config) < 0 ||
+	    life_created(&state, &config, ids.fd >= 0 ? ids.first : 0) < 0 ||
 	    (config.tty ? tty_prepare()
 			: relay_prepare(config.detach, config.interactive)) < 0)
 		goto bad;
-	/* -d: the init tells us when the command runs (supervise.c). */
-	if (config.detach && (config.report_fd = supervise_report_pipe()) < 0)
+	/* The init tells us when the command runs (supervise.c): -d
+	 * returns then; a run that never got there keeps nothing. */
+	if ((config.report_fd = supervise_report_pipe()) < 0)
 		goto bad;
 	/* Root: always a cgroup, so `container` can account for and kill
 	 * everything the command starts. Rootless: only when limits were
@@ -195,7 +200,9 @@ static int parent(pid_t child)
 	if ((config.tty ? tty_start() : relay_start()) < 0 ||
 	    life_running(&state, child) < 0)
 		return -1;
-	if (config.report_fd >= 0 && supervise_watch(config.report_fd) < 0)
+	if (!config.detach)
+		close(config.report_fd); /* the child has its copy */
+	else if (supervise_watch(config.report_fd) < 0)
 		return -1;
 	config.report_fd = -1;
 	/* Once lesson_run() has said "go", a signal is forwarded, not
@@ -321,5 +328,6 @@ int run_start(const struct container *c, int lock)
 	memcpy(state.id, c->id, sizeof(state.id));
 	state.restart = true; /* its dir, its layers and its name are there */
 	start_lock = lock;
+	want_range = c->id_range;
 	return run_container();
 }

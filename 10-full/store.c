@@ -95,9 +95,10 @@ int store_write(const char *root, const struct container *c)
 		c->detached ? "true" : "false");
 	put_str(f, "Status", status_names[c->status]);
 	fprintf(f, ",\n \"Pid\": %d,\n \"PidStart\": %llu,\n \"Supervisor\": %d,"
-		   "\n \"SupervisorStart\": %llu,\n \"ExitCode\": %d",
+		   "\n \"SupervisorStart\": %llu,\n \"ExitCode\": %d,"
+		   "\n \"IdRange\": %u",
 		(int)c->pid, c->pid_start, (int)c->supervisor,
-		c->supervisor_start, c->exit_code);
+		c->supervisor_start, c->exit_code, c->id_range);
 	put_str(f, "Boot", c->boot);
 	put_str(f, "StartedAt", c->started_at);
 	put_str(f, "FinishedAt", c->finished_at);
@@ -168,6 +169,7 @@ static int parse(const char *text, struct container *c)
 	c->supervisor = json_get_int(json_get(text, "Supervisor"), 0);
 	c->supervisor_start = json_get_int(json_get(text, "SupervisorStart"), 0);
 	c->exit_code = json_get_int(json_get(text, "ExitCode"), 0);
+	c->id_range = json_get_int(json_get(text, "IdRange"), 0);
 	for (int i = 0; i < 3; i++)
 		if (strcmp(status, status_names[i]) == 0)
 			c->status = i;

@@ -37,6 +37,8 @@ struct container {
 				    the host had at `run`) */
 	char *env[STORE_MAX_ARGS + 1];
 	bool auto_remove;	 /* --rm */
+	unsigned id_range;	 /* --userns as root: its host ids from here
+				    (userns.h), kept until rm; or 0 */
 	bool detached;		 /* -d */
 	enum store_status status;
 	pid_t pid;		 /* the init's host PID, while it runs */

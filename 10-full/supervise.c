@@ -42,6 +42,11 @@ static int report = -1;		/* from the init: 'S' or 'F' */
 static int wake = -1, wake_end = -1; /* the end: the thread may return */
 static pthread_t thread;
 static bool watching;
+/* What the init said, as the thread heard it: 'S', 'F', 0 for nothing
+ * (it died first); -1 while the thread waits. */
+static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t heard = PTHREAD_COND_INITIALIZER;
+static int told = -1;
 
 int supervise_detach(void)
 {
@@ -166,6 +171,10 @@ static void *watch(void *arg)
 	 * died first: then the exit code tells the caller, later. */
 	while (read(report, &c, 1) < 0 && errno == EINTR)
 		;
+	pthread_mutex_lock(&mutex);
+	told = c;
+	pthread_cond_broadcast(&heard);
+	pthread_mutex_unlock(&mutex);
 	if (c == 'S') {
 		let_caller_go("S", 1);
 		/* Parked until the end (supervise_end): a thread that
@@ -200,6 +209,24 @@ int supervise_watch(int write_end)
 	}
 	watching = true;
 	return 0;
+}
+
+bool supervise_ran(void)
+{
+	char c = 0;
+
+	if (watching) {
+		/* The init is gone by now: the thread's read returns. */
+		pthread_mutex_lock(&mutex);
+		while (told < 0)
+			pthread_cond_wait(&heard, &mutex);
+		c = told;
+		pthread_mutex_unlock(&mutex);
+	} else if (report >= 0 && (fcntl(report, F_SETFL, O_NONBLOCK) < 0 ||
+				   read(report, &c, 1) != 1)) {
+		c = 0; /* in the foreground, no one read it: it is there */
+	}
+	return c == 'S' || c == 'F';
 }
 
 void supervise_end(int status)

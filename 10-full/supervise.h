@@ -18,16 +18,22 @@
  * supervisor could be made. */
 int supervise_detach(void);
 
-/* In the supervisor, before clone(): the pipe on which the container's
- * init reports the start (03-pid's pid_report_fd, fd 3 in the init).
- * Returns its write end, for the child, or -1 after saying why. */
+/* Before clone() (every run, detached or not): the pipe on which the
+ * container's init reports the start (03-pid's pid_report_fd, fd 3 in
+ * the init). Returns its write end, for the child, or -1 after saying
+ * why. */
 int supervise_report_pipe(void);
 
-/* In the supervisor, once the child exists: drops our copy of the write
- * end, and a thread waits for the report. When the command runs, the
+/* -d, once the child exists: drops our copy of the write end, and a
+ * thread waits for the report. When the command runs, the
  * caller is told, and everything of the caller's we hold (its stdin,
  * stdout, stderr) is let go. Returns 0, or -1 after saying why. */
 int supervise_watch(int write_end);
+
+/* In the cleanup: whether the init got to start the command (its exec
+ * may have failed: 126, 127), as it reported. Not: the runtime failed
+ * before, and nothing of the container is worth keeping. */
+bool supervise_ran(void);
 
 /* In the supervisor, at the end: the caller, if not told yet, learns the
  * container's exit code. Waits for the thread. */

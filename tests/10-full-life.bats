@@ -7,6 +7,7 @@
 
 load helpers
 load container
+POOL=/run/lesson-container-ids # IDPOOL_DIR in 10-full/userns.h
 bats_require_minimum_version 1.5.0
 
 setup() {
@@ -269,4 +270,27 @@ assert c["State"]["Status"] == "running" and c["State"]["Pid"] > 0
 	run -125 --separate-stderr "${C[@]}" inspect nothing-here
 	[ "$output" = "[]" ]
 	[ "$stderr" = "container: no such container: nothing-here" ]
+}
+
+@test "10-full life: --userns: an exited container keeps its range of host ids until rm; start gets the same one back" {
+	# The container's root, a host user of its own, walks to its dir.
+	run -125 "${C[@]}" run --userns "$RFS" true
+	[[ "$output" == *"cannot reach it: every directory above it must be searchable by others (chmod o+x)"* ]]
+	# The runtime failed before the command: nothing of it is kept.
+	root_is_empty
+	chmod o+x "$BATS_RUN_TMPDIR" "$BATS_RUN_TMPDIR/test" "$BATS_TEST_TMPDIR"
+	"${C[@]}" run --userns --name u "$RFS" sh -c 'echo x >> /etc/mine; cat /proc/self/uid_map' >"$BATS_TEST_TMPDIR/first"
+	first=$(awk '{print $2}' "$BATS_TEST_TMPDIR/first")
+	id=$("${C[@]}" ps -aq)
+	[ -f "$POOL/$first.kept" ]
+	# Another --userns container meanwhile gets another range.
+	other=$("$CONTAINER" run --rm --userns "$RFS" cat /proc/self/uid_map | awk '{print $2}')
+	[ "$other" != "$first" ]
+	"${C[@]}" start u
+	wait_for is_status u "Exited (0) *"
+	run "${C[@]}" logs u
+	[ "${lines[1]}" = "${lines[0]}" ] # the same map, both runs
+	[ "$(stat -c %u "$R/containers/$id/upper/etc/mine")" = "$first" ]
+	"${C[@]}" rm u
+	[ ! -e "$POOL/$first.kept" ]
 }
