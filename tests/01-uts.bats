@@ -201,6 +201,19 @@ setup() {
 	wait_for none_marked || { alive_marked; false; }
 }
 
+# Students copy the README's commands literally: each one shown with its
+# output must print it (tests/readme; … marks what varies).
+@test "01-uts: the README's commands print what it shows" {
+	"$ROOT/tests/readme" "$ROOT/01-uts/README.md"
+}
+
+@test "01-uts: the Chinese README's commands print what it shows" {
+	"$ROOT/tests/readme" "$ROOT/01-uts/README.zh-CN.md"
+	# and they are the English one's: the same blocks, line for line.
+	diff <(sed -n '/^ *```/,/^ *```/p' "$ROOT/01-uts/README.md") \
+		<(sed -n '/^ *```/,/^ *```/p' "$ROOT/01-uts/README.zh-CN.md")
+}
+
 @test "01-uts: leaves nothing behind on the host" {
 	assert_no_leaks
 }
