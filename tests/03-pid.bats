@@ -322,9 +322,10 @@ on_terminal() {
 
 @test "03-pid: the Chinese README's commands print what it shows" {
 	"$ROOT/tests/readme" "$ROOT/03-pid/README.zh-CN.md"
-	# and they are the English one's: the same blocks, line for line.
-	diff <(sed -n '/^ *```/,/^ *```/p' "$ROOT/03-pid/README.md") \
-		<(sed -n '/^ *```/,/^ *```/p' "$ROOT/03-pid/README.zh-CN.md")
+	# and they are the English one's: the same blocks (and the same
+	# marks before them), line for line.
+	diff <(sed -n '/^ *<!--/p; /^ *```/,/^ *```/p' "$ROOT/03-pid/README.md") \
+		<(sed -n '/^ *<!--/p; /^ *```/,/^ *```/p' "$ROOT/03-pid/README.zh-CN.md")
 }
 
 @test "03-pid: leaves nothing behind on the host" {
