@@ -222,7 +222,8 @@ setup() {
 @test "tests/readme: a root shell block, an indented block, trailing spaces" {
 	md="$BATS_TEST_TMPDIR/control.md"
 	printf '%s\n' '```console' '$ sudo -s' '# sleep 100 &' \
-		'# [ "$(cat /proc/$!/comm)" = sleep ] && echo "my job"' 'my job' \
+		'# for i in $(seq 50); do [ "$(cat /proc/$!/comm)" = sleep ] && break; sleep 0.1; done' \
+		'# echo "my job: $(cat /proc/$!/comm)"' 'my job: sleep' \
 		'# kill $!' '# exit' '```' '1. An exercise:' '' '   ```console' \
 		"   \$ printf 'a  \\n'" '   a' '   ```' >"$md"
 	run "$ROOT/tests/readme" "$md"
@@ -231,7 +232,7 @@ setup() {
 	[[ "$output" == *"block 1: 1 of 1 commands print"* ]]
 	[[ "$output" == *"block 2: 1 of 1 commands print"* ]]
 	# The same, with one word changed in each block: both fail.
-	sed -i 's/^my job$/your job/; s/^   a$/   b/' "$md"
+	sed -i 's/^my job: sleep$/your job: sleep/; s/^   a$/   b/' "$md"
 	run "$ROOT/tests/readme" "$md"
 	echo "$output"
 	[ "$status" -eq 1 ]
