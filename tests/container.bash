@@ -3,14 +3,17 @@
 # behind. Load it after helpers (`load helpers; load container`).
 #
 #   CONTAINER, RFS, BIN   the runtime, the image, the runtime's real path
-#   DATA                  root's data root (10-full/state.h)
+#   DATA                  the data root (10-full/state.h): root's, and,
+#                         once container_setup ran, the test's own
 #   container_leftovers   what a container can leave on the host: notes,
 #                         dirs and names in the data roots, id ranges of
 #                         the --userns pool, cgroups and mounts named
 #                         after a container, runtime processes, processes
 #                         in a container's cgroup; not those of containers
 #                         another build of the runtime runs (foreign_ids)
-#   container_setup       remember container_leftovers (call it in setup)
+#   container_setup       a data root of the test's own (CONTAINER_ROOT),
+#                         and remember container_leftovers (call it in
+#                         setup)
 #   wait_status JOB N     wait for background job JOB; fail unless it
 #                         exited with status N
 #   descendant PID COMM   the host PID of the first process named COMM
@@ -78,7 +81,17 @@ foreign_ids() {
 	done | sort -u
 }
 
+# Each test keeps its containers in a data root of its own (the runtime
+# takes CONTAINER_ROOT as its --root): it sees no one else's containers,
+# sweeps no one else's leftovers, and no one sees its. On disk (the
+# writable layers go there), and searchable by the host ids of --userns
+# containers (state.c).
 container_setup() {
+	DATA=$(mktemp -d /var/tmp/lesson-test-root.XXXXXX)
+	chmod 711 "$DATA"
+	mkdir -m 711 "$DATA/containers"
+	mkdir -m 700 "$DATA/names"
+	export CONTAINER_ROOT=$DATA
 	container_leftovers | sort >"$BATS_TEST_TMPDIR/containers-before"
 }
 
@@ -96,8 +109,8 @@ container_teardown() {
 	kill_spawned
 	[ "$(id -u)" -eq 0 ] || return 0
 	[ -f "$BATS_TEST_TMPDIR/containers-before" ] || return 0 # skipped
-	wait_for no_new_container_leftovers && return 0
-	left=$(new_container_leftovers)
+	wait_for no_new_container_leftovers || left=$(new_container_leftovers)
+	case $DATA in /var/tmp/lesson-test-root.*) rm -rf "$DATA" ;; esac
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
 
