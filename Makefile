@@ -2,7 +2,8 @@
 #
 #   make                 build all lessons (CC=clang, WERROR= to relax)
 #   make -C 03-pid       build one lesson and the earlier objects it links
-#   make rootfs          build/rootfs for lessons 08-10, offline
+#   make rootfs          build/rootfs for lessons 08-10, offline (checked, and
+#                        rebuilt if a run changed it)
 #   sudo make test       every lesson's tests (TAP, then a summary line)
 #   sudo make test-03    one lesson's tests
 #   sudo make bench      container run against unshare, bwrap, crun, runc
@@ -18,9 +19,14 @@ all: $(LESSONS)
 $(LESSONS):
 	@$(MAKE) --no-print-directory -C $@
 
-rootfs: build/rootfs/.complete
-build/rootfs/.complete: 08-chroot/mkrootfs.sh 08-chroot/escape.c
-	08-chroot/mkrootfs.sh build/rootfs
+# ROOTFS=DIR builds it elsewhere. Rebuilt when the script changes, and
+# when `mkrootfs.sh --check` finds it is no longer what it built (a file a
+# run wrote into its /dev, a command missing).
+ROOTFS ?= build/rootfs
+rootfs: $(ROOTFS)/.complete
+	@08-chroot/mkrootfs.sh --check $(ROOTFS) || 08-chroot/mkrootfs.sh $(ROOTFS)
+$(ROOTFS)/.complete: 08-chroot/mkrootfs.sh 08-chroot/escape.c
+	08-chroot/mkrootfs.sh $(ROOTFS)
 
 test: all $(if $(wildcard 08-chroot/mkrootfs.sh),rootfs)
 	@tests/run tests/[0-9][0-9]-*.bats

@@ -180,12 +180,16 @@ static int set_rootfs(const char *value)
 }
 
 /* In the child, after 04-mount made the mount namespace private: name
- * the new root, so that 04 and 06 mount /proc and /sys inside it. For
+ * the new root, so that 04 and 06 mount /proc and /sys inside it, and
+ * give it a /dev of its own (dev.c). For
  * --pivot, make it a mount point now, so that they are mounted on the
  * mount that will be "/" (a bind made later would copy them onto it). */
 static int chroot_child_root(void)
 {
 	if (use_pivot && chroot_make_mount_point(rootfs) < 0)
+		return -1;
+	/* On that mount too: a /dev of our own, before anything runs. */
+	if (chroot_mount_dev(rootfs) < 0)
 		return -1;
 	lesson_root = rootfs;
 	return 0;

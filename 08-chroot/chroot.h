@@ -26,6 +26,12 @@ int chroot_make_mount_point(const char *root);
  * root need not be a mount point: chroot_make_mount_point() runs first. */
 int chroot_pivot(const char *root);
 
+/* Mounts a small tmpfs on root/dev (if root has a /dev) and binds the
+ * host's null, zero, full, random, urandom and tty onto it, in our private
+ * mount namespace: writes under /dev never reach the rootfs (dev.c).
+ * Returns 0 or -1. */
+int chroot_mount_dev(const char *root);
+
 /* ROOTFS as a positional argument; --pivot. Its child_root names ROOTFS
  * in lesson_root, its child_enter switches to it. */
 extern const struct lesson chroot_lesson;

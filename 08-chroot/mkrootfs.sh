@@ -3,6 +3,7 @@
 #
 #   08-chroot/mkrootfs.sh DIR                  (what `make rootfs` runs)
 #   ROOTFS_TAR=image.tar.gz 08-chroot/mkrootfs.sh DIR
+#   08-chroot/mkrootfs.sh --check DIR          is DIR still what we built?
 #
 # A rootfs is just a directory that holds everything a program needs once
 # "/" means that directory: the program, the shared libraries it loads, the
@@ -16,19 +17,52 @@
 # either the old complete rootfs or the new complete one, and it writes
 # DIR/.complete last: `make` rebuilds when the file is missing. Running it
 # again rebuilds from scratch (it takes about a second).
+#
+# --check changes nothing: it exits 0 when DIR is complete, holds every
+# command below, and its /dev is still empty; else it says what is wrong
+# and exits 1 (`make rootfs` then rebuilds). A run that chroots into DIR
+# shares it: before 08 mounted a /dev of its own, a command's
+# `2>/dev/null` wrote a regular file DIR/dev/null, and every later run
+# wrote into it instead of the null device.
 set -euo pipefail
 # An image's modes must not depend on the umask of whoever built it: with
 # umask 077, / would be 0700 and an unprivileged root inside (a user
 # namespace) could not even list it. Images are made with 022.
 umask 022
 
-# What lessons 08-10 and their tests run inside.
+# What lessons 08-10, their tests and their READMEs' exercises run inside
+# (mv: 09's exercises; stty, od: 10's).
 COMMANDS="sh ls cat echo ps mount umount hostname id ip ipcs sleep kill
 	mkdir rm touch stat env grep head tail wc tr readlink ln chmod dd
 	timeout true false uname mknod unshare swapoff ipcmk ping nproc seq
-	printf test"
+	printf test mv cp stty od"
 
 die() { echo "mkrootfs: $*" >&2; exit 1; }
+
+# --check DIR: 0 if DIR is a rootfs as this script builds it, else 1 with
+# one line saying why.
+check() {
+	local cmd extra
+	[ -f "$1/.complete" ] || { echo "mkrootfs: $1 is not built (no $1/.complete)" >&2; return 1; }
+	for cmd in $COMMANDS chroot-escape; do
+		[ -x "$1/bin/$cmd" ] || [ -x "$1/sbin/$cmd" ] || [ -n "${ROOTFS_TAR:-}" ] || {
+			echo "mkrootfs: $1 has no $cmd (built by an older mkrootfs.sh)" >&2
+			return 1
+		}
+	done
+	extra=$(ls -A "$1/dev" 2>/dev/null | tr '\n' ' ')
+	if [ -n "$extra" ]; then
+		echo "mkrootfs: $1/dev holds ${extra% }: a run wrote into the shared rootfs" >&2
+		return 1
+	fi
+	return 0
+}
+
+if [ "${1:-}" = --check ]; then
+	[ $# -eq 2 ] || die "usage: $0 --check DIR"
+	check "${2%/}"
+	exit
+fi
 
 [ $# -eq 1 ] || die "usage: $0 DIR   (ROOTFS_TAR=file.tar[.gz] to unpack one)"
 dest=${1%/}

@@ -8,10 +8,11 @@
  *        character devices) and a directory deleted then made again is
  *        opaque. The lower layers and the rootfs are never modified, and
  *        nothing stays mounted.   (tested in tests/09-overlay.bats)
- * Uses:  08-chroot (chroot_pivot, chroot_check_rootfs; not its lesson: its
- *        hooks would make the bare rootfs the root), 07-cgroups and below
- *        (the chain), 04-mount (the private mount namespace we mount in,
- *        and /proc, mounted inside the overlay before we pivot into it).
+ * Uses:  08-chroot (chroot_pivot, chroot_check_rootfs, chroot_mount_dev;
+ *        not its lesson: its hooks would make the bare rootfs the root),
+ *        07-cgroups and below (the chain), 04-mount (the private mount
+ *        namespace we mount in, and /proc, mounted inside the overlay
+ *        before we pivot into it).
  * Read:  Documentation/filesystems/overlayfs.rst, mount(2), statfs(2)
  *
  *   lowerdir=L1:L2:...:ROOTFS   read-only, L1 on top; ROOTFS at the bottom
@@ -150,6 +151,10 @@ static int overlay_child_root(void)
 {
 	if (overlay_mount(dirs.lowers, dirs.upper, dirs.work, dirs.merged,
 			  NULL) < 0)
+		return -1;
+	/* 08's /dev of its own: a "2>/dev/null" would otherwise write a
+	 * regular file dev/null into the upper dir (and the diff). */
+	if (chroot_mount_dev(dirs.merged) < 0)
 		return -1;
 	lesson_root = dirs.merged;
 	return 0;

@@ -8,6 +8,7 @@
 # the "host end" of the pair lives there, and deletes it in teardown.
 
 load helpers
+load lang
 bats_require_minimum_version 1.5.0
 
 NET="$BATS_TEST_DIRNAME/../06-net/net"
@@ -275,4 +276,44 @@ same_netns() {
 		-o "$trace" "$NET" --veth-net 10.99.0.0/30 -- ping -c 1 -W 5 10.99.0.1
 	grep -Eq 'nlmsg_type=(RTM_NEWLINK|0x10[ ,])' "$trace" # (the filter sees one)
 	[ "$(ip -n "$NS" -o link | wc -l)" -eq 3 ] # lo, lsn-d0/1: ours gone
+}
+
+# The README's commands, run as a student would type them (tests/readme),
+# in English and in Chinese. Its --veth blocks make a named namespace of
+# their own (lesson-PID) and delete it: none may be left, and the first
+# `ip netns add` on a machine mounts /run/netns, which is undone here if it
+# was not so before (as teardown does for the other tests).
+readme_check() {
+	local before after
+	before=$(ls /run/netns 2>/dev/null | grep '^lesson-' || true)
+	"$ROOT/tests/readme" "$1"
+	after=$(ls /run/netns 2>/dev/null | grep '^lesson-' || true)
+	if [ ! -e "$BATS_FILE_TMPDIR/run-netns-was-mounted" ] &&
+		mountpoint -q /run/netns && [ -z "$(ls -A /run/netns)" ]; then
+		umount /run/netns
+	fi
+	[ "$before" = "$after" ]
+}
+
+@test "06-net: the README's commands print what it shows (tests/readme)" {
+	need_root
+	readme_check "$ROOT/06-net/README.md"
+}
+
+@test "06-net: the Chinese README's commands print what it shows, and its code is the English one's" {
+	need_root
+	readme_check "$ROOT/06-net/README.zh-CN.md"
+	same_blocks "$ROOT/06-net/README.md" "$ROOT/06-net/README.zh-CN.md"
+}
+
+@test "tests/readme: a block's commands run in order past the ninth" {
+	# 06's README has blocks of 11 commands: cmd.10 must run after
+	# cmd.9, not after cmd.1 (as a glob would sort them).
+	{
+		echo '```console'
+		echo '$ x=0'
+		for i in $(seq 11); do echo "\$ x=\$((x + 1)); echo \$x"; echo "$i"; done
+		echo '```'
+	} >"$BATS_TEST_TMPDIR/order.md"
+	"$ROOT/tests/readme" "$BATS_TEST_TMPDIR/order.md"
 }

@@ -5,6 +5,7 @@
 # counters and files, read while the command runs.
 
 load helpers
+load lang
 bats_require_minimum_version 1.5.0
 
 CG="$BATS_TEST_DIRNAME/../07-cgroups/cgroups"
@@ -465,4 +466,45 @@ teardown() {
 	name=$(grep -o 'lesson-07-cgroups-[0-9]*-[0-9]*' "$trace" | head -1)
 	[ -n "$name" ] # the trace shows the cgroup made
 	[ -z "$(cgroups_named "$name")" ]
+}
+
+# The README's commands, run as a student would type them (tests/readme),
+# in English and in Chinese: the blocks of this host's cgroup version are
+# checked, the other version's skipped. They leave no cgroup of their own
+# (their kill -9 block finds its leftovers by PID and sweeps them): none
+# appears that was not there before.
+readme_check() {
+	local before after
+	before=$(cgroups_named 'lesson-07-cgroups-*' | sort)
+	"$ROOT/tests/readme" "$1"
+	after=$(cgroups_named 'lesson-07-cgroups-*' | sort)
+	[ -z "$(comm -13 <(echo "$before") <(echo "$after"))" ]
+}
+
+@test "07-cgroups: the README's commands print what it shows (tests/readme)" {
+	readme_check "$ROOT/07-cgroups/README.md"
+}
+
+@test "07-cgroups: the Chinese README's commands print what it shows, and its code is the English one's" {
+	readme_check "$ROOT/07-cgroups/README.zh-CN.md"
+	same_blocks "$ROOT/07-cgroups/README.md" "$ROOT/07-cgroups/README.zh-CN.md"
+}
+
+@test "tests/readme: a block marked for one cgroup version is checked on it and skipped on the other" {
+	# The control: on this host's version a wrong block fails, on the
+	# other it is skipped, saying why.
+	local mine other
+	if [ "$(host_mode)" = v2 ]; then mine=v2 other=v1; else mine=v1 other=v2; fi
+	printf '%s\n' "<!-- cgroup $other only -->" '```console' '$ echo yes' 'no' '```' \
+		>"$BATS_TEST_TMPDIR/other.md"
+	run -0 "$ROOT/tests/readme" "$BATS_TEST_TMPDIR/other.md"
+	[[ "$output" == *"not checked (cgroup $other only; this machine: $mine)"* ]]
+	printf '%s\n' "<!-- cgroup $mine only -->" '```console' '$ echo yes' 'no' '```' \
+		>"$BATS_TEST_TMPDIR/mine.md"
+	run -1 "$ROOT/tests/readme" "$BATS_TEST_TMPDIR/mine.md"
+	[[ "$output" == *"+yes"* ]]
+	# A marker holds for the next block only.
+	printf '%s\n' "<!-- cgroup $other only -->" '```console' '$ true' '```' \
+		'text' '```console' '$ echo yes' 'no' '```' >"$BATS_TEST_TMPDIR/next.md"
+	run -1 "$ROOT/tests/readme" "$BATS_TEST_TMPDIR/next.md"
 }

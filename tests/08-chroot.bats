@@ -4,6 +4,7 @@
 # The tests only read build/rootfs: 10-full checks it byte for byte.
 
 load helpers
+load lang
 bats_require_minimum_version 1.5.0
 
 CHROOT="$BATS_TEST_DIRNAME/../08-chroot/chroot"
@@ -61,7 +62,7 @@ setup() {
 	for c in sh ls cat echo ps mount umount hostname id ip ipcs sleep kill \
 		mkdir rm touch stat env grep head tail wc tr readlink ln chmod dd \
 		timeout true false uname mknod unshare swapoff ipcmk ping nproc seq \
-		chroot-escape; do
+		mv cp stty od chroot-escape; do
 		[ -x "$RFS/bin/$c" ] || [ -x "$RFS/sbin/$c" ] || {
 			echo "missing in the rootfs: $c"
 			return 1
@@ -347,4 +348,69 @@ teardown() {
 	# The control: a good run's trace has the clone.
 	strace -f -qq -e trace=clone,clone3 -o "$BATS_TEST_TMPDIR/trace" "$CHROOT" --pivot "$RFS" true
 	grep -q clone "$BATS_TEST_TMPDIR/trace"
+}
+
+# dev_check RFS PROGRAM...: PROGRAM RFS writes to its /dev/null as a
+# command's ">/dev/null" and "2>/dev/null" do, and lists its /dev; the
+# rootfs's own /dev stays empty. (Before dev.c, the first write made a
+# regular file ROOTFS/dev/null, shared by every later run.)
+dev_check() {
+	local r=$1
+	shift
+	run "$@" "$r" sh -c 'echo one >/dev/null; ls /no-such 2>/dev/null
+		echo /dev/*; stat -c "%F %t,%T" /dev/null; wc -c </dev/null'
+	echo "$*: $output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "/dev/full /dev/null /dev/random /dev/tty /dev/urandom /dev/zero" ]
+	[ "${lines[1]}" = "character special file 1,3" ]
+	[ "${lines[2]}" = 0 ]
+	[ -z "$(ls -A "$r/dev")" ]
+}
+
+@test "08-chroot: /dev inside is its own: the host's six nodes, and writes to it never reach the rootfs (both modes, rootless)" {
+	local chroot rfs
+	chroot=$(for_nobody "$CHROOT") && rfs=$(for_nobody "$RFS")
+	dev_check "$RFS" "$CHROOT"
+	dev_check "$RFS" "$CHROOT" --pivot
+	dev_check "$rfs" "${AS_NOBODY[@]}" "$chroot"
+	dev_check "$rfs" "${AS_NOBODY[@]}" "$chroot" --pivot
+	[ -z "$(ls -A "$RFS/dev")" ]
+}
+
+@test "08-chroot: make rootfs rebuilds a rootfs whose /dev a run wrote into, and leaves a sound one alone" {
+	# A rootfs of the test's own (ROOTFS=DIR): build/rootfs is shared.
+	local r=$BATS_TEST_TMPDIR/rfs
+	run -0 make -s -C "$ROOT" rootfs ROOTFS="$r"
+	[ -f "$r/.complete" ]
+	# Sound: --check passes, and make says and changes nothing.
+	"$ROOT/08-chroot/mkrootfs.sh" --check "$r"
+	# (a rebuild would not keep this file)
+	touch "$r/tmp/kept"
+	run -0 make -s -C "$ROOT" rootfs ROOTFS="$r"
+	[ -z "$output" ]
+	[ -e "$r/tmp/kept" ]
+	# What a chroot run without a /dev of its own left: a regular file.
+	echo x >"$r/dev/null"
+	run -1 "$ROOT/08-chroot/mkrootfs.sh" --check "$r"
+	[ "$output" = "mkrootfs: $r/dev holds null: a run wrote into the shared rootfs" ]
+	run -0 make -s -C "$ROOT" rootfs ROOTFS="$r"
+	[[ "$output" == *"holds null"*"mkrootfs: $r ready"* ]]
+	[ -z "$(ls -A "$r/dev")" ]
+	# A command missing (a rootfs built by an older script) is rebuilt too.
+	rm "$r/usr/bin/od"
+	run -1 "$ROOT/08-chroot/mkrootfs.sh" --check "$r"
+	[[ "$output" == *"has no od"* ]]
+	run -0 make -s -C "$ROOT" rootfs ROOTFS="$r"
+	[ -x "$r/usr/bin/od" ]
+}
+
+# The README's commands, run as a student would type them (tests/readme),
+# in English and in Chinese.
+@test "08-chroot: the README's commands print what it shows (tests/readme)" {
+	"$ROOT/tests/readme" "$ROOT/08-chroot/README.md"
+}
+
+@test "08-chroot: the Chinese README's commands print what it shows, and its code is the English one's" {
+	"$ROOT/tests/readme" "$ROOT/08-chroot/README.zh-CN.md"
+	same_blocks "$ROOT/08-chroot/README.md" "$ROOT/08-chroot/README.zh-CN.md"
 }

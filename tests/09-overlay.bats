@@ -4,6 +4,7 @@
 # dirs; the layers never change and nothing stays mounted.
 
 load helpers
+load lang
 bats_require_minimum_version 1.5.0
 
 OVERLAY="$BATS_TEST_DIRNAME/../09-overlay/overlay"
@@ -377,4 +378,34 @@ teardown() {
 	[ "$(grep -c '^rc=125 0$' "$d/out")" -eq 4 ]
 	[ "$(grep -c 'is given twice' "$d/out")" -eq 2 ]
 	[ "$(grep -c 'overlap: give them separate directories' "$d/out")" -eq 2 ]
+}
+
+@test "09-overlay: a 2>/dev/null inside writes to the null device, not into the upper dir (08's /dev)" {
+	run -0 ov --diff sh -c 'echo one >/dev/null; ls /no-such 2>/dev/null
+		stat -c "%F %t,%T" /dev/null'
+	# No "C /dev", no "A /dev/null": the diff is empty, and so is UPPER.
+	[ "$output" = "character special file 1,3" ]
+	[ -z "$(ls -A "$T/up")" ]
+}
+
+# The README's commands, run as a student would type them (tests/readme),
+# in English and in Chinese, with a TMPDIR of the test's own that nobody
+# may write to (its rootless block makes nobody's upper dir with mktemp):
+# every dir they make with mktemp must be gone afterwards.
+readme_check() {
+	local t="$NOBODY_COPIES/tmp-$BATS_TEST_NUMBER"
+	mkdir -p "$t"
+	chmod 755 "$NOBODY_COPIES"
+	chmod 1777 "$t"
+	TMPDIR="$t" "$ROOT/tests/readme" "$1"
+	[ -z "$(ls -A "$t")" ]
+}
+
+@test "09-overlay: the README's commands print what it shows (tests/readme)" {
+	readme_check "$ROOT/09-overlay/README.md"
+}
+
+@test "09-overlay: the Chinese README's commands print what it shows, and its code is the English one's" {
+	readme_check "$ROOT/09-overlay/README.zh-CN.md"
+	same_blocks "$ROOT/09-overlay/README.md" "$ROOT/09-overlay/README.zh-CN.md"
 }
