@@ -228,12 +228,6 @@ int cmd_run(int argc, char **argv)
 	ret = options_parse(argc, argv, &config);
 	if (ret != 0)
 		return ret > 0 ? 0 : EXIT_FAILED;
-	/* The sealed copy of ourselves that the container's init will run
-	 * from (selfexec.c): made now, inherited by the child. It changes
-	 * nothing on the host. */
-	config.self_fd = selfexec_copy();
-	if (config.self_fd < 0)
-		return EXIT_FAILED;
 	/* A Ctrl-C or SIGTERM would kill us between creating the state dir
 	 * or cgroup and removing them: hold them. lesson_run() holds them
 	 * too, until "go", and ends the run with one that came meanwhile
@@ -244,6 +238,11 @@ int cmd_run(int argc, char **argv)
 	/* The input is good: now we may change the host, starting with what
 	 * a container killed by SIGKILL left there (sweep.c). */
 	if (state_open_root(&state, config.rootless) < 0)
+		return EXIT_FAILED;
+	/* Our binary, sealed, that the container's init will run from
+	 * (selfexec.c): opened now, inherited by the child. */
+	config.self_fd = selfexec_copy(state.root);
+	if (config.self_fd < 0)
 		return EXIT_FAILED;
 	sweep_stale(&state);
 	if (state_new_id(&state) < 0)
