@@ -148,7 +148,8 @@ int selfexec_copy(const char *root)
 
 	/* ROOT/empty: made once, and empty for good (selfexec.h). */
 	snprintf(empty, sizeof(empty), "%s/%s", root, SELFEXEC_EMPTY);
-	if (mkdir(empty, 0755) < 0 && errno != EEXIST) {
+	if (access(empty, F_OK) < 0 && mkdir(empty, 0755) < 0 &&
+	    errno != EEXIST) {
 		warn("mkdir %s", empty);
 		return -1;
 	}
