@@ -222,6 +222,11 @@ held_runtime() {
 	run chown 65534 /proc/$init/exe
 	[[ "$output" == *"Read-only file system"* ]]
 	binary_unchanged
+	# The overlay's other layer, the data root's empty/, stays empty on
+	# the host, and nothing is mounted there but in the container's own
+	# mount namespace (its small tmpfs, layers.c).
+	[ -z "$(ls -A "$DATA/empty")" ]
+	! grep -q " $DATA/empty " /proc/self/mountinfo
 	# Nothing of the container sees the runtime (selfexec.c says why).
 	[ "$(readlink /proc/$prog/exe)" = "$BIN" ]
 	[ "$(cat /proc/$prog/comm) $(cat /proc/$init/comm)" = "container container" ]
