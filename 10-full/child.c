@@ -115,7 +115,7 @@ static int make_workdir(int rootfd, const char *workdir)
 int child_root(const struct config *c, const struct state *st)
 {
 	char merged[SHORT_PATH], upper[SHORT_PATH], work[SHORT_PATH];
-	char a[SHORT_PATH], lower[PATH_MAX + SHORT_PATH];
+	char mnt[SHORT_PATH], a[SHORT_PATH], lower[PATH_MAX + SHORT_PATH];
 	int rootfd;
 
 	/* 1. Private first: every mount below happens in our namespace
@@ -124,10 +124,11 @@ int child_root(const struct config *c, const struct state *st)
 		return -1;
 
 	/* 2. The layers: upper/ and work/ on the disk of the data root,
-	 *    init/ and merged/ on a small tmpfs only this namespace sees
-	 *    (layers.c). */
+	 *    init/ and merged/ on a small tmpfs only this namespace sees,
+	 *    mounted on the data root's empty/ (layers.c). */
 	if (state_make_layers(st, c->hostname, c->net_host) < 0)
 		return -1;
+	path_in(mnt, st->root, SELFEXEC_EMPTY);
 
 	/* 3. The root: the image read-only at the bottom, the init layer
 	 *    (hostname, hosts, resolv.conf) above it, our upper/ on top.
@@ -136,17 +137,17 @@ int child_root(const struct config *c, const struct state *st)
 		/* --userns: the image as the parent handed it (options.c),
 		 * idmapped so that its files are our root's (userns.c), and
 		 * attached in our tmpfs, where we may walk. */
-		path_in(a, st->dir, "mnt/image");
+		path_in(a, mnt, "image");
 		if (mkdir(a, 0755) < 0 ||
 		    move_mount(c->rootfs_fd, "", AT_FDCWD, a,
 			       MOVE_MOUNT_F_EMPTY_PATH) < 0) {
 			warn("attach the image on %s", a);
 			return -1;
 		}
-		path_in(lower, st->dir, "mnt/init:");
+		path_in(lower, mnt, "init:");
 		strcat(lower, a);
 	} else {
-		snprintf(lower, sizeof(lower), "%s/mnt/init:%s", st->dir,
+		snprintf(lower, sizeof(lower), "%s/init:%s", mnt,
 			 c->rootfs_real);
 	}
 	/* volatile (Linux 5.10): no sync of the upper layer's filesystem,
@@ -156,7 +157,7 @@ int child_root(const struct config *c, const struct state *st)
 	 * is removed when the run ends, or by the next run's sweep. */
 	if (overlay_mount(lower, path_in(upper, st->dir, "upper"),
 			  path_in(work, st->dir, "work"),
-			  path_in(merged, st->dir, "mnt/merged"), "volatile") < 0) {
+			  path_in(merged, mnt, "merged"), "volatile") < 0) {
 		if (c->rootfs_fd >= 0) /* Linux 5.12-5.18 */
 			warnx("--userns: overlayfs takes an idmapped image "
 			      "from Linux 5.19 on");

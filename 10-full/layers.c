@@ -4,9 +4,11 @@
  *
  * Claim: the writable layer (upper/, work/) is on the disk of the data
  *        root; only the init layer and the mount point of the root are
- *        in memory, on a tmpfs of at most 4 MiB that the host never sees.
+ *        in memory, on a tmpfs of at most 4 MiB that the host never sees
+ *        (mounted on ROOT/empty, in the container's namespace only).
  *        (tested in tests/10-full-disk.bats)
- * Uses:  state.c (the container's dir); 09-overlay mounts these.
+ * Uses:  state.c (the container's dir), selfexec.h (ROOT/empty);
+ *        09-overlay mounts these.
  * Read:  tmpfs(5) (size=, nr_inodes=), overlayfs (upperdir, workdir)
  *
  * The init layer is Docker's answer to a small puzzle (notes:
@@ -17,6 +19,7 @@
  * make them part of what `docker commit` saves. So they get a thin layer of
  * their own, read-only, stacked just above the image: lowerdir=init:ROOTFS.
  */
+#include "selfexec.h"
 #include "state.h"
 
 #include <err.h>
@@ -133,7 +136,7 @@ static int write_init(int fd, const char *hostname, bool net_host)
 int state_make_layers(const struct state *st, const char *hostname,
 		      bool net_host)
 {
-	static const char *const on_disk[] = {"upper", "work", "mnt"};
+	static const char *const on_disk[] = {"upper", "work"};
 	static const char *const in_memory[] = {"init", "init/etc", "merged"};
 	char mnt[PATH_MAX];
 	int fd, ret = -1;
@@ -154,13 +157,16 @@ int state_make_layers(const struct state *st, const char *hostname,
 		return -1;
 	}
 	if (st->restart ? unvolatile(fd, st->dir) < 0
-			: make(fd, st->dir, on_disk, 3) < 0)
+			: make(fd, st->dir, on_disk, 2) < 0)
 		goto out;
 	close(fd);
 
 	/* The rest is small and lives as long as the container: a tmpfs
-	 * with a bound, in our mount namespace only, gone with it. */
-	snprintf(mnt, sizeof(mnt), "%s/mnt", st->dir);
+	 * with a bound, in our mount namespace only, gone with it. Its
+	 * mount point is the data root's empty/, which every container
+	 * shares, each in a namespace of its own: one directory less to
+	 * make and remove on the disk at every run (selfexec.h). */
+	snprintf(mnt, sizeof(mnt), "%s/%s", st->root, SELFEXEC_EMPTY);
 	if (mount("tmpfs", mnt, "tmpfs", 0, LAYERS_TMPFS) < 0) {
 		warn("mount tmpfs on %s", mnt);
 		return -1;

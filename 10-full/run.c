@@ -245,12 +245,6 @@ static int run_container(void)
 	sigset_t stop;
 	int code;
 
-	/* The sealed copy of ourselves that the container's init will run
-	 * from (selfexec.c): made now, inherited by the child. It changes
-	 * nothing on the host. */
-	config.self_fd = selfexec_copy();
-	if (config.self_fd < 0)
-		return EXIT_FAILED;
 	/* A Ctrl-C or SIGTERM would kill us between creating the state dir
 	 * or cgroup and removing them: hold them. lesson_run() holds them
 	 * too, until "go", and ends the run with one that came meanwhile
@@ -261,6 +255,11 @@ static int run_container(void)
 	/* The input is good: now we may change the host, starting with what
 	 * a container killed by SIGKILL left there (sweep.c). */
 	if (state_open_root(&state, config.rootless) < 0)
+		return EXIT_FAILED;
+	/* Our binary, sealed, that the container's init will run from
+	 * (selfexec.c): opened now, inherited by the child. */
+	config.self_fd = selfexec_copy(state.root);
+	if (config.self_fd < 0)
 		return EXIT_FAILED;
 	sweep_stale(&state);
 	if (state.restart)

@@ -1,8 +1,8 @@
 /*
- * 10-full/selfexec.h - the container's init runs from a private, sealed
- * copy of the runtime's binary, exec'd afresh.
+ * 10-full/selfexec.h - the container's init runs the runtime's binary
+ * through a read-only overlay (or from a sealed copy), exec'd afresh.
  *
- * Read: memfd_create(2), fcntl(2) F_ADD_SEALS, execveat(2), CVE-2019-5736
+ * Read: fsmount(2), memfd_create(2), execveat(2), CVE-2019-5736
  */
 #ifndef SELFEXEC_H
 #define SELFEXEC_H
@@ -11,12 +11,18 @@
  * Inside, /proc/1/cmdline reads "container-init" and the command. */
 #define SELFEXEC_INIT_NAME "container-init"
 
-/* A private copy of this process's binary: a sealed memfd or, where
- * vm.memfd_noexec forbids executing one, an unnamed O_TMPFILE file that
- * nobody can write. Returns its fd (close-on-exec), or -1 after saying
- * why no copy could be made. `run` makes it before clone(); the child
- * inherits it. */
-int selfexec_copy(void);
+/* ROOT/empty, a directory of the data root that stays empty: the lower
+ * layer under the binary's directory in selfexec_copy's overlay, and the
+ * mount point of each container's small tmpfs, in the container's own
+ * mount namespace (layers.c). Made by selfexec_copy() if missing. */
+#define SELFEXEC_EMPTY "empty"
+
+/* This process's binary, sealed: as root, opened through a private,
+ * read-only overlayfs mount; else (or where that fails) a private copy
+ * (selfcopy.c). root is the data root (state.h). Returns the fd
+ * (close-on-exec, maybe O_PATH), or -1 after saying why. `run` calls it
+ * before clone(); the child inherits the fd. */
+int selfexec_copy(const char *root);
 
 /* In the container, after the hardening: execs copy (selfexec_copy's fd)
  * as the container's init, with argv SELFEXEC_INIT_NAME followed by cmd,

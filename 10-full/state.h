@@ -4,9 +4,10 @@
  * disk), and the owner note that says who made them.
  *
  *   ROOT/containers/ID.owner   the owner note (note.c): written first
- *   ROOT/containers/ID/        upper/, work/ (on disk), mnt/ (a small
- *                              tmpfs in the container's own namespace:
- *                              init/, merged/)
+ *   ROOT/containers/ID/        upper/, work/ (on disk)
+ *   ROOT/empty/                empty for good; in each container's own
+ *                              namespace a small tmpfs on it holds
+ *                              init/, merged/ (selfexec.h, layers.c)
  *   ROOT/names/NAME            --name: a symlink to the ID (names.c)
  *
  * ROOT: --root DIR, else for root: /var/lib/lesson-container. A user: $XDG_DATA_HOME/
@@ -58,7 +59,7 @@ int state_create(struct state *st, uid_t uid, gid_t gid);
 
 /* In the container's private mount namespace (child.c, step 2): makes
  * upper/ and work/ in the container's dir (on disk, owned by the
- * container's root), and mnt/, with a small tmpfs on it holding
+ * container's root), and mounts a small tmpfs on ROOT/empty holding
  *   init/    the init layer: etc/hostname, etc/hosts, etc/resolv.conf
  *   merged/  where the root filesystem is assembled
  * Returns 0, or -1 after saying why. (layers.c) */

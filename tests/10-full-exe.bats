@@ -97,24 +97,53 @@ attack_pid1() {
 	attack_pid1 --userns
 }
 
+# A copy of the runtime in a directory whose path overlayfs cannot take
+# as a lower layer (':' separates layers): as root it falls back to a
+# sealed copy of itself (selfcopy.c), as a rootless run does.
+fallback_runtime() {
+	mkdir -p "$T/no:overlay"
+	[ -e "$T/no:overlay/container" ] || cp "$BIN" "$T/no:overlay/container"
+	echo "$T/no:overlay/container"
+}
+
+@test "10-full-exe harden: where no overlay can show the binary, the init runs from a sealed memfd copy" {
+	local rt
+	rt=$(fallback_runtime)
+	"$rt" run --rm "$RFS" sleep 5 &
+	prog=$!
+	init=$(child_of $prog)
+	wait_for eval '[ "$(readlink /proc/$init/exe)" = "/memfd:container (deleted)" ]'
+	kill $prog
+	wait $prog || true
+	run "$rt" run --rm -v "$T:/t:ro" "$RFS" /t/attack pid1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "chown EACCES" ]
+	[ "${lines[3]}" = "write EACCES" ]
+	[ "${lines[6]}" = "cmdline container-init /t/attack pid1 " ]
+	binary_unchanged
+}
+
 @test "10-full-exe harden: where vm.memfd_noexec=2 forbids an executable memfd, an unnamed copy holds as well" {
 	[ -e /proc/sys/vm/memfd_noexec ] || skip "no vm.memfd_noexec (Linux < 6.3)"
+	local rt
+	rt=$(fallback_runtime)
 	# The setting belongs to a PID namespace: raise it in one of our own.
 	unshare --pid --fork sh -c 'echo 2 >/proc/sys/vm/memfd_noexec &&
-		exec "$0" run --rm "$1" sleep 5' "$CONTAINER" "$RFS" &
+		exec "$0" run --rm "$1" sleep 5' "$rt" "$RFS" &
 	prog=$!
 	# unshare, its sh exec'd into the runtime, which clones the init;
 	# the init execs the copy as its last step of setup
-	rt=$(child_of $prog)
-	init=$(child_of $rt)
+	rt_pid=$(child_of $prog)
+	init=$(child_of $rt_pid)
 	wait_for eval '[[ "$(readlink /proc/$init/exe)" == /run/*" (deleted)" ]]'
 	echo "init: $(readlink /proc/$init/exe)" # O_TMPFILE, not a memfd
 	# Stopped, not killed: a runtime killed in another PID namespace
 	# leaves a note that no later run may judge (sweep.c).
-	kill -TERM $rt
+	kill -TERM $rt_pid
 	wait $prog || true
 	run unshare --pid --fork sh -c 'echo 2 >/proc/sys/vm/memfd_noexec &&
-		exec "$0" run --rm -v "$2:/t:ro" "$1" /t/attack pid1' "$CONTAINER" "$RFS" "$T"
+		exec "$0" run --rm -v "$2:/t:ro" "$1" /t/attack pid1' "$rt" "$RFS" "$T"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "chown EACCES" ]
@@ -169,7 +198,7 @@ held_runtime() {
 	done
 }
 
-@test "10-full-exe harden: an image whose /bin/sh is #!/proc/self/exe runs a sealed copy, not the host's binary" {
+@test "10-full-exe harden: an image whose /bin/sh is #!/proc/self/exe runs the sealed binary, not the host's file" {
 	shebang_attack
 }
 
@@ -177,11 +206,27 @@ held_runtime() {
 	shebang_attack --userns
 }
 
-@test "10-full-exe: the init runs from a sealed memfd, the runtime on the host from its file; ps says container" {
+@test "10-full-exe: as root the init runs the binary through a read-only overlay, the runtime on the host from its file; ps says container" {
 	"$CONTAINER" run --rm "$RFS" sleep 5 &
 	prog=$!
 	init=$(child_of $prog)
-	wait_for eval '[ "$(readlink /proc/$init/exe)" = "/memfd:container (deleted)" ]'
+	# The file as the overlay shows it: at its root, in no mount of the
+	# host's (selfexec.c).
+	wait_for eval '[ "$(readlink /proc/$init/exe)" = "/$(basename "$BIN")" ]'
+	# Read-only in itself: not even the host's root, with every
+	# capability, can write, chmod or chown the binary through it.
+	run sh -c "echo x >>/proc/$init/exe"
+	[[ "$output" == *"Read-only file system"* ]]
+	run chmod 4777 /proc/$init/exe
+	[[ "$output" == *"Read-only file system"* ]]
+	run chown 65534 /proc/$init/exe
+	[[ "$output" == *"Read-only file system"* ]]
+	binary_unchanged
+	# The overlay's other layer, the data root's empty/, stays empty on
+	# the host, and nothing is mounted there but in the container's own
+	# mount namespace (its small tmpfs, layers.c).
+	[ -z "$(ls -A "$DATA/empty")" ]
+	! grep -q " $DATA/empty " /proc/self/mountinfo
 	# Nothing of the container sees the runtime (selfexec.c says why).
 	[ "$(readlink /proc/$prog/exe)" = "$BIN" ]
 	[ "$(cat /proc/$prog/comm) $(cat /proc/$init/comm)" = "container container" ]

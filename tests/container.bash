@@ -43,9 +43,11 @@ container_leftovers() {
 		grep -e lesson-container -e "$DATA" /proc/self/mountinfo
 		for p in /proc/[0-9]*; do
 			exe=$(readlink "$p/exe" 2>/dev/null) || continue
-			# The runtime is this binary; the init runs from a sealed
-			# copy of it (selfexec.c), its own when it bears our mark.
-			if [ "${exe% (deleted)}" = "$BIN" ] || { [ "$exe" = "/memfd:container (deleted)" ] &&
+			# The runtime is this binary; the init runs it through an
+			# overlay (its exe is then /container) or from a sealed copy
+			# (selfexec.c), its own when it bears our mark.
+			if [ "${exe% (deleted)}" = "$BIN" ] || { { [ "$exe" = "/${BIN##*/}" ] ||
+				[ "$exe" = "/memfd:container (deleted)" ]; } &&
 				grep -qsz "^LESSON_TEST_MARK=lesson-test:$BATS_RUN_TMPDIR" "$p/environ"; }; then
 				echo "process ${p#/proc/} ($exe)"
 			fi
