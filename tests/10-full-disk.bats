@@ -9,20 +9,21 @@ bats_require_minimum_version 1.5.0
 
 CONTAINER="$BATS_TEST_DIRNAME/../10-full/container"
 RFS="$ROOT/build/rootfs"
-# Root's data root (10-full/state.h).
+# Root's data root (10-full/state.h); each test's own, once setup ran.
 DATA=/var/lib/lesson-container
 
-setup_file() {
-	# The data root exists from the first run on: later runs make no
-	# mkdir for it (the fault injections below count mkdirs).
-	if [ "$(id -u)" -eq 0 ] && [ -f "$RFS/.complete" ]; then
-		"$CONTAINER" run --rm "$RFS" true
-	fi
-}
-
+# Each test has a data root of its own (CONTAINER_ROOT, the runtime's
+# default for --root): its fixed fixture ids and its sweeps meet no one
+# else's. On disk, like the default one, and searchable by others.
 setup() {
 	need_root
 	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
+	DATA=$(mktemp -d /var/tmp/lesson-test-root.XXXXXX)
+	chmod 711 "$DATA"
+	export CONTAINER_ROOT=$DATA
+	# The data root exists from the first run on: later runs make no
+	# mkdir for it (the fault injections below count mkdirs).
+	"$CONTAINER" run --rm "$RFS" true
 }
 
 # What a container could leave on the host, and only that: notes, dirs
@@ -60,8 +61,8 @@ teardown() {
 	local left
 	kill_spawned
 	[ "$(id -u)" -eq 0 ] || return 0
-	wait_for no_container_leftovers && return 0
-	left=$(container_leftovers)
+	wait_for no_container_leftovers || left=$(container_leftovers)
+	case ${DATA:-} in /var/tmp/lesson-test-root.*) rm -rf "$DATA" ;; esac
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
 
