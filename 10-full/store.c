@@ -309,7 +309,7 @@ static bool same_process(const struct container *c, pid_t pid,
 			 unsigned long long start)
 {
 	return pid > 0 && strcmp(c->boot, note_boot_id()) == 0 &&
-	       stale_proc_stat(pid, NULL, NULL) == start;
+	       stale_start_time(pid) == start;
 }
 
 bool store_running(const struct container *c)
