@@ -15,6 +15,7 @@
  * ps, exec or stop can be added later as a line here and a file. Verbs
  * return their exit code; only main() exits.
  */
+#include "exec.h"
 #include "run.h"
 #include "selfexec.h"
 
@@ -30,6 +31,7 @@ static const struct verb {
 	const char *summary;
 } verbs[] = {
 	{"run", cmd_run, "run a command in a new container"},
+	{"exec", cmd_exec, "run a command in a running container"},
 	{0},
 };
 

@@ -1,0 +1,338 @@
+/*
+ * 10-full/exec.c - `container exec`: a command in a running container,
+ * as `docker exec` runs one.
+ *
+ * Claim: exec runs CMD in the running container NAME (a name or a unique
+ *        prefix of its id) and exits with its status (128+N, 126, 127,
+ *        as `run`); into an unknown or a stopped container it exits 125
+ *        with one line; with -t the command's terminal is a pty of the
+ *        container's own; an image whose /bin/sh is "#!/proc/self/exe"
+ *        gets the sealed copy, never the host's binary.
+ *        (tested in tests/10-full-exec.bats)
+ * Uses:  store.c (the record), options.c (run's options, parsed again),
+ *        join.c (the way in), relay.c and tty.c (stdio), selfexec.c,
+ *        03-pid (signal forwarding)
+ * Read:  docker-exec(1), crun's src/exec.c and libcrun_container_exec
+ *
+ * Three processes:
+ *
+ *   container exec     on the host: relays stdio, forwards signals, waits
+ *    ├ joiner          its fork, one thread: joins, starts, exits
+ *    └ the command     the joiner's clone, made exec's child: in the
+ *                      container, beside its init
+ *
+ * Stdio, for the reason `run` has (relay.c): never a host file or our
+ * terminal inside, where root could chmod it through /proc/self/fd/1 or
+ * push input into our shell. So pipes, copied by relay.c's thread, or
+ * with -t a pty of the container's devpts (tty.c). Without -i (or -t)
+ * the command's stdin is empty, as with docker exec.
+ *
+ * All of exec runs from the runtime's sealed copy (selfexec.c), not from
+ * the host's file: the command's process is a clone of ours until it
+ * execs, and if what it execs is a "#!/proc/self/exe" script from the
+ * image, the kernel runs that process's own binary, in the container.
+ */
+#include "exec.h"
+#include "join.h"
+#include "relay.h"
+#include "selfexec.h"
+#include "state.h"
+#include "store.h"
+#include "tty.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+	"Usage: container exec [options] NAME COMMAND [ARG...]\n"
+	"Run COMMAND in the running container NAME (a name, or a unique\n"
+	"prefix of its id): in its namespaces and cgroup, with its\n"
+	"capabilities, seccomp filter, environment and working directory.\n\n"
+	"Options:\n"
+	"  -i, --interactive        pass our stdin (else it reads nothing)\n"
+	"  -t, --tty                a terminal of the container's own, when\n"
+	"                           stdin is one (reads stdin, as -it)\n"
+	"  -e, --env KEY=VALUE      set a variable (KEY alone: ours)\n"
+	"  -w, --workdir DIR        run in DIR (default: the container's)\n"
+	"      --help               show this help and exit\n\n"
+	"Exit status: the command's, 128+N if signal N killed it, 125 if\n"
+	"container itself failed (no such container, not running), 126 if\n"
+	"the command cannot run, 127 if it was not found.\n";
+
+struct exec_options {
+	bool interactive, tty;
+	const char *env[MAX_ENV];
+	int n_env;
+	const char *workdir; /* -w, absolute, or NULL */
+	const char *ref;     /* NAME */
+	char **argv;	     /* COMMAND... */
+};
+
+static int bad_usage(void)
+{
+	fputs("See 'container exec --help'.\n", stderr);
+	return -1;
+}
+
+/* Returns 0, 1 when --help was printed, -1 after one line. */
+static int parse(int argc, char **argv, struct exec_options *o)
+{
+	static const struct option longs[] = {
+		{"interactive", no_argument, NULL, 'i'},
+		{"tty", no_argument, NULL, 't'},
+		{"env", required_argument, NULL, 'e'},
+		{"workdir", required_argument, NULL, 'w'},
+		{"help", no_argument, NULL, 'H'},
+		{0},
+	};
+	int opt;
+
+	optind = 1;
+	opterr = 0; /* our messages are clearer */
+	while ((opt = getopt_long(argc, argv, "+:ite:w:", longs, NULL)) != -1) {
+		switch (opt) {
+		case 'i':
+			o->interactive = true;
+			break;
+		case 't':
+			o->tty = true;
+			break;
+		case 'e':
+			if (strcspn(optarg, "=") == 0 || o->n_env == MAX_ENV) {
+				warnx("-e '%s': write it as KEY=VALUE (at most "
+				      "%d)", optarg, MAX_ENV);
+				return bad_usage();
+			}
+			o->env[o->n_env++] = optarg;
+			break;
+		case 'w':
+			if (optarg[0] != '/') {
+				warnx("-w %s: give an absolute path in the "
+				      "container", optarg);
+				return bad_usage();
+			}
+			o->workdir = optarg;
+			break;
+		case 'H':
+			fputs(usage_text, stdout);
+			return 1;
+		case ':':
+			warnx("missing value for option '%s'", argv[optind - 1]);
+			return bad_usage();
+		default:
+			warnx("unknown option '%s'", argv[optind - 1]);
+			return bad_usage();
+		}
+	}
+	if (argc - optind < 2) {
+		warnx("give a container and a command: container exec NAME "
+		      "COMMAND [ARG...]");
+		return bad_usage();
+	}
+	o->ref = argv[optind];
+	o->argv = argv + optind + 1;
+	return 0;
+}
+
+/* Whether we run from selfexec.c's private copy: a memfd sealed against
+ * writes, or (where memfds may not be executed) an unnamed file that
+ * nobody may write. */
+static bool running_from_copy(void)
+{
+	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC), seals;
+	struct stat st;
+	bool copy;
+
+	if (fd < 0)
+		return false;
+	seals = fcntl(fd, F_GET_SEALS);
+	copy = seals >= 0 ? (seals & F_SEAL_WRITE) != 0
+			  : fstat(fd, &st) == 0 && st.st_nlink == 0 &&
+				    !(st.st_mode & 0222);
+	close(fd);
+	return copy;
+}
+
+/* Runs `container exec ...` again, from a sealed copy of our binary.
+ * Returns only on failure, with the exit code. */
+static int again_from_copy(int argc, char **argv)
+{
+	char **args = calloc(argc + 2, sizeof(*args));
+	int copy = selfexec_copy();
+
+	if (!args || copy < 0) {
+		if (!args)
+			warn("calloc");
+		return EXIT_FAILED;
+	}
+	args[0] = "container";
+	memcpy(args + 1, argv, (argc + 1) * sizeof(*args));
+	execveat(copy, "", args, environ, AT_EMPTY_PATH);
+	warn("exec the runtime's sealed copy");
+	return EXIT_FAILED;
+}
+
+/* The container's config: `run`'s options from its record, parsed again
+ * where `run` was typed, its -e as `run` resolved them, then exec's -e
+ * and -t. Returns 0, or -1 after saying why. */
+static int container_config(const struct container *rec,
+			    const struct exec_options *o, struct config *c)
+{
+	char *args[STORE_MAX_ARGS + 2] = {"run"};
+
+	memcpy(args + 1, rec->argv, (rec->argc + 1) * sizeof(*args));
+	if (chdir(rec->cwd) < 0) {
+		warn("%s, where the container was run", rec->cwd);
+		return -1;
+	}
+	if (options_parse(rec->argc + 1, args, c) != 0) {
+		warnx("the options of container %s are no longer valid (above)",
+		      o->ref);
+		return -1;
+	}
+	if (c->rootfs_fd >= 0) /* --userns: a clone of the image, unused */
+		close(c->rootfs_fd);
+	c->n_env = 0;
+	for (int i = 0; i < rec->n_env && i < MAX_ENV; i++)
+		c->env[c->n_env++] = rec->env[i];
+	for (int i = 0; i < o->n_env; i++)
+		if (options_add_env(c, o->env[i]) < 0)
+			return -1;
+	c->tty = o->tty && isatty(STDIN_FILENO);
+	return 0;
+}
+
+/* Waits for pid. Returns its wait status, or -1 after saying why. */
+static int wait_for(pid_t pid)
+{
+	int wstatus;
+
+	while (waitpid(pid, &wstatus, 0) < 0)
+		if (errno != EINTR) {
+			warn("waitpid");
+			return -1;
+		}
+	return wstatus;
+}
+
+/* Starts j's command in the container (join.c), relays its stdio, and
+ * passes our stop signals on to it. Returns its exit code. */
+static int run_joined(struct join *j)
+{
+	bool tty = j->config->tty;
+	int report[2] = {-1, -1}, ret = EXIT_FAILED, wstatus;
+	pid_t joiner, command;
+	sigset_t stop;
+
+	/* Held until the command exists, then forwarded to it (03). */
+	lesson_stop_signals(&stop);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
+	if ((tty ? tty_prepare() : relay_prepare()) < 0 ||
+	    pipe2(report, O_CLOEXEC) < 0)
+		goto out;
+	/* Raw syscall: glibc before 2.36 has no pidfd_open(). -1 is fine:
+	 * the command then only has its parent-death signal. */
+	j->caller = syscall(SYS_pidfd_open, getpid(), 0);
+	j->report = report[1];
+	/* Before any thread of ours (the relay's): the joiner must have
+	 * one to setns() into a user or a mount namespace. */
+	joiner = fork();
+	if (joiner < 0) {
+		warn("fork");
+		goto out;
+	}
+	if (joiner == 0)
+		_exit(join_container(j));
+	close(report[1]);
+	report[1] = -1;
+	wstatus = wait_for(joiner);
+	if (wstatus < 0 || read(report[0], &command, sizeof(command)) !=
+				    sizeof(command)) {
+		if (wstatus > 0)
+			ret = lesson_exit_status(wstatus); /* it said why */
+		goto out;
+	}
+	if ((tty ? tty_start() : relay_start()) < 0 ||
+	    pid_forward_signals(command) < 0) {
+		kill(command, SIGKILL);
+		wait_for(command);
+		goto out;
+	}
+	sigprocmask(SIG_UNBLOCK, &stop, NULL);
+	wstatus = wait_for(command);
+	if (wstatus >= 0)
+		ret = lesson_exit_status(wstatus);
+out:
+	sigprocmask(SIG_BLOCK, &stop, NULL); /* the relay drains in peace */
+	if (tty)
+		tty_finish();
+	else
+		relay_finish();
+	for (int i = 0; i < 2; i++)
+		if (report[i] >= 0)
+			close(report[i]);
+	return ret;
+}
+
+/* The data root: where `run` keeps the records (state.h). */
+static int data_root(struct state *st)
+{
+	return state_open_root(st, geteuid() != 0);
+}
+
+int cmd_exec(int argc, char **argv)
+{
+	static struct exec_options o;
+	static struct container rec;
+	static struct config config;
+	static struct state st;
+	struct join j = {.caller = -1, .config = &config};
+	char id[13];
+	int ret;
+
+	/* As `run`: a closed 0-2 becomes /dev/null first (relay.c). */
+	if (relay_stdio_open() < 0)
+		return EXIT_FAILED;
+	ret = parse(argc, argv, &o);
+	if (ret != 0)
+		return ret > 0 ? 0 : EXIT_FAILED;
+	if (!running_from_copy())
+		return again_from_copy(argc, argv);
+	if (data_root(&st) < 0 || store_find(st.root, o.ref, id) < 0)
+		return EXIT_FAILED;
+	if (store_read(st.root, id, &rec) < 0) {
+		warn("container %s: its record", o.ref);
+		return EXIT_FAILED;
+	}
+	j.pidfd = store_pidfd(&rec);
+	if (j.pidfd < 0) {
+		warnx("container %s is not running (container start %s runs "
+		      "it again)", o.ref, o.ref);
+		return EXIT_FAILED;
+	}
+	if (container_config(&rec, &o, &config) < 0)
+		return EXIT_FAILED;
+	/* Without -i, stdin reads nothing: /dev/null, relayed. */
+	if (!o.interactive && !config.tty) {
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+		if (null < 0 || dup2(null, STDIN_FILENO) < 0) {
+			warn("/dev/null");
+			return EXIT_FAILED;
+		}
+		close(null);
+	}
+	j.pid = rec.pid;
+	j.workdir = o.workdir;
+	j.argv = o.argv;
+	return run_joined(&j);
+}
