@@ -82,16 +82,19 @@ static const struct ns {
 
 /* The cgroup of /proc/PID/cgroup file proc in the v1 tree holding
  * controller ctrl, or in the v2 tree (ctrl NULL), into path. Seen from
- * the host's cgroup namespace: the whole path. Returns 0, or -1 if none. */
+ * the host's cgroup namespace: the whole path. Returns 0, 1 if there is
+ * none, or -1 after saying why the file does not open. */
 static int cgroup_of(const char *proc, const char *ctrl, char *path)
 {
 	FILE *f = fopen(proc, "re");
 	char line[PATH_MAX + 64];
-	int found = -1;
+	int found = 1;
 
-	if (!f)
+	if (!f) {
+		warn("%s", proc);
 		return -1;
-	while (found < 0 && fgets(line, sizeof(line), f)) {
+	}
+	while (found && fgets(line, sizeof(line), f)) {
 		char *list = strchr(line, ':'), *where;
 
 		if (!list || !(where = strchr(++list, ':')))
@@ -127,9 +130,12 @@ static int join_cgroup(pid_t pid)
 		const char *ctrl = h->mode == CGROUP_V2 ? NULL
 							: cgroup_controller_name[c];
 
-		if (cgroup_of(proc, ctrl, theirs) < 0 ||
-		    cgroup_of("/proc/self/cgroup", ctrl, ours) < 0 ||
-		    strcmp(theirs, ours) == 0)
+		int t = cgroup_of(proc, ctrl, theirs),
+		    o = t ? t : cgroup_of("/proc/self/cgroup", ctrl, ours);
+
+		if (t < 0 || o < 0)
+			return -1;
+		if (t || o || strcmp(theirs, ours) == 0)
 			continue;
 		if (snprintf(cg.dir[cg.ndirs++], PATH_MAX, "%s/%s%s", h->root,
 			     ctrl ? ctrl : "", theirs) >= PATH_MAX) {
