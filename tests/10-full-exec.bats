@@ -163,6 +163,29 @@ hardening() {
 	[ "$("$T/attack" fingerprint "$BIN"; sha256sum <"$BIN")" = "$before" ]
 }
 
+@test "10-full exec harden: not dumpable from the moment it is in the container's PID namespace until its exec" {
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+	command -v setpriv >/dev/null || skip "setpriv is not installed (util-linux)"
+	start_container "$RFS" sleep 100
+	# strace holds the process at its execve() of the command for 3 s:
+	# joined, hardened, still the runtime (-P: only that path's execve).
+	strace -f -qq -o /dev/null -P "/held-$NAME" -e trace=execve \
+		-e inject=execve:delay_enter=3000000 \
+		"$CONTAINER" exec "$NAME" "/held-$NAME" 2>/dev/null &
+	tracer=$!
+	# The one process of the tree with two PIDs: the host's, the container's.
+	wait_for eval 'held=$(for p in $(tree_of $tracer); do
+		[ "$(awk "/^NSpid:/ { print NF }" /proc/$p/status 2>/dev/null)" != 3 ] || echo $p; done); [ -n "$held" ]'
+	# Root without CAP_SYS_PTRACE (as root inside is) may not open its
+	# exe, fds or memory: the kernel's ptrace check fails on a process
+	# that is not dumpable.
+	run setpriv --inh-caps=-all --bounding-set=-sys_ptrace readlink /proc/$held/exe
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ "$(readlink /proc/$held/exe)" = "/memfd:container (deleted)" ] # still held
+	wait_status $tracer 127
+}
+
 @test "10-full exec: exit status: the command's, 128+N, 126, 127" {
 	start_container "$RFS" sleep 100
 	run -3 "$CONTAINER" exec "$NAME" sh -c 'exit 3'
