@@ -83,6 +83,8 @@ static int wait_child(pid_t pid)
 	return 0;
 }
 
+int lesson_status = EXIT_FAILED;
+
 int lesson_run(const struct lesson *top, char **argv)
 {
 	struct run r = {.argv = argv};
@@ -183,6 +185,7 @@ out:
 			close(sync[i]);
 	if (stop)
 		status = 128 + stop;
+	lesson_status = status;
 	cleanup_all(&r, prepared);
 	/* A stop signal that came during the cleanup acts now. */
 	stop_signals_release();

@@ -103,6 +103,10 @@ int lesson_main(const struct lesson *top, int argc, char **argv);
  * Returns the command's exit status, or EXIT_FAILED. */
 int lesson_run(const struct lesson *top, char **argv);
 
+/* What lesson_run() will return, set before the cleanup hooks run (10-full
+ * records it). */
+extern int lesson_status;
+
 /* True when the chain ending at top contains lesson l. */
 bool lesson_has(const struct lesson *top, const struct lesson *l);
 

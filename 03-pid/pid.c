@@ -165,15 +165,37 @@ int pid_forward_signals(pid_t target)
  * own signals and execs or _exit()s; a function of its own, so that no
  * local variable of the caller can be clobbered meanwhile. Returns the
  * child's PID, or -1. */
+static volatile sig_atomic_t exec_failed;
+
 static __attribute__((noinline)) pid_t start_command(char **argv)
 {
 	pid_t pid = vfork();
+	int code;
 
-	if (pid == 0) /* lesson_exec unblocks signals for the command */
-		_exit(lesson_exec(argv));
+	if (pid == 0) { /* lesson_exec unblocks signals for the command */
+		code = lesson_exec(argv);
+		exec_failed = 1; /* our memory: the parent reads it */
+		_exit(code);
+	}
 	if (pid < 0)
 		warn("vfork");
 	return pid;
+}
+
+int pid_report_fd = -1;
+
+/* Tells pid_report_fd whether the command runs: vfork() returned, so the
+ * child has either exec'd it or given up; which one, it wrote in the
+ * memory we share. (How `container run -d` knows when to return.) */
+static void report_start(pid_t command)
+{
+	if (pid_report_fd < 0)
+		return;
+	if (write(pid_report_fd, command > 0 && !exec_failed ? "S" : "F",
+		  1) < 0)
+		warn("report the start");
+	close(pid_report_fd);
+	pid_report_fd = -1;
 }
 
 int pid_init(char **argv)
@@ -204,6 +226,7 @@ int pid_init(char **argv)
 		return 128 + stop;
 
 	command = start_command(argv);
+	report_start(command);
 	if (command < 0)
 		return EXIT_FAILED;
 	forward_to = command;

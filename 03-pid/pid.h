@@ -26,6 +26,11 @@ int pid_forward_signals(pid_t target);
  * not start, or the command's own 126/127 if exec failed. */
 int pid_init(char **argv);
 
+/* When not -1, pid_init() writes one byte to this fd once it has started
+ * the command: 'S' when the command's execve() succeeded, 'F' when it
+ * failed; then closes it. 10-full's `run -d` returns on it. */
+extern int pid_report_fd;
+
 /* CLONE_NEWPID, signal forwarding, and --init. */
 extern const struct lesson pid_lesson;
 

@@ -243,10 +243,39 @@ void child_set_environment(const struct config *c)
 	environ = (char **)env;
 }
 
+/* The two fds the init may have: `run -d`'s start report on fd 3, where
+ * the init looks for it (selfexec.c), and the sealed copy just above, in
+ * *self. Every fd above *self is closed next. Returns 0, or -1 after
+ * saying why. */
+static int keep_fds(const struct config *c, int *self)
+{
+	int fd = c->self_fd, first = 3;
+
+	if (c->report_fd >= 0) {
+		first = 4;
+		/* The copy out of the way of fd 3 first. */
+		if (fd == 3)
+			fd = fcntl(fd, F_DUPFD_CLOEXEC, 5);
+		/* The report onto fd 3, open across the init's exec. */
+		if (fd >= 0 && (c->report_fd == 3 ? fcntl(3, F_SETFD, 0)
+						  : dup2(c->report_fd, 3)) < 0)
+			fd = -1;
+	}
+	if (fd >= 0 && fd != first)
+		fd = dup3(fd, first, O_CLOEXEC);
+	if (fd < 0) {
+		warn("the init's fds");
+		return -1;
+	}
+	*self = fd;
+	return 0;
+}
+
 int child_exec(const struct config *c, char **argv)
 {
 	const char *dir = c->workdir[0] ? c->workdir : "";
 	char cwd[PATH_MAX + 1];
+	int self;
 
 	/* Not dumpable: only CAP_SYS_PTRACE, which the container never
 	 * has, opens our /proc/PID/exe, environ or mem. Not earlier: a
@@ -272,7 +301,8 @@ int child_exec(const struct config *c, char **argv)
 	 * drop capabilities, forbid regaining any (no_new_privs), and the
 	 * seccomp filter last, since it forbids mount() and friends, and
 	 * needs no_new_privs to be installed without CAP_SYS_ADMIN. */
-	if (harden_close_fds(c->self_fd) < 0 || harden_capabilities() < 0 ||
+	if (keep_fds(c, &self) < 0 || harden_close_fds(self + 1, -1) < 0 ||
+	    harden_capabilities() < 0 ||
 	    harden_no_new_privs() < 0 || seccomp_install() < 0)
 		return EXIT_FAILED;
 
@@ -281,5 +311,5 @@ int child_exec(const struct config *c, char **argv)
 	 * it runs from the runtime's sealed copy, exec'd afresh, so that
 	 * nothing of the host's binary, argv or environment is in reach
 	 * (selfexec.c). Returns only if the exec failed. */
-	return selfexec_init(c->self_fd, argv, environ);
+	return selfexec_init(self, argv, environ);
 }

@@ -32,13 +32,11 @@
  * execs, and if what it execs is a "#!/proc/self/exe" script from the
  * image, the kernel runs that process's own binary, in the container.
  */
-#include "exec.h"
 #include "join.h"
 #include "relay.h"
 #include "selfexec.h"
-#include "state.h"
-#include "store.h"
 #include "tty.h"
+#include "verbs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -162,20 +160,24 @@ static bool running_from_copy(void)
 	return copy;
 }
 
-/* Runs `container exec ...` again, from a sealed copy of our binary.
- * Returns only on failure, with the exit code. */
+/* Runs `container [--root DIR] exec ...` again, from a sealed copy of
+ * our binary. Returns only on failure, with the exit code. */
 static int again_from_copy(int argc, char **argv)
 {
-	char **args = calloc(argc + 2, sizeof(*args));
-	int copy = selfexec_copy();
+	char **args = calloc(argc + 4, sizeof(*args));
+	int copy = selfexec_copy(), n = 0;
 
 	if (!args || copy < 0) {
 		if (!args)
 			warn("calloc");
 		return EXIT_FAILED;
 	}
-	args[0] = "container";
-	memcpy(args + 1, argv, (argc + 1) * sizeof(*args));
+	args[n++] = "container";
+	if (state_root_option) {
+		args[n++] = "--root";
+		args[n++] = (char *)state_root_option;
+	}
+	memcpy(args + n, argv, (argc + 1) * sizeof(*args));
 	execveat(copy, "", args, environ, AT_EMPTY_PATH);
 	warn("exec the runtime's sealed copy");
 	return EXIT_FAILED;
@@ -236,7 +238,7 @@ static int run_joined(struct join *j)
 	/* Held until the command exists, then forwarded to it (03). */
 	lesson_stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
-	if ((tty ? tty_prepare() : relay_prepare()) < 0 ||
+	if ((tty ? tty_prepare() : relay_prepare(false, false)) < 0 ||
 	    pipe2(report, O_CLOEXEC) < 0)
 		goto out;
 	/* Raw syscall: glibc before 2.36 has no pidfd_open(). -1 is fine:
@@ -283,12 +285,6 @@ out:
 	return ret;
 }
 
-/* The data root: where `run` keeps the records (state.h). */
-static int data_root(struct state *st)
-{
-	return state_open_root(st, geteuid() != 0);
-}
-
 int cmd_exec(int argc, char **argv)
 {
 	static struct exec_options o;
@@ -296,7 +292,6 @@ int cmd_exec(int argc, char **argv)
 	static struct config config;
 	static struct state st;
 	struct join j = {.caller = -1, .config = &config};
-	char id[13];
 	int ret;
 
 	/* As `run`: a closed 0-2 becomes /dev/null first (relay.c). */
@@ -307,12 +302,8 @@ int cmd_exec(int argc, char **argv)
 		return ret > 0 ? 0 : EXIT_FAILED;
 	if (!running_from_copy())
 		return again_from_copy(argc, argv);
-	if (data_root(&st) < 0 || store_find(st.root, o.ref, id) < 0)
+	if (verb_open(&st) < 0 || verb_find(&st, o.ref, &rec) < 0)
 		return EXIT_FAILED;
-	if (store_read(st.root, id, &rec) < 0) {
-		warn("container %s: its record", o.ref);
-		return EXIT_FAILED;
-	}
 	j.pidfd = store_pidfd(&rec);
 	if (j.pidfd < 0) {
 		warnx("container %s is not running (container start %s runs "

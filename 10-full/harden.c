@@ -133,7 +133,7 @@ int harden_no_new_privs(void)
 
 /* The fallback for kernels before 5.9: close what /proc/self/fd lists,
  * but keep. Returns 0 or -1. */
-static int close_fds_by_walking(int keep)
+static int close_fds_by_walking(int first, int keep)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
@@ -147,23 +147,25 @@ static int close_fds_by_walking(int keep)
 	while ((e = readdir(d))) {
 		int fd = atoi(e->d_name);
 
-		if (fd > 2 && fd != dirfd(d) && fd != keep)
+		if (fd >= first && fd != dirfd(d) && fd != keep)
 			close(fd);
 	}
 	closedir(d);
 	return 0;
 }
 
-int harden_close_fds(int keep)
+int harden_close_fds(int first, int keep)
 {
 	/* Raw syscall: glibc before 2.34 has no close_range(). Two ranges,
 	 * around keep. */
-	if ((keep <= 3 || syscall(SYS_close_range, 3, keep - 1, 0) == 0) &&
-	    syscall(SYS_close_range, keep < 3 ? 3 : keep + 1, ~0U, 0) == 0)
+	if ((keep <= first ||
+	     syscall(SYS_close_range, first, keep - 1, 0) == 0) &&
+	    syscall(SYS_close_range, keep < first ? first : keep + 1, ~0U,
+		    0) == 0)
 		return 0;
 	if (errno != ENOSYS) {
 		warn("close_range");
 		return -1;
 	}
-	return close_fds_by_walking(keep);
+	return close_fds_by_walking(first, keep);
 }

@@ -18,11 +18,12 @@ int harden_capabilities(void);
  * (setuid bits, file capabilities). Returns 0 or -1. */
 int harden_no_new_privs(void);
 
-/* Closes every file descriptor above 2 but keep (-1: none), with
+/* Closes every file descriptor from first (3, or 4 to keep fd 3: the
+ * start report of `run -d`, supervise.c) up, but keep (-1: none), with
  * close_range(2), or a walk of /proc/self/fd where the kernel lacks it.
  * keep is the runtime's sealed copy (selfexec.c), close-on-exec: the
  * init's execveat() takes it, and no command ever sees it. Returns 0 or
  * -1. */
-int harden_close_fds(int keep);
+int harden_close_fds(int first, int keep);
 
 #endif

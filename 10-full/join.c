@@ -275,7 +275,7 @@ static int start_command(const struct join *j)
 		return EXIT_FAILED;
 	/* harden.c, in child.c's order; no fd kept: nothing is exec'd but
 	 * the command (exec.c runs all of us from the sealed copy). */
-	if (harden_close_fds(-1) < 0 || harden_capabilities() < 0 ||
+	if (harden_close_fds(3, -1) < 0 || harden_capabilities() < 0 ||
 	    harden_no_new_privs() < 0 || seccomp_install() < 0)
 		return EXIT_FAILED;
 	return lesson_exec(j->argv);

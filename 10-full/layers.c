@@ -83,6 +83,23 @@ static int make(int dirfd, const char *dir, const char *const *dirs, int n)
 	return 0;
 }
 
+/* `start`: the layers are there from the last run. overlayfs left
+ * work/work/incompat/volatile in them (the "volatile" option: no sync),
+ * and refuses to mount them again while it is there, since after a crash
+ * the upper dir may be torn. The container stopped in this boot (rm.c,
+ * cmd_start, checks the boot), so the page cache holds every write: the
+ * mark may go, with the rest of overlayfs's scratch dir. Returns 0, or -1
+ * after saying why. */
+static int unvolatile(int dirfd, const char *dir)
+{
+	/* overlayfs makes work/work afresh at every mount. */
+	if (state_remove_tree(dirfd, "work/work") < 0) {
+		warnx("%s/work: cannot clear it for the next run", dir);
+		return -1;
+	}
+	return 0;
+}
+
 /* The init layer's three files in init/etc of dirfd. */
 static int write_init(int fd, const char *hostname, bool net_host)
 {
@@ -125,11 +142,19 @@ int state_make_layers(const struct state *st, const char *hostname,
 	 * root: what the container writes costs disk, as in docker, and a
 	 * full disk is ENOSPC inside, never the host's memory. */
 	fd = open(st->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES) {
+		warnx("%s: the container's root, a host user of its own "
+		      "(--userns), cannot reach it: every directory above it "
+		      "must be searchable by others (chmod o+x), as /var/lib "
+		      "is", st->dir);
+		return -1;
+	}
 	if (fd < 0) {
 		warn("%s", st->dir);
 		return -1;
 	}
-	if (make(fd, st->dir, on_disk, 3) < 0)
+	if (st->restart ? unvolatile(fd, st->dir) < 0
+			: make(fd, st->dir, on_disk, 3) < 0)
 		goto out;
 	close(fd);
 

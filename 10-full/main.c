@@ -15,9 +15,9 @@
  * ps, exec or stop can be added later as a line here and a file. Verbs
  * return their exit code; only main() exits.
  */
-#include "exec.h"
 #include "run.h"
 #include "selfexec.h"
+#include "verbs.h"
 
 #include "../01-uts/lesson.h"
 
@@ -32,12 +32,23 @@ static const struct verb {
 } verbs[] = {
 	{"run", cmd_run, "run a command in a new container"},
 	{"exec", cmd_exec, "run a command in a running container"},
+	{"ps", cmd_ps, "list containers"},
+	{"logs", cmd_logs, "print a container's output"},
+	{"stop", cmd_stop, "stop containers: SIGTERM, then SIGKILL"},
+	{"kill", cmd_kill, "send a signal to containers"},
+	{"start", cmd_start, "run an exited container again"},
+	{"rm", cmd_rm, "remove containers"},
+	{"inspect", cmd_inspect, "show containers' details as JSON"},
 	{0},
 };
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: container VERB [options] ...\n\nVerbs:\n");
+	fprintf(out, "Usage: container [--root DIR] VERB [options] ...\n\n"
+		     "  --root DIR   where containers are kept (default: "
+		     "/var/lib/lesson-container\n"
+		     "               for root; for a user, "
+		     "$XDG_DATA_HOME/lesson-container)\n\nVerbs:\n");
 	for (const struct verb *v = verbs; v->name; v++)
 		fprintf(out, "  %-8s %s\n", v->name, v->summary);
 	fprintf(out, "\n'container VERB --help' tells more.\n");
@@ -53,6 +64,22 @@ int main(int argc, char **argv)
 	if (argv[0] && strcmp(argv[0], SELFEXEC_INIT_NAME) == 0)
 		return selfexec_init_main(argv + 1);
 
+	/* Options of the runtime itself, before the verb. */
+	while (argc > 2 && strncmp(argv[1], "--root", 6) == 0) {
+		if (argv[1][6] == '=') {
+			state_root_option = argv[1] + 7;
+			argc--, argv++;
+		} else if (argv[1][6] == '\0') {
+			state_root_option = argv[2];
+			argc -= 2, argv += 2;
+		} else {
+			break;
+		}
+		if (!state_root_option[0]) {
+			warnx("--root: give a directory");
+			return EXIT_FAILED;
+		}
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_FAILED;

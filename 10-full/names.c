@@ -2,9 +2,10 @@
  * 10-full/names.c - a container name is held by one running container at
  * a time, even when two runs ask for it at the same instant.
  *
- * Claim: `--name x` while a container named x runs exits 125 naming that
- *        container; of two started at once exactly one runs; once its
- *        owner has exited, or was killed, the name is free again.
+ * Claim: `--name x` while a container named x exists (runs, or has
+ *        exited and was not removed) exits 125 naming that container; of
+ *        two started at once exactly one runs; once it is removed (rm,
+ *        --rm), or its owner was killed before it ran, the name is free.
  *        (tested in tests/10-full-disk.bats)
  * Uses:  note.c (whether the holder's owner runs), state.c
  * Read:  flock(2), symlinkat(2), readlinkat(2)
@@ -50,7 +51,7 @@ static void holder(int names, const char *name, char *id)
 int names_take(struct state *st)
 {
 	int names, containers = -1, fd, ret = -1;
-	char id[13];
+	char id[13], record[24];
 	struct note *n = NULL;
 	static struct note note; /* large: not on the stack */
 
@@ -61,15 +62,18 @@ int names_take(struct state *st)
 	}
 	holder(names, st->name, id);
 	if (id[0]) {
+		snprintf(record, sizeof(record), "%s.json", id);
 		containers = open_in_root(st->root, "containers");
 		fd = containers < 0 ? -1 : note_read(containers, id, &note);
 		if (fd >= 0) {
 			n = &note;
 			close(fd);
 		}
-		/* In use while its owner runs (or cannot be judged); a link
-		 * without a note, or of a dead owner, is a leftover. */
-		if (n && note_judge(n) != NOTE_DEAD) {
+		/* In use while its container exists: its owner runs (or
+		 * cannot be judged), or its record is kept (exited, until
+		 * rm). A link with neither is a leftover. */
+		if ((n && note_judge(n) != NOTE_DEAD) ||
+		    faccessat(containers, record, F_OK, 0) == 0) {
 			warnx("--name %s: the name is in use by container %s; "
 			      "choose another name",
 			      st->name, id);

@@ -1,5 +1,5 @@
 /*
- * 10-full/names.h - `--name NAME`: at most one running container per name.
+ * 10-full/names.h - `--name NAME`: one container per name, until rm.
  *
  * Read: flock(2), symlink(2), names.c
  */

@@ -30,7 +30,8 @@ static const char usage_text[] =
 	"Run command (default /bin/sh) in a new container whose root is an\n"
 	"overlay of ROOTFS (never written) and a fresh writable layer.\n\n"
 	"Options:\n"
-	"      --name NAME          a name, held by one running container\n"
+	"  -d, --detach             run in the background, print the id\n"
+	"      --name NAME          a name, held by one container until rm\n"
 	"  -h, --hostname NAME      its hostname (default: the short id)\n"
 	"  -e, --env KEY=VALUE      set a variable (KEY alone: the host's)\n"
 	"  -w, --workdir DIR        start the command in DIR (inside)\n"
@@ -43,9 +44,11 @@ static const char usage_text[] =
 	"      --read-only          the root filesystem is read-only\n"
 	"      --net none|host      none (default): only lo; host: share it\n"
 	"      --userns             a user namespace even when run as root\n"
-	"      --rm                 accepted: the container is always removed\n"
+	"      --rm                 remove the container when it exits\n"
 	"  -i, --interactive        accepted: stdin is always passed through\n"
-	"  -t, --tty                use the terminal (when stdin is one)\n"
+	"                           (with -d: kept open, nothing written)\n"
+	"  -t, --tty                use the terminal (when stdin is one;\n"
+	"                           not with -d)\n"
 	"      --help               show this help and exit\n\n"
 	"Exit status: the command's, 128+N if signal N killed it, 125 if\n"
 	"container itself failed, 126 if the command cannot run, 127 if it\n"
@@ -65,6 +68,7 @@ enum {
 };
 
 static const struct option long_options[] = {
+	{"detach", no_argument, NULL, 'd'},
 	{"name", required_argument, NULL, OPT_NAME},
 	{"hostname", required_argument, NULL, 'h'},
 	{"env", required_argument, NULL, 'e'},
@@ -317,8 +321,11 @@ int options_parse(int argc, char **argv, struct config *c)
 	opterr = 0; /* our messages are clearer */
 	c->rootless = geteuid() != 0;
 	c->rootfs_fd = -1;
+	c->report_fd = -1;
+	c->args = argv + 1;
+	c->n_args = argc - 1;
 	c->userns = c->rootless;
-	while ((opt = getopt_long(argc, argv, "+:h:e:w:v:m:it", long_options,
+	while ((opt = getopt_long(argc, argv, "+:dh:e:w:v:m:it", long_options,
 				  &index)) != -1) {
 		/* The argument just read: "--name=x", or "--name" with x
 		 * after it. */
@@ -386,8 +393,14 @@ int options_parse(int argc, char **argv, struct config *c)
 		case 't':
 			c->tty = isatty(STDIN_FILENO);
 			break;
-		case 'i':
+		case 'd':
+			c->detach = true;
+			break;
 		case OPT_RM:
+			c->auto_remove = true;
+			break;
+		case 'i':
+			c->interactive = true;
 			break;
 		case OPT_HELP:
 			fputs(usage_text, stdout);
@@ -400,6 +413,10 @@ int options_parse(int argc, char **argv, struct config *c)
 		}
 	}
 
+	/* -d: no one to attach the terminal to; -itd keeps a shell's stdin
+	 * open instead, as docker's does (relay.c). */
+	if (c->detach)
+		c->tty = false;
 	if (optind >= argc) {
 		warnx("missing ROOTFS: give the image directory (e.g. "
 		      "build/rootfs, from make rootfs)");

@@ -39,6 +39,12 @@ struct config {
 	bool userns;		 /* --userns, or not root */
 	bool tty;		 /* -t and stdin is a terminal */
 	bool rootless;		 /* not root */
+	bool detach;		 /* -d: a supervisor waits, output to a log */
+	bool interactive;	 /* -i (with -d: stdin kept open) */
+	bool auto_remove;	 /* --rm: nothing is kept once it exits */
+	int report_fd; /* -d: the init's start report (supervise.c), or -1 */
+	char **args;		 /* run's arguments as given, kept in the */
+	int n_args;		 /* record for `start` (store.h) */
 	char **argv;		 /* the command; /bin/sh when none */
 };
 

@@ -28,6 +28,7 @@
  * only for a terminal: one path, and no host fd inside.
  */
 #include "relay.h"
+#include "logfile.h"
 
 #include <err.h>
 #include <errno.h>
@@ -110,12 +111,19 @@ static bool one_output(void)
 	       out.st_ino == err.st_ino;
 }
 
-int relay_prepare(void)
+int relay_prepare(bool detached, bool keep_stdin)
 {
 	int p[2];
 
 	for (int i = 0; i < 3; i++) {
-		if (i == 2 && one_output()) {
+		/* Detached, the outputs go to the log, each stream apart
+		 * (logfile.c); stderr also to ours, which is the caller's
+		 * until the command runs (supervise.c): why a start failed
+		 * is said where `run -d` was typed. A log keeps the two
+		 * streams apart in the foreground too. */
+		if (detached && i == 1)
+			chans[i].to = -1;
+		else if (i == 2 && !logfile_on() && one_output()) {
 			chans[2].done = true;
 			child_end[2] = fcntl(child_end[1], F_DUPFD_CLOEXEC, 3);
 			if (child_end[2] < 0) {
@@ -134,6 +142,9 @@ int relay_prepare(void)
 	}
 	/* A container that does not read its stdin must not block the
 	 * thread, which also copies its output: our end never blocks. */
+	/* -itd: the container's stdin stays open, and nothing comes (a
+	 * shell then waits for its next line instead of ending). */
+	chans[0].done = keep_stdin;
 	if (fcntl(chans[0].to, F_SETFL, O_NONBLOCK) < 0 ||
 	    (ended = eventfd(0, EFD_CLOEXEC)) < 0) {
 		warn("relay: fcntl, eventfd");
@@ -184,7 +195,9 @@ static void chan_step(struct chan *c)
 		n = read(c->from, c->buf, sizeof(c->buf));
 		if (n > 0) {
 			c->off = 0;
-			c->len = n;
+			c->len = c->to < 0 ? 0 : n; /* detached: the log only */
+			if (c != &chans[0])
+				logfile_add(c == &chans[1] ? 1 : 2, c->buf, n);
 		} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
 			chan_end(c); /* end of file, or EIO: see relay_start */
 		}
@@ -218,7 +231,9 @@ static void drain(struct chan *c)
 				break;
 			}
 			c->off = 0;
-			c->len = n;
+			c->len = c->to < 0 ? 0 : n;
+			logfile_add(c == &chans[1] ? 1 : 2, c->buf, n);
+			continue;
 		}
 		poll(&p, 1, -1); /* our stdout may be non-blocking */
 		chan_step(c);

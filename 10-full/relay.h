@@ -8,6 +8,8 @@
 #ifndef RELAY_H
 #define RELAY_H
 
+#include <stdbool.h>
+
 /* Parent, first of all: opens /dev/null on any of fds 0-2 that is closed,
  * so that nothing we open later takes its number (and is then mistaken
  * for our stdout, or handed to the container as its stdin). Returns 0,
@@ -16,8 +18,11 @@ int relay_stdio_open(void);
 
 /* Parent, before clone() (not with -t, which brings its own pty): pipes
  * for the container's stdin, stdout and stderr (one for both outputs when
- * ours are one file). Returns 0, or -1 after saying why. */
-int relay_prepare(void);
+ * ours are one file). What comes out is also logged when a log is open
+ * (logfile.h); detached, it is only logged. keep_stdin (-itd): the
+ * container's stdin stays open, with nothing written to it, until it
+ * ends. Returns 0, or -1 after saying why. */
+int relay_prepare(bool detached, bool keep_stdin);
 
 /* Child, first thing after "go": leaves our session for one of its own
  * (no controlling terminal, a process group no one else is in), and

@@ -50,9 +50,11 @@
 #include "run.h"
 #include "selfexec.h"
 #include "child.h"
+#include "life.h"
 #include "names.h"
 #include "note.h"
 #include "relay.h"
+#include "supervise.h"
 #include "sweep.h"
 #include "tty.h"
 #include "userns.h"
@@ -60,6 +62,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 static struct config config;
@@ -67,6 +70,8 @@ static struct state state;
 static struct cgroup *cgroup;
 static bool child_enters; /* the child joins cgroup itself (fast) */
 static struct userns_range ids = {.fd = -1}; /* --userns as root */
+static int start_lock = -1; /* `start`: the caller's lock (rm.c) */
+static unsigned want_range; /* `start`: the host ids kept for it */
 
 /* The signals that would end `container` (and 03 forwards). */
 static void stop_signals(sigset_t *set)
@@ -122,6 +127,9 @@ static void cleanup(void)
 	/* The reverse of prepare(): the note last, so that a kill -9
 	 * here still leaves a note for what is left (sweep.c). */
 	userns_give_range(&ids); /* the container's processes are gone */
+	/* Kept (exited, until `rm`) or removed (--rm, or it never ran):
+	 * life.c decides; then whatever is left of the run goes. */
+	life_ended(&state, lesson_status, supervise_ran());
 	state_remove(&state);
 	names_release(&state);
 	note_remove(&state);
@@ -131,22 +139,31 @@ static int prepare(void)
 {
 	struct user_map uid, gid;
 	bool want_cgroup = !config.rootless || limited(&config.limits);
-	char name[64];
+	char name[64], record[sizeof(state.root) + 40];
 
 	/* The owner note first, then each thing it covers: a kill -9 at
 	 * any instant leaves a note naming all that exists (note.c). The
 	 * id range of a --userns container is a lock the kernel drops when
 	 * we die (userns.c); it comes before the container's dir, which is
 	 * given to the range's root. */
+	snprintf(record, sizeof(record), "%s/containers/%s.json", state.root,
+		 state.id);
 	if (note_write(&state, want_cgroup) < 0 ||
 	    (state.name && names_take(&state) < 0) ||
 	    (config.userns && !config.rootless &&
-	     userns_take_range(&ids, state.id) < 0))
+	     userns_take_range(&ids, state.id, want_range,
+			       config.auto_remove ? NULL : record) < 0))
 		goto bad;
 	root_ids(&uid, &gid);
 	/* -t: a pty of the container's own; otherwise pipes (relay.c). */
 	if (state_create(&state, uid.outside, gid.outside) < 0 ||
-	    (config.tty ? tty_prepare() : relay_prepare()) < 0)
+	    life_created(&state, &config, ids.fd >= 0 ? ids.first : 0) < 0 ||
+	    (config.tty ? tty_prepare()
+			: relay_prepare(config.detach, config.interactive)) < 0)
+		goto bad;
+	/* The init tells us when the command runs (supervise.c): -d
+	 * returns then; a run that never got there keeps nothing. */
+	if ((config.report_fd = supervise_report_pipe()) < 0)
 		goto bad;
 	/* Root: always a cgroup, so `container` can account for and kill
 	 * everything the command starts. Rootless: only when limits were
@@ -180,8 +197,14 @@ static int parent(pid_t child)
 	 * someone else on the host) is moved by us, the slow way. */
 	if (cgroup && !child_enters && cgroup_add(cgroup, child) < 0)
 		return -1;
-	if ((config.tty ? tty_start() : relay_start()) < 0)
+	if ((config.tty ? tty_start() : relay_start()) < 0 ||
+	    life_running(&state, child) < 0)
 		return -1;
+	if (!config.detach)
+		close(config.report_fd); /* the child has its copy */
+	else if (supervise_watch(config.report_fd) < 0)
+		return -1;
+	config.report_fd = -1;
 	/* Once lesson_run() has said "go", a signal is forwarded, not
 	 * fatal; until then it stays held, and ends the run. */
 	return pid_forward_signals(child);
@@ -215,19 +238,13 @@ static const struct lesson container_lesson = {
 	.cleanup = cleanup,
 };
 
-int cmd_run(int argc, char **argv)
+/* The run itself, once the options are parsed: for `run` and `start`.
+ * Returns the exit code. */
+static int run_container(void)
 {
 	sigset_t stop;
-	int ret;
+	int code;
 
-	/* Before we open anything (options.c opens the image): a closed
-	 * fd 0-2 becomes /dev/null, so that nothing of ours takes its
-	 * number (relay.c). */
-	if (relay_stdio_open() < 0)
-		return EXIT_FAILED;
-	ret = options_parse(argc, argv, &config);
-	if (ret != 0)
-		return ret > 0 ? 0 : EXIT_FAILED;
 	/* The sealed copy of ourselves that the container's init will run
 	 * from (selfexec.c): made now, inherited by the child. It changes
 	 * nothing on the host. */
@@ -246,10 +263,71 @@ int cmd_run(int argc, char **argv)
 	if (state_open_root(&state, config.rootless) < 0)
 		return EXIT_FAILED;
 	sweep_stale(&state);
-	if (state_new_id(&state) < 0)
+	if (state.restart)
+		snprintf(state.dir, sizeof(state.dir), "%s/containers/%s",
+			 state.root, state.id);
+	else if (state_new_id(&state) < 0)
 		return EXIT_FAILED;
-	state.name = config.name;
 	if (!config.hostname)
 		config.hostname = state.id;
-	return lesson_run(&container_lesson, config.argv);
+	/* -d: from here on, a supervisor of its own does the run, and we
+	 * return once the command runs (supervise.c). */
+	if (config.detach) {
+		code = supervise_detach();
+		if (code == 0 && !state.restart)
+			printf("%s\n", state.id);
+		if (code != -2)
+			return code < 0 ? EXIT_FAILED : code;
+		if (start_lock >= 0)
+			close(start_lock); /* the supervisor: not ours */
+	}
+	code = lesson_run(&container_lesson, config.argv);
+	supervise_end(code);
+	return code;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	int ret;
+
+	/* Before we open anything (options.c opens the image): a closed
+	 * fd 0-2 becomes /dev/null, so that nothing of ours takes its
+	 * number (relay.c). */
+	if (relay_stdio_open() < 0)
+		return EXIT_FAILED;
+	ret = options_parse(argc, argv, &config);
+	if (ret != 0)
+		return ret > 0 ? 0 : EXIT_FAILED;
+	state.name = config.name;
+	return run_container();
+}
+
+int run_start(const struct container *c, int lock)
+{
+	char *argv[STORE_MAX_ARGS + 2] = {"run"};
+	int ret;
+
+	/* Its paths were given relative to where `run` was typed. */
+	if (c->cwd[0] && chdir(c->cwd) < 0) {
+		warn("%s, where the container was made", c->cwd);
+		return EXIT_FAILED;
+	}
+	memcpy(argv + 1, c->argv, sizeof(char *) * (c->argc + 1));
+	if (relay_stdio_open() < 0)
+		return EXIT_FAILED;
+	/* The same checks as at `run`: the image or a volume may be gone. */
+	ret = options_parse(c->argc + 1, argv, &config);
+	if (ret != 0)
+		return EXIT_FAILED;
+	/* -e as resolved at `run`, not from our environment. */
+	config.n_env = c->n_env;
+	for (int i = 0; i < c->n_env; i++)
+		config.env[i] = c->env[i];
+	config.detach = true;
+	config.tty = false;
+	memcpy(state.id, c->id, sizeof(state.id));
+	state.restart = true; /* its dir, its layers and its name are there */
+	start_lock = lock;
+	want_range = c->id_range;
+	return run_container();
 }

@@ -248,6 +248,11 @@ int selfexec_init_main(char **cmd)
 		return EXIT_FAILED;
 	}
 	prctl(PR_SET_NAME, "container", 0, 0, 0);
+	/* `run -d`: fd 3 is the pipe on which the supervisor learns that
+	 * the command runs (child.c left only it open; 03-pid writes to
+	 * it). Not for the command to see: close-on-exec. */
+	if (fcntl(3, F_SETFD, FD_CLOEXEC) == 0)
+		pid_report_fd = 3;
 	if (!cmd[0]) {
 		warnx("%s: no command", SELFEXEC_INIT_NAME);
 		return EXIT_FAILED;

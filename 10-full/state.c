@@ -107,12 +107,28 @@ static long fs_type(const char *path)
 	return fs.f_type;
 }
 
+const char *state_root_option;
+
 int state_open_root(struct state *st, bool rootless)
 {
 	char path[sizeof(st->root) + 16];
 	struct stat sb;
 
-	if (rootless)
+	if (state_root_option) {
+		const char *dir = state_root_option;
+		int n;
+
+		/* Absolute: a supervisor or `start` may run elsewhere. */
+		if (dir[0] == '/' || !getcwd(path, sizeof(path)))
+			n = snprintf(st->root, sizeof(st->root), "%s", dir);
+		else
+			n = snprintf(st->root, sizeof(st->root), "%s/%s",
+				     path, dir);
+		if (n < 0 || (size_t)n >= sizeof(st->root)) {
+			warnx("--root %s: the path is too long", dir);
+			return -1;
+		}
+	} else if (rootless)
 		user_root(st->root, sizeof(st->root));
 	else
 		snprintf(st->root, sizeof(st->root), "/var/lib/lesson-container");
@@ -163,6 +179,8 @@ int state_new_id(struct state *st)
 
 int state_create(struct state *st, uid_t uid, gid_t gid)
 {
+	if (st->restart)
+		return 0; /* `start`: its dir is there, and stays */
 	if (mkdir(st->dir, 0700) < 0) {
 		warn("mkdir %s", st->dir);
 		return -1;

@@ -9,7 +9,7 @@
  *                              init/, merged/)
  *   ROOT/names/NAME            --name: a symlink to the ID (names.c)
  *
- * ROOT: root: /var/lib/lesson-container. A user: $XDG_DATA_HOME/
+ * ROOT: --root DIR, else for root: /var/lib/lesson-container. A user: $XDG_DATA_HOME/
  * lesson-container, else $HOME/.local/share/lesson-container when HOME is
  * a directory of the user's own, else /var/tmp/lesson-container-UID.
  *
@@ -30,12 +30,17 @@ struct state {
 	const char *name;     /* --name, or NULL */
 	/* What exists, so that the cleanup removes exactly that. Written
 	 * by the parent only (the child's copy is never read back). */
+	bool restart; /* `start`: the dir and its layers exist already */
 	bool noted;   /* ROOT/containers/ID.owner */
 	bool named;   /* ROOT/names/NAME -> ID */
 	bool created; /* ROOT/containers/ID/ */
 };
 
-/* Picks the data root (above), creates it if need be (0711: a --userns
+/* `container --root DIR VERB`: the data root instead of the default
+ * (main.c sets it). */
+extern const char *state_root_option;
+
+/* Picks the data root (above, or --root), creates it if need be (0711: a --userns
  * container's root, another host uid, must walk to its own dir, but not
  * list the others), and refuses a root on overlayfs, where the kernel
  * cannot put an upper dir (inside a docker container), with a hint.

@@ -88,14 +88,17 @@ int store_write(const char *root, const struct container *c)
 	put_str(f, "Cwd", c->cwd);
 	put_list(f, "Args", c->argv, c->argc);
 	put_list(f, "Env", c->env, c->n_env);
+	put_list(f, "Cmd", c->cmd, c->n_cmd);
+	put_str(f, "Image", c->image);
 	fprintf(f, ",\n \"AutoRemove\": %s,\n \"Detached\": %s",
 		c->auto_remove ? "true" : "false",
 		c->detached ? "true" : "false");
 	put_str(f, "Status", status_names[c->status]);
 	fprintf(f, ",\n \"Pid\": %d,\n \"PidStart\": %llu,\n \"Supervisor\": %d,"
-		   "\n \"SupervisorStart\": %llu,\n \"ExitCode\": %d",
+		   "\n \"SupervisorStart\": %llu,\n \"ExitCode\": %d,"
+		   "\n \"IdRange\": %u",
 		(int)c->pid, c->pid_start, (int)c->supervisor,
-		c->supervisor_start, c->exit_code);
+		c->supervisor_start, c->exit_code, c->id_range);
 	put_str(f, "Boot", c->boot);
 	put_str(f, "StartedAt", c->started_at);
 	put_str(f, "FinishedAt", c->finished_at);
@@ -155,7 +158,9 @@ static int parse(const char *text, struct container *c)
 	json_get_string(json_get(text, "FinishedAt"), c->finished_at, 40);
 	c->argc = get_list(json_get(text, "Args"), c->argv, c, &used);
 	c->n_env = get_list(json_get(text, "Env"), c->env, c, &used);
-	if (c->argc < 0 || c->n_env < 0)
+	c->n_cmd = get_list(json_get(text, "Cmd"), c->cmd, c, &used);
+	json_get_string(json_get(text, "Image"), c->image, sizeof(c->image));
+	if (c->argc < 0 || c->n_env < 0 || c->n_cmd < 0)
 		return -1;
 	c->auto_remove = json_get_bool(json_get(text, "AutoRemove"), 0);
 	c->detached = json_get_bool(json_get(text, "Detached"), 0);
@@ -164,6 +169,7 @@ static int parse(const char *text, struct container *c)
 	c->supervisor = json_get_int(json_get(text, "Supervisor"), 0);
 	c->supervisor_start = json_get_int(json_get(text, "SupervisorStart"), 0);
 	c->exit_code = json_get_int(json_get(text, "ExitCode"), 0);
+	c->id_range = json_get_int(json_get(text, "IdRange"), 0);
 	for (int i = 0; i < 3; i++)
 		if (strcmp(status, status_names[i]) == 0)
 			c->status = i;

@@ -30,10 +30,15 @@ struct container {
 				    relative to it (`start` parses again) */
 	int argc;		 /* run's arguments, after "run" */
 	char *argv[STORE_MAX_ARGS + 1];
+	int n_cmd;		 /* the command, as run's options_parse */
+	char *cmd[STORE_MAX_ARGS + 1]; /* found it (/bin/sh when none) */
+	char image[4096];	 /* ROOTFS, absolute */
 	int n_env;		 /* -e, resolved (KEY alone: the value
 				    the host had at `run`) */
 	char *env[STORE_MAX_ARGS + 1];
 	bool auto_remove;	 /* --rm */
+	unsigned id_range;	 /* --userns as root: its host ids from here
+				    (userns.h), kept until rm; or 0 */
 	bool detached;		 /* -d */
 	enum store_status status;
 	pid_t pid;		 /* the init's host PID, while it runs */

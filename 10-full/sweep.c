@@ -24,12 +24,14 @@
 #include "sweep.h"
 #include "names.h"
 #include "note.h"
+#include "store.h"
 
 #include "../07-cgroups/cgroup_backend.h"
 
 #include <dirent.h>
 #include <err.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -91,6 +93,25 @@ static void remove_cgroups(const struct note *n, const char *id)
 			remove_cgroup(line + 7, name);
 }
 
+/* Whether container id, whose owner was killed, is one to keep (it ran,
+ * without --rm): then its record says so now, exited as by SIGKILL. */
+static bool kept(const struct state *st, const char *id)
+{
+	static struct container c; /* large: not on the stack */
+
+	if (store_read(st->root, id, &c) < 0 || c.auto_remove ||
+	    c.status == STATUS_CREATED)
+		return false;
+	if (c.status == STATUS_RUNNING) {
+		c.status = STATUS_EXITED;
+		c.exit_code = 128 + SIGKILL;
+		store_now(c.finished_at);
+		if (store_write(st->root, &c) < 0)
+			return false;
+	}
+	return true;
+}
+
 /* Sweeps container id (ROOT/containers is dirfd) if its owner is gone. */
 static void sweep_one(const struct state *st, int dirfd, const char *id)
 {
@@ -112,15 +133,22 @@ static void sweep_one(const struct state *st, int dirfd, const char *id)
 		goto out;
 	remove_cgroups(&n, id);
 	snprintf(name, sizeof(name), "%.12s", id);
-	if (state_remove_tree(dirfd, name) < 0)
-		goto out; /* the note stays: the next run tries again */
-	if (n.name[0])
-		names_forget(st->root, n.name, name);
+	if (kept(st, name)) {
+		warnx("container %s stopped: its supervisor, PID %d, was "
+		      "killed (`rm` removes it)",
+		      name, n.pid);
+	} else {
+		if (state_remove_tree(dirfd, name) < 0)
+			goto out; /* the note stays: the next run tries again */
+		store_remove(st->root, name);
+		if (n.name[0])
+			names_forget(st->root, n.name, name);
+		warnx("removed what container %.12s left behind (its runtime, "
+		      "PID %d, was killed)",
+		      id, n.pid);
+	}
 	snprintf(name, sizeof(name), "%.12s.owner", id);
 	unlinkat(dirfd, name, 0);
-	warnx("removed what container %.12s left behind (its runtime, PID "
-	      "%d, was killed)",
-	      id, n.pid);
 out:
 	close(fd);
 }

@@ -4,8 +4,8 @@
  *
  * Claim: two --userns containers running at once have disjoint ranges of
  *        host ids, so neither's root may signal the other's processes; a
- *        range is free again once its run ends, also after a kill -9 of
- *        `container`; inside, the image belongs to root, so the container
+ *        range is free again once its run ends (--rm) or the container
+ *        is removed (rm), also after a kill -9 of `container`; inside, the image belongs to root, so the container
  *        may change its files (copy-up works).
  *        (tested in tests/10-full-userns.bats)
  * Uses:  nothing but libc
@@ -44,6 +44,8 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,8 +91,25 @@ static void pool_unlock(int dirfd)
 	close(dirfd);
 }
 
-/* Marks in used[] the ranges whose file someone locks, and removes the
- * files nobody locks: their holder is gone. */
+/* FIRST.kept names the record of the container that keeps range FIRST
+ * while it is not running. Whether that record still exists. */
+static bool kept_for_record(int dirfd, const char *name)
+{
+	char path[PATH_MAX];
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, path, sizeof(path) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return false;
+	path[n] = '\0';
+	return path[0] == '/' && access(path, F_OK) == 0;
+}
+
+/* Marks in used[] the ranges whose file someone locks (1), and those a
+ * container keeps until it is removed (2); removes the files nobody locks
+ * and the reservations of removed containers. */
 static void pool_scan(int dirfd, unsigned char *used)
 {
 	int dup_fd = dup(dirfd), fd;
@@ -106,6 +125,14 @@ static void pool_scan(int dirfd, unsigned char *used)
 	}
 	while ((d = readdir(dir))) {
 		first = strtoul(d->d_name, &end, 10);
+		if (strcmp(end, ".kept") == 0 && first >= IDPOOL_FIRST &&
+		    first < IDPOOL_FIRST + IDPOOL_RANGES * IDPOOL_SIZE) {
+			if (kept_for_record(dirfd, d->d_name))
+				used[(first - IDPOOL_FIRST) / IDPOOL_SIZE] |= 2;
+			else
+				unlinkat(dirfd, d->d_name, 0);
+			continue;
+		}
 		if (*end || first < IDPOOL_FIRST ||
 		    first >= IDPOOL_FIRST + IDPOOL_RANGES * IDPOOL_SIZE ||
 		    first % IDPOOL_SIZE)
@@ -117,24 +144,37 @@ static void pool_scan(int dirfd, unsigned char *used)
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			unlinkat(dirfd, d->d_name, 0); /* its holder died */
 		else
-			used[(first - IDPOOL_FIRST) / IDPOOL_SIZE] = 1;
+			used[(first - IDPOOL_FIRST) / IDPOOL_SIZE] |= 1;
 		close(fd);
 	}
 	closedir(dir);
 }
 
-int userns_take_range(struct userns_range *r, const char *id)
+int userns_take_range(struct userns_range *r, const char *id, unsigned want,
+		      const char *keep)
 {
 	unsigned char used[IDPOOL_RANGES] = {0};
 	int dirfd = pool_lock(), fd = -1;
-	char name[16], note[64];
-	unsigned i;
+	char name[24], note[64];
+	unsigned i = 0;
 
 	r->fd = -1;
 	if (dirfd < 0)
 		return -1;
 	pool_scan(dirfd, used);
-	for (i = 0; i < IDPOOL_RANGES && fd < 0; i++) {
+	/* `start`: the range its files belong to, kept for it (2) and not
+	 * in use (1). */
+	if (want) {
+		i = (want - IDPOOL_FIRST) / IDPOOL_SIZE;
+		if (i >= IDPOOL_RANGES || used[i] != 2) {
+			warnx("--userns: the host ids %u-%u of this container "
+			      "are not kept for it any more: rm it", want,
+			      want + IDPOOL_SIZE - 1);
+			goto out;
+		}
+		used[i] = 0;
+	}
+	for (; i < IDPOOL_RANGES && fd < 0; i++) {
 		if (used[i])
 			continue;
 		r->first = IDPOOL_FIRST + i * IDPOOL_SIZE;
@@ -147,9 +187,14 @@ int userns_take_range(struct userns_range *r, const char *id)
 			goto out;
 		}
 	}
-	if (fd < 0) {
+	if (fd < 0 || (want && r->first != want)) {
 		warnx("--userns: all %u ranges of host ids are in use (%s)",
 		      IDPOOL_RANGES, IDPOOL_DIR);
+		if (fd >= 0) {
+			unlinkat(dirfd, name, 0);
+			close(fd);
+			fd = -1;
+		}
 		goto out;
 	}
 	/* A new file, made under the directory's lock: nobody else can
@@ -165,6 +210,18 @@ int userns_take_range(struct userns_range *r, const char *id)
 	if (write(fd, note, strlen(note)) < 0)
 		warn("write %s/%s", IDPOOL_DIR, name);
 	r->fd = fd;
+	/* Not --rm: the range stays the container's while its record
+	 * exists, running or not (its files on disk are owned by it), so
+	 * the next run of it (start) gets it back. Made now, so a kill -9
+	 * cannot lose it. */
+	strcat(name, ".kept");
+	if (keep && (fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC |
+					      O_NOFOLLOW | O_CLOEXEC,
+				 0600)) >= 0) {
+		if (write(fd, keep, strlen(keep)) < 0)
+			warn("write %s/%s", IDPOOL_DIR, name);
+		close(fd);
+	}
 out:
 	pool_unlock(dirfd);
 	return r->fd >= 0 ? 0 : -1;
@@ -187,6 +244,21 @@ void userns_give_range(struct userns_range *r)
 	}
 	close(r->fd);
 	r->fd = -1;
+}
+
+void userns_forget_range(unsigned first)
+{
+	char name[24];
+	int dirfd;
+
+	if (!first)
+		return;
+	snprintf(name, sizeof(name), "%u.kept", first);
+	dirfd = pool_lock();
+	if (dirfd >= 0) {
+		unlinkat(dirfd, name, 0);
+		pool_unlock(dirfd);
+	}
 }
 
 int userns_idmap_image(int image_fd, pid_t child)

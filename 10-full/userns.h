@@ -26,9 +26,16 @@ struct userns_range {
 };
 
 /* Takes the lowest free range for container id (its note says who holds
- * it) and holds it until userns_give_range() or until we die, however we
- * die. Returns 0, or -1 after saying why (every range in use). */
-int userns_take_range(struct userns_range *r, const char *id);
+ * it), or range want (`start`: the one kept for it), and holds it until
+ * userns_give_range() or until we die, however we die. keep: the path of
+ * the container's record, which keeps the range reserved while it exists
+ * (IDPOOL_DIR/FIRST.kept), or NULL (--rm). Returns 0, or -1 after saying
+ * why (every range in use). */
+int userns_take_range(struct userns_range *r, const char *id, unsigned want,
+		      const char *keep);
+
+/* `rm`: the range kept for a removed container is free again. */
+void userns_forget_range(unsigned first);
 
 /* Gives r back (nothing when it holds none). */
 void userns_give_range(struct userns_range *r);

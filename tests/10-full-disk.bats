@@ -16,7 +16,7 @@ setup_file() {
 	# The data root exists from the first run on: later runs make no
 	# mkdir for it (the fault injections below count mkdirs).
 	if [ "$(id -u)" -eq 0 ] && [ -f "$RFS/.complete" ]; then
-		"$CONTAINER" run "$RFS" true
+		"$CONTAINER" run --rm "$RFS" true
 	fi
 }
 
@@ -84,7 +84,7 @@ need_strace() {
 		skip "the data root is a tmpfs here (a VM without a disk)"
 	shmem() { awk '/^Shmem:/ { print int($2 / 1024) }' /proc/meminfo; }
 	before=$(shmem)
-	"$CONTAINER" run "$RFS" sh -c 'hostname; dd if=/dev/zero of=/big bs=1M count=256 2>/dev/null && echo written; sleep 30' \
+	"$CONTAINER" run --rm "$RFS" sh -c 'hostname; dd if=/dev/zero of=/big bs=1M count=256 2>/dev/null && echo written; sleep 30' \
 		>"$BATS_TEST_TMPDIR/out" &
 	prog=$!
 	wait_for grep -q written "$BATS_TEST_TMPDIR/out" ||
@@ -113,7 +113,7 @@ need_strace() {
 	run -125 unshare -m sh -c "mount -t tmpfs tmpfs '$scratch' &&
 		mkdir '$scratch/u' '$scratch/w' &&
 		mount -t overlay overlay -o 'lowerdir=$lower,upperdir=$scratch/u,workdir=$scratch/w' $DATA &&
-		exec '$CONTAINER' run '$RFS' true"
+		exec '$CONTAINER' run --rm '$RFS' true"
 	[ "$output" = "container: $DATA is on overlayfs (inside a docker container?): the kernel cannot put a container's writable layer there. Mount a directory of a disk on it (docker run -v /some/dir:$DATA ...)" ]
 	# Refused before anything was made in it.
 	[ -z "$(ls -A "$scratch/u")" ]
@@ -127,7 +127,7 @@ kill_at() {
 	local log=$BATS_TEST_TMPDIR/strace.log note
 	rm -f "$log"
 	strace -f -o "$log" -e trace=linkat,mkdir,symlinkat -e inject="$1" \
-		"$CONTAINER" run --name x -m 64M "$RFS" true &
+		"$CONTAINER" run --rm --name x -m 64M "$RFS" true &
 	tracer=$!
 	wait_for grep -qs DELAYED "$log" || wait_for grep -qs DELAYED "$log"
 	pid=$(awk '/DELAYED/ { print $1; exit }' "$log")
@@ -156,7 +156,7 @@ kill_at() {
 		case $inject in
 		mkdir*when=2) [ -n "$(cgroups_of "$id")" ] ;; # made, not yet noted
 		esac
-		run "$CONTAINER" run "$RFS" true
+		run "$CONTAINER" run --rm "$RFS" true
 		[ "$status" -eq 0 ]
 		[ "$output" = "container: removed what container $id left behind (its runtime, PID $pid, was killed)" ]
 		[ -z "$(find $DATA/containers $DATA/names -mindepth 1)" ]
@@ -173,7 +173,7 @@ kill_at() {
 	# nobody's own leftovers, in nobody's data root (state.h: HOME is
 	# root's under setpriv, so /var/tmp/lesson-container-65534).
 	container=$(for_nobody "$CONTAINER") && rfs=$(for_nobody "$RFS")
-	"${AS_NOBODY[@]}" "$container" run "$rfs" true
+	"${AS_NOBODY[@]}" "$container" run --rm "$rfs" true
 	mine=/var/tmp/lesson-container-65534/containers
 	"${AS_NOBODY[@]}" sh -c "printf 'pid 1\nstart 1\npidns 1\nboot earlier-boot\n' >$mine/0000000000bb.owner && mkdir $mine/0000000000bb"
 	# And a dead leftover of root's own.
@@ -181,7 +181,7 @@ kill_at() {
 	mkdir $DATA/containers/0000000000cc
 
 	# nobody's run sweeps its own, and cannot touch root's.
-	run "${AS_NOBODY[@]}" "$container" run "$rfs" true
+	run "${AS_NOBODY[@]}" "$container" run --rm "$rfs" true
 	[ "$status" -eq 0 ]
 	[ "$output" = "container: removed what container 0000000000bb left behind (its runtime, PID 1, was killed)" ]
 	[ ! -e $mine/0000000000bb ]
@@ -189,7 +189,7 @@ kill_at() {
 	"${AS_NOBODY[@]}" sh -c "printf 'pid 1\nstart 1\npidns 1\nboot earlier-boot\n' >$mine/0000000000bb.owner"
 
 	# root's run sweeps root's, and leaves nobody's, in either place.
-	run "$CONTAINER" run "$RFS" true
+	run "$CONTAINER" run --rm "$RFS" true
 	[ "$status" -eq 0 ]
 	[ "$output" = "container: removed what container 0000000000cc left behind (its runtime, PID 1, was killed)" ]
 	[ ! -e $DATA/containers/0000000000cc ]
@@ -203,7 +203,7 @@ kill_at() {
 	need_strace
 	# The owner runs under a parent that never reaps it: when it exits
 	# it stays a zombie, as a runtime whose caller is slow to wait does.
-	sh -c "'$CONTAINER' run '$RFS' sleep 60 & exec sleep 60" &
+	sh -c "'$CONTAINER' run --rm '$RFS' sleep 60 & exec sleep 60" &
 	holder=$!
 	wait_for sh -c "ls $DATA/containers/ | grep -q owner"
 	owner=$(child_of $holder)
@@ -212,7 +212,7 @@ kill_at() {
 	# The sweeper reads the note (its first read(2)) and is held there.
 	log=$BATS_TEST_TMPDIR/strace.log
 	strace -o "$log" -e trace=read -e inject=read:delay_exit=8000000:when=1 \
-		"$CONTAINER" run "$RFS" true >"$BATS_TEST_TMPDIR/out" 2>&1 &
+		"$CONTAINER" run --rm "$RFS" true >"$BATS_TEST_TMPDIR/out" 2>&1 &
 	sweeper=$!
 	wait_for grep -qs DELAYED "$log"
 	# Meanwhile the owner ends normally (its cleanup removes the note)
@@ -228,16 +228,16 @@ kill_at() {
 }
 
 @test "10-full disk: --name: a second run while the first runs exits 125 naming it; free again once it exited" {
-	"$CONTAINER" run --name web "$RFS" sh -c 'hostname; sleep 30' >"$BATS_TEST_TMPDIR/out" &
+	"$CONTAINER" run --rm --name web "$RFS" sh -c 'hostname; sleep 30' >"$BATS_TEST_TMPDIR/out" &
 	first=$!
 	wait_for test -s "$BATS_TEST_TMPDIR/out"
 	id=$(cat "$BATS_TEST_TMPDIR/out")
 	track "$id"
-	run -125 "$CONTAINER" run --name web "$RFS" true
+	run -125 "$CONTAINER" run --rm --name web "$RFS" true
 	[ "$output" = "container: --name web: the name is in use by container $id; choose another name" ]
 	kill -TERM $first
 	wait $first || true
-	run "$CONTAINER" run --name web "$RFS" hostname
+	run "$CONTAINER" run --rm --name web "$RFS" hostname
 	[ "$status" -eq 0 ]
 	[[ "$output" =~ ^[0-9a-f]{12}$ ]]
 	[ "$output" != "$id" ]
@@ -249,10 +249,10 @@ kill_at() {
 	# name; the second comes meanwhile and must wait for the lock.
 	log=$BATS_TEST_TMPDIR/strace.log
 	strace -o "$log" -e trace=symlinkat -e inject=symlinkat:delay_enter=4000000:when=1 \
-		"$CONTAINER" run --name twin "$RFS" sh -c 'hostname; sleep 30' >"$BATS_TEST_TMPDIR/first" 2>&1 &
+		"$CONTAINER" run --rm --name twin "$RFS" sh -c 'hostname; sleep 30' >"$BATS_TEST_TMPDIR/first" 2>&1 &
 	first=$!
 	wait_for grep -qs symlinkat "$log"
-	run -125 "$CONTAINER" run --name twin "$RFS" true
+	run -125 "$CONTAINER" run --rm --name twin "$RFS" true
 	wait_for test -s "$BATS_TEST_TMPDIR/first"
 	id=$(cat "$BATS_TEST_TMPDIR/first")
 	track "$id"
@@ -263,7 +263,7 @@ kill_at() {
 }
 
 @test "10-full disk: --name of a runtime killed with -9 is free for the next run" {
-	"$CONTAINER" run --name gone "$RFS" sh -c 'hostname; sleep 30' >"$BATS_TEST_TMPDIR/out" &
+	"$CONTAINER" run --rm --name gone "$RFS" sh -c 'hostname; sleep 30' >"$BATS_TEST_TMPDIR/out" &
 	prog=$!
 	wait_for test -s "$BATS_TEST_TMPDIR/out"
 	id=$(cat "$BATS_TEST_TMPDIR/out")
@@ -271,7 +271,7 @@ kill_at() {
 	kill -KILL $prog
 	wait $prog || true
 	[ "$(readlink $DATA/names/gone)" = "$id" ]
-	run "$CONTAINER" run --name gone "$RFS" true
+	run "$CONTAINER" run --rm --name gone "$RFS" true
 	[ "$status" -eq 0 ]
 	[ "$output" = "container: removed what container $id left behind (its runtime, PID $prog, was killed)" ]
 }

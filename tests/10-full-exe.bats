@@ -70,7 +70,7 @@ teardown() {
 # The attacks on PID 1 from inside, with options $@ for `run`; the host's
 # secret is in the runtime's environment and the image's path in its argv.
 attack_pid1() {
-	run "$CONTAINER" run "$@" -e VISIBLE=to-the-command -v "$T:/t:ro" "$RFS" /t/attack pid1
+	run "$CONTAINER" run --rm "$@" -e VISIBLE=to-the-command -v "$T:/t:ro" "$RFS" /t/attack pid1
 	echo "$output"
 	[ "$status" -eq 0 ]
 	# The magic link does not even open: PID 1 is not dumpable, and the
@@ -101,7 +101,7 @@ attack_pid1() {
 	[ -e /proc/sys/vm/memfd_noexec ] || skip "no vm.memfd_noexec (Linux < 6.3)"
 	# The setting belongs to a PID namespace: raise it in one of our own.
 	unshare --pid --fork sh -c 'echo 2 >/proc/sys/vm/memfd_noexec &&
-		exec "$0" run "$1" sleep 5' "$CONTAINER" "$RFS" &
+		exec "$0" run --rm "$1" sleep 5' "$CONTAINER" "$RFS" &
 	prog=$!
 	# unshare, its sh exec'd into the runtime, which clones the init;
 	# the init execs the copy as its last step of setup
@@ -114,7 +114,7 @@ attack_pid1() {
 	kill -TERM $rt
 	wait $prog || true
 	run unshare --pid --fork sh -c 'echo 2 >/proc/sys/vm/memfd_noexec &&
-		exec "$0" run -v "$2:/t:ro" "$1" /t/attack pid1' "$CONTAINER" "$RFS" "$T"
+		exec "$0" run --rm -v "$2:/t:ro" "$1" /t/attack pid1' "$CONTAINER" "$RFS" "$T"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "chown EACCES" ]
@@ -143,7 +143,7 @@ shebang_attack() {
 	# attacked. (It changes nothing the container can see.)
 	strace -f -qq -o /dev/null -e trace=exit_group \
 		-e inject=exit_group:delay_enter=3000000 \
-		"$CONTAINER" run "$@" -v "$T:/t:ro" "$T/img" /bin/sh \
+		"$CONTAINER" run --rm "$@" -v "$T:/t:ro" "$T/img" /bin/sh \
 		>/dev/null 2>"$BATS_TEST_TMPDIR/err" &
 	tracer=$!
 	wait_for eval 'cmd=$(held_runtime $tracer); [ -n "$cmd" ]' || {
@@ -178,7 +178,7 @@ held_runtime() {
 }
 
 @test "10-full-exe: the init runs from a sealed memfd, the runtime on the host from its file; ps says container" {
-	"$CONTAINER" run "$RFS" sleep 5 &
+	"$CONTAINER" run --rm "$RFS" sleep 5 &
 	prog=$!
 	init=$(child_of $prog)
 	wait_for eval '[ "$(readlink /proc/$init/exe)" = "/memfd:container (deleted)" ]'
@@ -186,7 +186,7 @@ held_runtime() {
 	[ "$(readlink /proc/$prog/exe)" = "$BIN" ]
 	[ "$(cat /proc/$prog/comm) $(cat /proc/$init/comm)" = "container container" ]
 	# The host's argv is unchanged for the runtime; the init's is its own.
-	[[ "$(cmdline_of $prog)" == *"run $RFS sleep 5"* ]]
+	[[ "$(cmdline_of $prog)" == *"run --rm $RFS sleep 5"* ]]
 	wait_for eval '[ "$(cmdline_of $init)" = "container-init sleep 5 " ]'
 	# Not dumpable: without CAP_SYS_PTRACE even root (the same uid, more
 	# capabilities) may not follow its exe link.

@@ -34,41 +34,28 @@ setup() {
 	need_root
 	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
 	NAME=exec-test-$$-${BATS_SUITE_TEST_NUMBER:-0}
+	# A data root of the test's own: it sees no one else's containers.
+	# Under $T, which others may search: a --userns container's root is
+	# a host user of its own, who must reach its dir.
+	R="$T/root-${BATS_SUITE_TEST_NUMBER:-0}"
+	C=("$CONTAINER" --root "$R")
 	container_setup
 }
 
 teardown() {
-	local r
-	# The container stopped as a user would, so that it cleans up.
-	if [ -n "${prog:-}" ]; then
-		kill $prog 2>/dev/null || true
-		wait $prog 2>/dev/null || true
-	fi
-	for r in $(cat "$BATS_TEST_TMPDIR/records" 2>/dev/null); do
-		rm -f "$r"
+	local id
+	for id in $("${C[@]}" ps -aq 2>/dev/null); do
+		"${C[@]}" rm -f "$id" >/dev/null 2>&1
 	done
 	container_teardown
 }
 
-# start_container [run options...] ROOTFS CMD...: runs a container named
-# $NAME in the background and waits for its command. Sets prog (the
-# runtime), init (its PID 1, host PID) and cmd (its command). Until `run
-# -d` writes the record itself, it writes ROOT/containers/ID.json as
-# store.c does, for the foreground run (state.h: the name links the id).
+# start_container [run options...] ROOTFS CMD...: a detached container
+# named $NAME. Sets init (its PID 1, host PID) and cmd (its command).
 start_container() {
-	local id args="" a
-	"$CONTAINER" run --name "$NAME" "$@" &
-	prog=$!
-	init=$(child_of $prog)
+	"${C[@]}" run -d --name "$NAME" "$@" >/dev/null
+	init=$("${C[@]}" inspect -f '{{.State.Pid}}' "$NAME")
 	cmd=$(child_of $init)
-	wait_for eval '[ "$(readlink /proc/$init/exe)" = "/memfd:container (deleted)" ]'
-	id=$(readlink "$DATA/names/$NAME")
-	for a in --name "$NAME" "$@"; do args+="${args:+, }\"$a\""; done
-	echo "$DATA/containers/$id.json" >>"$BATS_TEST_TMPDIR/records"
-	printf '{"Id": "%s", "Name": "%s", "Created": "%s", "Cwd": "%s", "Args": [%s], "Env": [%s], "Status": "running", "Pid": %d, "PidStart": %s, "Boot": "%s"}\n' \
-		"$id" "$NAME" "$(date -u +%FT%T.%NZ)" "$PWD" "$args" "${ENV_JSON:-}" \
-		"$init" "$(awk '{ sub(/.*\) /, ""); print $20 }' /proc/$init/stat)" \
-		"$(cat /proc/sys/kernel/random/boot_id)" >"$DATA/containers/$id.json"
 }
 
 # The lines of /proc/PID/status that the hardening sets.
@@ -78,7 +65,7 @@ hardening() {
 
 @test "10-full exec: the same hostname, namespaces, mounts and processes as the container's PID 1" {
 	start_container -h box "$RFS" sleep 100
-	run "$CONTAINER" exec "$NAME" sh -c 'hostname; cat /proc/self/mountinfo; echo ---
+	run "${C[@]}" exec "$NAME" sh -c 'hostname; cat /proc/self/mountinfo; echo ---
 		for n in cgroup ipc mnt net pid time user uts; do readlink /proc/self/ns/$n; done; echo ---
 		ps -o pid,comm'
 	echo "$output"
@@ -99,14 +86,14 @@ hardening() {
 
 @test "10-full exec: in the container's cgroup, seen from the host; a fork bomb through exec is stopped by --pids-limit" {
 	start_container --pids-limit 10 "$RFS" sleep 100
-	"$CONTAINER" exec "$NAME" sleep 100 &
+	"${C[@]}" exec "$NAME" sleep 100 &
 	e=$!
 	s=$(descendant $e sleep)
 	diff /proc/$init/cgroup /proc/$s/cgroup
 	grep -q "pids:.*lesson-container-" /proc/$s/cgroup
 	kill $e
 	# 40 background sleeps need 40 tasks more; the limit allows 10.
-	run "$CONTAINER" exec "$NAME" sh -c 'for i in $(seq 40); do sleep 5 & done; echo all-started'
+	run "${C[@]}" exec "$NAME" sh -c 'for i in $(seq 40); do sleep 5 & done; echo all-started'
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"Cannot fork"* ]]
@@ -115,7 +102,7 @@ hardening() {
 
 @test "10-full exec: the same capabilities, no_new_privs and seccomp filter as the container's command" {
 	start_container "$RFS" sleep 100
-	run "$CONTAINER" exec "$NAME" cat /proc/self/status
+	run "${C[@]}" exec "$NAME" cat /proc/self/status
 	[ "$status" -eq 0 ]
 	echo "$output" | hardening /dev/stdin >"$BATS_TEST_TMPDIR/exec"
 	hardening /proc/$cmd/status >"$BATS_TEST_TMPDIR/cmd"
@@ -126,7 +113,7 @@ hardening() {
 
 @test "10-full exec: --userns: root inside is the container's root, with its hardening" {
 	start_container --userns "$RFS" sleep 100
-	"$CONTAINER" exec "$NAME" sleep 100 &
+	"${C[@]}" exec "$NAME" sleep 100 &
 	e=$!
 	s=$(descendant $e sleep)
 	# The host ids and the capabilities of the container's command.
@@ -134,7 +121,7 @@ hardening() {
 	[ "$(hardening /proc/$s/status)" = "$(hardening /proc/$cmd/status)" ]
 	[ "$(readlink /proc/$s/ns/user)" = "$(readlink /proc/$init/ns/user)" ]
 	kill $e
-	run "$CONTAINER" exec "$NAME" sh -c 'id -u; touch /made-by-exec && ls -ln /made-by-exec'
+	run "${C[@]}" exec "$NAME" sh -c 'id -u; touch /made-by-exec && ls -ln /made-by-exec'
 	echo "$output"
 	[ "${lines[0]}" = 0 ]
 	[[ "${lines[1]}" == *" 0 "*" 0 "*/made-by-exec ]]
@@ -149,7 +136,7 @@ hardening() {
 	# from inside (as tests/10-full-exe.bats does for run).
 	strace -f -qq -o /dev/null -e trace=exit_group \
 		-e inject=exit_group:delay_enter=3000000 \
-		"$CONTAINER" exec "$NAME" /bin/sh >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
+		"${C[@]}" exec "$NAME" /bin/sh >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
 	tracer=$!
 	wait_for eval 'held=$(for p in $(tree_of $tracer); do
 		[[ "$(tr "\0" " " </proc/$p/cmdline 2>/dev/null)" != "/proc/self/exe --help"* ]] || echo $p; done); [ -n "$held" ]'
@@ -171,7 +158,7 @@ hardening() {
 	# joined, hardened, still the runtime (-P: only that path's execve).
 	strace -f -qq -o /dev/null -P "/held-$NAME" -e trace=execve \
 		-e inject=execve:delay_enter=3000000 \
-		"$CONTAINER" exec "$NAME" "/held-$NAME" 2>/dev/null &
+		"${C[@]}" exec "$NAME" "/held-$NAME" 2>/dev/null &
 	tracer=$!
 	# The one process of the tree with two PIDs: the host's, the container's.
 	wait_for eval 'held=$(for p in $(tree_of $tracer); do
@@ -188,37 +175,34 @@ hardening() {
 
 @test "10-full exec: exit status: the command's, 128+N, 126, 127" {
 	start_container "$RFS" sleep 100
-	run -3 "$CONTAINER" exec "$NAME" sh -c 'exit 3'
-	run -137 "$CONTAINER" exec "$NAME" sh -c 'kill -9 $$'
-	run -126 "$CONTAINER" exec "$NAME" /etc
+	run -3 "${C[@]}" exec "$NAME" sh -c 'exit 3'
+	run -137 "${C[@]}" exec "$NAME" sh -c 'kill -9 $$'
+	run -126 "${C[@]}" exec "$NAME" /etc
 	[[ "$output" == *"exec /etc: Permission denied"* ]]
-	run -127 "$CONTAINER" exec "$NAME" no-such-command
+	run -127 "${C[@]}" exec "$NAME" no-such-command
 	[[ "$output" == *"exec no-such-command: No such file or directory"* ]]
 }
 
 @test "10-full exec: into an unknown or a stopped container: 125 and one line" {
-	run -125 "$CONTAINER" exec "no-such-$NAME" true
+	run -125 "${C[@]}" exec "no-such-$NAME" true
 	[ "$output" = "container: no such container: no-such-$NAME" ]
 	start_container "$RFS" sleep 100
-	kill $prog
-	wait $prog || true
-	# Its record still says running: its init is gone all the same.
-	id=$(basename "$(tail -1 "$BATS_TEST_TMPDIR/records")" .json)
-	run -125 "$CONTAINER" exec "$id" true
-	[ "$output" = "container: container $id is not running (container start $id runs it again)" ]
-	run -125 "$CONTAINER" exec "$NAME"
+	"${C[@]}" stop -t 0 "$NAME"
+	run -125 "${C[@]}" exec "$NAME" true
+	[ "$output" = "container: container $NAME is not running (container start $NAME runs it again)" ]
+	run -125 "${C[@]}" exec "$NAME"
 	[ "${lines[0]}" = "container: give a container and a command: container exec NAME COMMAND [ARG...]" ]
 }
 
 @test "10-full exec: the container's environment and cwd, exec's -e and -w on top; its own session, no host fd" {
-	ENV_JSON='"FOO=from-run", "BAR=kept"' start_container -w /tmp "$RFS" sleep 100
-	run "$CONTAINER" exec "$NAME" sh -c 'echo $FOO $BAR $HOSTNAME; pwd'
+	start_container -e FOO=from-run -e BAR=kept -w /tmp "$RFS" sleep 100
+	run "${C[@]}" exec "$NAME" sh -c 'echo $FOO $BAR $HOSTNAME; pwd'
 	echo "$output"
 	[ "${lines[0]}" = "from-run kept $(cat /proc/$init/root/etc/hostname)" ]
 	[ "${lines[1]}" = /tmp ]
 	# fd 7: a host file we leave open, as a careless caller would.
 	echo host-file >"$BATS_TEST_TMPDIR/host-file"
-	run "$CONTAINER" exec -e FOO=from-exec -w /etc "$NAME" sh -c 'echo $FOO $BAR; pwd
+	run "${C[@]}" exec -e FOO=from-exec -w /etc "$NAME" sh -c 'echo $FOO $BAR; pwd
 		read -r pid c s pp pg sid rest </proc/self/stat; [ $sid = $$ ] && echo own-session
 		echo $(ls /proc/self/fd)' 7<"$BATS_TEST_TMPDIR/host-file"
 	echo "$output"
@@ -230,10 +214,10 @@ hardening() {
 
 @test "10-full exec: stdio through pipes, never our file; stdin only with -i" {
 	start_container "$RFS" sleep 100
-	"$CONTAINER" exec "$NAME" readlink /proc/self/fd/1 >"$BATS_TEST_TMPDIR/out"
+	"${C[@]}" exec "$NAME" readlink /proc/self/fd/1 >"$BATS_TEST_TMPDIR/out"
 	grep -q '^pipe:' "$BATS_TEST_TMPDIR/out"
-	[ "$(echo typed | "$CONTAINER" exec -i "$NAME" cat)" = typed ]
-	[ "$(echo typed | "$CONTAINER" exec "$NAME" cat)" = "" ]
+	[ "$(echo typed | "${C[@]}" exec -i "$NAME" cat)" = typed ]
+	[ "$(echo typed | "${C[@]}" exec "$NAME" cat)" = "" ]
 }
 
 @test "10-full exec: -t: a pty of the container's own devpts, its session's terminal" {
@@ -241,7 +225,7 @@ hardening() {
 	start_container "$RFS" sleep 100
 	mkfifo "$BATS_TEST_TMPDIR/keys"
 	exec 4<>"$BATS_TEST_TMPDIR/keys"
-	run script -qec "$CONTAINER exec -t $NAME sh -c '
+	run script -qec "$CONTAINER --root $R exec -t $NAME sh -c '
 		readlink /proc/self/fd/0; read -r p c s pp pg sid rest < /proc/self/stat
 		[ \$sid = \$\$ ] && echo own-session; exit 5'; echo rc=\$?" /dev/null <"$BATS_TEST_TMPDIR/keys"
 	exec 4>&-

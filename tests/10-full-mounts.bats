@@ -23,7 +23,7 @@ setup() {
 # Every container here is named after this file and its run.
 NAME_PREFIX="mounts-$$-"
 ctr() {
-	"$CONTAINER" run --name "$NAME_PREFIX$RANDOM" "$@"
+	"$CONTAINER" run --rm --name "$NAME_PREFIX$RANDOM" "$@"
 }
 
 # Every test leaves nothing of its containers behind (container.bash).
@@ -153,7 +153,7 @@ make_image() {
 	for link in abs rel; do
 		run strace -f -qq -o "$BATS_TEST_TMPDIR/trace" -e trace=openat2 \
 			-e inject=openat2:error=ENOSYS \
-			"$CONTAINER" run --name "$NAME_PREFIX$RANDOM" \
+			"$CONTAINER" run --rm --name "$NAME_PREFIX$RANDOM" \
 			-v "$BATS_TEST_TMPDIR/A:/a" \
 			-v "$BATS_TEST_TMPDIR/B:/a/$link/sub" -w "/a/$link/w" \
 			"$RFS" cat "/a/$link/sub/marker"

@@ -31,7 +31,7 @@ teardown() {
 # Runs the probe inside a container; its output in $output. What
 # container itself says (its sweep of what other runs left) stays out.
 probe_inside() {
-	run --separate-stderr "$CONTAINER" run "$RFS" sh -c \
+	run --separate-stderr "$CONTAINER" run --rm "$RFS" sh -c \
 		'cat >/tmp/probe && chmod +x /tmp/probe && /tmp/probe "$@" </dev/null' \
 		sh "$@" <"$BATS_FILE_TMPDIR/probe"
 }
@@ -132,7 +132,7 @@ faccessat-libc ok"
 }
 
 @test "10-full harden: seccomp allowlist: a shell, coreutils, procps, pipes and background jobs work" {
-	run --separate-stderr "$CONTAINER" run "$RFS" sh -c '
+	run --separate-stderr "$CONTAINER" run --rm "$RFS" sh -c '
 		set -e
 		mkdir -p /tmp/d/e
 		echo hello >/tmp/d/f

@@ -27,8 +27,8 @@ setup() {
 	NAME=session-test-$$-${BATS_SUITE_TEST_NUMBER:-0}
 	# `$RUN ROOTFS command...`: this test's container; `$RUN2`, a second
 	# one at the same time (names are unique: names.c).
-	RUN="$CONTAINER run --name $NAME-1"
-	RUN2="$CONTAINER run --name $NAME-2"
+	RUN="$CONTAINER run --rm --name $NAME-1"
+	RUN2="$CONTAINER run --rm --name $NAME-2"
 }
 
 # What a container of this test could leave on the host: its state dir

@@ -46,7 +46,7 @@ in_pool() {
 @test "10-full --userns: mkdir and edits under /tmp and /etc work; the image belongs to root inside, and stays unchanged" {
 	cp -a "$RFS/etc/passwd" "$BATS_TEST_TMPDIR/passwd"
 	# stderr apart: a run may say it swept what another left.
-	run --separate-stderr "$CONTAINER" run --userns "$RFS" sh -c '
+	run --separate-stderr "$CONTAINER" run --rm --userns "$RFS" sh -c '
 		mkdir /tmp/d && echo made >/tmp/d/f && cat /tmp/d/f
 		echo "guest:x:1000:1000::/tmp:/bin/sh" >>/etc/passwd && tail -1 /etc/passwd
 		echo new >/etc/new-file && cat /etc/new-file
@@ -73,7 +73,7 @@ in_pool() {
 	run unshare -m --propagation private sh -c '
 		mkdir "$2/ram" && mount -t ramfs none "$2/ram" &&
 		cp -a "$1" "$2/ram/rootfs" || exit 99
-		"$0" run --userns "$2/ram/rootfs" sh -c "cat /etc/hostname >/dev/null && stat -c %u /usr"' \
+		"$0" run --rm --userns "$2/ram/rootfs" sh -c "cat /etc/hostname >/dev/null && stat -c %u /usr"' \
 		"$CONTAINER" "$RFS" "$BATS_TEST_TMPDIR"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -82,9 +82,9 @@ in_pool() {
 }
 
 @test "10-full --userns: two containers at once are two host users: disjoint ranges, and neither may signal the other" {
-	"$CONTAINER" run --userns "$RFS" sleep 1000 &
+	"$CONTAINER" run --rm --userns "$RFS" sleep 1000 &
 	prog_a=$!
-	"$CONTAINER" run --userns "$RFS" sleep 1000 &
+	"$CONTAINER" run --rm --userns "$RFS" sleep 1000 &
 	prog_b=$!
 	a=$(command_of $prog_a)
 	b=$(command_of $prog_b)
@@ -119,13 +119,13 @@ in_pool() {
 }
 
 @test "10-full --userns: a range is given back when the run ends, and after a kill -9 of container the next run takes it back" {
-	run --separate-stderr "$CONTAINER" run --userns "$RFS" cat /proc/self/uid_map
+	run --separate-stderr "$CONTAINER" run --rm --userns "$RFS" cat /proc/self/uid_map
 	[ "$status" -eq 0 ]
 	first=$(echo "$output" | awk '$1 == 0 { print $2 }')
 	in_pool "$first"
 	[ ! -e "$POOL/$first" ] # given back
 
-	"$CONTAINER" run --userns "$RFS" sleep 1000 &
+	"$CONTAINER" run --rm --userns "$RFS" sleep 1000 &
 	prog=$!
 	cmd=$(command_of $prog)
 	dead=$(first_of_map /proc/$cmd/uid_map)
@@ -140,7 +140,7 @@ in_pool() {
 	run -0 flock -n "$POOL/$dead" true
 	# The next run takes it back: the lowest free range again (nothing
 	# else holds one in this test), and gives it back in turn.
-	run --separate-stderr "$CONTAINER" run --userns "$RFS" cat /proc/self/uid_map
+	run --separate-stderr "$CONTAINER" run --rm --userns "$RFS" cat /proc/self/uid_map
 	echo "$output $stderr"
 	[ "$status" -eq 0 ]
 	[ "$(echo "$output" | awk '{ print $2 }')" = "$dead" ]

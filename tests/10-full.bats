@@ -50,7 +50,7 @@ cgroup_dir() {
 }
 
 @test "10-full: the command's init is PID 1 inside and an ordinary PID on the host" {
-	"$CONTAINER" run "$RFS" sleep 3 &
+	"$CONTAINER" run --rm "$RFS" sleep 3 &
 	prog=$!
 	init=$(init_of $prog)
 	# NSpid: the PID in each namespace, the host's first.
@@ -66,11 +66,11 @@ cgroup_dir() {
 }
 
 @test "10-full: hostname: -h is used; by default the 12-digit short id" {
-	run "$CONTAINER" run -h box "$RFS" sh -c 'hostname; cat /etc/hostname'
+	run "$CONTAINER" run --rm -h box "$RFS" sh -c 'hostname; cat /etc/hostname'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = box ]
 	[ "${lines[1]}" = box ]
-	run "$CONTAINER" run "$RFS" sh -c 'hostname; cat /etc/hostname; grep -c "$(hostname)" /etc/hosts'
+	run "$CONTAINER" run --rm "$RFS" sh -c 'hostname; cat /etc/hostname; grep -c "$(hostname)" /etc/hosts'
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" =~ ^[0-9a-f]{12}$ ]]
 	[ "${lines[1]}" = "${lines[0]}" ] # the init layer's /etc/hostname
@@ -79,7 +79,7 @@ cgroup_dir() {
 }
 
 @test "10-full: the network namespace holds only lo, and lo is up (seen from the host)" {
-	"$CONTAINER" run "$RFS" sleep 3 &
+	"$CONTAINER" run --rm "$RFS" sleep 3 &
 	prog=$!
 	init=$(init_of $prog)
 	# Once the command runs, the child has brought lo up.
@@ -91,13 +91,13 @@ cgroup_dir() {
 	kill $prog
 	wait_status $prog 143
 	# --net host: the host's interfaces.
-	run "$CONTAINER" run --net host "$RFS" ls /sys/class/net
+	run "$CONTAINER" run --rm --net host "$RFS" ls /sys/class/net
 	[ "$output" = "$(ls /sys/class/net)" ]
 }
 
 @test "10-full: environment: minimal, -e adds or overrides, -e KEY takes the host's, -w sets the directory" {
 	export LESSON_SECRET=host-only LESSON_PASS=passed
-	run "$CONTAINER" run -e FOO=bar -e HOME=/tmp -e LESSON_PASS -w /tmp "$RFS" \
+	run "$CONTAINER" run --rm -e FOO=bar -e HOME=/tmp -e LESSON_PASS -w /tmp "$RFS" \
 		sh -c 'pwd; env'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = /tmp ]
@@ -109,36 +109,36 @@ cgroup_dir() {
 	[ "$env" = "FOO=bar HOME=/tmp HOSTNAME=$host LESSON_PASS=passed PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin " ]
 	# A symlink in the image is followed as the container sees it:
 	# /bin -> usr/bin.
-	run "$CONTAINER" run -w /bin "$RFS" sh -c pwd
+	run "$CONTAINER" run --rm -w /bin "$RFS" sh -c pwd
 	[ "$output" = /usr/bin ]
 	# A -w directory the image lacks is made, in the writable layer.
-	run "$CONTAINER" run -w /new/dir "$RFS" sh -c pwd
+	run "$CONTAINER" run --rm -w /new/dir "$RFS" sh -c pwd
 	[ "$output" = /new/dir ]
 	[ ! -e "$RFS/new" ]
 }
 
 @test "10-full: -m 32M: a 64 MiB allocation is killed (137) and reported" {
-	run -137 "$CONTAINER" run -m 32M "$RFS" dd if=/dev/zero of=/dev/null bs=64M count=1
+	run -137 "$CONTAINER" run --rm -m 32M "$RFS" dd if=/dev/zero of=/dev/null bs=64M count=1
 	[[ "$output" == *"container: the container ran out of memory (-m 32M)"* ]]
 	# The same without the limit succeeds: the limit did it.
-	run "$CONTAINER" run "$RFS" dd if=/dev/zero of=/dev/null bs=64M count=1
+	run "$CONTAINER" run --rm "$RFS" dd if=/dev/zero of=/dev/null bs=64M count=1
 	[ "$status" -eq 0 ]
 }
 
 @test "10-full: --pids-limit stops a fork bomb" {
 	# 40 background sleeps would need 42 tasks; the limit allows 10.
-	run "$CONTAINER" run --pids-limit 10 "$RFS" sh -c \
+	run "$CONTAINER" run --rm --pids-limit 10 "$RFS" sh -c \
 		'for i in $(seq 40); do sleep 5 & done; echo all-started'
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"Cannot fork"* ]]
 	[[ "$output" != *all-started* ]]
-	run "$CONTAINER" run "$RFS" sh -c \
+	run "$CONTAINER" run --rm "$RFS" sh -c \
 		'for i in $(seq 40); do sleep 0.1 & done; wait; echo all-started'
 	[ "$output" = all-started ]
 }
 
 @test "10-full: --cpus 0.25 throttles a busy loop to about a quarter CPU (cgroup counter over wall time)" {
-	"$CONTAINER" run --cpus 0.25 "$RFS" sh -c 'while :; do :; done' &
+	"$CONTAINER" run --rm --cpus 0.25 "$RFS" sh -c 'while :; do :; done' &
 	prog=$!
 	init=$(init_of $prog)
 	# The cgroup's own CPU counter, in ns: v1 cpuacct.usage, v2 cpu.stat.
@@ -169,7 +169,7 @@ cgroup_dir() {
 			find . -type f -exec sha256sum {} + | sort) | sha256sum
 	}
 	before=$(snapshot)
-	run "$CONTAINER" run "$RFS" sh -c '
+	run "$CONTAINER" run --rm "$RFS" sh -c '
 		echo new > /etc/new-file && echo changed >> /etc/passwd &&
 		rm /etc/group && rm -r /mnt && mkdir /etc/dir && chmod 700 /etc &&
 		ln -s /x /etc/link && cat /etc/new-file && ls /etc/group 2>&1'
@@ -184,43 +184,43 @@ cgroup_dir() {
 @test "10-full: -v: writes reach the host; :ro refuses them; a missing target is made" {
 	vol="$BATS_TEST_TMPDIR/vol"
 	mkdir "$vol" && echo from-host >"$vol/in"
-	run "$CONTAINER" run -v "$vol:/data" "$RFS" sh -c 'cat /data/in; echo from-container > /data/out'
+	run "$CONTAINER" run --rm -v "$vol:/data" "$RFS" sh -c 'cat /data/in; echo from-container > /data/out'
 	[ "$status" -eq 0 ]
 	[ "$output" = from-host ]
 	[ "$(cat "$vol/out")" = from-container ]
-	run "$CONTAINER" run -v "$vol:/mnt/deep/ro:ro" "$RFS" sh -c 'cat /mnt/deep/ro/in; touch /mnt/deep/ro/x'
+	run "$CONTAINER" run --rm -v "$vol:/mnt/deep/ro:ro" "$RFS" sh -c 'cat /mnt/deep/ro/in; touch /mnt/deep/ro/x'
 	[ "$status" -ne 0 ]
 	[[ "$output" == from-host*"Read-only file system"* ]]
 	[ ! -e "$vol/x" ]
 	[ ! -e "$RFS/mnt/deep" ] # the target was made in the writable layer
 	# A file as a volume.
-	run "$CONTAINER" run -v "$vol/in:/etc/in-file" "$RFS" cat /etc/in-file
+	run "$CONTAINER" run --rm -v "$vol/in:/etc/in-file" "$RFS" cat /etc/in-file
 	[ "$output" = from-host ]
 }
 
 @test "10-full: --read-only: the root refuses writes; /dev/shm and volumes do not" {
 	vol="$BATS_TEST_TMPDIR/vol"
 	mkdir "$vol"
-	run "$CONTAINER" run --read-only -v "$vol:/data" "$RFS" sh -c \
+	run "$CONTAINER" run --rm --read-only -v "$vol:/data" "$RFS" sh -c \
 		'touch /etc/x || echo root-refused; touch /data/x /dev/shm/x && echo others-ok'
 	[[ "$output" == *"Read-only file system"*root-refused*others-ok ]]
 	[ -e "$vol/x" ]
-	run "$CONTAINER" run "$RFS" sh -c 'touch /etc/x && echo writable'
+	run "$CONTAINER" run --rm "$RFS" sh -c 'touch /etc/x && echo writable'
 	[ "$output" = writable ]
 }
 
 @test "10-full: exit status: 7 passes through, 127 not found, 126 not executable, 143 on SIGTERM, 125 on a bad option" {
-	run -7 "$CONTAINER" run "$RFS" sh -c 'exit 7'
-	run -127 "$CONTAINER" run "$RFS" no-such-command
+	run -7 "$CONTAINER" run --rm "$RFS" sh -c 'exit 7'
+	run -127 "$CONTAINER" run --rm "$RFS" no-such-command
 	[[ "$output" == *"container: exec no-such-command"* ]]
-	run -126 "$CONTAINER" run "$RFS" /etc/passwd
-	run -143 "$CONTAINER" run "$RFS" sh -c 'kill -TERM $$'
-	run -125 "$CONTAINER" run --no-such-option "$RFS" true
+	run -126 "$CONTAINER" run --rm "$RFS" /etc/passwd
+	run -143 "$CONTAINER" run --rm "$RFS" sh -c 'kill -TERM $$'
+	run -125 "$CONTAINER" run --rm --no-such-option "$RFS" true
 	[ "${lines[0]}" = "container: unknown option '--no-such-option'" ]
 	[[ "$output" == *"container run --help"* ]]
 	run -125 "$CONTAINER" frobnicate
 	[[ "$output" == *"unknown verb 'frobnicate'"* ]]
-	run "$CONTAINER" run --help
+	run "$CONTAINER" run --rm --help
 	[ "$status" -eq 0 ]
 	[[ "$output" == Usage:* ]]
 }
@@ -289,13 +289,13 @@ make_bad_root() {
 	make_bad_root
 	while IFS='|' read -r args want; do
 		eval "set -- $args"
-		run -125 "$CONTAINER" run "$@"
+		run -125 "$CONTAINER" run --rm "$@"
 		echo "$args -> ${lines[0]}" # shown if the test fails
 		[[ "${lines[0]}" == "container: "*"$want"* ]]
 	done < <(bad_inputs)
 	# An absolute symlink is the container's, not the host's: /abs/x is
 	# /etc/x inside badroot, which is fine: it runs (and finds no true).
-	run -127 "$CONTAINER" run -w /abs/x "$BATS_TEST_TMPDIR/badroot" true
+	run -127 "$CONTAINER" run --rm -w /abs/x "$BATS_TEST_TMPDIR/badroot" true
 	[[ "$output" == "container: exec true"* ]]
 }
 
@@ -305,14 +305,14 @@ make_bad_root() {
 	while IFS='|' read -r args want; do
 		eval "set -- $args"
 		run -125 strace -f -qq -e trace=mkdir,mkdirat,clone,clone3 \
-			-o "$BATS_TEST_TMPDIR/trace" "$CONTAINER" run "$@"
+			-o "$BATS_TEST_TMPDIR/trace" "$CONTAINER" run --rm "$@"
 		run grep -E 'mkdir|clone' "$BATS_TEST_TMPDIR/trace"
 		echo "$args: $output" # shown if the test fails
 		[ "$status" -eq 1 ] # the trace was read, and not one
 	done < <(bad_inputs)
 	# The control: the same trace of a good run shows both.
 	strace -f -qq -e trace=mkdir,mkdirat,clone,clone3 \
-		-o "$BATS_TEST_TMPDIR/trace" "$CONTAINER" run "$RFS" true
+		-o "$BATS_TEST_TMPDIR/trace" "$CONTAINER" run --rm "$RFS" true
 	grep -q 'mkdir' "$BATS_TEST_TMPDIR/trace"
 	grep -q 'clone' "$BATS_TEST_TMPDIR/trace"
 }
@@ -324,7 +324,7 @@ make_bad_root() {
 	# Not under $BATS_TEST_TMPDIR: nobody may not enter it.
 	vol=$(mktemp -d /tmp/container-test-vol.XXXXXX)
 	chown 65534:65534 "$vol"
-	run "${as_nobody[@]}" "$container" run -v "$vol:/data" "$rfs" sh -c \
+	run "${as_nobody[@]}" "$container" run --rm -v "$vol:/data" "$rfs" sh -c \
 		'id -u; cat /proc/self/uid_map; hostname; echo hi > /data/f'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 0 ] # root inside...
@@ -333,7 +333,7 @@ make_bad_root() {
 	[[ "${lines[2]}" =~ ^[0-9a-f]{12}$ ]]
 	[ "$(stat -c %u "$vol/f")" = 65534 ]
 	rm -rf "$vol"
-	run -125 "${as_nobody[@]}" "$container" run -m 32M --pids-limit 5 "$rfs" true
+	run -125 "${as_nobody[@]}" "$container" run --rm -m 32M --pids-limit 5 "$rfs" true
 	[[ "$output" == *"--memory, --pids-limit need root or a delegated cgroup"* ]]
 }
 
@@ -346,7 +346,7 @@ make_bad_root() {
 	# is no terminal), which the container would echo as "^@".
 	mkfifo "$d/keys"
 	exec 4<>"$d/keys"
-	run script -qec "stty -g > $d/before; $CONTAINER run -t $RFS sh -c '
+	run script -qec "stty -g > $d/before; $CONTAINER run --rm -t $RFS sh -c '
 		readlink /proc/self/fd/0; ls /dev/pts; read -r p c s pp pg sid rest < /proc/self/stat
 		echo sid=\$sid; echo \$TERM; exit 5'; echo rc=\$?; stty -g > $d/after" /dev/null <"$d/keys"
 	exec 4>&-
@@ -360,7 +360,7 @@ make_bad_root() {
 }
 
 @test "10-full: --userns as root: root inside is a host uid of the pool (from 0x60000000), not 100000" {
-	"$CONTAINER" run --userns "$RFS" sh -c 'sleep 3' &
+	"$CONTAINER" run --rm --userns "$RFS" sh -c 'sleep 3' &
 	prog=$!
 	init=$(init_of $prog)
 	cmd=$(child_of "$init")
@@ -387,7 +387,7 @@ make_bad_root() {
 	run -1 setpriv --reuid=1610612736 --regid=1610612736 --clear-groups \
 		test -x "$BATS_TEST_TMPDIR/home/rootfs/bin/sh"
 	# The runtime opens the image as root and hands the mount over.
-	run "$CONTAINER" run --userns "$BATS_TEST_TMPDIR/home/rootfs" sh -c \
+	run "$CONTAINER" run --rm --userns "$BATS_TEST_TMPDIR/home/rootfs" sh -c \
 		'id -u; cat /proc/self/uid_map; ls /bin/sh'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 0 ]
@@ -398,7 +398,7 @@ make_bad_root() {
 @test "10-full: host processes can be neither seen nor signalled from inside" {
 	sleep 30 &
 	victim=$!
-	run "$CONTAINER" run "$RFS" sh -c "ls /proc/$victim 2>&1; kill -0 $victim 2>&1; kill -9 $victim 2>&1"
+	run "$CONTAINER" run --rm "$RFS" sh -c "ls /proc/$victim 2>&1; kill -0 $victim 2>&1; kill -9 $victim 2>&1"
 	[[ "$output" == *"No such file or directory"* ]]
 	[[ "$output" == *"No such process"* ]]
 	kill -0 $victim # still alive
@@ -407,7 +407,7 @@ make_bad_root() {
 }
 
 @test "10-full: SIGTERM to container reaches the command, and everything is removed" {
-	"$CONTAINER" run "$RFS" sh -c 'trap "echo got-term; exit 3" TERM; sleep 10 & wait' >"$BATS_TEST_TMPDIR/out" &
+	"$CONTAINER" run --rm "$RFS" sh -c 'trap "echo got-term; exit 3" TERM; sleep 10 & wait' >"$BATS_TEST_TMPDIR/out" &
 	prog=$!
 	init=$(init_of $prog)
 	wait_for test -n "$(child_of "$init")"
@@ -420,7 +420,7 @@ make_bad_root() {
 # Starts `container run -m 64M ROOTFS sleep 30` in the background: prog
 # is the runtime, init the container's PID 1, id its id, dir its state dir.
 start_sleeper() {
-	"$CONTAINER" run -m 64M "$RFS" sleep 30 &
+	"$CONTAINER" run --rm -m 64M "$RFS" sleep 30 &
 	prog=$!
 	init=$(init_of $prog)
 	wait_for test -n "$(child_of "$init")"
@@ -440,7 +440,7 @@ start_sleeper() {
 	[ -f "$dir.owner" ]
 	[ -d "$dir/upper" ]
 	[ -n "$(find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-container-$id")" ]
-	run "$CONTAINER" run "$RFS" true
+	run "$CONTAINER" run --rm "$RFS" true
 	[ "$status" -eq 0 ]
 	[ "$output" = "container: removed what container $id left behind (its runtime, PID $prog, was killed)" ]
 	[ ! -e "$dir" ]
@@ -459,7 +459,7 @@ start_sleeper() {
 	boot=$(cat /proc/sys/kernel/random/boot_id)
 	printf 'pid %s\nstart 1\npidns %s\nboot %s\n' $prog $ns $boot >$c/00000000dead.owner
 	printf 'pid %s\nstart 1\npidns %s\nboot %s\n' $prog $((ns + 1)) $boot >$c/0000000000f0.owner
-	run "$CONTAINER" run "$RFS" true
+	run "$CONTAINER" run --rm "$RFS" true
 	[ "$status" -eq 0 ]
 	[ "$output" = "container: removed what container 00000000dead left behind (its runtime, PID $prog, was killed)" ]
 	[ ! -e $c/00000000dead ]
@@ -476,7 +476,7 @@ start_sleeper() {
 }
 
 @test "10-full harden: /proc/self/status: Docker's capabilities minus MKNOD, NoNewPrivs, Seccomp" {
-	run "$CONTAINER" run "$RFS" sh -c \
+	run "$CONTAINER" run --rm "$RFS" sh -c \
 		'grep -E "^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):" /proc/self/status'
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\t%s\n' CapInh: 0000000000000000 \
@@ -487,7 +487,7 @@ start_sleeper() {
 }
 
 @test "10-full harden: the host's view of the command agrees (from the outside)" {
-	"$CONTAINER" run "$RFS" sleep 3 &
+	"$CONTAINER" run --rm "$RFS" sleep 3 &
 	prog=$!
 	pid=$(descendant $prog sleep)
 	grep -q "^CapBnd:	$CAPS$" /proc/$pid/status
@@ -507,29 +507,29 @@ start_sleeper() {
 }
 
 @test "10-full harden: mount, mknod, unshare -U/-n/-m and swapoff fail inside" {
-	run "$CONTAINER" run "$RFS" mount -t tmpfs none /mnt
+	run "$CONTAINER" run --rm "$RFS" mount -t tmpfs none /mnt
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"permission denied"* ]]
 	# Docker keeps CAP_MKNOD; we do not (harden.c says why).
-	run "$CONTAINER" run "$RFS" mknod /tmp/sda b 8 0
+	run "$CONTAINER" run --rm "$RFS" mknod /tmp/sda b 8 0
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"Operation not permitted"* ]]
 	# A user namespace needs no capability at all: only seccomp stops
 	# unshare -U. The control: nobody on the host may make one.
 	setpriv --reuid=65534 --regid=65534 --clear-groups unshare -U true
 	for ns in -U -n -m; do
-		run "$CONTAINER" run "$RFS" unshare $ns true
+		run "$CONTAINER" run --rm "$RFS" unshare $ns true
 		[ "$status" -ne 0 ]
 		[[ "$output" == *"unshare failed: Operation not permitted"* ]]
 	done
 	# swapoff(8) says EPERM its own way.
-	run "$CONTAINER" run "$RFS" swapoff /dev/null
+	run "$CONTAINER" run --rm "$RFS" swapoff /dev/null
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"Not superuser"* ]]
 }
 
 @test "10-full harden: /proc: kcore, keys and timer_list read empty; sysrq-trigger and /proc/sys refuse writes" {
-	run "$CONTAINER" run "$RFS" sh -c \
+	run "$CONTAINER" run --rm "$RFS" sh -c \
 		'for f in kcore keys timer_list; do
 			[ -e /proc/$f ] && echo "$f $(cat /proc/$f | wc -c) $(stat -c %t:%T /proc/$f)"
 		done'
@@ -544,7 +544,7 @@ start_sleeper() {
 	[ "$(cat /proc/keys /proc/timer_list | wc -c)" -gt 0 ]
 
 	# Writing back the value it has: harmless if the defence failed.
-	run "$CONTAINER" run "$RFS" sh -c \
+	run "$CONTAINER" run --rm "$RFS" sh -c \
 		'cat /proc/sys/kernel/printk_ratelimit > /proc/sys/kernel/printk_ratelimit'
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"Read-only file system"* ]]
@@ -552,19 +552,19 @@ start_sleeper() {
 
 	if [ -e /proc/sysrq-trigger ]; then
 		# 'h' only prints help to the kernel log.
-		run "$CONTAINER" run "$RFS" sh -c 'echo h > /proc/sysrq-trigger'
+		run "$CONTAINER" run --rm "$RFS" sh -c 'echo h > /proc/sysrq-trigger'
 		[ "$status" -ne 0 ]
 		[[ "$output" == *"Read-only file system"* ]]
 	fi
 }
 
 @test "10-full harden: /sys and /sys/fs/cgroup are read-only: the container cannot lift its own limit" {
-	run "$CONTAINER" run "$RFS" touch /sys/kernel/h6a
+	run "$CONTAINER" run --rm "$RFS" touch /sys/kernel/h6a
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"Read-only file system"* ]]
 	# Its own pids.max, seen through the cgroup namespace: writable to
 	# root, were it not mounted read-only.
-	run "$CONTAINER" run --pids-limit 50 "$RFS" sh -c '
+	run "$CONTAINER" run --rm --pids-limit 50 "$RFS" sh -c '
 		for f in /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max; do
 			[ -e $f ] || continue
 			cat $f; echo max > $f; cat $f
@@ -578,10 +578,10 @@ start_sleeper() {
 }
 
 @test "10-full harden: /dev holds only the minimal nodes, on a nodev tmpfs, with its own ptys" {
-	run "$CONTAINER" run "$RFS" ls -A /dev
+	run "$CONTAINER" run --rm "$RFS" ls -A /dev
 	[ "$status" -eq 0 ]
 	[ "$(echo $output)" = "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero" ]
-	run "$CONTAINER" run "$RFS" sh -c \
+	run "$CONTAINER" run --rm "$RFS" sh -c \
 		'stat -c "%n %F %t:%T" /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty
 		readlink /dev/ptmx /dev/fd /dev/stdin /dev/stdout /dev/stderr
 		ls /dev/pts
@@ -616,7 +616,7 @@ written" ]
 	# The control: on the host both open.
 	echo x >"$img/image-null"
 	echo x >"$BATS_TEST_TMPDIR/vol/vol-null"
-	run "$CONTAINER" run -v "$BATS_TEST_TMPDIR/vol:/mnt" "$img" sh -c \
+	run "$CONTAINER" run --rm -v "$BATS_TEST_TMPDIR/vol:/mnt" "$img" sh -c \
 		'echo x > /image-null; echo x > /mnt/vol-null; echo x > /dev/null && echo dev-null-opens'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "sh: 1: cannot create /image-null: Permission denied" ]
@@ -629,31 +629,31 @@ written" ]
 	# The control: an ordinary child sees them (and bats' own).
 	run sh -c 'ls /proc/$$/fd'
 	[[ "$(echo $output)" == *5*9* ]]
-	run "$CONTAINER" run "$RFS" sh -c 'ls /proc/$$/fd'
+	run "$CONTAINER" run --rm "$RFS" sh -c 'ls /proc/$$/fd'
 	exec 5<&- 9<&-
 	[ "$status" -eq 0 ]
 	[ "$(echo $output)" = "0 1 2" ]
 }
 
 @test "10-full harden: the chroot escape from 08 stays inside" {
-	run "$CONTAINER" run "$RFS" chroot-escape cat "$MARKER"
+	run "$CONTAINER" run --rm "$RFS" chroot-escape cat "$MARKER"
 	[ "$status" -eq 1 ] # cat's: no such file
 	[[ "$output" == *"climbed 0 levels"* ]]
 	[[ "$output" != *"$SECRET"* ]]
 }
 
 @test "10-full harden: under --userns the same limits hold" {
-	run "$CONTAINER" run --userns "$RFS" sh -c \
+	run "$CONTAINER" run --rm --userns "$RFS" sh -c \
 		'grep -E "^(CapBnd|CapEff|NoNewPrivs|Seccomp):" /proc/self/status
 		unshare -U true; ls -A /dev | wc -l'
 	[ "$(echo $output)" = "CapEff: $CAPS CapBnd: $CAPS NoNewPrivs: 1 Seccomp: 2 unshare: unshare failed: Operation not permitted 14" ]
 }
 
 @test "10-full harden: exit status comes back through the hardening (7, 127, 125)" {
-	run "$CONTAINER" run "$RFS" sh -c 'exit 7'
+	run "$CONTAINER" run --rm "$RFS" sh -c 'exit 7'
 	[ "$status" -eq 7 ]
-	run -127 "$CONTAINER" run "$RFS" no-such-command-here
-	run -125 "$CONTAINER" run --no-such-option "$RFS" true
+	run -127 "$CONTAINER" run --rm "$RFS" no-such-command-here
+	run -125 "$CONTAINER" run --rm --no-such-option "$RFS" true
 	[[ "$output" == *--help* ]]
 }
 
@@ -667,7 +667,7 @@ written" ]
 			umount -l /sys/fs/cgroup &&
 				mount -t cgroup2 none /sys/fs/cgroup || exit 99
 		fi
-		"$0" run "$1" sh -c "cat /proc/self/cgroup
+		"$0" run --rm "$1" sh -c "cat /proc/self/cgroup
 			# cgroup.kill exists in every cgroup but the root
 			test -e /sys/fs/cgroup/cgroup.kill && echo own-cgroup
 			touch /sys/fs/cgroup/x"' "$CONTAINER" "$RFS"
@@ -693,7 +693,7 @@ written" ]
 	need_strace
 	run -130 strace -f -qq -o /dev/null -e trace=mkdir,mkdirat \
 		-e signal=none -e inject=mkdir,mkdirat:signal=SIGINT:when=1 \
-		"$CONTAINER" run "$RFS" echo the-command-ran
+		"$CONTAINER" run --rm "$RFS" echo the-command-ran
 	[[ "$output" != *the-command-ran* ]]
 }
 
@@ -706,7 +706,7 @@ written" ]
 	out="$BATS_TEST_TMPDIR/out"
 	strace -f -qq -o /dev/null -e trace=prctl \
 		-e inject=prctl:delay_enter=3000000:when=1 \
-		"$CONTAINER" run "$RFS" echo the-command-ran >"$out" 2>/dev/null &
+		"$CONTAINER" run --rm "$RFS" echo the-command-ran >"$out" 2>/dev/null &
 	runtime=$(traced $! container)
 	init=$(child_of "$runtime")
 	wait_for in_wait "$runtime"
@@ -714,7 +714,7 @@ written" ]
 	kill -KILL "$runtime"
 	wait_long none_marked || { alive_marked; false; }
 	! grep -q the-command-ran "$out"
-	run -0 "$CONTAINER" run "$RFS" true
+	run -0 "$CONTAINER" run --rm "$RFS" true
 }
 
 # Random instants: 20 runtimes killed with -9 anywhere in their start (or
@@ -724,7 +724,7 @@ written" ]
 @test "10-full: 20 runtimes killed with -9 at random instants leave no process" {
 	local i word="killed-at-random-$$" p left
 	for i in $(seq 20); do
-		"$CONTAINER" run --name "$word-$i" "$RFS" \
+		"$CONTAINER" run --rm --name "$word-$i" "$RFS" \
 			sh -c 'sleep 100; true' "$word" >/dev/null 2>&1 &
 		sleep "0.0$((RANDOM % 3))$((RANDOM % 10))"
 		kill -KILL $! 2>/dev/null || true
@@ -735,7 +735,7 @@ written" ]
 	for p in $left; do
 		[ ! -e "$p" ] || { echo "left: $p"; false; }
 	done
-	run -0 "$CONTAINER" run "$RFS" true
+	run -0 "$CONTAINER" run --rm "$RFS" true
 	# A runtime killed between making its state dir and writing its
 	# owner note leaves a dir the sweep cannot judge (issue 8, item 2,
 	# not this test's claim): remove ours, found by their --name.

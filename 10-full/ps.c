@@ -1,0 +1,138 @@
+/*
+ * 10-full/ps.c - `container ps [-a] [-q] [-l] [-f status=S|name=N]`: the
+ * containers of this data root, as docker ps shows them.
+ *
+ * Claim: ps lists the running containers, ps -a the exited ones too,
+ *        with their exit code ("Exited (137) 5 seconds ago"), newest
+ *        first; -q prints only the ids; a container whose supervisor was
+ *        killed shows as exited, never as running.
+ *        (tested in tests/10-full-life.bats)
+ * Uses:  verb.c, store.c
+ * Read:  docker-container-ls(1)
+ */
+#include "verbs.h"
+
+#include "../01-uts/lesson.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"Usage: container ps [-a] [-q] [-l] [-f status=STATUS|name=NAME]\n"
+	"List containers (-a: also those that exited; -q: ids only; -l: the\n"
+	"latest one; -f: only those with that status or name).\n";
+
+/* COMMAND as docker shows it: quoted, cut to 20 characters with "…". */
+static void command_text(const struct container *c, char *buf, size_t size)
+{
+	char cmd[256] = "";
+	size_t used = 0;
+
+	for (int i = 0; i < c->n_cmd && used < sizeof(cmd); i++)
+		used += snprintf(cmd + used, sizeof(cmd) - used, "%s%s",
+				 i ? " " : "", c->cmd[i]);
+	if (strlen(cmd) > 20)
+		snprintf(buf, size, "\"%.19s…\"", cmd);
+	else
+		snprintf(buf, size, "\"%s\"", cmd);
+}
+
+static bool wanted(const struct container *c, const char *filter, bool all)
+{
+	static const char *const names[] = {"created", "running", "exited"};
+
+	if (filter && strncmp(filter, "status=", 7) == 0)
+		return strcmp(filter + 7, names[c->status]) == 0;
+	if (filter && strncmp(filter, "name=", 5) == 0)
+		return strstr(c->name, filter + 5) != NULL;
+	return all || c->status == STATUS_RUNNING;
+}
+
+/* The columns text takes on a terminal: "…" is three bytes, one column. */
+static int columns(const char *text)
+{
+	return strlen(text) - (strstr(text, "…") ? 2 : 0);
+}
+
+/* The table, its columns as wide as their widest cell, three spaces
+ * apart, as docker's tabwriter does. */
+static void print_table(char (*rows)[4][64], const char (*names)[72], int n)
+{
+	static const char *const head[4] = {"CONTAINER ID", "COMMAND",
+					    "CREATED", "STATUS"};
+	int w[4];
+
+	for (int j = 0; j < 4; j++) {
+		w[j] = strlen(head[j]);
+		for (int i = 0; i < n; i++)
+			if (columns(rows[i][j]) > w[j])
+				w[j] = columns(rows[i][j]);
+	}
+	for (int i = -1; i < n; i++) {
+		for (int j = 0; j < 4; j++) {
+			const char *cell = i < 0 ? head[j] : rows[i][j];
+			/* printf pads bytes: add what "…" takes more */
+			printf("%-*s   ", w[j] + (int)strlen(cell) - columns(cell),
+			       cell);
+		}
+		printf("%s\n", i < 0 ? "NAMES" : names[i]);
+	}
+}
+
+int cmd_ps(int argc, char **argv)
+{
+	bool all = false, quiet = false, latest = false;
+	static char ids[4096][13], rows[4096][4][64], names[4096][72];
+	struct container *c = malloc(sizeof(*c));
+	const char *filter = NULL;
+	struct state st = {0};
+	int opt, n, shown = 0;
+
+	while ((opt = getopt(argc, argv, "+aqlf:")) != -1)
+		switch (opt) {
+		case 'a': all = true; break;
+		case 'q': quiet = true; break;
+		case 'l': latest = all = true; break;
+		case 'f':
+			if (strncmp(optarg, "status=", 7) && strncmp(optarg, "name=", 5)) {
+				warnx("-f %s: use status=created|running|exited or "
+				      "name=NAME", optarg);
+				return EXIT_FAILED;
+			}
+			filter = optarg;
+			break;
+		default:
+			fputs(usage, stderr);
+			return EXIT_FAILED;
+		}
+	if (optind < argc || !c) {
+		fputs(usage, stderr);
+		return EXIT_FAILED;
+	}
+	if (verb_open(&st) < 0 || (n = store_list(st.root, ids, 4096)) < 0)
+		return EXIT_FAILED;
+	/* Newest first, as docker. */
+	for (int i = n - 1; i >= 0 && !(latest && shown); i--) {
+		char (*row)[64] = rows[shown];
+
+		if (verb_find(&st, ids[i], c) < 0 || !wanted(c, filter, all))
+			continue;
+		if (quiet) {
+			printf("%s\n", c->id);
+			shown++;
+			continue;
+		}
+		snprintf(row[0], 64, "%s", c->id);
+		command_text(c, row[1], 64);
+		verb_human(verb_seconds_since(c->created), row[2], 60);
+		strcat(row[2], " ago");
+		verb_status_text(c, row[3], 64);
+		memcpy(names[shown++], c->name, 72);
+	}
+	if (!quiet)
+		print_table(rows, (const char (*)[72])names, shown);
+	free(c);
+	return 0;
+}

@@ -1,0 +1,138 @@
+/*
+ * 10-full/rm.c - `container rm [-f] NAME...` and `container start [-a]
+ * NAME`: the end of a container's life, and a second run of one that
+ * exited.
+ *
+ * Claim: rm of an exited container removes its record, log, writable
+ *        layer and name, and nothing is left; rm of a running one exits
+ *        125 and changes nothing, unless -f, which kills it first; start
+ *        runs the command again on the same writable layer (a file the
+ *        first run wrote is there).   (tested in tests/10-full-life.bats)
+ * Uses:  verb.c, store.c, state.c, names.c, run.c (run_start)
+ * Read:  docker-container-rm(1), docker-container-start(1), flock(2)
+ *
+ * Two verbs on one container at once (a `stop` and an `rm -f`, two
+ * `start`s) are put in a row by an exclusive flock(2) on the container's
+ * dir (store_lock): the second waits, then reads the record again and
+ * finds it as the first one left it.
+ */
+#include "names.h"
+#include "note.h"
+#include "run.h"
+#include "userns.h"
+#include "verbs.h"
+
+#include "../01-uts/lesson.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* rm for one container. Returns 0, or -1 after saying why. */
+static int rm_one(struct state *st, const char *ref, bool force)
+{
+	struct container *c = malloc(sizeof(*c));
+	int lock = -1, ret = -1;
+
+	if (!c || verb_find(st, ref, c) < 0)
+		goto out;
+	if (c->status == STATUS_RUNNING) {
+		if (!force) {
+			warnx("container %s is running: stop it first, or "
+			      "use rm -f", ref);
+			goto out;
+		}
+		verb_signal(c, SIGKILL, false);
+		verb_wait_supervisor(c, -1);
+	}
+	lock = store_lock(st->root, c->id);
+	/* Read again under the lock: a `start` may have come first. */
+	if (lock < 0 || verb_find(st, c->id, c) < 0)
+		goto out;
+	if (c->status == STATUS_RUNNING) {
+		warnx("container %s was started again meanwhile", ref);
+		goto out;
+	}
+	snprintf(st->dir, sizeof(st->dir), "%s/containers/%s", st->root,
+		 c->id);
+	memcpy(st->id, c->id, sizeof(st->id));
+	st->created = true;
+	state_remove(st);
+	if (c->name[0])
+		names_forget(st->root, c->name, c->id);
+	store_remove(st->root, c->id);
+	userns_forget_range(c->id_range);
+	printf("%s\n", ref);
+	ret = 0;
+out:
+	if (lock >= 0)
+		close(lock);
+	free(c);
+	return ret;
+}
+
+int cmd_rm(int argc, char **argv)
+{
+	struct state st = {0};
+	bool force = false;
+	int opt, ret = 0;
+
+	while ((opt = getopt(argc, argv, "+f")) != -1) {
+		if (opt != 'f') {
+			warnx("usage: container rm [-f] NAME...");
+			return EXIT_FAILED;
+		}
+		force = true;
+	}
+	if (optind == argc) {
+		warnx("rm: name a container (container ps -a lists them)");
+		return EXIT_FAILED;
+	}
+	if (verb_open(&st) < 0)
+		return EXIT_FAILED;
+	for (int i = optind; i < argc; i++)
+		if (rm_one(&st, argv[i], force) < 0)
+			ret = EXIT_FAILED;
+	return ret;
+}
+
+int cmd_start(int argc, char **argv)
+{
+	static struct container c;
+	struct state st = {0};
+	int lock, ret;
+
+	if (argc != 2 || argv[1][0] == '-') {
+		warnx("usage: container start NAME");
+		return EXIT_FAILED;
+	}
+	if (verb_open(&st) < 0 || verb_find(&st, argv[1], &c) < 0)
+		return EXIT_FAILED;
+	lock = store_lock(st.root, c.id);
+	if (lock < 0 || verb_find(&st, c.id, &c) < 0)
+		return EXIT_FAILED;
+	if (c.status == STATUS_RUNNING) {
+		close(lock);
+		printf("%s\n", argv[1]); /* as docker: already running */
+		return 0;
+	}
+	/* Its layer was mounted "volatile" (no sync, child.c): after a
+	 * reboot, what it held may be torn. */
+	if (strcmp(c.boot, note_boot_id()) != 0) {
+		warnx("container %s ran before the host rebooted: its writable "
+		      "layer may be incomplete; rm it and run a new one",
+		      argv[1]);
+		close(lock);
+		return EXIT_FAILED;
+	}
+	/* Held until the supervisor has written "running": a second start
+	 * or an rm waits until then. The supervisor closes its copy. */
+	ret = run_start(&c, lock);
+	close(lock);
+	if (ret == 0)
+		printf("%s\n", argv[1]);
+	return ret;
+}

@@ -1,0 +1,248 @@
+/*
+ * 10-full/supervise.c - `run -d`: the caller returns once the command
+ * runs; a supervisor of ours stays, parent of the container, on its own.
+ *
+ * Claim: `run -d` prints the id and exits 0 only once the command's
+ *        execve() has succeeded, and with 125/126/127 (and the reason on
+ *        its stderr) when the container never got that far; the
+ *        supervisor it leaves is in a session of its own and holds no fd
+ *        of the caller, so closing the caller's terminal (SIGHUP) or the
+ *        caller's shell exiting does not touch the container.
+ *        (tested in tests/10-full-life.bats)
+ * Uses:  03-pid (pid_report_fd: the init says when the command runs)
+ * Read:  setsid(2), fork(2), pipe(7); podman's conmon, which does this
+ *        job for podman (and containerd-shim for docker)
+ *
+ * Who must wait for a container: the process that can reap it, its
+ * parent. Docker has a daemon for that; a runtime without one leaves a
+ * process of its own behind, the supervisor: it holds the cgroup, copies
+ * the output to the log, writes the exit code into the record, and
+ * cleans up, exactly as a foreground `run` does, because it is one: the
+ * same code, with no terminal. The caller only forks it and waits on a
+ * pipe for one word: "the command runs" ('S'), or the exit code of a
+ * container that ended first. The init knows when the command runs: its
+ * vfork() returns once the command has exec'd or failed (03-pid), and it
+ * writes 'S' or 'F' on a pipe the supervisor reads (fd 3 inside).
+ */
+#include "supervise.h"
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int ready = -1;		/* to the caller: 'S', or 'E' and a code */
+static int report = -1;		/* from the init: 'S' or 'F' */
+static int wake = -1, wake_end = -1; /* the end: the thread may return */
+static pthread_t thread;
+static bool watching;
+/* What the init said, as the thread heard it: 'S', 'F', 0 for nothing
+ * (it died first); -1 while the thread waits. */
+static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t heard = PTHREAD_COND_INITIALIZER;
+static int told = -1;
+
+int supervise_detach(void)
+{
+	int p[2], st;
+	char msg[2];
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		warn("pipe");
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		warn("fork");
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* The supervisor: out of the caller's session (no terminal
+		 * to hang up on us, no job to be stopped with), and its
+		 * stdin let go at once. Its stdout and stderr stay the
+		 * caller's until the command runs: a failure is told there. */
+		close(p[0]);
+		ready = p[1];
+		if (setsid() < 0 ||
+		    dup2(open("/dev/null", O_RDONLY | O_CLOEXEC), 0) < 0) {
+			warn("supervisor: setsid, /dev/null");
+			_exit(125);
+		}
+		return -2;
+	}
+	close(p[1]);
+	do
+		n = read(p[0], msg, 2);
+	while (n < 0 && errno == EINTR);
+	close(p[0]);
+	if (n >= 1 && msg[0] == 'S')
+		return 0;
+	if (n == 2 && msg[0] == 'E')
+		return (unsigned char)msg[1];
+	/* It died without a word (killed): its own status tells. */
+	if (waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st))
+		return WEXITSTATUS(st);
+	return 125;
+}
+
+int supervise_report_pipe(void)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		warn("pipe");
+		return -1;
+	}
+	report = p[0];
+	return p[1];
+}
+
+/* The caller may go: it is told, and we keep nothing of its. */
+static void let_caller_go(const char *msg, size_t len)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (write(ready, msg, len) < 0) {
+		/* the caller is gone: nobody to tell */
+	}
+	close(ready);
+	ready = -1;
+	if (null >= 0) {
+		dup2(null, 1);
+		dup2(null, 2);
+		close(null);
+	}
+}
+
+/* Idle from now on, we give back the pages of our binary that the setup
+ * read: each read-only mapping of a file that holds no page of our own
+ * (smaps' Anonymous: 0; a written one, as relocations are, must stay).
+ * The kernel maps a page again from the page cache if it is run again.
+ * That is most of a supervisor's RSS: code it ran once. */
+static void shrink(void)
+{
+	unsigned long start = 0, end = 0, a, b, anon, drop[16][2];
+	char line[512], perms[8];
+	bool candidate = false;
+	FILE *f = fopen("/proc/self/smaps", "re");
+	int n = 0;
+
+	while (f && fgets(line, sizeof(line), f) && n < 16) {
+		/* A mapping's first line: "START-END PERMS OFFSET DEV INODE
+		 * PATH"; a file's, not written to, is a candidate. */
+		if (sscanf(line, "%lx-%lx %7s", &a, &b, perms) == 3 &&
+		    strlen(perms) == 4) {
+			start = a;
+			end = b;
+			candidate = !strchr(perms, 'w') && strchr(line, '/');
+		} else if (candidate &&
+			   sscanf(line, "Anonymous: %lu", &anon) == 1) {
+			if (anon == 0) {
+				drop[n][0] = start;
+				drop[n++][1] = end - start;
+			}
+			candidate = false;
+		}
+	}
+	if (f)
+		fclose(f);
+	/* Last, with nothing else run after it: stdio and sscanf would
+	 * map their pages again. */
+	for (int i = 0; i < n; i++)
+		madvise((void *)drop[i][0], drop[i][1], MADV_DONTNEED);
+}
+
+static void *watch(void *arg)
+{
+	char c = 0;
+
+	(void)arg;
+	/* 'S' once the command runs; 'F', or end of file when the init
+	 * died first: then the exit code tells the caller, later. */
+	while (read(report, &c, 1) < 0 && errno == EINTR)
+		;
+	pthread_mutex_lock(&mutex);
+	told = c;
+	pthread_cond_broadcast(&heard);
+	pthread_mutex_unlock(&mutex);
+	if (c == 'S') {
+		let_caller_go("S", 1);
+		/* Parked until the end (supervise_end): a thread that
+		 * exited now would run, and map again, glibc's exit path. */
+		shrink();
+		while (read(wake, &c, 1) < 0 && errno == EINTR)
+			;
+	}
+	return NULL;
+}
+
+int supervise_watch(int write_end)
+{
+	sigset_t all, old;
+	int err, p[2];
+
+	close(write_end); /* the child has its copy */
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		warn("pipe");
+		return -1;
+	}
+	wake = p[0];
+	wake_end = p[1];
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&thread, NULL, watch, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		errno = err;
+		warn("supervisor: pthread_create");
+		return -1;
+	}
+	watching = true;
+	return 0;
+}
+
+bool supervise_ran(void)
+{
+	char c = 0;
+
+	if (watching) {
+		/* The init is gone by now: the thread's read returns. */
+		pthread_mutex_lock(&mutex);
+		while (told < 0)
+			pthread_cond_wait(&heard, &mutex);
+		c = told;
+		pthread_mutex_unlock(&mutex);
+	} else if (report >= 0 && (fcntl(report, F_SETFL, O_NONBLOCK) < 0 ||
+				   read(report, &c, 1) != 1)) {
+		c = 0; /* in the foreground, no one read it: it is there */
+	}
+	return c == 'S' || c == 'F';
+}
+
+void supervise_end(int status)
+{
+	char msg[2] = {'E', (char)status};
+
+	if (watching) {
+		close(wake_end); /* end of file: the thread returns */
+		pthread_join(thread, NULL);
+	}
+	watching = false;
+	if (report >= 0)
+		close(report);
+	if (wake >= 0)
+		close(wake);
+	report = wake = wake_end = -1;
+	if (ready >= 0)
+		let_caller_go(msg, 2);
+}

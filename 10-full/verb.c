@@ -1,0 +1,136 @@
+/*
+ * 10-full/verb.c - what the verbs after `run` share: the data root, a
+ * container found by name or id, signals that reach only the container's
+ * own init, and docker's way of saying how long ago.
+ *
+ * Claim: a signal is sent through a pidfd opened for the recorded PID and
+ *        checked against its start time, so it never reaches a process
+ *        that reused the PID; a verb sees a container whose supervisor
+ *        was killed as exited.   (tested in tests/10-full-life.bats)
+ * Uses:  store.c, sweep.c, state.c, 07-cgroups/stale.c
+ * Read:  pidfd_open(2), pidfd_send_signal(2), poll(2)
+ */
+#include "sweep.h"
+#include "verbs.h"
+#include "note.h"
+
+#include "../07-cgroups/stale.h"
+
+#include <err.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+int verb_open(struct state *st)
+{
+	if (state_open_root(st, geteuid() != 0) < 0)
+		return -1;
+	sweep_stale(st);
+	return 0;
+}
+
+int verb_find(const struct state *st, const char *ref, struct container *c)
+{
+	char id[13];
+
+	if (store_find(st->root, ref, id) < 0)
+		return -1;
+	if (store_read(st->root, id, c) < 0) {
+		warnx("no such container: %s", ref);
+		return -1;
+	}
+	/* Its init gone but the record not yet rewritten (its supervisor
+	 * is about to, or was killed): it has exited. */
+	if (c->status == STATUS_RUNNING && !store_running(c))
+		c->status = STATUS_EXITED;
+	return 0;
+}
+
+int verb_signal(const struct container *c, int sig, bool say)
+{
+	int fd = store_pidfd(c);
+
+	/* Raw syscall: glibc before 2.36 has no pidfd_send_signal(). */
+	if (fd >= 0 && syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) == 0) {
+		close(fd);
+		return 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (say)
+		warnx("container %s is not running",
+		      c->name[0] ? c->name : c->id);
+	return -1;
+}
+
+int verb_wait_supervisor(const struct container *c, int timeout_ms)
+{
+	struct pollfd p = {.events = POLLIN};
+	int ret;
+
+	if (strcmp(c->boot, note_boot_id()) != 0 || c->supervisor <= 0)
+		return 0;
+	p.fd = syscall(SYS_pidfd_open, c->supervisor, 0);
+	if (p.fd < 0)
+		return 0; /* gone already */
+	if (stale_start_time(c->supervisor) != c->supervisor_start) {
+		close(p.fd); /* another process has its PID now */
+		return 0;
+	}
+	/* A pidfd polls readable when its process has exited. */
+	while ((ret = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR)
+		;
+	close(p.fd);
+	return ret == 1 ? 0 : -1;
+}
+
+long verb_seconds_since(const char *when)
+{
+	struct tm tm = {0};
+
+	if (!when[0] || !strptime(when, "%Y-%m-%dT%H:%M:%S", &tm))
+		return 0;
+	return (long)(time(NULL) - timegm(&tm));
+}
+
+void verb_human(long s, char *buf, size_t size)
+{
+	long m = s / 60, h = (s + 1800) / 3600;
+
+	if (s < 1)
+		snprintf(buf, size, "Less than a second");
+	else if (s == 1)
+		snprintf(buf, size, "1 second");
+	else if (s < 60)
+		snprintf(buf, size, "%ld seconds", s);
+	else if (m == 1)
+		snprintf(buf, size, "About a minute");
+	else if (m < 60)
+		snprintf(buf, size, "%ld minutes", m);
+	else if (h == 1)
+		snprintf(buf, size, "About an hour");
+	else if (h < 48)
+		snprintf(buf, size, "%ld hours", h);
+	else
+		snprintf(buf, size, "%ld days", h / 24);
+}
+
+void verb_status_text(const struct container *c, char *buf, size_t size)
+{
+	char ago[40];
+
+	if (c->status == STATUS_RUNNING) {
+		verb_human(verb_seconds_since(c->started_at), ago, sizeof(ago));
+		snprintf(buf, size, "Up %s", ago);
+	} else if (c->status == STATUS_EXITED) {
+		verb_human(verb_seconds_since(c->finished_at), ago, sizeof(ago));
+		snprintf(buf, size, "Exited (%d) %s ago", c->exit_code, ago);
+	} else {
+		snprintf(buf, size, "Created");
+	}
+}

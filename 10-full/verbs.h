@@ -1,0 +1,52 @@
+/*
+ * 10-full/verbs.h - the verbs besides `run`, one file each (main.c's
+ * table), and what they share.
+ *
+ * Read: docker-container(1) and its pages for each verb
+ */
+#ifndef VERBS_H
+#define VERBS_H
+
+#include "state.h"
+#include "store.h"
+
+int cmd_ps(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_kill(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_exec(int argc, char **argv); /* exec.c, with join.c */
+
+/* Opens the data root (as `run` does, --root included) into st, and
+ * sweeps what killed runs left: a verb sees containers as they are.
+ * Returns 0, or -1 after saying why. */
+int verb_open(struct state *st);
+
+/* Finds ref (a name or an id prefix) and reads its record into c.
+ * Returns 0, or -1 after one line saying why. */
+int verb_find(const struct state *st, const char *ref, struct container *c);
+
+/* Sends sig to c's init through a pidfd (store.h: no stranger that
+ * reused the PID can get it). Returns 0, or -1 when it does not run (with
+ * a line saying so when say). */
+int verb_signal(const struct container *c, int sig, bool say);
+
+/* Waits until c's supervisor has exited (it has then written the exit
+ * code, or removed an --rm container), at most timeout_ms (-1: no limit).
+ * Returns 0, or -1 on timeout. */
+int verb_wait_supervisor(const struct container *c, int timeout_ms);
+
+/* "Up 3 seconds", "Exited (137) 5 seconds ago", "Created": what `ps`
+ * shows for c, into buf (size bytes). */
+void verb_status_text(const struct container *c, char *buf, size_t size);
+
+/* Docker's words for a duration of s seconds ("Less than a second", "3
+ * seconds", "About a minute", ...: go-units' HumanDuration). */
+void verb_human(long s, char *buf, size_t size);
+
+/* The seconds since an RFC 3339 time of the record (0 if unreadable). */
+long verb_seconds_since(const char *when);
+
+#endif

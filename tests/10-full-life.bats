@@ -1,0 +1,296 @@
+#!/usr/bin/env bats
+# 10-full: containers that live on. run -d leaves a supervisor and
+# returns; ps, logs, stop, kill, start, rm and inspect act on the
+# container later; an exited container stays until rm (or --rm).
+# Each test keeps its containers in a data root of its own (--root), so
+# that it sees no one else's, and nobody sees its.
+
+load helpers
+load container
+POOL=/run/lesson-container-ids # IDPOOL_DIR in 10-full/userns.h
+bats_require_minimum_version 1.5.0
+
+setup() {
+	need_root
+	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
+	container_setup
+	R="$BATS_TEST_TMPDIR/root"
+	C=("$CONTAINER" --root "$R")
+}
+
+# What the test did not remove itself is removed (rm -f), so that the
+# check below sees only what rm could not remove: cgroups, mounts,
+# processes.
+teardown() {
+	local id
+	for id in $("${C[@]}" ps -aq 2>/dev/null); do
+		"${C[@]}" rm -f "$id" >/dev/null 2>&1
+	done
+	container_teardown
+}
+
+# The status `ps -a` shows for container $1 (a name or an id). Columns
+# are three spaces or more apart.
+status_of() {
+	"${C[@]}" ps -a | awk -F '   +' -v c="$1" '$1 == c || $5 == c { print $4 }'
+}
+
+is_status() {
+	[[ "$(status_of "$1")" == $2 ]]
+}
+
+# Nothing of any container is left in the test's data root.
+root_is_empty() {
+	[ -z "$(ls -A "$R/containers")" ] && [ -z "$(ls -A "$R/names")" ]
+}
+
+@test "10-full life: run -d prints the id and returns while the command runs; ps shows it Up; stop records 143; rm leaves nothing" {
+	run "${C[@]}" run -d --name web "$RFS" sleep 100
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^[0-9a-f]{12}$ ]]
+	id=$output
+	[[ "$(status_of web)" == "Up "* ]]
+	run "${C[@]}" ps -q
+	[ "$output" = "$id" ]
+	# State.Pid is the host PID of the init, whose child is the command.
+	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' web)
+	[ "$(cat /proc/$pid/comm)" = container ]
+	[ "$(cat /proc/$pid/task/*/children)" = "$(descendant $pid sleep) " ]
+	run "${C[@]}" stop web
+	[ "$output" = web ]
+	[[ "$(status_of web)" == "Exited (143) "* ]]
+	[ "$("${C[@]}" inspect -f '{{.State.ExitCode}} {{.State.Pid}} {{.State.Status}}' web)" = "143 0 exited" ]
+	[ ! -d /proc/$pid ]
+	run "${C[@]}" ps -q
+	[ -z "$output" ]
+	"${C[@]}" rm web
+	root_is_empty
+	run "${C[@]}" ps -aq
+	[ -z "$output" ]
+}
+
+@test "10-full life: run -d of a command that cannot start exits 127 or 126, with the reason, and keeps the container exited" {
+	run -127 "${C[@]}" run -d --name bad "$RFS" no-such-command
+	[[ "$output" == *"exec no-such-command: No such file or directory"* ]]
+	[[ "$(status_of bad)" == "Exited (127) "* ]]
+	run -126 "${C[@]}" run -d --rm "$RFS" /etc/passwd
+	[[ "$output" == *"Permission denied"* ]]
+	# --rm: nothing of the second one stays.
+	[ "$("${C[@]}" ps -aq | wc -l)" -eq 1 ]
+}
+
+@test "10-full life: a foreground run without --rm is kept, exited, with its output, until rm; with --rm nothing stays" {
+	run -3 "${C[@]}" run --name fg "$RFS" sh -c 'echo out; echo err >&2; exit 3'
+	[[ "$(status_of fg)" == "Exited (3) "* ]]
+	run "${C[@]}" logs fg
+	[[ "$output" == *out* && "$output" == *err* ]]
+	[ -d "$R/containers/$("${C[@]}" ps -aq)/upper" ]
+	"${C[@]}" rm fg
+	root_is_empty
+	run "${C[@]}" run --rm "$RFS" echo gone
+	[ "$output" = gone ]
+	root_is_empty
+}
+
+@test "10-full life: stop of a command that ignores SIGTERM takes the timeout, then records 137; it also ends exec'd and forked processes" {
+	"${C[@]}" run -d --name deaf "$RFS" sh -c 'trap "" TERM; sleep 100 & while :; do sleep 1; done' >/dev/null
+	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' deaf)
+	wait_for eval '[ "$(tree_of $pid | wc -l)" -ge 3 ]'
+	pids=$(tree_of "$pid")
+	start=$(date +%s%N)
+	"${C[@]}" stop -t 1 deaf
+	took=$(( ($(date +%s%N) - start) / 1000000 ))
+	echo "stop took $took ms"
+	[ "$took" -ge 1000 ]
+	[[ "$(status_of deaf)" == "Exited (137) "* ]]
+	for p in $pids; do [ ! -d /proc/$p ]; done
+}
+
+@test "10-full life: kill -s delivers the signal named; kill without -s is SIGKILL" {
+	"${C[@]}" run -d --name sig "$RFS" sh -c 'trap "echo got USR1" USR1; while :; do sleep 1; done' >/dev/null
+	# The shell has set its trap once it sleeps.
+	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' sig)
+	wait_for eval '[ -n "$(descendant $pid sleep)" ]'
+	run "${C[@]}" kill -s USR1 sig
+	[ "$output" = sig ]
+	wait_for eval '"${C[@]}" logs sig | grep -qx "got USR1"'
+	[[ "$(status_of sig)" == "Up "* ]]
+	"${C[@]}" kill sig
+	wait_for is_status sig "Exited (137) *"
+	run -125 "${C[@]}" kill -s BOGUS sig
+	[[ "$output" == *"SIGNAL"* ]]
+}
+
+@test "10-full life: start runs an exited container again on the same writable layer" {
+	"${C[@]}" run --name again "$RFS" sh -c 'echo run >> /runs; wc -l < /runs' >/dev/null
+	run "${C[@]}" start again
+	[ "$output" = again ]
+	wait_for is_status again "Exited (0) *"
+	run "${C[@]}" logs again
+	[ "${lines[0]}" = 1 ]
+	[ "${lines[1]}" = 2 ]
+}
+
+@test "10-full life: logs keeps stdout and stderr apart, -t adds the time, --tail N the last N lines" {
+	"${C[@]}" run --name lg "$RFS" sh -c 'for i in 1 2 3; do echo out$i; echo err$i >&2; done' >/dev/null 2>&1
+	"${C[@]}" logs lg >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(printf 'out1\nout2\nout3')" ]
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "$(printf 'err1\nerr2\nerr3')" ]
+	run "${C[@]}" logs --tail 2 lg
+	[ "${#lines[@]}" -eq 2 ]
+	run "${C[@]}" logs -t lg
+	[[ "${lines[0]}" =~ ^20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-9:]{8}\.[0-9]{9}Z\ (out|err)1$ ]]
+}
+
+@test "10-full life: logs -f prints what comes until the container exits, then returns" {
+	mkdir "$BATS_TEST_TMPDIR/v"
+	"${C[@]}" run -d --name f -v "$BATS_TEST_TMPDIR/v:/v" "$RFS" sh -c \
+		'echo first; while [ ! -e /v/go ]; do sleep 0.1; done; echo second' >/dev/null
+	"${C[@]}" logs -f f >"$BATS_TEST_TMPDIR/followed" &
+	follower=$!
+	wait_for grep -qx first "$BATS_TEST_TMPDIR/followed"
+	kill -0 $follower # still following
+	touch "$BATS_TEST_TMPDIR/v/go"
+	wait_status $follower 0
+	[ "$(cat "$BATS_TEST_TMPDIR/followed")" = "$(printf 'first\nsecond')" ]
+}
+
+@test "10-full life: the log cannot fill the disk: past 4 MiB it rotates, and at most two parts stay" {
+	"${C[@]}" run --name big "$RFS" sh -c 'dd if=/dev/zero bs=1M count=12 2>/dev/null | tr "\\0" x' >/dev/null
+	id=$("${C[@]}" ps -aq)
+	ls -l "$R/containers/"
+	[ -f "$R/containers/$id.log.1" ]
+	total=$(cat "$R/containers/$id.log" "$R/containers/$id.log.1" | wc -c)
+	[ "$total" -le $((8 * 1024 * 1024 + 4096)) ]
+}
+
+@test "10-full life: a name is held until rm; of two run -d --name at the same moment exactly one wins" {
+	"${C[@]}" run --name one "$RFS" true
+	run -125 "${C[@]}" run -d --name one "$RFS" true
+	[[ "$output" == *"--name one: the name is in use by container $("${C[@]}" ps -aq)"* ]]
+	"${C[@]}" rm one
+	"${C[@]}" run -d --name two "$RFS" sleep 100 >"$BATS_TEST_TMPDIR/a" 2>&1 &
+	a=$!
+	"${C[@]}" run -d --name two "$RFS" sleep 100 >"$BATS_TEST_TMPDIR/b" 2>&1 &
+	b=$!
+	sa=0; sb=0
+	wait $a || sa=$?
+	wait $b || sb=$?
+	echo "$sa $sb"
+	[ $((sa + sb)) -eq 125 ]
+	[ "$("${C[@]}" ps -q | wc -l)" -eq 1 ]
+}
+
+@test "10-full life: the supervisor is in a session of its own, holds no fd of the caller, and survives the caller's terminal closing" {
+	# script(1) runs `run -d` on a pty of its own and closes it when the
+	# command returns: the session on it gets SIGHUP.
+	script -qec "$(printf '%q ' "${C[@]}") run -d --name hup $RFS sleep 100" /dev/null >"$BATS_TEST_TMPDIR/out"
+	is_status hup "Up *"
+	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' hup)
+	sup=$(awk '{print $4}' /proc/$pid/stat)
+	[ "$(awk '{print $6}' /proc/$sup/stat)" = "$sup" ] # leads its session
+	for fd in /proc/$sup/fd/*; do
+		t=$(readlink "$fd")
+		echo "$fd -> $t"
+		[[ "$t" != /dev/pts/* && "$t" != *"$BATS_TEST_TMPDIR"/out* ]]
+	done
+	[ "$(readlink /proc/$sup/fd/0)" = /dev/null ]
+}
+
+@test "10-full life: kill -9 of the supervisor ends the container, ps -a says exited (137), never running; rm removes what is left" {
+	"${C[@]}" run -d --name orphan --pids-limit 20 "$RFS" sleep 100 >/dev/null
+	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' orphan)
+	sup=$(awk '{print $4}' /proc/$pid/stat)
+	[ "$(readlink /proc/$sup/exe)" = "$BIN" ]
+	kill -KILL "$sup"
+	wait_for eval '[ ! -d /proc/$pid ]'
+	[[ "$(status_of orphan)" == "Exited (137) "* ]]
+	"${C[@]}" rm orphan
+	root_is_empty
+}
+
+@test "10-full life: rm of a running container exits 125 and changes nothing; rm -f kills it and removes it" {
+	"${C[@]}" run -d --name busy "$RFS" sleep 100 >/dev/null
+	run -125 "${C[@]}" rm busy
+	[[ "$output" == *"container busy is running: stop it first, or use rm -f"* ]]
+	is_status busy "Up *"
+	run "${C[@]}" rm -f busy
+	[ "$output" = busy ]
+	root_is_empty
+}
+
+@test "10-full life: 20 containers started with run -d at once all run, all stop, all are removed" {
+	for i in $(seq 20); do
+		"${C[@]}" run -d --name n$i "$RFS" sleep 100 >/dev/null &
+	done
+	wait
+	[ "$("${C[@]}" ps -q | wc -l)" -eq 20 ]
+	"${C[@]}" stop -t 0 $("${C[@]}" ps -q) >/dev/null
+	[ "$("${C[@]}" ps -a -f status=exited -q | wc -l)" -eq 20 ]
+	"${C[@]}" rm $("${C[@]}" ps -aq) >/dev/null
+	root_is_empty
+}
+
+@test "10-full life: stop and rm -f of one container at the same moment leave no half state" {
+	"${C[@]}" run -d --name race "$RFS" sleep 100 >/dev/null
+	"${C[@]}" stop race >/dev/null 2>&1 &
+	"${C[@]}" rm -f race >/dev/null 2>&1 &
+	wait
+	root_is_empty
+}
+
+@test "10-full life: a PID in a record is believed only with its start time: a stranger that has the PID is never signalled" {
+	"${C[@]}" run --name old "$RFS" true
+	id=$("${C[@]}" ps -aq)
+	sleep 100 &
+	stranger=$!
+	# The record now says running, with the stranger's PID.
+	sed -i -E "s/\"Status\": \"exited\"/\"Status\": \"running\"/; s/\"Pid\": [0-9]+/\"Pid\": $stranger/" "$R/containers/$id.json"
+	[[ "$(status_of old)" != Up* ]]
+	run -125 "${C[@]}" kill -s TERM old
+	kill -0 $stranger
+}
+
+@test "10-full life: inspect prints a JSON array in docker's shape, with run's options" {
+	command -v python3 >/dev/null || skip "no python3 to read JSON"
+	"${C[@]}" run -d --name insp -h box -e K=v -m 64M --pids-limit 50 --read-only "$RFS" sleep 100 >/dev/null
+	run "${C[@]}" inspect insp
+	echo "$output" | python3 -c '
+import json, sys
+[c] = json.load(sys.stdin)
+assert c["Name"] == "/insp", c["Name"]
+assert c["Config"]["Hostname"] == "box"
+assert c["Config"]["Env"] == ["K=v"]
+assert c["Config"]["Cmd"] == ["sleep", "100"]
+assert c["HostConfig"]["Memory"] == 64 << 20
+assert c["HostConfig"]["PidsLimit"] == 50
+assert c["HostConfig"]["ReadonlyRootfs"] is True
+assert c["State"]["Status"] == "running" and c["State"]["Pid"] > 0
+'
+	run -125 --separate-stderr "${C[@]}" inspect nothing-here
+	[ "$output" = "[]" ]
+	[ "$stderr" = "container: no such container: nothing-here" ]
+}
+
+@test "10-full life: --userns: an exited container keeps its range of host ids until rm; start gets the same one back" {
+	# The container's root, a host user of its own, walks to its dir.
+	run -125 "${C[@]}" run --userns "$RFS" true
+	[[ "$output" == *"cannot reach it: every directory above it must be searchable by others (chmod o+x)"* ]]
+	# The runtime failed before the command: nothing of it is kept.
+	root_is_empty
+	chmod o+x "$BATS_RUN_TMPDIR" "$BATS_RUN_TMPDIR/test" "$BATS_TEST_TMPDIR"
+	"${C[@]}" run --userns --name u "$RFS" sh -c 'echo x >> /etc/mine; cat /proc/self/uid_map' >"$BATS_TEST_TMPDIR/first"
+	first=$(awk '{print $2}' "$BATS_TEST_TMPDIR/first")
+	id=$("${C[@]}" ps -aq)
+	[ -f "$POOL/$first.kept" ]
+	# Another --userns container meanwhile gets another range.
+	other=$("$CONTAINER" run --rm --userns "$RFS" cat /proc/self/uid_map | awk '{print $2}')
+	[ "$other" != "$first" ]
+	"${C[@]}" start u
+	wait_for is_status u "Exited (0) *"
+	run "${C[@]}" logs u
+	[ "${lines[1]}" = "${lines[0]}" ] # the same map, both runs
+	[ "$(stat -c %u "$R/containers/$id/upper/etc/mine")" = "$first" ]
+	"${C[@]}" rm u
+	[ ! -e "$POOL/$first.kept" ]
+}
