@@ -3,51 +3,31 @@
  * as `docker exec` runs one.
  *
  * Claim: exec runs CMD in the running container NAME (a name or a unique
- *        prefix of its id) and exits with its status (128+N, 126, 127,
- *        as `run`); into an unknown or a stopped container it exits 125
- *        with one line; with -t the command's terminal is a pty of the
- *        container's own; an image whose /bin/sh is "#!/proc/self/exe"
- *        gets the sealed copy, never the host's binary.
- *        (tested in tests/10-full-exec.bats)
- * Uses:  store.c (the record), options.c (run's options, parsed again),
- *        join.c (the way in), relay.c and tty.c (stdio), selfexec.c,
- *        03-pid (signal forwarding)
- * Read:  docker-exec(1), crun's src/exec.c and libcrun_container_exec
- *
- * Three processes:
- *
- *   container exec     on the host: relays stdio, forwards signals, waits
- *    ├ joiner          its fork, one thread: joins, starts, exits
- *    └ the command     the joiner's clone, made exec's child: in the
- *                      container, beside its init
+ *        prefix of its id) with the container's environment and working
+ *        directory, exec's -e and -w on top, and exits with its status
+ *        (128+N, 126, 127, as `run`); into an unknown or a stopped
+ *        container it exits 125 with one line; without -i the command's
+ *        stdin is empty; with -t its terminal is a pty of the container's
+ *        own.   (tested in tests/10-full-exec.bats)
+ * Uses:  verb.c and store.c (the record), options.c (run's options,
+ *        parsed again), reexec.c, join.c and spawn.c (the way in)
+ * Read:  docker-exec(1), crun's src/exec.c
  *
  * Stdio, for the reason `run` has (relay.c): never a host file or our
  * terminal inside, where root could chmod it through /proc/self/fd/1 or
- * push input into our shell. So pipes, copied by relay.c's thread, or
- * with -t a pty of the container's devpts (tty.c). Without -i (or -t)
- * the command's stdin is empty, as with docker exec.
- *
- * All of exec runs from the runtime's sealed copy (selfexec.c), not from
- * the host's file: the command's process is a clone of ours until it
- * execs, and if what it execs is a "#!/proc/self/exe" script from the
- * image, the kernel runs that process's own binary, in the container.
+ * push input into our shell: pipes copied by relay.c's thread, or with
+ * -t a pty of the container's devpts (tty.c).
  */
 #include "join.h"
+#include "reexec.h"
 #include "relay.h"
-#include "selfexec.h"
-#include "tty.h"
 #include "verbs.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static const char usage_text[] =
@@ -141,48 +121,6 @@ static int parse(int argc, char **argv, struct exec_options *o)
 	return 0;
 }
 
-/* Whether we run from selfexec.c's private copy: a memfd sealed against
- * writes, or (where memfds may not be executed) an unnamed file that
- * nobody may write. */
-static bool running_from_copy(void)
-{
-	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC), seals;
-	struct stat st;
-	bool copy;
-
-	if (fd < 0)
-		return false;
-	seals = fcntl(fd, F_GET_SEALS);
-	copy = seals >= 0 ? (seals & F_SEAL_WRITE) != 0
-			  : fstat(fd, &st) == 0 && st.st_nlink == 0 &&
-				    !(st.st_mode & 0222);
-	close(fd);
-	return copy;
-}
-
-/* Runs `container [--root DIR] exec ...` again, from a sealed copy of
- * our binary. Returns only on failure, with the exit code. */
-static int again_from_copy(int argc, char **argv)
-{
-	char **args = calloc(argc + 4, sizeof(*args));
-	int copy = selfexec_copy(), n = 0;
-
-	if (!args || copy < 0) {
-		if (!args)
-			warn("calloc");
-		return EXIT_FAILED;
-	}
-	args[n++] = "container";
-	if (state_root_option) {
-		args[n++] = "--root";
-		args[n++] = (char *)state_root_option;
-	}
-	memcpy(args + n, argv, (argc + 1) * sizeof(*args));
-	execveat(copy, "", args, environ, AT_EMPTY_PATH);
-	warn("exec the runtime's sealed copy");
-	return EXIT_FAILED;
-}
-
 /* The container's config: `run`'s options from its record, parsed again
  * where `run` was typed, its -e as `run` resolved them, then exec's -e
  * and -t. Returns 0, or -1 after saying why. */
@@ -213,78 +151,6 @@ static int container_config(const struct container *rec,
 	return 0;
 }
 
-/* Waits for pid. Returns its wait status, or -1 after saying why. */
-static int wait_for(pid_t pid)
-{
-	int wstatus;
-
-	while (waitpid(pid, &wstatus, 0) < 0)
-		if (errno != EINTR) {
-			warn("waitpid");
-			return -1;
-		}
-	return wstatus;
-}
-
-/* Starts j's command in the container (join.c), relays its stdio, and
- * passes our stop signals on to it. Returns its exit code. */
-static int run_joined(struct join *j)
-{
-	bool tty = j->config->tty;
-	int report[2] = {-1, -1}, ret = EXIT_FAILED, wstatus;
-	pid_t joiner, command;
-	sigset_t stop;
-
-	/* Held until the command exists, then forwarded to it (03). */
-	lesson_stop_signals(&stop);
-	sigprocmask(SIG_BLOCK, &stop, NULL);
-	if ((tty ? tty_prepare() : relay_prepare(false, false)) < 0 ||
-	    pipe2(report, O_CLOEXEC) < 0)
-		goto out;
-	/* Raw syscall: glibc before 2.36 has no pidfd_open(). -1 is fine:
-	 * the command then only has its parent-death signal. */
-	j->caller = syscall(SYS_pidfd_open, getpid(), 0);
-	j->report = report[1];
-	/* Before any thread of ours (the relay's): the joiner must have
-	 * one to setns() into a user or a mount namespace. */
-	joiner = fork();
-	if (joiner < 0) {
-		warn("fork");
-		goto out;
-	}
-	if (joiner == 0)
-		_exit(join_container(j));
-	close(report[1]);
-	report[1] = -1;
-	wstatus = wait_for(joiner);
-	if (wstatus < 0 || read(report[0], &command, sizeof(command)) !=
-				    sizeof(command)) {
-		if (wstatus > 0)
-			ret = lesson_exit_status(wstatus); /* it said why */
-		goto out;
-	}
-	if ((tty ? tty_start() : relay_start()) < 0 ||
-	    pid_forward_signals(command) < 0) {
-		kill(command, SIGKILL);
-		wait_for(command);
-		goto out;
-	}
-	sigprocmask(SIG_UNBLOCK, &stop, NULL);
-	wstatus = wait_for(command);
-	if (wstatus >= 0)
-		ret = lesson_exit_status(wstatus);
-out:
-	sigprocmask(SIG_BLOCK, &stop, NULL); /* the relay drains in peace */
-	if (tty)
-		tty_finish();
-	else
-		relay_finish();
-	for (int i = 0; i < 2; i++)
-		if (report[i] >= 0)
-			close(report[i]);
-	return ret;
-}
-
 int cmd_exec(int argc, char **argv)
 {
 	static struct exec_options o;
@@ -300,8 +166,6 @@ int cmd_exec(int argc, char **argv)
 	ret = parse(argc, argv, &o);
 	if (ret != 0)
 		return ret > 0 ? 0 : EXIT_FAILED;
-	if (!running_from_copy())
-		return again_from_copy(argc, argv);
 	if (verb_open(&st) < 0 || verb_find(&st, o.ref, &rec) < 0)
 		return EXIT_FAILED;
 	j.pidfd = store_pidfd(&rec);
@@ -310,6 +174,10 @@ int cmd_exec(int argc, char **argv)
 		      "it again)", o.ref, o.ref);
 		return EXIT_FAILED;
 	}
+	/* Before anything of ours goes near the container (reexec.c). */
+	ret = reexec_sealed(argc, argv, &rec, j.pidfd);
+	if (ret != 0)
+		return ret;
 	if (container_config(&rec, &o, &config) < 0)
 		return EXIT_FAILED;
 	/* Without -i, stdin reads nothing: /dev/null, relayed. */
@@ -325,5 +193,5 @@ int cmd_exec(int argc, char **argv)
 	j.pid = rec.pid;
 	j.workdir = o.workdir;
 	j.argv = o.argv;
-	return run_joined(&j);
+	return spawn_run(&j);
 }

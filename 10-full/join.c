@@ -1,64 +1,53 @@
 /*
- * 10-full/join.c - into a running container: its cgroup, its namespaces,
- * a fork into its PID namespace, and exactly its hardening.
+ * 10-full/join.c - into a running container: its cgroup, then all its
+ * namespaces, as its root. The order is the lesson (README, "exec:
+ * joining a running container").
  *
  * Claim: a process started by `container exec` has the same hostname,
  *        /proc/self/ns inodes, mounts and view of the processes as the
- *        container's PID 1, sits in the container's cgroup (so that
- *        --pids-limit stops a fork bomb it starts), and shows the same
- *        CapBnd, NoNewPrivs and Seccomp as the container's command, also
- *        under --userns.   (tested in tests/10-full-exec.bats)
- * Uses:  cgroup_enter.c and 07-cgroups (the cgroup), child.c (the
- *        environment), relay.c and tty.c (session, stdio, pty), harden.c,
- *        seccomp.c, 01-uts (lesson_exec)
- * Read:  setns(2), namespaces(7), pid_namespaces(7), user_namespaces(7),
- *        clone(2) CLONE_PARENT, prctl(2) PR_SET_DUMPABLE
+ *        container's PID 1, and sits in the container's cgroup (so that
+ *        --pids-limit stops a fork bomb it starts), also under --userns.
+ *        (tested in tests/10-full-exec.bats)
+ * Uses:  cgroup_enter.c and 07-cgroups (the cgroup)
+ * Read:  setns(2), namespaces(7), user_namespaces(7), cgroup_namespaces(7)
  *
- * The order, and why (README, "exec: joining a running container"):
+ *   1. the init's cgroup, in each tree     its files belong to host root:
+ *      where it is not ours                after the user namespace we
+ *                                          are its root, not the host's;
+ *                                          after the cgroup namespace v2
+ *                                          refuses a move from outside
+ *                                          its root; after the mount
+ *                                          namespace /proc and /sys are
+ *                                          the container's
+ *   2. setns: the user namespace first     the others are checked against
+ *                                          the namespace that owns them:
+ *                                          rootless, we have rights there
+ *                                          only once we are in it
+ *   3. ... the mount namespace last        it moves our root and cwd, and
+ *                                          with them /proc/PID and /sys
+ *   4. setresuid(0) in the user namespace  host root is nobody there
  *
- *   joiner  the cgroup of the init, in each      its files belong to host
- *           tree where it is not ours            root; after the user
- *                                                namespace we are its root,
- *                                                not the host's, and after
- *                                                the cgroup namespace v2
- *                                                refuses a move from
- *                                                outside its root
- *           setns: user first, mnt last          all in one call through
- *                                                the pidfd (Linux 5.8):
- *                                                the kernel orders them
- *           the namespace's root (setresuid 0)   host root is nobody there
- *           not dumpable                         before anything of ours
- *                                                is seen in the container
- *           clone(CLONE_PARENT)                  setns(CLONE_NEWPID) only
- *                                                moves our children
- *   process setsid, stdio, cwd, env, -t pty,     as child.c does for the
- *           closed fds, capabilities,            container's own command
- *           no_new_privs, seccomp, exec
+ * With a pidfd (Linux 5.8) 2 and 3 are one setns() call, all or nothing,
+ * and the kernel keeps that order itself; before, one namespace fd at a
+ * time, in the order of kinds[]. Then spawn.c forks into the PID
+ * namespace: setns(CLONE_NEWPID) only moves our children.
  *
  * All of it single-threaded: the kernel refuses setns() into a user or a
- * mount namespace to a process with threads (they would share one set of
- * credentials, one root and cwd, with threads left outside). `exec` forks
- * the joiner before it starts its relay thread.
+ * mount namespace to a process with threads (they share one set of
+ * credentials, one root and cwd). The joiner is a fork of `exec` made
+ * before its relay thread.
  */
 #include "join.h"
 #include "cgroup_enter.h"
-#include "child.h"
-#include "harden.h"
-#include "relay.h"
-#include "seccomp.h"
-#include "tty.h"
 
 #include "../07-cgroups/cgroup_backend.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <poll.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -242,82 +231,7 @@ static int join_namespaces(const struct join *j)
 	return 0;
 }
 
-/* In the container's PID namespace, as a child of `exec`: the same steps
- * as child.c's child_exec, for the container's own command. Returns only
- * on failure, with the exit code. */
-static int start_command(const struct join *j)
+int join_enter(const struct join *j)
 {
-	struct config *c = j->config;
-	static char cwd[PATH_MAX + 1], hostname[65];
-	struct pollfd caller = {j->caller, POLLIN, 0};
-
-	close(j->report);
-	/* Our parent is `exec`: if it dies, we die (SIGKILL); if it died
-	 * already, its pidfd is readable. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
-	    (caller.fd >= 0 && poll(&caller, 1, 0) != 0))
-		return EXIT_FAILED;
-	if (relay_child() < 0) /* our own session, stdio onto the pipes */
-		return EXIT_FAILED;
-	if (j->workdir)
-		snprintf(cwd, sizeof(cwd), "%s", j->workdir);
-	else
-		snprintf(cwd, sizeof(cwd), "/%s", c->workdir);
-	if (chdir(cwd) < 0) {
-		warn("-w %s", cwd);
-		return EXIT_FAILED;
-	}
-	/* HOSTNAME=, as the container's command has it: its hostname. */
-	if (!c->hostname && gethostname(hostname, sizeof(hostname) - 1) == 0)
-		c->hostname = hostname;
-	child_set_environment(c);
-	if (c->tty && tty_child("/dev/pts/ptmx") < 0)
-		return EXIT_FAILED;
-	/* harden.c, in child.c's order; no fd kept: nothing is exec'd but
-	 * the command (exec.c runs all of us from the sealed copy). */
-	if (harden_close_fds(3, -1) < 0 || harden_capabilities() < 0 ||
-	    harden_no_new_privs() < 0 || seccomp_install() < 0)
-		return EXIT_FAILED;
-	return lesson_exec(j->argv);
-}
-
-int join_container(const struct join *j)
-{
-	pid_t pid;
-
-	if (join_cgroup(j->pid) < 0 || join_namespaces(j) < 0)
-		return EXIT_FAILED;
-	/* The process we start appears in the container's /proc as soon
-	 * as it exists: not dumpable from the start (fork keeps the flag),
-	 * its /proc/PID/mem, fd/ and environ open only to CAP_SYS_PTRACE,
-	 * which nobody inside has, while it still holds our fds and
-	 * capabilities. A change of uid above may have reset the flag:
-	 * set it after. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-		warn("prctl(PR_SET_DUMPABLE)");
-		return EXIT_FAILED;
-	}
-	/* setns(CLONE_NEWPID) changed the namespace of our children only:
-	 * a process never changes its PID. CLONE_PARENT makes the child
-	 * `exec`'s, not ours, so that `exec` waits for it and forwards
-	 * signals to it, and we exit now. Raw syscall: glibc's clone()
-	 * wants a new stack; without CLONE_VM the child returns here on a
-	 * copy of ours, as from fork(). */
-	pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0);
-	if (pid < 0) {
-		/* ENOMEM: its PID namespace has no init any more. */
-		if (errno == ENOMEM)
-			warnx("the container stopped");
-		else
-			warn("clone");
-		return EXIT_FAILED;
-	}
-	if (pid == 0)
-		_exit(start_command(j));
-	if (write(j->report, &pid, sizeof(pid)) != sizeof(pid)) {
-		warn("report the command's PID");
-		kill(pid, SIGKILL);
-		return EXIT_FAILED;
-	}
-	return 0;
+	return join_cgroup(j->pid) < 0 || join_namespaces(j) < 0 ? -1 : 0;
 }

@@ -1,7 +1,7 @@
 /*
  * 10-full/join.h - `container exec`'s way in: a process joins a running
- * container (its cgroup, its namespaces, its hardening) and starts the
- * command there, beside the container's init.
+ * container (its cgroup, its namespaces) and starts the command there,
+ * beside the container's init, with its hardening (join.c, spawn.c).
  *
  * Read: setns(2), pidfd_open(2), clone(2) CLONE_PARENT, namespaces(7)
  */
@@ -26,15 +26,17 @@ struct join {
 	char **argv;	       /* the command */
 };
 
-/* Called in a fresh fork of `exec`, which must have a single thread.
- * Joins the container's cgroup, then its namespaces, becomes its root,
- * gives up being dumpable, and starts the command's process as a sibling
- * (a child of `exec`, in the container's PID namespace), which sets up
- * its session, stdio, cwd and environment, takes the container's
- * hardening and execs the command. Writes that process's host PID to
- * j->report. Returns the exit code for _exit(): in the joiner, 0 once
- * the process exists, EXIT_FAILED after saying why it could not; in the
- * process, only when the exec failed (126, 127, 125). */
-int join_container(const struct join *j);
+/* In a fork of `exec` with a single thread: joins the cgroup of j->pid,
+ * then its namespaces (through j->pidfd), and in its user namespace
+ * becomes its root. Returns 0, or -1 after saying why. (join.c) */
+int join_enter(const struct join *j);
+
+/* Starts j's command in the container: a joiner forked to join_enter(),
+ * the command's process cloned by it as our child, in the container's
+ * PID namespace, hardened as the container's command. Relays its stdio
+ * (relay.c, or tty.c with j->config->tty) and forwards our stop signals
+ * to it. Returns its exit code: its own, 128+N, 126/127, or 125 after
+ * saying why. (spawn.c) */
+int spawn_run(struct join *j);
 
 #endif
