@@ -10,7 +10,8 @@
  *        stdin is empty; with -t its terminal is a pty of the container's
  *        own.   (tested in tests/10-full-exec.bats)
  * Uses:  verb.c and store.c (the record), options.c (run's options,
- *        parsed again), reexec.c, join.c and spawn.c (the way in)
+ *        parsed again), selfexec.c (the copy), join.c, spawn.c and
+ *        reexec.c (the way in)
  * Read:  docker-exec(1), crun's src/exec.c
  *
  * Stdio, for the reason `run` has (relay.c): never a host file or our
@@ -19,8 +20,8 @@
  * -t a pty of the container's devpts (tty.c).
  */
 #include "join.h"
-#include "reexec.h"
 #include "relay.h"
+#include "selfexec.h"
 #include "verbs.h"
 
 #include <errno.h>
@@ -174,10 +175,10 @@ int cmd_exec(int argc, char **argv)
 		      "it again)", o.ref, o.ref);
 		return EXIT_FAILED;
 	}
-	/* Before anything of ours goes near the container (reexec.c). */
-	ret = reexec_sealed(argc, argv, &rec, j.pidfd);
-	if (ret != 0)
-		return ret;
+	/* What the command will be exec'd from (reexec.c). */
+	j.copy = selfexec_copy();
+	if (j.copy < 0)
+		return EXIT_FAILED;
 	if (container_config(&rec, &o, &config) < 0)
 		return EXIT_FAILED;
 	/* Without -i, stdin reads nothing: /dev/null, relayed. */

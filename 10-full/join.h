@@ -20,6 +20,7 @@ struct join {
 			   for good, whatever happens to the PID */
 	int caller;	/* a pidfd for `exec` itself, or -1 */
 	int report;	/* the joiner writes the command's host PID here */
+	int copy;	/* the runtime's sealed copy (reexec.c) */
 	struct config *config; /* the container's (run's options, its -e),
 				  with exec's -e and -t on top */
 	const char *workdir;   /* exec's -w, or NULL: the container's */

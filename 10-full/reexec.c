@@ -1,114 +1,72 @@
 /*
- * 10-full/reexec.c - `container exec` runs from a sealed copy of the
- * runtime, never from the host's binary: the copy the container's init
- * runs from.
+ * 10-full/reexec.c - the command `container exec` starts is exec'd by a
+ * sealed copy of the runtime, never by the host's binary.
  *
  * Claim: an image whose /bin/sh is "#!/proc/self/exe" gets, through
  *        exec, a sealed copy of the runtime, and the host's binary keeps
  *        its owner, mode, xattrs and bytes.
  *        (tested in tests/10-full-exec.bats)
- * Uses:  selfexec.c (the copy, when the init's cannot be had)
- * Read:  execveat(2), fcntl(2) F_GET_SEALS, proc(5) /proc/PID/exe,
- *        CVE-2019-5736
+ * Uses:  selfexec.c (the copy), 01-uts (lesson_exec)
+ * Read:  execveat(2), proc(5) /proc/PID/exe, CVE-2019-5736
  *
- * The process exec starts in the container is a clone of ours until it
- * execs the command, and if the command is a "#!/proc/self/exe" script
- * from the image, the kernel runs that process's own binary as the
- * interpreter, in the container, where root could then open it through
- * /proc/PID/exe (runc's CVE-2019-5736, which was exactly this, through
- * `runc exec`). So exec's first act is to run again from a sealed copy.
- * Copying 1.1 MiB costs; the container's init runs from a copy already,
- * which `run` made and sealed (selfexec.c): exec opens that one through
- * /proc/PID/exe, as a shim would run the container's own runtime.
+ * The process exec starts in the container is a clone of the runtime
+ * until it execs the command, and if the command is a "#!/proc/self/exe"
+ * script from the image, the kernel runs that process's own binary as
+ * the interpreter, in the container, where root could then open it
+ * through /proc/PID/exe (runc's CVE-2019-5736 was exactly this, through
+ * `runc exec`). So, as the container's init does (selfexec.c), the
+ * process execs a sealed copy of the runtime as its last act, which then
+ * execs the command: /proc/self/exe is the copy by then. Until that
+ * execveat it runs the host's binary, but not dumpable (spawn.c): its
+ * exe link does not open for root inside, who lacks CAP_SYS_PTRACE.
+ *
+ * Why a copy of exec's own, made at each exec, and not the one the
+ * container's init runs from (/proc/PID/exe would hand it out, sealed):
+ * that one is the runtime as it was at `run`, and it may not know what
+ * this one asks of it. The copy costs little: the bytes are in the page
+ * cache, and sendfile copies them inside the kernel (make bench: no
+ * difference to be seen).
  */
 #include "reexec.h"
-#include "selfexec.h"
-#include "state.h"
 
 #include "../01-uts/lesson.h"
 
-#include <err.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
-/* Whether fd is one of selfexec.c's private copies: a memfd sealed
- * against writes, or (where memfds may not be executed) an unnamed file
- * that nobody may write. */
-static bool is_sealed_copy(int fd)
-{
-	int seals = fcntl(fd, F_GET_SEALS);
-	struct stat st;
-
-	if (seals >= 0)
-		return (seals & (F_SEAL_WRITE | F_SEAL_SEAL)) ==
-		       (F_SEAL_WRITE | F_SEAL_SEAL);
-	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	       st.st_nlink == 0 && !(st.st_mode & 0222);
-}
-
-/* Whether we run from such a copy. */
-static bool running_from_copy(void)
-{
-	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	bool copy = fd >= 0 && is_sealed_copy(fd);
-
-	if (fd >= 0)
-		close(fd);
-	return copy;
-}
-
-/* The copy the container's init runs from, which `run` made and sealed:
- * opened through /proc/PID/exe, it costs no copy of our own. Returns its
- * fd, or -1 (then we make one). */
-static int init_copy(const struct container *rec, int pidfd)
-{
-	char path[32];
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/exe", (int)rec->pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	/* The pidfd was opened for the init (store_pidfd checked it): while
-	 * the init lives its PID is not reused, so if it lives now, path
-	 * was its exe. Raw syscall: glibc before 2.36 lacks the wrapper. */
-	if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0 ||
-	    !is_sealed_copy(fd)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-int reexec_sealed(int argc, char **argv, const struct container *rec,
-		  int pidfd)
+int reexec_command(int copy, char **argv)
 {
 	char **args;
-	int copy, n = 0;
+	int n = 0;
 
-	if (running_from_copy())
-		return 0;
-	args = calloc(argc + 4, sizeof(*args));
-	copy = init_copy(rec, pidfd);
-	if (copy < 0)
-		copy = selfexec_copy();
-	if (!args || copy < 0) {
-		if (!args)
-			warn("calloc");
+	while (argv[n])
+		n++;
+	args = calloc(n + 2, sizeof(*args));
+	if (!args) {
+		warn("calloc");
 		return EXIT_FAILED;
 	}
-	args[n++] = "container";
-	if (state_root_option) {
-		args[n++] = "--root";
-		args[n++] = (char *)state_root_option;
-	}
-	memcpy(args + n, argv, (argc + 1) * sizeof(*args));
+	args[0] = REEXEC_NAME;
+	memcpy(args + 1, argv, (n + 1) * sizeof(*args));
+	/* copy is close-on-exec: the command never holds it. */
 	execveat(copy, "", args, environ, AT_EMPTY_PATH);
 	warn("exec the runtime's sealed copy");
 	return EXIT_FAILED;
+}
+
+int reexec_main(char **argv)
+{
+	/* execve() made us dumpable again: undo it first (selfexec.c). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		warn("prctl(PR_SET_DUMPABLE)");
+		return EXIT_FAILED;
+	}
+	if (!argv[0]) {
+		warnx("%s: no command", REEXEC_NAME);
+		return EXIT_FAILED;
+	}
+	return lesson_exec(argv);
 }

@@ -1,21 +1,22 @@
 /*
- * 10-full/reexec.h - `container exec` runs again from a sealed copy of
- * the runtime before it goes near the container.
+ * 10-full/reexec.h - the command `container exec` starts is exec'd by a
+ * sealed copy of the runtime, not by the host's binary.
  *
  * Read: execveat(2), CVE-2019-5736
  */
 #ifndef REEXEC_H
 #define REEXEC_H
 
-#include "store.h"
+/* argv[0] of the copy that execs exec's command (main.c knows it). */
+#define REEXEC_NAME "container-exec"
 
-/* Returns 0 when we run from a sealed copy of the runtime (selfexec.c's:
- * a memfd sealed against writes, or an unnamed file nobody may write).
- * Otherwise runs `container [--root DIR] exec ...` (argv: exec's, argv[0]
- * "exec") again from the copy that rec's init runs from (pidfd: for that
- * init, store_pidfd), else from one of our own; returns only on failure,
- * with the exit code. */
-int reexec_sealed(int argc, char **argv, const struct container *rec,
-		  int pidfd);
+/* In the container, hardened, as the last act: execs copy (a sealed copy
+ * of the runtime, selfexec_copy's) as REEXEC_NAME argv..., which execs
+ * argv. Returns only on failure, with the exit code. */
+int reexec_command(int copy, char **argv);
+
+/* main() of the copy exec'd so: not dumpable again, then lesson_exec(argv).
+ * Returns only on failure: 126, 127 or 125, after saying why. */
+int reexec_main(char **argv);
 
 #endif

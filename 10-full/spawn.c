@@ -9,7 +9,7 @@
  *        dumpable until it execs, and has the container's capabilities,
  *        no_new_privs and seccomp filter.   (tested in
  *        tests/10-full-exec.bats)
- * Uses:  join.c (the way in), child.c (the
+ * Uses:  join.c (the way in), reexec.c (the sealed copy), child.c (the
  *        environment), relay.c and tty.c (session, stdio, pty), harden.c,
  *        seccomp.c, 01-uts (lesson_exec), 03-pid (signal forwarding)
  * Read:  clone(2) CLONE_PARENT, pid_namespaces(7), prctl(2)
@@ -21,11 +21,12 @@
  *    └ the command     the joiner's clone, made exec's child
  *                      (CLONE_PARENT): in the container, beside its init
  *
- * exec runs from a sealed copy of the runtime by then (reexec.c).
+ * The command is exec'd from a sealed copy of the runtime (reexec.c).
  */
 #include "child.h"
 #include "harden.h"
 #include "join.h"
+#include "reexec.h"
 #include "relay.h"
 #include "seccomp.h"
 #include "tty.h"
@@ -72,12 +73,12 @@ static int start_command(const struct join *j)
 	child_set_environment(c);
 	if (c->tty && tty_child("/dev/pts/ptmx") < 0)
 		return EXIT_FAILED;
-	/* harden.c, in child.c's order; no fd kept: nothing is exec'd but
-	 * the command (exec.c runs all of us from the sealed copy). */
-	if (harden_close_fds(3, -1) < 0 || harden_capabilities() < 0 ||
+	/* harden.c, in child.c's order, the sealed copy kept (its fd is
+	 * close-on-exec): it execs the command (reexec.c). */
+	if (harden_close_fds(3, j->copy) < 0 || harden_capabilities() < 0 ||
 	    harden_no_new_privs() < 0 || seccomp_install() < 0)
 		return EXIT_FAILED;
-	return lesson_exec(j->argv);
+	return reexec_command(j->copy, j->argv);
 }
 
 /* The joiner: a fork of `exec`, one thread. Returns its exit code. */
