@@ -305,7 +305,7 @@ in_crun_ns() { # COMMAND...: as crun must run here
 		"$@"
 	fi
 }
-if "$CONTAINER" --root "$EXEC_ROOT" run -d --name bench-exec "$ROOTFS" sleep 100000 >"$B/exec.log" 2>&1; then
+if "$CONTAINER" --root "$EXEC_ROOT" run -d --name bench-exec "$ROOTFS" sleep 100000 >"$B/exec-start.log" 2>&1; then
 	exec_row() { exec_rows+=("$1"); VERSION[$1]=$2; CMD[$1]=$3; }
 	exec_row exec 10-full "$CONTAINER --root $EXEC_ROOT exec bench-exec /bin/true"
 	pid=$("$CONTAINER" --root "$EXEC_ROOT" inspect -f '{{.State.Pid}}' bench-exec)
@@ -315,7 +315,7 @@ if "$CONTAINER" --root "$EXEC_ROOT" run -d --name bench-exec "$ROOTFS" sleep 100
 	if [ -n "$HAVE_CRUN" ]; then
 		mkdir -p "$B/exec-bundle"
 		jq '.process.args = ["sleep", "100000"]' "$B/bundle/config.json" >"$B/exec-bundle/config.json" &&
-			in_crun_ns crun --root "$PWD/$B/crun" run --detach --bundle "$B/exec-bundle" bench-exec >>"$B/exec.log" 2>&1 &&
+			in_crun_ns crun --root "$PWD/$B/crun" run --detach --bundle "$B/exec-bundle" bench-exec >>"$B/exec-start.log" 2>&1 &&
 			exec_row crun-exec "${VERSION[crun]}" "crun --root $PWD/$B/crun exec bench-exec /bin/true"
 	fi
 fi
