@@ -236,7 +236,7 @@ rows=()
 declare -A CMD VERSION
 row() { rows+=("$1"); VERSION[$1]=$2; CMD[$1]=$3; }
 first_line_last_word() { "$@" 2>&1 | awk 'NR == 1 { print $NF }'; }
-row container 10-full "$CONTAINER run $ROOTFS /bin/true"
+row container 10-full "$CONTAINER run --rm $ROOTFS /bin/true"
 [ -z "$HAVE_UNSHARE" ] || row unshare "$(first_line_last_word unshare --version)" \
 	"unshare --fork --pid --mount --uts --ipc --net --cgroup --root=$ROOTFS --mount-proc /bin/true"
 [ -z "$HAVE_BWRAP" ] || row bwrap "$(first_line_last_word bwrap --version)" \
@@ -283,7 +283,7 @@ best() { # FIRST-WORD LABEL
 	echo "seccomp filter: $("$B/sc/syscost" filter)"
 	for i in 1 2 3 4 5; do
 		"$B/sc/syscost" install &&
-		"$CONTAINER" run -v "$PWD/$B/sc:/b:ro" "$ROOTFS" /b/syscost inside ||
+		"$CONTAINER" run --rm -v "$PWD/$B/sc:/b:ro" "$ROOTFS" /b/syscost inside ||
 			break
 	done >"$B/sc.txt" 2>"$B/seccomp.log"
 	best no "no filter:" && best filter: "filter:" &&
@@ -330,6 +330,9 @@ for r in "${exec_rows[@]}"; do
 done
 "$CONTAINER" --root "$EXEC_ROOT" rm -f bench-exec >/dev/null 2>&1
 [ -z "$HAVE_CRUN" ] || in_crun_ns crun --root "$PWD/$B/crun" delete -f bench-exec >/dev/null 2>&1
+# The lifecycle rows: an idle supervisor's RSS, a run -d/stop/rm cycle.
+say "timing a container's life: run -d, stop, rm; an idle supervisor's RSS"
+. 10-full/bench-life.sh
 
 left=$(leftovers | comm -13 "$B/before" -)
 leaked=0
@@ -407,6 +410,7 @@ target() { # LABEL OK(0/1) DETAIL
 	else
 		echo "SKIP  container exec <= 0.5 x crun exec (no exec or crun exec row)"
 	fi
+	[ "$life_status" = 0 ] || status=1 # its PASS/FAIL is printed above
 	[ "$leaked" = 0 ] || { echo "FAIL  the bench left something behind (above)"; status=1; }
 	exit "$status"
 } | tee -a "$B/table.txt"

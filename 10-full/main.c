@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct verb {
@@ -49,7 +50,9 @@ static void usage(FILE *out)
 		     "  --root DIR   where containers are kept (default: "
 		     "/var/lib/lesson-container\n"
 		     "               for root; for a user, "
-		     "$XDG_DATA_HOME/lesson-container)\n\nVerbs:\n");
+		     "$XDG_DATA_HOME/lesson-container;\n"
+		     "               CONTAINER_ROOT in the environment "
+		     "sets it too)\n\nVerbs:\n");
 	for (const struct verb *v = verbs; v->name; v++)
 		fprintf(out, "  %-8s %s\n", v->name, v->summary);
 	fprintf(out, "\n'container VERB --help' tells more.\n");
@@ -84,6 +87,11 @@ int main(int argc, char **argv)
 			return EXIT_FAILED;
 		}
 	}
+	/* The default of --root, for a whole session (a test, a workshop
+	 * seat): CONTAINER_ROOT in the environment. */
+	if (!state_root_option && getenv("CONTAINER_ROOT") &&
+	    getenv("CONTAINER_ROOT")[0])
+		state_root_option = getenv("CONTAINER_ROOT");
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_FAILED;

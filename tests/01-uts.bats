@@ -201,6 +201,45 @@ setup() {
 	wait_for none_marked || { alive_marked; false; }
 }
 
+# Students copy the README's commands literally: each one shown with its
+# output must print it (tests/readme; … marks what varies).
+@test "01-uts: the README's commands print what it shows" {
+	"$ROOT/tests/readme" "$ROOT/01-uts/README.md"
+}
+
+@test "01-uts: the Chinese README's commands print what it shows" {
+	"$ROOT/tests/readme" "$ROOT/01-uts/README.zh-CN.md"
+	# and they are the English one's: the same blocks (and the same
+	# marks before them), line for line.
+	diff <(sed -n '/^ *<!--/p; /^ *```/,/^ *```/p' "$ROOT/01-uts/README.md") \
+		<(sed -n '/^ *<!--/p; /^ *```/,/^ *```/p' "$ROOT/01-uts/README.zh-CN.md")
+}
+
+# The control for the two above, for what tests/readme learned for these
+# READMEs: a root shell (`$ sudo -s`, then `# ` lines typed into it, where
+# $! is the program), a block indented in a list item, and spaces at the
+# end of a line. Each is checked for real: a wrong output fails.
+@test "tests/readme: a root shell block, an indented block, trailing spaces" {
+	md="$BATS_TEST_TMPDIR/control.md"
+	printf '%s\n' '```console' '$ sudo -s' '# sleep 100 &' \
+		'# for i in $(seq 50); do [ "$(cat /proc/$!/comm)" = sleep ] && break; sleep 0.1; done' \
+		'# echo "my job: $(cat /proc/$!/comm)"' 'my job: sleep' \
+		'# kill $!' '# exit' '```' '1. An exercise:' '' '   ```console' \
+		"   \$ printf 'a  \\n'" '   a' '   ```' >"$md"
+	run "$ROOT/tests/readme" "$md"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"block 1: 1 of 1 commands print"* ]]
+	[[ "$output" == *"block 2: 1 of 1 commands print"* ]]
+	# The same, with one word changed in each block: both fail.
+	sed -i 's/^my job: sleep$/your job: sleep/; s/^   a$/   b/' "$md"
+	run "$ROOT/tests/readme" "$md"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"block 1: 0 of 1 commands print"* ]]
+	[[ "$output" == *"block 2: 0 of 1 commands print"* ]]
+}
+
 @test "01-uts: leaves nothing behind on the host" {
 	assert_no_leaks
 }

@@ -104,6 +104,20 @@ queue_keys() {
 	[[ "$output" == *"--hostname NAME"*"(01-uts)"* ]]
 }
 
+# Students copy the README's commands literally: each one shown with its
+# output must print it (tests/readme; … marks what varies).
+@test "02-ipc: the README's commands print what it shows" {
+	"$ROOT/tests/readme" "$ROOT/02-ipc/README.md"
+}
+
+@test "02-ipc: the Chinese README's commands print what it shows" {
+	"$ROOT/tests/readme" "$ROOT/02-ipc/README.zh-CN.md"
+	# and they are the English one's: the same blocks (and the same
+	# marks before them), line for line.
+	diff <(sed -n '/^ *<!--/p; /^ *```/,/^ *```/p' "$ROOT/02-ipc/README.md") \
+		<(sed -n '/^ *<!--/p; /^ *```/,/^ *```/p' "$ROOT/02-ipc/README.zh-CN.md")
+}
+
 @test "02-ipc: leaves nothing behind on the host" {
 	assert_no_leaks
 }

@@ -314,6 +314,20 @@ on_terminal() {
 	[[ "$output" == *"--init"* ]]
 }
 
+# Students copy the README's commands literally: each one shown with its
+# output must print it (tests/readme; … marks what varies).
+@test "03-pid: the README's commands print what it shows" {
+	"$ROOT/tests/readme" "$ROOT/03-pid/README.md"
+}
+
+@test "03-pid: the Chinese README's commands print what it shows" {
+	"$ROOT/tests/readme" "$ROOT/03-pid/README.zh-CN.md"
+	# and they are the English one's: the same blocks (and the same
+	# marks before them), line for line.
+	diff <(sed -n '/^ *<!--/p; /^ *```/,/^ *```/p' "$ROOT/03-pid/README.md") \
+		<(sed -n '/^ *<!--/p; /^ *```/,/^ *```/p' "$ROOT/03-pid/README.zh-CN.md")
+}
+
 @test "03-pid: leaves nothing behind on the host" {
 	assert_no_leaks
 }

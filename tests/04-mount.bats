@@ -58,6 +58,8 @@ setup() {
 
 # On this host "/" is private already, so the test above could not fail.
 # A throwaway mount namespace in which "/" is shared, as systemd makes it,
+# (made private first, so that its new peer groups are its own: copies of a
+# host's shared "/" would be the host's peers, and a leak would reach it),
 # gives a missing MS_PRIVATE something to leak into: without it, the
 # container's procfs propagates onto that namespace's /proc, whose
 # /proc/self then no longer exists (our shell is not in that PID namespace).
@@ -87,7 +89,7 @@ setup() {
 		exit 0
 	EOF
 	t=$BATS_TEST_TMPDIR
-	run unshare --mount --propagation shared sh "$t/shared.sh" "$t" "$MNT"
+	run unshare --mount --propagation private sh "$t/shared.sh" "$t" "$MNT"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$t/propagation")" = shared ]
 	[ "$(cat "$t/status")" = 0 ]
@@ -111,6 +113,20 @@ setup() {
 	run -125 "$MNT" --no-such-option true
 	[ "${lines[0]}" = "04-mount: unknown option '--no-such-option'" ]
 	[[ "${lines[1]}" == *--help* ]]
+}
+
+# Students copy the README's commands literally: each one shown with its
+# output must print it (tests/readme; … marks what varies).
+@test "04-mount: the README's commands print what it shows" {
+	"$ROOT/tests/readme" "$ROOT/04-mount/README.md"
+}
+
+@test "04-mount: the Chinese README's commands print what it shows" {
+	"$ROOT/tests/readme" "$ROOT/04-mount/README.zh-CN.md"
+	# and they are the English one's: the same blocks (and the same
+	# marks before them), line for line.
+	diff <(sed -n '/^ *<!--/p; /^ *```/,/^ *```/p' "$ROOT/04-mount/README.md") \
+		<(sed -n '/^ *<!--/p; /^ *```/,/^ *```/p' "$ROOT/04-mount/README.zh-CN.md")
 }
 
 @test "04-mount: leaves nothing behind on the host" {

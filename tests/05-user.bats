@@ -167,6 +167,44 @@ setup() {
 	[[ "${lines[1]}" == *--help* ]]
 }
 
+# Students copy the README's commands literally: each one shown with its
+# output must print it (tests/readme; … marks what varies; the blocks an
+# ordinary user types run as nobody).
+@test "05-user: the README's commands print what it shows" {
+	need_root
+	"$ROOT/tests/readme" "$ROOT/05-user/README.md"
+}
+
+@test "05-user: the Chinese README's commands print what it shows" {
+	need_root
+	"$ROOT/tests/readme" "$ROOT/05-user/README.zh-CN.md"
+	# and they are the English one's: the same blocks (and the same
+	# marks before them), line for line.
+	diff <(sed -n '/^ *<!--/p; /^ *```/,/^ *```/p' "$ROOT/05-user/README.md") \
+		<(sed -n '/^ *<!--/p; /^ *```/,/^ *```/p' "$ROOT/05-user/README.zh-CN.md")
+}
+
+# The control for the two above: a block marked "as nobody" really runs as
+# nobody (and an unmarked one as root), so the rootless blocks prove what
+# they claim.
+@test "tests/readme: a block marked <!-- as nobody --> runs as nobody" {
+	need_root
+	"${AS_NOBODY[@]}" test -r "$ROOT" -a -x "$ROOT" ||
+		skip "nobody cannot reach $ROOT: tests/readme does not check such blocks"
+	md="$BATS_TEST_TMPDIR/nobody.md"
+	printf '%s\n' '<!-- as nobody -->' '```console' '$ id -u' '65534' '```' \
+		'```console' '$ id -u' '0' '```' >"$md"
+	run "$ROOT/tests/readme" "$md"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"block 1: 1 of 1 commands print"* ]]
+	# The same block, unmarked, runs as root: it must fail.
+	printf '%s\n' '```console' '$ id -u' '65534' '```' >"$md"
+	run "$ROOT/tests/readme" "$md"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"+0"* ]]
+}
+
 @test "05-user: leaves nothing behind on the host" {
 	assert_no_leaks
 }

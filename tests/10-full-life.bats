@@ -294,3 +294,30 @@ assert c["State"]["Status"] == "running" and c["State"]["Pid"] > 0
 	"${C[@]}" rm u
 	[ ! -e "$POOL/$first.kept" ]
 }
+
+@test "10-full life: rootless, a user's verbs work on the user's own containers, and never reach root's" {
+	container=$(for_nobody "$CONTAINER") && rfs=$(for_nobody "$RFS")
+	# nobody's own data root, in a dir of nobody's (XDG_DATA_HOME).
+	home=$(mktemp -d /tmp/container-test-home.XXXXXX)
+	chown 65534:65534 "$home"
+	N=("${AS_NOBODY[@]}" XDG_DATA_HOME="$home" "$container")
+	"${N[@]}" run -d --name mine "$rfs" sleep 100
+	[ "$(stat -c '%U %a' "$home/lesson-container")" = "nobody 700" ]
+	run "${N[@]}" ps -q
+	[ "${#lines[@]}" -eq 1 ]
+	# Root's container, of the same name, in root's own data root.
+	"${C[@]}" run -d --name mine "$RFS" sleep 100 >/dev/null
+	# Even where nobody may walk to it, root's data root is not theirs.
+	chmod o+x "$BATS_RUN_TMPDIR" "$BATS_RUN_TMPDIR/test" "$BATS_TEST_TMPDIR"
+	run -125 "${N[@]}" --root "$R" ps
+	echo "$output"
+	[[ "$output" == *"is not a directory of yours"* ]]
+	run -125 "${N[@]}" --root "$R" stop mine
+	run -125 "${N[@]}" --root "$R" rm -f mine
+	is_status mine "Up *"
+	run "${N[@]}" stop -t 0 mine
+	[ "$output" = mine ]
+	"${N[@]}" rm mine
+	[ -z "$(ls -A "$home/lesson-container/containers")" ]
+	rm -rf "$home"
+}

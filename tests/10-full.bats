@@ -318,7 +318,7 @@ make_bad_root() {
 }
 
 @test "10-full: rootless (uid 65534, via setpriv): a user namespace makes it work; limits are refused by name" {
-	as_nobody=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+	as_nobody=(setpriv --reuid 65534 --regid 65534 --clear-groups env -u CONTAINER_ROOT)
 	# The runtime and the image, where nobody can reach them.
 	container=$(for_nobody "$CONTAINER") && rfs=$(for_nobody "$RFS")
 	# Not under $BATS_TEST_TMPDIR: nobody may not enter it.

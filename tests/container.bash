@@ -3,13 +3,17 @@
 # behind. Load it after helpers (`load helpers; load container`).
 #
 #   CONTAINER, RFS, BIN   the runtime, the image, the runtime's real path
-#   DATA                  root's data root (10-full/state.h)
+#   DATA                  the data root (10-full/state.h): root's, and,
+#                         once container_setup ran, the test's own
 #   container_leftovers   what a container can leave on the host: notes,
 #                         dirs and names in the data roots, id ranges of
 #                         the --userns pool, cgroups and mounts named
 #                         after a container, runtime processes, processes
-#                         in a container's cgroup
-#   container_setup       remember container_leftovers (call it in setup)
+#                         in a container's cgroup; not those of containers
+#                         another build of the runtime runs (foreign_ids)
+#   container_setup       a data root of the test's own (CONTAINER_ROOT),
+#                         and remember container_leftovers (call it in
+#                         setup)
 #   wait_status JOB N     wait for background job JOB; fail unless it
 #                         exited with status N
 #   descendant PID COMM   the host PID of the first process named COMM
@@ -28,32 +32,71 @@ BIN=$(realpath "$CONTAINER")
 DATA=/var/lib/lesson-container
 
 container_leftovers() {
-	local p exe
+	local p exe cg foreign
 	# Every listing, even when one finds nothing: called in a pipeline
 	# under bats' errexit (setup), a grep that matches nothing would end
 	# the function there, and the snapshot would miss what comes after.
 	local -
 	set +e
-	find "$DATA"/containers "$DATA"/names \
-		/var/tmp/lesson-container-*/containers \
-		/var/tmp/lesson-container-*/names -mindepth 1 -maxdepth 1 2>/dev/null
-	ls -d /run/lesson-container-ids/* 2>/dev/null
-	find /sys/fs/cgroup -maxdepth 4 -type d -name 'lesson-container-*' 2>/dev/null
-	grep -e lesson-container -e "$DATA" /proc/self/mountinfo
-	for p in /proc/[0-9]*; do
-		exe=$(readlink "$p/exe" 2>/dev/null) || continue
-		# The runtime is this binary; the init runs from a sealed
-		# copy of it (selfexec.c), its own when it bears our mark.
-		if [ "$exe" = "$BIN" ] || { [ "$exe" = "/memfd:container (deleted)" ] &&
-			grep -qsz "^LESSON_TEST_MARK=lesson-test:$BATS_RUN_TMPDIR" "$p/environ"; }; then
-			echo "process ${p#/proc/} ($exe)"
-		fi
-		! grep -qs lesson-container "$p/cgroup" || echo "process ${p#/proc/} in a container's cgroup"
-	done
+	foreign=$(foreign_ids | paste -sd'|')
+	{
+		find "$DATA"/containers "$DATA"/names \
+			/var/tmp/lesson-container-*/containers \
+			/var/tmp/lesson-container-*/names -mindepth 1 -maxdepth 1 2>/dev/null
+		grep -H . /run/lesson-container-ids/* 2>/dev/null
+		find /sys/fs/cgroup -maxdepth 4 -type d -name 'lesson-container-*' 2>/dev/null
+		grep -e lesson-container -e "$DATA" /proc/self/mountinfo
+		for p in /proc/[0-9]*; do
+			exe=$(readlink "$p/exe" 2>/dev/null) || continue
+			# The runtime is this binary; the init runs from a sealed
+			# copy of it (selfexec.c), its own when it bears our mark.
+			if [ "${exe% (deleted)}" = "$BIN" ] || { [ "$exe" = "/memfd:container (deleted)" ] &&
+				grep -qsz "^LESSON_TEST_MARK=lesson-test:$BATS_RUN_TMPDIR" "$p/environ"; }; then
+				echo "process ${p#/proc/} ($exe)"
+			fi
+			cg=$(grep -os 'lesson-container-[0-9a-f]*' "$p/cgroup" | head -1)
+			[ -z "$cg" ] || echo "process ${p#/proc/} in $cg"
+		done
+	} | { [ -z "$foreign" ] && cat || grep -Ev "$foreign"; }
 	return 0
 }
 
+# The ids of containers that another build of the runtime runs (another
+# checkout's tests, a helper, a workshop neighbour): what is theirs is not
+# this test's to judge. Known by the runtime that holds them: the owner
+# named in a note, or the parent of the first process in a container's
+# cgroup, whose binary is not ours.
+foreign_ids() {
+	local f cg p pp exe id
+	for f in "$DATA"/containers/*.owner /var/tmp/lesson-container-*/containers/*.owner; do
+		[ -f "$f" ] || continue
+		p=$(awk '$1 == "pid" { print $2 }' "$f" 2>/dev/null)
+		exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
+		[ "${exe% (deleted)}" = "$BIN" ] || basename "$f" .owner
+	done
+	for cg in $(find /sys/fs/cgroup -maxdepth 4 -type d -name 'lesson-container-*' 2>/dev/null); do
+		id=${cg##*lesson-container-}
+		for p in $(cat "$cg/cgroup.procs" 2>/dev/null); do
+			pp=$(awk '{ print $4 }' "/proc/$p/stat" 2>/dev/null)
+			grep -qs "lesson-container-$id" "/proc/$pp/cgroup" && continue
+			exe=$(readlink "/proc/$pp/exe" 2>/dev/null) || continue
+			[ "${exe% (deleted)}" = "$BIN" ] || echo "$id"
+			break
+		done
+	done | sort -u
+}
+
+# Each test keeps its containers in a data root of its own (the runtime
+# takes CONTAINER_ROOT as its --root): it sees no one else's containers,
+# sweeps no one else's leftovers, and no one sees its. On disk (the
+# writable layers go there), and searchable by the host ids of --userns
+# containers (state.c).
 container_setup() {
+	DATA=$(mktemp -d /var/tmp/lesson-test-root.XXXXXX)
+	chmod 711 "$DATA"
+	mkdir -m 711 "$DATA/containers"
+	mkdir -m 700 "$DATA/names"
+	export CONTAINER_ROOT=$DATA
 	container_leftovers | sort >"$BATS_TEST_TMPDIR/containers-before"
 }
 
@@ -71,8 +114,8 @@ container_teardown() {
 	kill_spawned
 	[ "$(id -u)" -eq 0 ] || return 0
 	[ -f "$BATS_TEST_TMPDIR/containers-before" ] || return 0 # skipped
-	wait_for no_new_container_leftovers && return 0
-	left=$(new_container_leftovers)
+	wait_for no_new_container_leftovers || left=$(new_container_leftovers)
+	case $DATA in /var/tmp/lesson-test-root.*) rm -rf "$DATA" ;; esac
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
 

@@ -156,7 +156,7 @@ teardown() {
 # PATH of its own (root's may name dirs under /root that nobody cannot
 # search, and execvp then says EACCES, 126, where 127 is meant).
 AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups
-	env PATH=/usr/local/bin:/usr/bin:/bin)
+	env -u CONTAINER_ROOT PATH=/usr/local/bin:/usr/bin:/bin)
 
 # Where for_nobody copies things: one world-readable dir per test file,
 # removed by the default teardown_file (a file with its own calls
