@@ -5,7 +5,9 @@
 # Claim: `container run ROOTFS /bin/true`, with every step of 10-full (six
 #        namespaces, a cgroup, an overlay root, /dev, masked /proc, seccomp,
 #        an init), costs at most half of what `crun run` costs in the same
-#        run, and its peak RSS stays under 2 MiB.
+#        run, and its peak RSS stays under 2 MiB; `container exec NAME
+#        /bin/true` costs at most half of `crun exec` (its own section,
+#        against nsenter -a too).
 #
 # With the same rootfs (build/rootfs) and the same command (/bin/true) it
 # times, one after the other in one run:
@@ -41,7 +43,7 @@
 # Everything it creates lives in build/bench/ and is removed at the end,
 # except the results: build/bench/*.json (hyperfine), table.txt and
 # seccomp.txt.
-# Exits 0 when both targets pass, 1 when one fails, 2 when it cannot run.
+# Exits 0 when the targets pass, 1 when one fails, 2 when it cannot run.
 #
 # Read: hyperfine(1), crun(1), runc(8), bwrap(1), unshare(1), getrusage(2)
 
@@ -183,7 +185,8 @@ cleanup() {
 			runc --root "$B/runc" delete -f "$id"
 		done
 	fi
-	rm -rf "$B/crun" "$B/runc" "$B/bundle" "$PEAKRSS" "$B/sc" "$B/sc.txt" "$B"/*.csv "$B"/*.res \
+	[ ! -d "$B/exec-root" ] || "$CONTAINER" --root "$B/exec-root" rm -f bench-exec >/dev/null 2>&1
+	rm -rf "$B/crun" "$B/runc" "$B/bundle" "$B/exec-bundle" "$B/exec-root" "$PEAKRSS" "$B/sc" "$B/sc.txt" "$B"/*.csv "$B"/*.res \
 		"$B/before" "$B/.lock"
 	find "$B" -maxdepth 1 -name "*.log" -empty -delete 2>/dev/null
 }
@@ -287,6 +290,46 @@ best() { # FIRST-WORD LABEL
 		best container: "container:"
 } >"$B/seccomp.txt" || say "syscost failed: see $B/seccomp.log" >&2
 
+# exec (issue 9): a command in a running container. Each runtime execs
+# /bin/true into an idle container of its own kind, started once:
+# `container exec`; `crun exec`, into a crun container (in the private
+# mount namespace crun needs on a hybrid host, as above); and `nsenter
+# -a`, setns() into every namespace of our container's init and nothing
+# more (no cgroup, no hardening): the floor. x: this row / container exec.
+EXEC_ROOT=$B/exec-root
+exec_rows=()
+in_crun_ns() { # COMMAND...: as crun must run here
+	if mountpoint -q "$UNIFIED"; then
+		unshare --mount --propagation private -- sh -c 'umount "$0" && exec "$@"' "$UNIFIED" "$@"
+	else
+		"$@"
+	fi
+}
+if "$CONTAINER" --root "$EXEC_ROOT" run -d --name bench-exec "$ROOTFS" sleep 100000 >"$B/exec-start.log" 2>&1; then
+	exec_row() { exec_rows+=("$1"); VERSION[$1]=$2; CMD[$1]=$3; }
+	exec_row exec 10-full "$CONTAINER --root $EXEC_ROOT exec bench-exec /bin/true"
+	pid=$("$CONTAINER" --root "$EXEC_ROOT" inspect -f '{{.State.Pid}}' bench-exec)
+	[ -z "$HAVE_UNSHARE" ] || exec_row nsenter "$(first_line_last_word nsenter --version)" \
+		"nsenter -t $pid -a /bin/true"
+	# crun --detach works in its bundle: its --root must be absolute.
+	if [ -n "$HAVE_CRUN" ]; then
+		mkdir -p "$B/exec-bundle"
+		jq '.process.args = ["sleep", "100000"]' "$B/bundle/config.json" >"$B/exec-bundle/config.json" &&
+			in_crun_ns crun --root "$PWD/$B/crun" run --detach --bundle "$B/exec-bundle" bench-exec >>"$B/exec-start.log" 2>&1 &&
+			exec_row crun-exec "${VERSION[crun]}" "crun --root $PWD/$B/crun exec bench-exec /bin/true"
+	fi
+fi
+for r in "${exec_rows[@]}"; do
+	say "timing $r: ${CMD[$r]}"
+	if [ "$r" = crun-exec ] && mountpoint -q "$UNIFIED"; then
+		unshare --mount --propagation private -- "$SELF" \
+			--in-private-mount-ns "$HYPERFINE" "$r" "${CMD[$r]}"
+	else
+		measure "$r" "${CMD[$r]}"
+	fi || say "$r failed: see $B/$r.log" >&2
+done
+"$CONTAINER" --root "$EXEC_ROOT" rm -f bench-exec >/dev/null 2>&1
+[ -z "$HAVE_CRUN" ] || in_crun_ns crun --root "$PWD/$B/crun" delete -f bench-exec >/dev/null 2>&1
 # The lifecycle rows: an idle supervisor's RSS, a run -d/stop/rm cycle.
 say "timing a container's life: run -d, stop, rm; an idle supervisor's RSS"
 . 10-full/bench-life.sh
@@ -321,6 +364,20 @@ c_cpu=$(res container 4)
 	done
 	echo "(x: this row / container run; σ: standard deviation of the wall time)"
 	cat "$B/seccomp.txt"
+	e_ms=$(res exec 1) e_cpu=$(res exec 4)
+	for r in "${exec_rows[@]}"; do
+		[ "$r" != exec ] || printf '\n%-10s %-13s %9s %7s %6s %8s %6s %9s\n' exec version \
+			"wall ms" "σ" "x" "CPU ms" "x" "peak RSS"
+		if [ ! -f "$B/$r.res" ]; then
+			printf '%-10s %-13s %9s\n' "$r" "${VERSION[$r]}" failed
+			continue
+		fi
+		read -r ms sd rss cpu <"$B/$r.res"
+		printf '%-10s %-13s %9s %7s %6s %8s %6s %9s\n' "$r" \
+			"${VERSION[$r]}" "$ms" "$sd" "$(ratio "$ms" "$e_ms")" \
+			"$cpu" "$(ratio "$cpu" "$e_cpu")" "$rss"
+	done
+	[ ${#exec_rows[@]} -eq 0 ] || echo "(exec /bin/true into a running container; x: this row / container exec)"
 } | tee "$B/table.txt"
 
 # The two targets of issue 4.
@@ -344,6 +401,14 @@ target() { # LABEL OK(0/1) DETAIL
 		c_rss=$(res container 3)
 		target "container run peak RSS < 2 MiB" "$((c_rss < 2048))" \
 			"$c_rss KiB"
+	fi
+	e_ms=$(res exec 1) ce_ms=$(res crun-exec 1)
+	if [ -n "$e_ms" ] && [ -n "$ce_ms" ]; then
+		target "container exec <= 0.5 x crun exec" \
+			"$(awk -v a="$e_ms" -v b="$ce_ms" 'BEGIN { print a <= b / 2 }')" \
+			"wall $e_ms ms vs $ce_ms ms, $(ratio "$e_ms" "$ce_ms")x; CPU $(res exec 4) ms vs $(res crun-exec 4) ms, $(ratio "$(res exec 4)" "$(res crun-exec 4)")x"
+	else
+		echo "SKIP  container exec <= 0.5 x crun exec (no exec or crun exec row)"
 	fi
 	[ "$life_status" = 0 ] || status=1 # its PASS/FAIL is printed above
 	[ "$leaked" = 0 ] || { echo "FAIL  the bench left something behind (above)"; status=1; }

@@ -220,7 +220,7 @@ static void env_put(const char **env, int *n, const char *entry)
 
 /* The environment starts empty, as docker's does: nothing of the host's
  * (tokens, SSH_AUTH_SOCK, ...) leaks in unless asked with -e. */
-static void set_environment(const struct config *c)
+void child_set_environment(const struct config *c)
 {
 	static const char *env[MAX_ENV + 5];
 	static char hostname[80];
@@ -290,7 +290,7 @@ int child_exec(const struct config *c, char **argv)
 		warn("-w %s", cwd);
 		return EXIT_FAILED;
 	}
-	set_environment(c);
+	child_set_environment(c);
 
 	/* -t: the container's own pty on 0-2, before the hardening closes
 	 * the socket it is sent through (tty.c says why not ours). */

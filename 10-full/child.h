@@ -19,6 +19,11 @@ int child_namespaces(const struct config *c, struct cgroup *enter);
  * /proc, /sys, --read-only) and pivots into it. Returns 0 or -1. */
 int child_root(const struct config *c, const struct state *st);
 
+/* Makes environ the command's: PATH, HOSTNAME (c->hostname), HOME, TERM
+ * with c->tty, then c->env, a later KEY replacing an earlier one. `exec`
+ * gives its process the same. */
+void child_set_environment(const struct config *c);
+
 /* Inside the new root: working directory, environment, then the
  * hardening, last of all seccomp; then runs argv under 03-pid's init.
  * Returns the exit code (only after the command has ended, or on

@@ -15,6 +15,7 @@
  * ps, exec or stop can be added later as a line here and a file. Verbs
  * return their exit code; only main() exits.
  */
+#include "reexec.h"
 #include "run.h"
 #include "selfexec.h"
 #include "verbs.h"
@@ -32,6 +33,7 @@ static const struct verb {
 	const char *summary;
 } verbs[] = {
 	{"run", cmd_run, "run a command in a new container"},
+	{"exec", cmd_exec, "run a command in a running container"},
 	{"ps", cmd_ps, "list containers"},
 	{"logs", cmd_logs, "print a container's output"},
 	{"stop", cmd_stop, "stop containers: SIGTERM, then SIGKILL"},
@@ -65,6 +67,9 @@ int main(int argc, char **argv)
 	/* The container's init: child.c exec'd us under this name. */
 	if (argv[0] && strcmp(argv[0], SELFEXEC_INIT_NAME) == 0)
 		return selfexec_init_main(argv + 1);
+	/* A command of `container exec`'s, exec'd from the copy (reexec.c). */
+	if (argv[0] && strcmp(argv[0], REEXEC_NAME) == 0)
+		return reexec_main(argv + 1);
 
 	/* Options of the runtime itself, before the verb. */
 	while (argc > 2 && strncmp(argv[1], "--root", 6) == 0) {

@@ -98,8 +98,7 @@ struct raw {
 	int n_volumes;
 };
 
-/* -e KEY=VALUE, or -e KEY: the host's KEY=VALUE string, if it has one. */
-static int add_env(struct config *c, const char *arg)
+int options_add_env(struct config *c, const char *arg)
 {
 	size_t key = strcspn(arg, "=");
 
@@ -349,7 +348,7 @@ int options_parse(int argc, char **argv, struct config *c)
 			c->hostname = optarg;
 			break;
 		case 'e':
-			if (add_env(c, optarg) < 0)
+			if (options_add_env(c, optarg) < 0)
 				return -1;
 			break;
 		case 'w':

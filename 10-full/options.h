@@ -54,6 +54,11 @@ struct config {
  * (limits.c) */
 int limits_parse(const struct limit_texts *t, struct config *c);
 
+/* -e KEY=VALUE, or -e KEY: the host's KEY=VALUE string, if it has one
+ * (as docker, an unset KEY is left out), appended to c->env. `exec`
+ * takes its own -e with it too. Returns 0, or -1 after saying why. */
+int options_add_env(struct config *c, const char *arg);
+
 /* Parses `run`'s arguments (argv[0] is "run") into c and checks all of
  * them: rootfs, volumes, -w, sizes, hostname. Returns 0 to run, 1 when
  * --help was printed, -1 after one line on stderr saying what is wrong. */

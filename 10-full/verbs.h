@@ -17,6 +17,7 @@ int cmd_kill(int argc, char **argv);
 int cmd_start(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_exec(int argc, char **argv); /* exec.c, with join.c */
 
 /* Opens the data root (as `run` does, --root included) into st, and
  * sweeps what killed runs left: a verb sees containers as they are.

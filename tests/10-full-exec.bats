@@ -1,0 +1,241 @@
+#!/usr/bin/env bats
+# 10-full: `container exec NAME CMD` joins a running container
+# (10-full/exec.c, join.c). Each test compares the exec'd process with the
+# container's own, from the host where it can: namespaces, mounts,
+# processes, cgroup, capabilities, seccomp; and the attacks run from
+# inside, as a hostile root would. Each would fail if exec skipped the
+# step behind it (the README says how each was checked).
+
+load helpers
+load container
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	T=$(mktemp -d /tmp/container-exec-test.XXXXXX)
+	chmod 755 "$T"
+	export T
+	cc -static -O2 -o "$T/attack" "$BATS_TEST_DIRNAME/10-full-exe-attack.c"
+	# runc's CVE-2019-5736 image, as tests/10-full-exe.bats makes it:
+	# /bin/sh is "#!/proc/self/exe --help".
+	if [ -f "$RFS/.complete" ]; then
+		cp -a "$RFS" "$T/img"
+		rm -f "$T/img/bin/sh"
+		printf '#!/proc/self/exe --help\n' >"$T/img/bin/sh"
+		chmod 755 "$T/img/bin/sh"
+	fi
+	snapshot_host
+}
+
+teardown_file() {
+	rm -rf "$T"
+}
+
+setup() {
+	need_root
+	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
+	NAME=exec-test-$$-${BATS_SUITE_TEST_NUMBER:-0}
+	# A data root of the test's own: it sees no one else's containers.
+	# Under $T, which others may search: a --userns container's root is
+	# a host user of its own, who must reach its dir.
+	R="$T/root-${BATS_SUITE_TEST_NUMBER:-0}"
+	C=("$CONTAINER" --root "$R")
+	container_setup
+}
+
+teardown() {
+	local id
+	for id in $("${C[@]}" ps -aq 2>/dev/null); do
+		"${C[@]}" rm -f "$id" >/dev/null 2>&1
+	done
+	container_teardown
+}
+
+# start_container [run options...] ROOTFS CMD...: a detached container
+# named $NAME. Sets init (its PID 1, host PID) and cmd (its command).
+start_container() {
+	"${C[@]}" run -d --name "$NAME" "$@" >/dev/null
+	init=$("${C[@]}" inspect -f '{{.State.Pid}}' "$NAME")
+	cmd=$(child_of $init)
+}
+
+# The lines of /proc/PID/status that the hardening sets.
+hardening() {
+	grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs|Seccomp(_filters)?):' "$1"
+}
+
+@test "10-full exec: the same hostname, namespaces, mounts and processes as the container's PID 1" {
+	start_container -h box "$RFS" sleep 100
+	run "${C[@]}" exec "$NAME" sh -c 'hostname; cat /proc/self/mountinfo; echo ---
+		for n in cgroup ipc mnt net pid time user uts; do readlink /proc/self/ns/$n; done; echo ---
+		ps -o pid,comm'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = box ]
+	# Mount IDs, parents, devices and mount points: the init's mount
+	# namespace and root. (Not field 4, a mount's root: for a cgroup
+	# mount it is seen through the reader's cgroup namespace, "/" inside.)
+	[ "$(echo "$output" | sed -n '2,/^---$/p' | sed '$d' | cut -d' ' -f1-3,5)" = \
+		"$(cut -d' ' -f1-3,5 /proc/$init/mountinfo)" ]
+	for n in cgroup ipc mnt net pid time user uts; do
+		readlink /proc/$init/ns/$n
+	done >"$BATS_TEST_TMPDIR/ns"
+	[ "$(echo "$output" | sed -n '/^---$/,/^---$/p' | sed '1d;$d')" = "$(cat "$BATS_TEST_TMPDIR/ns")" ]
+	# Its PID namespace: the container's init and command are 1 and 2.
+	[[ "$output" =~ [[:space:]]1\ container[[:space:]]+2\ sleep[[:space:]] ]]
+}
+
+@test "10-full exec: in the container's cgroup, seen from the host; a fork bomb through exec is stopped by --pids-limit" {
+	start_container --pids-limit 10 "$RFS" sleep 100
+	"${C[@]}" exec "$NAME" sleep 100 &
+	e=$!
+	s=$(descendant $e sleep)
+	diff /proc/$init/cgroup /proc/$s/cgroup
+	grep -q "pids:.*lesson-container-" /proc/$s/cgroup
+	kill $e
+	# 40 background sleeps need 40 tasks more; the limit allows 10.
+	run "${C[@]}" exec "$NAME" sh -c 'for i in $(seq 40); do sleep 5 & done; echo all-started'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Cannot fork"* ]]
+	[[ "$output" != *all-started* ]]
+}
+
+@test "10-full exec: the same capabilities, no_new_privs and seccomp filter as the container's command" {
+	start_container "$RFS" sleep 100
+	run "${C[@]}" exec "$NAME" cat /proc/self/status
+	[ "$status" -eq 0 ]
+	echo "$output" | hardening /dev/stdin >"$BATS_TEST_TMPDIR/exec"
+	hardening /proc/$cmd/status >"$BATS_TEST_TMPDIR/cmd"
+	cat "$BATS_TEST_TMPDIR/exec"
+	diff "$BATS_TEST_TMPDIR/cmd" "$BATS_TEST_TMPDIR/exec"
+	grep -qx $'CapBnd:\t00000000a00425fb' "$BATS_TEST_TMPDIR/exec"
+}
+
+@test "10-full exec: --userns: root inside is the container's root, with its hardening" {
+	start_container --userns "$RFS" sleep 100
+	"${C[@]}" exec "$NAME" sleep 100 &
+	e=$!
+	s=$(descendant $e sleep)
+	# The host ids and the capabilities of the container's command.
+	[ "$(grep -E '^(Uid|Gid|Groups):' /proc/$s/status)" = "$(grep -E '^(Uid|Gid|Groups):' /proc/$cmd/status)" ]
+	[ "$(hardening /proc/$s/status)" = "$(hardening /proc/$cmd/status)" ]
+	[ "$(readlink /proc/$s/ns/user)" = "$(readlink /proc/$init/ns/user)" ]
+	kill $e
+	run "${C[@]}" exec "$NAME" sh -c 'id -u; touch /made-by-exec && ls -ln /made-by-exec'
+	echo "$output"
+	[ "${lines[0]}" = 0 ]
+	[[ "${lines[1]}" == *" 0 "*" 0 "*/made-by-exec ]]
+}
+
+@test "10-full exec: #!/proc/self/exe through exec runs a sealed copy; the host's binary is unchanged" {
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+	start_container -v "$T:/t:ro" "$T/img" sleep 100
+	before=$("$T/attack" fingerprint "$BIN"; sha256sum <"$BIN")
+	# exec's /bin/sh is the runtime again, which prints its usage and
+	# exits; strace holds it at its exit_group() for 3 s, to be attacked
+	# from inside (as tests/10-full-exe.bats does for run).
+	strace -f -qq -o /dev/null -e trace=exit_group \
+		-e inject=exit_group:delay_enter=3000000 \
+		"${C[@]}" exec "$NAME" /bin/sh >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
+	tracer=$!
+	wait_for eval 'held=$(for p in $(tree_of $tracer); do
+		[[ "$(tr "\0" " " </proc/$p/cmdline 2>/dev/null)" != "/proc/self/exe --help"* ]] || echo $p; done); [ -n "$held" ]'
+	echo "the runtime in the container runs $(readlink /proc/$held/exe)"
+	[ "$(readlink /proc/$held/exe)" != "$BIN" ]
+	nspid=$(awk '/^NSpid:/ { print $NF }' /proc/$held/status)
+	run nsenter -t "$held" -a -r -w /t/attack exe /proc/$nspid/exe
+	echo "$output"
+	[ "${lines[0]}" = "drop ok" ]
+	wait $tracer || true
+	[ "$("$T/attack" fingerprint "$BIN"; sha256sum <"$BIN")" = "$before" ]
+}
+
+@test "10-full exec harden: not dumpable from the moment it is in the container's PID namespace" {
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+	command -v setpriv >/dev/null || skip "setpriv is not installed (util-linux)"
+	start_container "$RFS" sleep 100
+	# strace holds the process for 3 s as it installs the seccomp filter
+	# (only it does, of exec's processes): in the container, capabilities
+	# dropped as root's inside, still the runtime with its fds.
+	strace -f -qq -o /dev/null -e trace=seccomp \
+		-e inject=seccomp:delay_enter=3000000 \
+		"${C[@]}" exec "$NAME" true 2>/dev/null &
+	tracer=$!
+	# The one process of the tree with two PIDs: the host's, the container's.
+	wait_for eval 'held=$(for p in $(tree_of $tracer); do
+		[ "$(awk "/^NSpid:/ { print NF }" /proc/$p/status 2>/dev/null)" != 3 ] || echo $p; done); [ -n "$held" ]'
+	# Root without CAP_SYS_PTRACE (as root inside is) may not open its
+	# exe, fds or memory: the kernel's ptrace check fails on a process
+	# that is not dumpable.
+	run setpriv --inh-caps=-all --bounding-set=-sys_ptrace readlink /proc/$held/exe
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ "$(readlink /proc/$held/exe)" = "$BIN" ] # still held, before the copy
+	wait_status $tracer 0
+}
+
+@test "10-full exec: exit status: the command's, 128+N, 126, 127" {
+	start_container "$RFS" sleep 100
+	run -3 "${C[@]}" exec "$NAME" sh -c 'exit 3'
+	run -137 "${C[@]}" exec "$NAME" sh -c 'kill -9 $$'
+	run -126 "${C[@]}" exec "$NAME" /etc
+	[[ "$output" == *"exec /etc: Permission denied"* ]]
+	run -127 "${C[@]}" exec "$NAME" no-such-command
+	[[ "$output" == *"exec no-such-command: No such file or directory"* ]]
+}
+
+@test "10-full exec: into an unknown or a stopped container: 125 and one line" {
+	run -125 "${C[@]}" exec "no-such-$NAME" true
+	[ "$output" = "container: no such container: no-such-$NAME" ]
+	start_container "$RFS" sleep 100
+	"${C[@]}" stop -t 0 "$NAME"
+	run -125 "${C[@]}" exec "$NAME" true
+	[ "$output" = "container: container $NAME is not running (container start $NAME runs it again)" ]
+	run -125 "${C[@]}" exec "$NAME"
+	[ "${lines[0]}" = "container: give a container and a command: container exec NAME COMMAND [ARG...]" ]
+}
+
+@test "10-full exec: the container's environment and cwd, exec's -e and -w on top; its own session, no host fd" {
+	start_container -e FOO=from-run -e BAR=kept -w /tmp "$RFS" sleep 100
+	run "${C[@]}" exec "$NAME" sh -c 'echo $FOO $BAR $HOSTNAME; pwd'
+	echo "$output"
+	[ "${lines[0]}" = "from-run kept $(cat /proc/$init/root/etc/hostname)" ]
+	[ "${lines[1]}" = /tmp ]
+	# fd 7: a host file we leave open, as a careless caller would.
+	echo host-file >"$BATS_TEST_TMPDIR/host-file"
+	run "${C[@]}" exec -e FOO=from-exec -w /etc "$NAME" sh -c 'echo $FOO $BAR; pwd
+		read -r pid c s pp pg sid rest </proc/self/stat; [ $sid = $$ ] && echo own-session
+		echo $(ls /proc/self/fd)' 7<"$BATS_TEST_TMPDIR/host-file"
+	echo "$output"
+	[ "${lines[0]}" = "from-exec kept" ]
+	[ "${lines[1]}" = /etc ]
+	[ "${lines[2]}" = own-session ]
+	[ "${lines[3]}" = "0 1 2 3" ] # 3: ls's own, of /proc/self/fd
+}
+
+@test "10-full exec: stdio through pipes, never our file; stdin only with -i" {
+	start_container "$RFS" sleep 100
+	"${C[@]}" exec "$NAME" readlink /proc/self/fd/1 >"$BATS_TEST_TMPDIR/out"
+	grep -q '^pipe:' "$BATS_TEST_TMPDIR/out"
+	[ "$(echo typed | "${C[@]}" exec -i "$NAME" cat)" = typed ]
+	[ "$(echo typed | "${C[@]}" exec "$NAME" cat)" = "" ]
+}
+
+@test "10-full exec: -t: a pty of the container's own devpts, its session's terminal" {
+	command -v script >/dev/null || skip "script(1) is not installed (bsdutils)"
+	start_container "$RFS" sleep 100
+	mkfifo "$BATS_TEST_TMPDIR/keys"
+	exec 4<>"$BATS_TEST_TMPDIR/keys"
+	run script -qec "$CONTAINER --root $R exec -t $NAME sh -c '
+		readlink /proc/self/fd/0; read -r p c s pp pg sid rest < /proc/self/stat
+		[ \$sid = \$\$ ] && echo own-session; exit 5'; echo rc=\$?" /dev/null <"$BATS_TEST_TMPDIR/keys"
+	exec 4>&-
+	echo "$output"
+	[[ "${lines[0]}" == /dev/pts/0* ]] # the container's devpts, not ours
+	[[ "${lines[1]}" == own-session* ]]
+	[[ "$output" == *rc=5* ]]
+}
+
+@test "10-full exec: leaves nothing behind on the host" {
+	assert_no_leaks
+}
