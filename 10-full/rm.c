@@ -24,6 +24,7 @@
 
 #include "../01-uts/lesson.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,6 +48,12 @@ static int rm_one(struct state *st, const char *ref, bool force)
 		}
 		verb_signal(c, SIGKILL, false);
 		verb_wait_supervisor(c, -1);
+		/* --rm: its supervisor removed it on the way out. */
+		if (store_read(st->root, c->id, c) < 0 && errno == ENOENT) {
+			printf("%s\n", ref);
+			ret = 0;
+			goto out;
+		}
 	}
 	lock = store_lock(st->root, c->id);
 	/* Read again under the lock: a `start` may have come first. */

@@ -236,6 +236,18 @@ hardening() {
 	[[ "$output" == *rc=5* ]]
 }
 
+@test "10-full exec: stop ends exec'd processes too, and exec returns 137" {
+	start_container "$RFS" sleep 1000
+	"${C[@]}" exec "$NAME" sleep 1001 &
+	ex=$!
+	held=$(descendant $ex sleep) # exec's command, a host PID
+	[ "$(tr '\0' ' ' </proc/$held/cmdline)" = "sleep 1001 " ]
+	grep -q "^NSpid:.*[[:space:]]" /proc/$held/status # in a PID namespace
+	"${C[@]}" stop -t 0 "$NAME"
+	[ ! -d /proc/$held ]
+	wait_status $ex 137
+}
+
 @test "10-full exec: leaves nothing behind on the host" {
 	assert_no_leaks
 }
