@@ -242,6 +242,11 @@ root_is_empty() {
 @test "10-full life: a PID in a record is believed only with its start time: a stranger that has the PID is never signalled" {
 	"${C[@]}" run --name old "$RFS" true
 	id=$("${C[@]}" ps -aq)
+	# A later process: start times count clock ticks (10 ms), and one
+	# started in the same tick as the init would pass for it (a PID is
+	# never reused that fast; here we hand it over by hand).
+	was=$(sed -nE 's/.*"PidStart": ([0-9]+).*/\1/p' "$R/containers/$id.json")
+	wait_for eval '[ "$(cut -d" " -f22 /proc/self/stat)" -gt "$was" ]'
 	sleep 100 &
 	stranger=$!
 	# The record now says running, with the stranger's PID.
