@@ -412,7 +412,11 @@ teardown() {
 	first=$(cat "$BATS_TEST_TMPDIR/pid")
 	wait_for has_cgroups "lesson-07-cgroups-$first-*"
 	kill -KILL $first
+	# strace would sit out its delay of a minute for the dead tracee,
+	# and takes no SIGTERM meanwhile.
+	kill -KILL $tracer 2>/dev/null || true
 	wait $tracer || true
+	wait_for eval '[ ! -d /proc/$first ]'
 	left=$(cgroups_named "lesson-07-cgroups-$first-*")
 	[ -n "$left" ]
 	# The next run removes them first, and says so; it is killed while
