@@ -186,6 +186,9 @@ shebang_attack() {
 	run nsenter -t "$cmd" -a -r -w /t/attack exe /proc/$nspid/exe
 	echo "$output"
 	[ "${lines[0]}" = "drop ok" ]
+	# Done: strace need not hold the other exits for their seconds.
+	# Killed, it lets its tracees go on; they end as they would have.
+	kill -KILL $tracer 2>/dev/null || true
 	wait $tracer || true
 	binary_unchanged
 }
