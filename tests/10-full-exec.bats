@@ -254,3 +254,27 @@ hardening() {
 @test "10-full exec: leaves nothing behind on the host" {
 	assert_no_leaks
 }
+
+@test "10-full exec: rootless, a user execs into the user's own container, with its hardening" {
+	container=$(for_nobody "$CONTAINER") && rfs=$(for_nobody "$RFS")
+	home=$(mktemp -d /tmp/container-test-home.XXXXXX)
+	chown 65534:65534 "$home"
+	N=("${AS_NOBODY[@]}" XDG_DATA_HOME="$home" "$container")
+	"${N[@]}" run -d --name mine -h nobodys "$rfs" sleep 100
+	run "${N[@]}" exec mine sh -c 'hostname; id -u; grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = nobodys ]
+	[ "${lines[1]}" = 0 ] # root inside, nobody outside
+	[ "${lines[2]}" = "NoNewPrivs:	1" ]
+	[ "${lines[3]}" = "Seccomp:	2" ]
+	# The container's processes are nobody's on the host.
+	init=$("${N[@]}" inspect -f '{{.State.Pid}}' mine)
+	[ "$(stat -c %u /proc/$init)" = 65534 ]
+	# Root's container is out of nobody's reach.
+	start_container "$RFS" sleep 100
+	run -125 "${N[@]}" --root "$R" exec "$NAME" true
+	[[ "$output" == *"is not a directory of yours"* || "$output" == *"Permission denied"* ]]
+	"${N[@]}" rm -f mine
+	rm -rf "$home"
+}
