@@ -149,6 +149,26 @@ static void follow(const struct state *st, struct container *c, int fd,
 		close(p.fd);
 }
 
+int logs_attach(const struct state *st, struct container *c, long from)
+{
+	char path[PATH_MAX], *buf = NULL;
+	size_t size = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/containers/%s.log", st->root, c->id);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && lseek(fd, from, SEEK_SET) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	follow(st, c, fd, &buf, &size, 0);
+	free(buf);
+	/* Its record now says how it ended (an --rm one has none). */
+	if (verb_find(st, c->id, c) < 0)
+		return 0;
+	return c->status == STATUS_EXITED ? c->exit_code : 0;
+}
+
 int cmd_logs(int argc, char **argv)
 {
 	static const struct option opts[] = {

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* rm for one container. Returns 0, or -1 after saying why. */
@@ -110,20 +111,28 @@ int cmd_start(int argc, char **argv)
 {
 	static struct container c;
 	struct state st = {0};
+	bool attach = argc == 3 && strcmp(argv[1], "-a") == 0;
+	const char *ref = argv[attach ? 2 : 1];
+	char log[PATH_MAX];
+	struct stat sb;
 	int lock, ret;
 
-	if (argc != 2 || argv[1][0] == '-') {
-		warnx("usage: container start NAME");
+	if (argc != 2 + attach || ref[0] == '-') {
+		warnx("usage: container start [-a] NAME");
 		return EXIT_FAILED;
 	}
-	if (verb_open(&st) < 0 || verb_find(&st, argv[1], &c) < 0)
+	if (verb_open(&st) < 0 || verb_find(&st, ref, &c) < 0)
 		return EXIT_FAILED;
+	/* -a: what this run writes, from where the log ends now. */
+	snprintf(log, sizeof(log), "%s/containers/%s.log", st.root, c.id);
+	if (stat(log, &sb) < 0)
+		sb.st_size = 0;
 	lock = store_lock(st.root, c.id);
 	if (lock < 0 || verb_find(&st, c.id, &c) < 0)
 		return EXIT_FAILED;
 	if (c.status == STATUS_RUNNING) {
 		close(lock);
-		printf("%s\n", argv[1]); /* as docker: already running */
+		printf("%s\n", ref); /* as docker: already running */
 		return 0;
 	}
 	/* Its layer was mounted "volatile" (no sync, child.c): after a
@@ -131,7 +140,7 @@ int cmd_start(int argc, char **argv)
 	if (strcmp(c.boot, note_boot_id()) != 0) {
 		warnx("container %s ran before the host rebooted: its writable "
 		      "layer may be incomplete; rm it and run a new one",
-		      argv[1]);
+		      ref);
 		close(lock);
 		return EXIT_FAILED;
 	}
@@ -139,7 +148,9 @@ int cmd_start(int argc, char **argv)
 	 * or an rm waits until then. The supervisor closes its copy. */
 	ret = run_start(&c, lock);
 	close(lock);
+	if (ret == 0 && attach)
+		return logs_attach(&st, &c, sb.st_size);
 	if (ret == 0)
-		printf("%s\n", argv[1]);
+		printf("%s\n", ref);
 	return ret;
 }

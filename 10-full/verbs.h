@@ -19,6 +19,10 @@ int cmd_rm(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_exec(int argc, char **argv); /* exec.c, with join.c */
 
+/* `start -a`: prints what c writes to its log from byte from on, until
+ * it exits (logs -f). Returns its exit code. */
+int logs_attach(const struct state *st, struct container *c, long from);
+
 /* Opens the data root (as `run` does, --root included) into st, and
  * sweeps what killed runs left: a verb sees containers as they are.
  * Returns 0, or -1 after saying why. */

@@ -131,6 +131,13 @@ root_is_empty() {
 	[ "${lines[1]}" = 2 ]
 }
 
+@test "10-full life: start -a prints what this run writes, stdout and stderr apart, and exits with its status" {
+	"${C[@]}" run --name att "$RFS" sh -c 'echo "run $(cat /n)"; echo err >&2; echo x >> /n; exit 3' >/dev/null 2>&1 || true
+	run -3 --separate-stderr "${C[@]}" start -a att
+	[ "$output" = "run x" ] # this run's, not the first's ("run ")
+	[ "$stderr" = err ]
+}
+
 @test "10-full life: logs keeps stdout and stderr apart, -t adds the time, --tail N the last N lines" {
 	"${C[@]}" run --name lg "$RFS" sh -c 'for i in 1 2 3; do echo out$i; echo err$i >&2; done' >/dev/null 2>&1
 	"${C[@]}" logs lg >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
