@@ -43,11 +43,7 @@ setup() {
 }
 
 teardown() {
-	local id
-	for id in $("${C[@]}" ps -aq 2>/dev/null); do
-		"${C[@]}" rm -f "$id" >/dev/null 2>&1
-	done
-	container_teardown
+	container_rm_teardown
 }
 
 # start_container [run options...] ROOTFS CMD...: a detached container

@@ -18,15 +18,9 @@ setup() {
 	C=("$CONTAINER" --root "$R")
 }
 
-# What the test did not remove itself is removed (rm -f), so that the
-# check below sees only what rm could not remove: cgroups, mounts,
-# processes.
+# What the test did not remove itself is removed (container.bash).
 teardown() {
-	local id
-	for id in $("${C[@]}" ps -aq 2>/dev/null); do
-		"${C[@]}" rm -f "$id" >/dev/null 2>&1
-	done
-	container_teardown
+	container_rm_teardown
 }
 
 # The status `ps -a` shows for container $1 (a name or an id). Columns

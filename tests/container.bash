@@ -18,6 +18,8 @@
 #                         exited with status N
 #   descendant PID COMM   the host PID of the first process named COMM
 #                         below PID (waits for it)
+#   container_rm_teardown rm -f what is left in the test's --root ($C),
+#                         then container_teardown
 #   container_teardown    kill what the test started, then fail if
 #                         something of container_leftovers appeared while
 #                         the test ran and is still there (waits for it
@@ -119,6 +121,17 @@ container_teardown() {
 	wait_for no_new_container_leftovers || left=$(new_container_leftovers)
 	case $DATA in /var/tmp/lesson-test-root.*) rm -rf "$DATA" ;; esac
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
+}
+
+# For the files whose tests use `container --root` ("${C[@]}"): what a
+# test did not remove itself is removed (rm -f), then the check above sees
+# only what rm could not remove: cgroups, mounts, processes.
+container_rm_teardown() {
+	local id
+	for id in $("${C[@]}" ps -aq 2>/dev/null); do
+		"${C[@]}" rm -f "$id" >/dev/null 2>&1
+	done
+	container_teardown
 }
 
 # Waits for background job $1 and checks that it exited with status $2.
