@@ -83,6 +83,8 @@ int life_created(const struct state *st, const struct config *c,
 		rec.auto_remove = c->auto_remove;
 	}
 	rec.detached = c->detach;
+	rec.tty = c->tty;
+	rec.open_stdin = c->interactive;
 	rec.id_range = id_range;
 	rec.status = STATUS_CREATED;
 	rec.pid = 0;

@@ -34,6 +34,7 @@ static const struct verb {
 } verbs[] = {
 	{"run", cmd_run, "run a command in a new container"},
 	{"exec", cmd_exec, "run a command in a running container"},
+	{"attach", cmd_attach, "type into a container started with -i -d"},
 	{"ps", cmd_ps, "list containers"},
 	{"logs", cmd_logs, "print a container's output"},
 	{"stop", cmd_stop, "stop containers: SIGTERM, then SIGKILL"},

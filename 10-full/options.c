@@ -316,6 +316,7 @@ int options_parse(int argc, char **argv, struct config *c)
 	static char *default_cmd[] = {"/bin/sh", NULL};
 	struct raw r = {0};
 	int opt, index = -1;
+	bool tty_asked = false;
 
 	optind = 1;
 	opterr = 0; /* our messages are clearer */
@@ -392,6 +393,7 @@ int options_parse(int argc, char **argv, struct config *c)
 			break;
 		case 't':
 			c->tty = isatty(STDIN_FILENO);
+			tty_asked = true;
 			break;
 		case 'd':
 			c->detach = true;
@@ -413,10 +415,10 @@ int options_parse(int argc, char **argv, struct config *c)
 		}
 	}
 
-	/* -d: no one to attach the terminal to; -itd keeps a shell's stdin
-	 * open instead, as docker's does (relay.c). */
+	/* -td: a pty, whose master the supervisor holds for `attach`
+	 * (attachd.c), whatever our stdin is: as docker's. */
 	if (c->detach)
-		c->tty = false;
+		c->tty = tty_asked;
 	if (optind >= argc) {
 		warnx("missing ROOTFS: give the image directory (e.g. "
 		      "build/rootfs, from make rootfs)");

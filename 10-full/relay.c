@@ -303,6 +303,15 @@ int relay_start(void)
 	return 0;
 }
 
+int relay_stdin(void)
+{
+	int fd = fcntl(chans[0].to, F_DUPFD_CLOEXEC, 3);
+
+	if (fd < 0)
+		warn("relay: dup");
+	return fd;
+}
+
 void relay_finish(void)
 {
 	uint64_t one = 1;

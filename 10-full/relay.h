@@ -35,6 +35,11 @@ int relay_child(void);
  * closed. Returns 0, or -1 after saying why. */
 int relay_start(void);
 
+/* Parent, -itd, once the child exists: a copy of the write end of the
+ * container's stdin, for `attach` to type into (attachd.h). Returns it,
+ * or -1 after saying why. */
+int relay_stdin(void);
+
 /* Parent, after the container ended: stops relaying our stdin, copies
  * what is left in the pipes, and waits for the thread. Safe to call
  * when relay_prepare() or relay_start() was not. */

@@ -57,6 +57,7 @@
 #include "supervise.h"
 #include "sweep.h"
 #include "tty.h"
+#include "attachd.h"
 #include "userns.h"
 
 #include <sched.h>
@@ -113,6 +114,7 @@ static void cleanup(void)
 	 * discarded when we exit, which is what it asked for.) */
 	stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
+	attach_stop(); /* no one types in any more */
 	tty_finish(); /* our terminal back to how it was */
 	relay_finish(); /* the container's last output copied out */
 	if (cgroup) {
@@ -158,8 +160,12 @@ static int prepare(void)
 	/* -t: a pty of the container's own; otherwise pipes (relay.c). */
 	if (state_create(&state, uid.outside, gid.outside) < 0 ||
 	    life_created(&state, &config, ids.fd >= 0 ? ids.first : 0) < 0 ||
-	    (config.tty ? tty_prepare()
+	    (config.tty ? tty_prepare(config.detach)
 			: relay_prepare(config.detach, config.interactive)) < 0)
+		goto bad;
+	/* -i -d: `attach` types in through us (attachd.c). */
+	if (config.detach && config.interactive &&
+	    attach_listen(state.root, state.id) < 0)
 		goto bad;
 	/* The init tells us when the command runs (supervise.c): -d
 	 * returns then; a run that never got there keeps nothing. */
@@ -198,6 +204,8 @@ static int parent(pid_t child)
 	if (cgroup && !child_enters && cgroup_add(cgroup, child) < 0)
 		return -1;
 	if ((config.tty ? tty_start() : relay_start()) < 0 ||
+	    (!config.tty && config.detach && config.interactive &&
+	     attach_start(relay_stdin()) < 0) ||
 	    life_running(&state, child) < 0)
 		return -1;
 	if (!config.detach)
@@ -323,7 +331,7 @@ int run_start(const struct container *c, int lock)
 	for (int i = 0; i < c->n_env; i++)
 		config.env[i] = c->env[i];
 	config.detach = true;
-	config.tty = false;
+	config.tty = c->tty;
 	memcpy(state.id, c->id, sizeof(state.id));
 	state.restart = true; /* its dir, its layers and its name are there */
 	start_lock = lock;

@@ -148,7 +148,7 @@ int spawn_run(struct join *j)
 	/* Held until the command exists, then forwarded to it (03). */
 	lesson_stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
-	if ((tty ? tty_prepare() : relay_prepare(false, false)) < 0 ||
+	if ((tty ? tty_prepare(false) : relay_prepare(false, false)) < 0 ||
 	    pipe2(report, O_CLOEXEC) < 0)
 		goto out;
 	/* Raw syscall: glibc before 2.36 has no pidfd_open(). -1 is fine:

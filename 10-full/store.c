@@ -90,9 +90,11 @@ int store_write(const char *root, const struct container *c)
 	put_list(f, "Env", c->env, c->n_env);
 	put_list(f, "Cmd", c->cmd, c->n_cmd);
 	put_str(f, "Image", c->image);
-	fprintf(f, ",\n \"AutoRemove\": %s,\n \"Detached\": %s",
+	fprintf(f, ",\n \"AutoRemove\": %s,\n \"Detached\": %s,"
+		   "\n \"Tty\": %s,\n \"OpenStdin\": %s",
 		c->auto_remove ? "true" : "false",
-		c->detached ? "true" : "false");
+		c->detached ? "true" : "false", c->tty ? "true" : "false",
+		c->open_stdin ? "true" : "false");
 	put_str(f, "Status", status_names[c->status]);
 	fprintf(f, ",\n \"Pid\": %d,\n \"PidStart\": %llu,\n \"Supervisor\": %d,"
 		   "\n \"SupervisorStart\": %llu,\n \"ExitCode\": %d,"
@@ -164,6 +166,8 @@ static int parse(const char *text, struct container *c)
 		return -1;
 	c->auto_remove = json_get_bool(json_get(text, "AutoRemove"), 0);
 	c->detached = json_get_bool(json_get(text, "Detached"), 0);
+	c->tty = json_get_bool(json_get(text, "Tty"), 0);
+	c->open_stdin = json_get_bool(json_get(text, "OpenStdin"), 0);
 	c->pid = json_get_int(json_get(text, "Pid"), 0);
 	c->pid_start = json_get_int(json_get(text, "PidStart"), 0);
 	c->supervisor = json_get_int(json_get(text, "Supervisor"), 0);
@@ -203,10 +207,10 @@ int store_read(const char *root, const char *id, struct container *c)
 
 void store_remove(const char *root, const char *id)
 {
-	static const char *const ext[] = {"json", "log", "log.1"};
+	static const char *const ext[] = {"json", "log", "log.1", "sock"};
 	char path[PATH_MAX];
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		snprintf(path, sizeof(path), "%s/containers/%s.%s", root, id,
 			 ext[i]);
 		unlink(path);

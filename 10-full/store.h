@@ -5,6 +5,7 @@
  *
  *   ROOT/containers/ID.json    the record (below), replaced whole
  *   ROOT/containers/ID.log     its output (logfile.h), ID.log.1 before
+ *   ROOT/containers/ID.sock    -i -d: where `attach` types in (attach.c)
  *   ROOT/containers/ID/        its layers (state.h); flock'ed by a verb
  *                              that changes the container
  *
@@ -40,6 +41,8 @@ struct container {
 	unsigned id_range;	 /* --userns as root: its host ids from here
 				    (userns.h), kept until rm; or 0 */
 	bool detached;		 /* -d */
+	bool tty;		 /* -t: a pty (its master with the supervisor) */
+	bool open_stdin;	 /* -i: stdin kept open; `attach` types into it */
 	enum store_status status;
 	pid_t pid;		 /* the init's host PID, while it runs */
 	unsigned long long pid_start; /* its start time (proc(5) field 22):

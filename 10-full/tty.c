@@ -22,6 +22,8 @@
  * discipline, which turns them into signals for its own foreground job.
  */
 #include "tty.h"
+#include "attachd.h"
+#include "logfile.h"
 
 #include <err.h>
 #include <errno.h>
@@ -39,11 +41,12 @@
 
 static int sock[2] = {-1, -1}; /* [0] the parent's end, [1] the child's */
 static pthread_t relay_thread;
-static bool relaying, raw;
+static bool relaying, raw, detached;
 static struct termios saved; /* our terminal, as it was */
 
-int tty_prepare(void)
+int tty_prepare(bool detach)
 {
+	detached = detach;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) < 0) {
 		warn("socketpair");
 		return -1;
@@ -105,8 +108,11 @@ int tty_child(const char *ptmx)
 		warn("-t: open the pty's slave");
 		goto bad;
 	}
-	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
-		ioctl(slave, TIOCSWINSZ, &ws);
+	/* Detached, there is no terminal to take the size of: a classic
+	 * one (a size of 0x0 would confuse full-screen programs). */
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0)
+		ws = (struct winsize){.ws_row = 24, .ws_col = 80};
+	ioctl(slave, TIOCSWINSZ, &ws);
 	/* We lead a session of our own already (relay.c), with no
 	 * controlling terminal: the slave becomes it. */
 	if (ioctl(slave, TIOCSCTTY, 0) < 0) {
@@ -164,8 +170,17 @@ static void *relay(void *arg)
 	if (master < 0)
 		goto out; /* the child stopped before; it said why */
 	p[1].fd = master;
-	cfmakeraw(&t);
-	raw = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
+	if (detached) {
+		/* Typed in by `attach`, through the supervisor (a copy of
+		 * the master: the container's input ends when we close
+		 * ours); written out to the log only. */
+		p[0].fd = -1;
+		if (attach_start(fcntl(master, F_DUPFD_CLOEXEC, 3)) < 0)
+			goto done;
+	} else {
+		cfmakeraw(&t);
+		raw = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
+	}
 	for (;;) {
 		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
@@ -184,10 +199,14 @@ static void *relay(void *arg)
 		/* Output until the last slave is closed: then EIO. */
 		if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
 			n = read(master, buf, sizeof(buf));
-			if (n <= 0 || write_all(STDOUT_FILENO, buf, n) < 0)
+			if (n > 0 && logfile_on())
+				logfile_add(1, buf, n);
+			if (n <= 0 || (!detached &&
+				       write_all(STDOUT_FILENO, buf, n) < 0))
 				break;
 		}
 	}
+done:
 	close(master);
 out:
 	close(winch);
@@ -201,7 +220,7 @@ int tty_start(void)
 
 	close(sock[1]); /* the child's end: EOF for us if it fails */
 	sock[1] = -1;
-	if (tcgetattr(STDIN_FILENO, &saved) < 0) {
+	if (!detached && tcgetattr(STDIN_FILENO, &saved) < 0) {
 		warn("-t: tcgetattr");
 		return -1;
 	}

@@ -8,9 +8,13 @@
 #ifndef TTY_H
 #define TTY_H
 
+#include <stdbool.h>
+
 /* Parent, before clone(): the socket pair the child sends its pty master
- * through. Returns 0, or -1 after saying why. */
-int tty_prepare(void);
+ * through. detached (-itd): no terminal of ours; the container's output
+ * goes to the log only, and its input comes from `attach` (attachd.h).
+ * Returns 0, or -1 after saying why. */
+int tty_prepare(bool detached);
 
 /* Child, inside the new root, before the hardening: opens a pty in the
  * container's own devpts (ptmx is its /dev/pts/ptmx), gives the slave the

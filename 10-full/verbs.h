@@ -18,6 +18,7 @@ int cmd_start(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_exec(int argc, char **argv); /* exec.c, with join.c */
+int cmd_attach(int argc, char **argv);
 
 /* `start -a`: prints what c writes to its log from byte from on, until
  * it exits (logs -f). Returns its exit code. */

@@ -132,6 +132,42 @@ root_is_empty() {
 	[ "$stderr" = err ]
 }
 
+@test "10-full life: attach types into a run -id container; Ctrl-P Ctrl-Q leaves it running, unseen; the next attach types on and exits with its code" {
+	id=$("${C[@]}" run -id --name shell "$RFS" /bin/sh)
+	[ -S "$R/containers/$id.sock" ]
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	"${C[@]}" attach shell <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
+	ap=$!
+	exec 7>"$BATS_TEST_TMPDIR/in"
+	printf 'echo typed-$((6*7))\n' >&7
+	wait_for grep -qx typed-42 "$BATS_TEST_TMPDIR/out"
+	printf '\020\021' >&7
+	wait_status $ap 1
+	exec 7>&-
+	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "read escape sequence" ]
+	[[ "$(status_of shell)" == "Up "* ]]
+	# The keys never reached the shell (it would say "\020\021echo: not
+	# found"); a Ctrl-P alone does, with what follows it.
+	run -7 --separate-stderr "${C[@]}" attach shell <<<$'echo next\nprintf "%s" "$(printf \'\\020x\')" | od -An -c\nexit 7'
+	[ "${lines[0]}" = next ]
+	[ "$(echo ${lines[1]})" = "020 x" ]
+	[ -z "$stderr" ]
+	[[ "$(status_of shell)" == "Exited (7) "* ]]
+	# The supervisor has removed its socket with the container's end.
+	[ ! -e "$R/containers/$id.sock" ]
+	run -125 --separate-stderr "${C[@]}" attach shell
+	[[ "$stderr" == *"cannot attach to a stopped container"* ]]
+}
+
+@test "10-full life: run -itd gives the container a pty of its own, kept by the supervisor; start gives it a new one" {
+	"${C[@]}" run -itd --name term "$RFS" /bin/sh >/dev/null
+	run -5 "${C[@]}" attach term <<<$'readlink /proc/self/fd/0\nexit 5'
+	[[ "$output" == *$'\n/dev/pts/0\r'* ]]
+	"${C[@]}" start term
+	run -6 "${C[@]}" attach term <<<$'readlink /proc/self/fd/0\nexit 6'
+	[[ "$output" == *$'\n/dev/pts/0\r'* ]]
+}
+
 @test "10-full life: logs keeps stdout and stderr apart, -t adds the time, --tail N the last N lines" {
 	"${C[@]}" run --name lg "$RFS" sh -c 'for i in 1 2 3; do echo out$i; echo err$i >&2; done' >/dev/null 2>&1
 	"${C[@]}" logs lg >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
