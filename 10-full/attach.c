@@ -137,44 +137,20 @@ static int connect_to(const struct state *st, const struct container *c)
 	return 0;
 }
 
-int cmd_attach(int argc, char **argv)
+int attach_session(const struct state *st, struct container *c, long from,
+		   bool with_stdin)
 {
-	static const struct option opts[] = {
-		{"no-stdin", no_argument, NULL, 'n'}, {0}};
-	static struct container c;
-	struct state st = {0};
-	struct stat log;
-	char path[PATH_MAX];
-	bool no_stdin = false;
 	pthread_t thread;
-	int opt, code;
+	int code;
 
-	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (opt != 'n') {
-			warnx("usage: container attach [--no-stdin] NAME");
+	if ((pidfd = store_pidfd(c)) < 0) {
+		warnx("container %s is not running", c->name[0] ? c->name : c->id);
+		return EXIT_FAILED;
+	}
+	if (c->open_stdin && with_stdin) {
+		if (connect_to(st, c) < 0)
 			return EXIT_FAILED;
-		}
-		no_stdin = true;
-	}
-	if (optind != argc - 1) {
-		warnx("usage: container attach [--no-stdin] NAME");
-		return EXIT_FAILED;
-	}
-	if (verb_open(&st) < 0 || verb_find(&st, argv[optind], &c) < 0)
-		return EXIT_FAILED;
-	if (!store_running(&c) || (pidfd = store_pidfd(&c)) < 0) {
-		warnx("you cannot attach to a stopped container, start it "
-		      "first (container start -a %s)", argv[optind]);
-		return EXIT_FAILED;
-	}
-	/* What it writes from now on: the log's present end. */
-	snprintf(path, sizeof(path), "%s/containers/%s.log", st.root, c.id);
-	if (stat(path, &log) < 0)
-		log.st_size = 0;
-	if (c.open_stdin && !no_stdin) {
-		if (connect_to(&st, &c) < 0)
-			return EXIT_FAILED;
-		if (c.tty && tcgetattr(STDIN_FILENO, &saved) == 0) {
+		if (c->tty && tcgetattr(STDIN_FILENO, &saved) == 0) {
 			struct termios t = saved;
 
 			cfmakeraw(&t);
@@ -192,7 +168,43 @@ int cmd_attach(int argc, char **argv)
 		signal(SIGTERM, proxy);
 		signal(SIGHUP, proxy);
 	}
-	code = logs_attach(&st, &c, log.st_size);
+	code = logs_attach(st, c, from);
 	terminal_back();
 	return code;
+}
+
+int cmd_attach(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"no-stdin", no_argument, NULL, 'n'}, {0}};
+	static struct container c;
+	struct state st = {0};
+	struct stat log;
+	char path[PATH_MAX];
+	bool no_stdin = false;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (opt != 'n') {
+			warnx("usage: container attach [--no-stdin] NAME");
+			return EXIT_FAILED;
+		}
+		no_stdin = true;
+	}
+	if (optind != argc - 1) {
+		warnx("usage: container attach [--no-stdin] NAME");
+		return EXIT_FAILED;
+	}
+	if (verb_open(&st) < 0 || verb_find(&st, argv[optind], &c) < 0)
+		return EXIT_FAILED;
+	if (!store_running(&c)) {
+		warnx("you cannot attach to a stopped container, start it "
+		      "first (container start -ai %s)", argv[optind]);
+		return EXIT_FAILED;
+	}
+	/* What it writes from now on: the log's present end. */
+	snprintf(path, sizeof(path), "%s/containers/%s.log", st.root, c.id);
+	if (stat(path, &log) < 0)
+		log.st_size = 0;
+	return attach_session(&st, &c, log.st_size, !no_stdin);
 }

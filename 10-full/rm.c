@@ -1,5 +1,5 @@
 /*
- * 10-full/rm.c - `container rm [-f] NAME...` and `container start [-a]
+ * 10-full/rm.c - `container rm [-f] NAME...` and `container start [-a] [-i]
  * NAME`: the end of a container's life, and a second run of one that
  * exited.
  *
@@ -111,16 +111,25 @@ int cmd_start(int argc, char **argv)
 {
 	static struct container c;
 	struct state st = {0};
-	bool attach = argc == 3 && strcmp(argv[1], "-a") == 0;
-	const char *ref = argv[attach ? 2 : 1];
+	bool attach = false, input = false;
+	const char *ref;
 	char log[PATH_MAX];
 	struct stat sb;
-	int lock, ret;
+	int lock, ret, opt;
 
-	if (argc != 2 + attach || ref[0] == '-') {
-		warnx("usage: container start [-a] NAME");
+	while ((opt = getopt(argc, argv, "+ai")) != -1) {
+		if (opt == '?') {
+			warnx("usage: container start [-a] [-i] NAME");
+			return EXIT_FAILED;
+		}
+		attach |= opt == 'a';
+		input |= opt == 'i';
+	}
+	if (optind != argc - 1) {
+		warnx("usage: container start [-a] [-i] NAME");
 		return EXIT_FAILED;
 	}
+	ref = argv[optind];
 	if (verb_open(&st) < 0 || verb_find(&st, ref, &c) < 0)
 		return EXIT_FAILED;
 	/* -a: what this run writes, from where the log ends now. */
@@ -148,6 +157,10 @@ int cmd_start(int argc, char **argv)
 	 * or an rm waits until then. The supervisor closes its copy. */
 	ret = run_start(&c, lock);
 	close(lock);
+	/* -i: typed in too, as `attach` does (the record now names the
+	 * new init). */
+	if (ret == 0 && input && verb_find(&st, c.id, &c) == 0)
+		return attach_session(&st, &c, sb.st_size, true);
 	if (ret == 0 && attach)
 		return logs_attach(&st, &c, sb.st_size);
 	if (ret == 0)

@@ -20,6 +20,13 @@ int cmd_inspect(int argc, char **argv);
 int cmd_exec(int argc, char **argv); /* exec.c, with join.c */
 int cmd_attach(int argc, char **argv);
 
+/* `attach` and `start -ai`: what we type goes to c's stdin (when it was
+ * started with -i), what it writes from byte from of its log on is
+ * printed, until it exits (its code is returned) or Ctrl-P Ctrl-Q
+ * (exit 1). (attach.c) */
+int attach_session(const struct state *st, struct container *c, long from,
+		   bool with_stdin);
+
 /* `start -a`: prints what c writes to its log from byte from on, until
  * it exits (logs -f). Returns its exit code. */
 int logs_attach(const struct state *st, struct container *c, long from);

@@ -159,13 +159,13 @@ root_is_empty() {
 	[[ "$stderr" == *"cannot attach to a stopped container"* ]]
 }
 
-@test "10-full life: run -itd gives the container a pty of its own, kept by the supervisor; start gives it a new one" {
+@test "10-full life: run -itd gives the container a pty of its own, kept by the supervisor; start -ai gives it a new one and types in" {
 	"${C[@]}" run -itd --name term "$RFS" /bin/sh >/dev/null
 	run -5 "${C[@]}" attach term <<<$'readlink /proc/self/fd/0\nexit 5'
-	[[ "$output" == *$'\n/dev/pts/0\r'* ]]
-	"${C[@]}" start term
-	run -6 "${C[@]}" attach term <<<$'readlink /proc/self/fd/0\nexit 6'
-	[[ "$output" == *$'\n/dev/pts/0\r'* ]]
+	[[ "$output" == *$'/dev/pts/0\r'* ]]
+	# start -ai: started again, typed into at once.
+	run -6 "${C[@]}" start -ai term <<<$'readlink /proc/self/fd/0\nexit 6'
+	[[ "$output" == *$'/dev/pts/0\r'* ]]
 }
 
 @test "10-full life: logs keeps stdout and stderr apart, -t adds the time, --tail N the last N lines" {
