@@ -67,12 +67,36 @@ unsigned long long stale_start_time(pid_t pid)
 	return state == 'Z' || state == 'X' ? 0 : t;
 }
 
+/* "-TAG" from LESSON_TAG, "" without one; NULL for one that is not a tag
+ * (after saying so, if say). */
+static const char *tag(bool say)
+{
+	static char text[18];
+	const char *t = getenv("LESSON_TAG");
+	size_t n = t ? strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789") : 0;
+
+	if (!t || !*t)
+		return "";
+	if (t[n] || n > 16) {
+		if (say)
+			warnx("LESSON_TAG=%s: use 1 to 16 lowercase letters and "
+			      "digits (or unset it)", t);
+		return NULL;
+	}
+	snprintf(text, sizeof(text), "-%s", t);
+	return text;
+}
+
 int stale_name(char *buf, size_t size, const char *prefix)
 {
 	pid_t self = getpid();
-	int n = snprintf(buf, size, "%s-%d-%llu", prefix, (int)self,
-			 stale_start_time(self));
+	const char *t = tag(true);
+	int n;
 
+	if (!t)
+		return -1;
+	n = snprintf(buf, size, "%s%s-%d-%llu", prefix, t, (int)self,
+		     stale_start_time(self));
 	if (n < 0 || (size_t)n >= size) {
 		warnx("name %s-...: too long", prefix);
 		return -1;
@@ -96,9 +120,14 @@ bool stale_is_dead(const char *name, const char *prefix, pid_t *owner)
 {
 	size_t len = strlen(prefix);
 	unsigned long long pid, started;
-	const char *p = name + len;
+	const char *p = name + len, *t = tag(false);
 
-	if (strncmp(name, prefix, len) != 0 || *p++ != '-' ||
+	/* Another seat's or run's (another tag, or none) is not ours. */
+	if (!t || strncmp(name, prefix, len) != 0 ||
+	    strncmp(p, t, strlen(t)) != 0)
+		return false;
+	p += strlen(t);
+	if (*p++ != '-' ||
 	    !number(&p, &pid) || *p++ != '-' || !number(&p, &started) ||
 	    *p || pid == 0 || pid > INT32_MAX)
 		return false; /* not a name we make */

@@ -21,13 +21,18 @@ unsigned long long stale_start_time(pid_t pid);
  * process). 10-full's note.c judges a zombie owner by its threads. */
 unsigned long long stale_proc_stat(pid_t pid, char *state, int *threads);
 
-/* Writes "PREFIX-PID-START" into buf: our own PID and start time, which
- * no later process with our PID can share. Returns 0, or -1 after saying
- * so if it does not fit. */
+/* LESSON_TAG in the environment (1-16 lowercase letters or digits), a
+ * mark of a workshop seat or a test run: every name below becomes
+ * PREFIX-TAG-PID-START, and a sweep looks only at names with the same tag
+ * (so, at names of the same seat or run). Without it, PREFIX-PID-START. */
+
+/* Writes "PREFIX[-TAG]-PID-START" into buf: our own PID and start time,
+ * which no later process with our PID can share. Returns 0, or -1 after
+ * saying so if it does not fit or the tag is not one. */
 int stale_name(char *buf, size_t size, const char *prefix);
 
-/* True when name is "PREFIX-PID-START" and that process no longer runs;
- * then *owner is its PID. */
+/* True when name is "PREFIX[-TAG]-PID-START" (with our tag, if any) and
+ * that process no longer runs; then *owner is its PID. */
 bool stale_is_dead(const char *name, const char *prefix, pid_t *owner);
 
 /* Calls drop(path, owner) for each entry of dir named PREFIX-PID-START

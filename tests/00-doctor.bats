@@ -103,3 +103,21 @@ setup() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"not checked"* ]]
 }
+
+@test "the leak check sees what this run leaves behind, and nothing of another run's or seat's" {
+	# The control for every file's "leaves nothing behind on the host":
+	# names as 09-overlay makes them (stale.h), with this run's tag, with
+	# another tag, and with none.
+	ours=/tmp/lesson-merged-$LESSON_TAG-1-1
+	theirs=/tmp/lesson-merged-tother$$-1-1
+	untagged=/tmp/lesson-merged-$$-1
+	snapshot_host
+	mkdir "$theirs" "$untagged"
+	assert_no_leaks # another run's, a student's: not ours to judge
+	mkdir "$ours"
+	run assert_no_leaks
+	rmdir "$ours" "$theirs" "$untagged"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"+$ours"* ]]
+	[[ "$output" != *"$theirs"* && "$output" != *"$untagged"* ]]
+}

@@ -25,7 +25,7 @@ setup_file() {
 
 setup() {
 	need_root
-	NS=lsn-test-$$
+	NS=lsn-$LESSON_TAG-$$
 	GO="$BATS_TEST_TMPDIR/go"
 	RELEASE="$BATS_TEST_TMPDIR/release"
 }

@@ -111,10 +111,10 @@ procs_in() {
 		[[ "$output" == *"0::/lesson-"* ]]
 	else
 		for c in cpu cpuacct memory pids; do
-			echo "$output" | grep -Eq "^[0-9]+:([a-z_]+,)*$c(,[a-z_]+)*:/(.*/)?lesson-07-cgroups-[0-9]+-[0-9]+$"
+			echo "$output" | grep -Eq "^[0-9]+:([a-z_]+,)*$c(,[a-z_]+)*:/(.*/)?lesson-07-cgroups-$LESSON_TAG-[0-9]+-[0-9]+$"
 		done
 	fi
-	name=$(echo "$output" | grep -o 'lesson-07-cgroups-[0-9]*-[0-9]*' | head -1)
+	name=$(echo "$output" | grep -o "lesson-07-cgroups-$LESSON_TAG-[0-9]*-[0-9]*" | head -1)
 	[ -n "$name" ]
 	[ -z "$(cgroups_named "$name")" ]
 }
@@ -151,7 +151,7 @@ procs_in() {
 	touch "$go"
 	wait $prog
 	for x in "$d" "${m:-}" "${p:-}"; do [ ! -d "$x" ]; done
-	[ -z "$(cgroups_named "lesson-07-cgroups-$prog-*")" ]
+	[ -z "$(cgroups_named "lesson-07-cgroups-$LESSON_TAG-$prog-*")" ]
 }
 
 @test "07-cgroups: a busy loop under --cpus 0.2 gets about 20% of one CPU" {
@@ -174,7 +174,7 @@ procs_in() {
 	[ "$RC" -eq 137 ]
 	# The program was not killed with it: it lived to report.
 	grep -q "^07-cgroups: out of memory: the kernel killed a process in the container for going over --memory 32M" "$ERR"
-	[ -z "$(cgroups_named "lesson-07-cgroups-$PROG-*")" ]
+	[ -z "$(cgroups_named "lesson-07-cgroups-$LESSON_TAG-$PROG-*")" ]
 	# Well under the limit nothing is killed and nothing is said.
 	run "$CG" --memory 32M -- sh -c 'head -c 8M /dev/zero | wc -c'
 	[ "$status" -eq 0 ]
@@ -226,7 +226,7 @@ procs_in() {
 		[ "$rc" -eq 99 ]
 		[ ! -d "$dir" ]
 		[ ! -d /proc/$sleeper ] || [ "$(cat /proc/$sleeper/comm)" != sleep ]
-		[ -z "$(cgroups_named "lesson-07-cgroups-$prog-*")" ]
+		[ -z "$(cgroups_named "lesson-07-cgroups-$LESSON_TAG-$prog-*")" ]
 	done
 }
 
@@ -246,10 +246,14 @@ procs_in() {
 		run_waited "$CG" $bad -- true
 		[ "$RC" -eq 125 ]
 		grep -q "^07-cgroups: ${bad%% *} '${bad#* }': " "$ERR"
-		[ -z "$(cgroups_named "lesson-07-cgroups-$PROG-*")" ]
+		[ -z "$(cgroups_named "lesson-07-cgroups-$LESSON_TAG-$PROG-*")" ]
 	done
 	run -125 "$CG" --cpus 0.5 --cpu-quota 5000 -- true
 	[ "${lines[0]}" = "07-cgroups: give --cpus or --cpu-quota, not both" ]
+	# A workshop's LESSON_TAG that is not a tag (07-cgroups/stale.h).
+	run -125 env LESSON_CGROUP_ROOT="$scratch" LESSON_CGROUP_MODE=v2 \
+		LESSON_TAG=Seat-1 "$CG" --pids 5 -- true
+	[ "$output" = "07-cgroups: LESSON_TAG=Seat-1: use 1 to 16 lowercase letters and digits (or unset it)" ]
 	# Nothing was created or written in the scratch tree, where every
 	# write would have stayed visible.
 	[ -z "$(ls "$scratch" | grep -v '^cgroup\.')" ]
@@ -376,16 +380,18 @@ has_cgroups() {
 
 # plant PREFIX DEAD LIVE DIR...: in each DIR, leftovers the sweep must
 # leave alone: another user's (dead owner), a live owner's, another
-# program's. Listed in planted, removed by teardown if a check fails.
+# program's, one of a run without our LESSON_TAG (dead owner, ours).
+# Listed in planted, removed by teardown if a check fails.
 plant() {
 	local prefix=$1 dead=$2 live=$3 d
 	shift 3
 	for d; do
 		mkdir "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)" \
-			"$d/lesson-other-program-$dead-1"
+			"$d/lesson-other-program-$dead-1" "$d/${prefix%-$LESSON_TAG}-$dead-1"
 		chown 65534 "$d/$prefix-$dead-1"
 		printf '%s\n' "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)" \
-			"$d/lesson-other-program-$dead-1" >>"$BATS_TEST_TMPDIR/planted"
+			"$d/lesson-other-program-$dead-1" "$d/${prefix%-$LESSON_TAG}-$dead-1" \
+			>>"$BATS_TEST_TMPDIR/planted"
 	done
 }
 
@@ -410,14 +416,14 @@ teardown() {
 	# (Its PID through a file: strace may fork helpers of its own.)
 	wait_for test -s "$BATS_TEST_TMPDIR/pid"
 	first=$(cat "$BATS_TEST_TMPDIR/pid")
-	wait_for has_cgroups "lesson-07-cgroups-$first-*"
+	wait_for has_cgroups "lesson-07-cgroups-$LESSON_TAG-$first-*"
 	kill -KILL $first
 	# strace would sit out its delay of a minute for the dead tracee,
 	# and takes no SIGTERM meanwhile.
 	kill -KILL $tracer 2>/dev/null || true
 	wait $tracer || true
 	wait_for eval '[ ! -d /proc/$first ]'
-	left=$(cgroups_named "lesson-07-cgroups-$first-*")
+	left=$(cgroups_named "lesson-07-cgroups-$LESSON_TAG-$first-*")
 	[ -n "$left" ]
 	# The next run removes them first, and says so; it is killed while
 	# its command runs in its own cgroups.
@@ -432,13 +438,13 @@ teardown() {
 	done
 	kill -KILL $second
 	wait $second || true
-	left=$(cgroups_named "lesson-07-cgroups-$second-*")
+	left=$(cgroups_named "lesson-07-cgroups-$LESSON_TAG-$second-*")
 	[ -n "$left" ]
 	echo "# kill -9 while running left $(echo "$left" | wc -l) cgroup dirs" >&3
 	# Beside them: what is not ours to remove.
 	sh -c "while [ ! -e $go ]; do sleep 0.05; done" &
 	live=$!
-	plant lesson-07-cgroups $second $live $(echo "$left" | xargs -n1 dirname)
+	plant lesson-07-cgroups-$LESSON_TAG $second $live $(echo "$left" | xargs -n1 dirname)
 	# The next run removes every dir that was left, and says so...
 	run -0 "$CG" --pids 20 true
 	for d in $left; do
@@ -463,11 +469,11 @@ teardown() {
 	need_strace
 	ran="$BATS_TEST_TMPDIR/ran"
 	trace="$BATS_TEST_TMPDIR/trace"
-	run -143 strace -f -qq -o "$trace" -e trace=mkdir,mkdirat \
+	run -143 strace -f -qq -s 256 -o "$trace" -e trace=mkdir,mkdirat \
 		-e signal=none -e inject=mkdir,mkdirat:signal=SIGTERM:when=1 \
 		"$CG" --pids 50 sh -c "touch $ran"
 	[ ! -e "$ran" ]
-	name=$(grep -o 'lesson-07-cgroups-[0-9]*-[0-9]*' "$trace" | head -1)
+	name=$(grep -o "lesson-07-cgroups-$LESSON_TAG-[0-9]*-[0-9]*" "$trace" | head -1)
 	[ -n "$name" ] # the trace shows the cgroup made
 	[ -z "$(cgroups_named "$name")" ]
 }
@@ -479,9 +485,9 @@ teardown() {
 # appears that was not there before.
 readme_check() {
 	local before after
-	before=$(cgroups_named 'lesson-07-cgroups-*' | sort)
+	before=$(cgroups_named "lesson-07-cgroups-$LESSON_TAG-*" | sort)
 	"$ROOT/tests/readme" "$1"
-	after=$(cgroups_named 'lesson-07-cgroups-*' | sort)
+	after=$(cgroups_named "lesson-07-cgroups-$LESSON_TAG-*" | sort)
 	[ -z "$(comm -13 <(echo "$before") <(echo "$after"))" ]
 }
 

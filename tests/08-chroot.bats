@@ -280,16 +280,18 @@ start_of() {
 
 # plant PREFIX DEAD LIVE DIR...: in each DIR, leftovers the sweep must
 # leave alone: another user's (dead owner), a live owner's, another
-# program's. Listed in planted, removed by teardown if a check fails.
+# program's, one of a run without our LESSON_TAG (dead owner, ours).
+# Listed in planted, removed by teardown if a check fails.
 plant() {
 	local prefix=$1 dead=$2 live=$3 d
 	shift 3
 	for d; do
 		mkdir "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)" \
-			"$d/lesson-other-program-$dead-1"
+			"$d/lesson-other-program-$dead-1" "$d/${prefix%-$LESSON_TAG}-$dead-1"
 		chown 65534 "$d/$prefix-$dead-1"
 		printf '%s\n' "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)" \
-			"$d/lesson-other-program-$dead-1" >>"$BATS_TEST_TMPDIR/planted"
+			"$d/lesson-other-program-$dead-1" "$d/${prefix%-$LESSON_TAG}-$dead-1" \
+			>>"$BATS_TEST_TMPDIR/planted"
 	done
 }
 
@@ -309,12 +311,12 @@ teardown() {
 	wait_for runs_sleep $child
 	kill -KILL $prog
 	wait $prog || true
-	left=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-08-chroot-$prog-*")
+	left=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-08-chroot-$LESSON_TAG-$prog-*")
 	[ -n "$left" ]
 	echo "# kill -9 left $(echo "$left" | wc -l) cgroup dirs" >&3
 	sh -c "while [ ! -e $go ]; do sleep 0.05; done" &
 	live=$!
-	plant lesson-08-chroot $prog $live $(echo "$left" | xargs -n1 dirname)
+	plant lesson-08-chroot-$LESSON_TAG $prog $live $(echo "$left" | xargs -n1 dirname)
 	run -0 "$CHROOT" "$RFS" true
 	for d in $left; do
 		[[ "$output" == *"08-chroot: removed cgroup $d, left by PID $prog (killed)"* ]]

@@ -140,16 +140,16 @@ C /two"
 	own=$prog-$(start_of $prog)
 	# The container's "/" is the overlay of our layers...
 	wait_for grep -q " / / .* - overlay overlay .*lowerdir=$T/l1:$T/l2:$T/l3:" /proc/$child/mountinfo
-	grep -q "upperdir=$T/up,workdir=$T/up.work-$own[,\ ]" /proc/$child/mountinfo
+	grep -q "upperdir=$T/up,workdir=$T/up.work-$LESSON_TAG-$own[,\ ]" /proc/$child/mountinfo
 	# ...the host has no overlay mount, and the mount point is empty.
 	run ! grep -q ' - overlay ' /proc/self/mountinfo
-	[ -d /tmp/lesson-merged-$own ]
-	[ -z "$(ls -A /tmp/lesson-merged-$own)" ]
+	[ -d /tmp/lesson-merged-$LESSON_TAG-$own ]
+	[ -z "$(ls -A /tmp/lesson-merged-$LESSON_TAG-$own)" ]
 	kill -KILL $child
 	wait $prog || true
 	# After: the work dir and the mount point are gone.
-	[ ! -e "$T/up.work-$own" ]
-	[ ! -e /tmp/lesson-merged-$own ]
+	[ ! -e "$T/up.work-$LESSON_TAG-$own" ]
+	[ ! -e /tmp/lesson-merged-$LESSON_TAG-$own ]
 }
 
 @test "09-overlay: the rootfs is found from any working directory" {
@@ -244,9 +244,9 @@ C /two"
 @test "09-overlay: a failure after the work dir was made removes it" {
 	# exec keeps the PID and the start time: the mount point the program
 	# wants is taken (by a live owner, itself: the sweep leaves it).
-	run -125 sh -c 'mkdir /tmp/lesson-merged-$$-$(sed "s/.*) //" /proc/$$/stat | cut -d" " -f20) &&
+	run -125 sh -c 'mkdir /tmp/lesson-merged-$LESSON_TAG-$$-$(sed "s/.*) //" /proc/$$/stat | cut -d" " -f20) &&
 		exec "$0" --upper "$1" true' "$OVERLAY" "$T/up"
-	taken=$(grep -o '/tmp/lesson-merged-[0-9]*-[0-9]*' <<<"$output")
+	taken=$(grep -o "/tmp/lesson-merged-$LESSON_TAG-[0-9]*-[0-9]*" <<<"$output")
 	rmdir "$taken"
 	[[ "$output" == "09-overlay: mkdir $taken: File exists" ]]
 	[ -z "$(ls -d "$T"/up.work-* 2>/dev/null)" ]
@@ -283,16 +283,18 @@ C /two"
 }
 
 # plant PREFIX DEAD LIVE DIR...: in each DIR, leftovers the sweep must
-# leave alone: another user's (dead owner) and a live owner's. Listed in
-# planted, removed by teardown if a check fails.
+# leave alone: another user's (dead owner), a live owner's, one of a run
+# without our LESSON_TAG (dead owner, ours). Listed in planted, removed by
+# teardown if a check fails.
 plant() {
 	local prefix=$1 dead=$2 live=$3 d
 	shift 3
 	for d; do
-		mkdir "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)"
+		mkdir "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)" \
+			"$d/${prefix%-$LESSON_TAG}-$dead-1"
 		chown 65534 "$d/$prefix-$dead-1"
 		printf '%s\n' "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)" \
-			>>"$BATS_TEST_TMPDIR/planted"
+			"$d/${prefix%-$LESSON_TAG}-$dead-1" >>"$BATS_TEST_TMPDIR/planted"
 	done
 }
 
@@ -313,22 +315,22 @@ teardown() {
 	kill -KILL $prog
 	wait $prog || true
 	# What SIGKILL left: no code ran after it.
-	[ -d /tmp/lesson-merged-$own ]
-	[ -d "$T/up.work-$own" ]
-	cgroups=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-09-overlay-$own" 2>/dev/null)
+	[ -d /tmp/lesson-merged-$LESSON_TAG-$own ]
+	[ -d "$T/up.work-$LESSON_TAG-$own" ]
+	cgroups=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "lesson-09-overlay-$LESSON_TAG-$own" 2>/dev/null)
 	echo "# kill -9 left the mount point, the work dir, $(echo "$cgroups" | grep -c .) cgroup dirs" >&3
 	# Beside them, what is not ours: another user's mount point and work
 	# dir (dead owner), a live run's.
 	sh -c "while [ ! -e $go ]; do sleep 0.05; done" &
 	live=$!
-	plant lesson-merged $prog $live /tmp
-	plant up.work $prog $live "$T"
+	plant lesson-merged-$LESSON_TAG $prog $live /tmp
+	plant up.work-$LESSON_TAG $prog $live "$T"
 	# The next run on the same upper dir removes what was left.
 	run -0 ov true
-	[[ "$output" == *"09-overlay: removed /tmp/lesson-merged-$own, left by PID $prog (killed)"* ]]
-	[[ "$output" == *"09-overlay: removed $T/up.work-$own, left by PID $prog (killed)"* ]]
-	[ ! -e /tmp/lesson-merged-$own ]
-	[ ! -e "$T/up.work-$own" ]
+	[[ "$output" == *"09-overlay: removed /tmp/lesson-merged-$LESSON_TAG-$own, left by PID $prog (killed)"* ]]
+	[[ "$output" == *"09-overlay: removed $T/up.work-$LESSON_TAG-$own, left by PID $prog (killed)"* ]]
+	[ ! -e /tmp/lesson-merged-$LESSON_TAG-$own ]
+	[ ! -e "$T/up.work-$LESSON_TAG-$own" ]
 	for d in $cgroups; do [ ! -e "$d" ]; done
 	while read -r d; do [ -d "$d" ]; done <"$BATS_TEST_TMPDIR/planted"
 	[ "$(grep -c removed <<<"$output")" -eq $((2 + $(echo "$cgroups" | grep -c .))) ]
@@ -350,8 +352,8 @@ teardown() {
 	[ "$rc" -eq 125 ]
 	grep -qF "09-overlay: upper '$T/up' is in use by another run (PID $first)" "$BATS_TEST_TMPDIR/err"
 	# Refused before it made anything.
-	[ -z "$(ls -d "$T"/up.work-$second-* /tmp/lesson-merged-$second-* 2>/dev/null)" ]
-	[ -z "$(find /sys/fs/cgroup -maxdepth 4 -name "lesson-09-overlay-$second-*")" ]
+	[ -z "$(ls -d "$T"/up.work-$LESSON_TAG-$second-* /tmp/lesson-merged-$LESSON_TAG-$second-* 2>/dev/null)" ]
+	[ -z "$(find /sys/fs/cgroup -maxdepth 4 -name "lesson-09-overlay-$LESSON_TAG-$second-*")" ]
 	# Another upper dir is no conflict.
 	mkdir "$T/up2"
 	run -0 "$OVERLAY" --layers "$LAYERS" --upper "$T/up2" true

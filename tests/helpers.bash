@@ -3,9 +3,11 @@
 # Load it with `load helpers`. It gives:
 #   ROOT                the repository
 #   need_root           skip (with the reason) unless we are root
-#   host_state          what a container could leave behind on the host:
-#                       mounts, network interfaces, named netns, cgroups,
-#                       processes in other namespaces, lesson temp dirs
+#   LESSON_TAG          this run's tag: every name a lesson makes on the
+#                       host carries it (07-cgroups/stale.h)
+#   host_state          what a lesson of this run could leave behind on
+#                       the host: mounts, named netns, cgroups, processes
+#                       in other namespaces, lesson temp dirs
 #   snapshot_host       remember host_state (call it in setup_file)
 #   assert_no_leaks     fail, showing the difference, if host_state changed
 #   child_of PID        the PID of PID's first child, as the host sees it
@@ -36,31 +38,43 @@ need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root (run: sudo make test)"
 }
 
+# This run's tag (07-cgroups/stale.h): the cgroups, mount points and work
+# dirs the lessons make are named with it (lesson-07-cgroups-TAG-PID-
+# START), and their sweeps touch only names with the same tag. So the leak
+# check below judges what this run made, and nothing of anyone else's (a
+# second checkout's tests, a workshop neighbour's runs) that comes and goes
+# on the same machine meanwhile.
+LESSON_TAG=t$(printf '%s' "${BATS_RUN_TMPDIR:-$$}" | cksum | cut -d' ' -f1)
+export LESSON_TAG
+
+# What a lesson of this run could leave behind on the host: each listing
+# keeps only what is this run's, by its tag, its paths, or the mark in a
+# process's environment (LESSON_TEST_MARK, below). Network interfaces are
+# not listed: a veth lives as long as its namespace, and a namespace as
+# long as a process or a mount, which are. 10-full's containers are judged
+# by each test (container.bash: in a data root of its own).
 host_state() {
-	local host_uts p ctl
-	echo "# mounts"
-	awk '{ for (i = 7; $i != "-"; i++); print $5, $(i+1) }' /proc/self/mountinfo | sort
-	echo "# interfaces"
-	ls /sys/class/net
-	echo "# named netns"
-	ls /run/netns 2>/dev/null || true
-	echo "# cgroups"
-	# Only the lessons' own: every cgroup a lesson makes is named lesson-*
-	# (07-09: lesson-PROGRAM-PID-START, 10-full: lesson-container-ID), at
-	# any depth (07 nests them below the caller's own cgroup, wherever
-	# the machine put it). Other cgroups come and go with the machine.
+	local host_uts p ctl ns mine="lesson-test:${BATS_RUN_TMPDIR:-/none}/"
+	echo "# mounts at a path of this run's"
+	awk '{ for (i = 7; $i != "-"; i++); print $5, $(i+1) }' /proc/self/mountinfo |
+		grep -e "-$LESSON_TAG-" -e "$ROOT/" -e "${BATS_RUN_TMPDIR:-/none}/" \
+			-e "/run/netns/lsn-$LESSON_TAG" | sort
+	echo "# named netns of this run's"
+	ls /run/netns 2>/dev/null | grep -e "-$LESSON_TAG" || true
+	echo "# cgroups of this run's (lesson-PROGRAM-TAG-PID-START, at any depth)"
 	for ctl in $(awk '$3 ~ /^cgroup2?$/ { print $2 }' /proc/self/mounts); do
-		find "$ctl" -mindepth 1 -type d -name 'lesson-*' 2>/dev/null
+		find "$ctl" -mindepth 1 -type d -name "lesson-*-$LESSON_TAG-*" 2>/dev/null
 	done | sort -u
-	echo "# processes in another UTS namespace (every lesson makes one)"
+	echo "# processes of this run's in another UTS namespace (every lesson makes one)"
 	host_uts=$(readlink /proc/self/ns/uts)
 	for p in /proc/[0-9]*; do
-		local ns
 		ns=$(readlink "$p/ns/uts" 2>/dev/null) || continue
-		[ "$ns" = "$host_uts" ] || echo "${p#/proc/} $(cat "$p/comm" 2>/dev/null)"
+		[ "$ns" != "$host_uts" ] || continue
+		grep -qsz "^LESSON_TEST_MARK=$mine" "$p/environ" &&
+			echo "${p#/proc/} $(cat "$p/comm" 2>/dev/null)"
 	done
-	echo "# lesson temp dirs"
-	ls -d /tmp/lesson-* /run/lesson-* /run/container-* 2>/dev/null || true
+	echo "# lesson temp dirs of this run's"
+	ls -d /tmp/lesson-*-"$LESSON_TAG"-* 2>/dev/null || true
 }
 
 snapshot_host() {
