@@ -44,6 +44,9 @@ static const struct verb {
 	{"import", cmd_import, "make a one-layer image of a directory"},
 	{"images", cmd_images, "list images"},
 	{"history", cmd_history, "show the layers of an image"},
+	{"commit", cmd_commit, "make an image of a container's changes"},
+	{"diff", cmd_diff, "list what a container changed"},
+	{"rmi", cmd_rmi, "remove images"},
 	{0},
 };
 
