@@ -319,3 +319,30 @@ base_id() {
 	[ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "lesson-container-$id" -path '*freezer*')" ]
 	"${C[@]}" stop -t 0 "$id"
 }
+
+@test "10-full image: rootless, a user has an image store of their own: import, run, commit (whiteouts, opaque dirs) work, and every file of a layer is the user's" {
+	container=$(for_nobody "$CONTAINER")
+	home=$(mktemp -d /tmp/container-test-home.XXXXXX)
+	chown 65534:65534 "$home"
+	# A rootfs the user may read whole (build/rootfs has /root 0700).
+	rfs=$home/rfs
+	cp -a "$RFS" "$rfs"
+	chmod -R a+rX "$rfs"
+	N=("${AS_NOBODY[@]}" XDG_DATA_HOME="$home" "$container")
+	store=$home/lesson-container/images
+	"${N[@]}" import "$rfs" base
+	[ "$(stat -c '%U %a' "$store")" = "nobody 700" ]
+	# Root's store is not the user's: no image of root's is found.
+	base >/dev/null
+	run -125 "${N[@]}" --root "$R" images
+	# Inside, the user's files are root's (the one id mapped).
+	run "${N[@]}" run --rm base sh -c 'stat -c %u:%g /etc/passwd; id -u'
+	[ "$output" = "$(printf '0:0\n0')" ]
+	"${N[@]}" run --name r1 base sh -c 'rm /etc/group && rm -r /usr/sbin && mkdir /usr/sbin && echo q >/usr/sbin/q'
+	"${N[@]}" commit r1 next >/dev/null
+	run "${N[@]}" run --rm next sh -c 'ls /usr/sbin; test -e /etc/group || echo no-group'
+	[ "$output" = "$(printf 'q\nno-group')" ]
+	[ -z "$(find "$store/layers" ! -uid 65534)" ]
+	"${N[@]}" rm r1
+	rm -rf "$home"
+}
