@@ -42,6 +42,12 @@ static const struct verb {
 	{"start", cmd_start, "run an exited container again"},
 	{"rm", cmd_rm, "remove containers"},
 	{"inspect", cmd_inspect, "show containers' details as JSON"},
+	{"import", cmd_import, "make a one-layer image of a directory"},
+	{"images", cmd_images, "list images"},
+	{"history", cmd_history, "show the layers of an image"},
+	{"commit", cmd_commit, "make an image of a container's changes"},
+	{"diff", cmd_diff, "list what a container changed"},
+	{"rmi", cmd_rmi, "remove images"},
 	{0},
 };
 

@@ -26,6 +26,13 @@ int cmd_attach(int argc, char **argv);
  * (exit 1). (attach.c) */
 int attach_session(const struct state *st, struct container *c, long from,
 		   bool with_stdin);
+/* Images (image.h): one file each, images.c has two. */
+int cmd_import(int argc, char **argv);
+int cmd_images(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_rmi(int argc, char **argv);
+int cmd_commit(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /* `start -a`: prints what c writes to its log from byte from on, until
  * it exits (logs -f). Returns its exit code. */

@@ -1,0 +1,348 @@
+#!/usr/bin/env bats
+# 10-full: images are layers. import makes a one-layer image of a
+# directory; run IMAGE stacks its layers as overlay lower dirs, shared by
+# every container of it and never written; commit adds the container's
+# writable layer on top as a new image; diff, images, history and rmi
+# show and remove them. Each test keeps its containers and its images in
+# a data root of its own (--root).
+
+load helpers
+load container
+bats_require_minimum_version 1.5.0
+
+setup() {
+	need_root
+	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
+	container_setup
+	R="$BATS_TEST_TMPDIR/root"
+	C=("$CONTAINER" --root "$R")
+}
+
+# What the test did not remove itself is removed (container.bash).
+teardown() {
+	container_rm_teardown
+}
+
+# Every file below $1, one line each: path, type, mode, owner, size,
+# mtime, link target, and the bytes' hash for a file.
+checksums() {
+	(cd "$1" && find . -printf '%p %y %m %U:%G %s %T@ %l\n' | sort &&
+		find . -type f -exec sha256sum {} + | sort -k2)
+}
+
+# The data root's layer dirs, each with its diff_id.
+layers() {
+	cat "$R"/images/layers/*/layer.json
+}
+
+# import build/rootfs as $1 (in $R), quietly; its id on stdout.
+base() {
+	"${C[@]}" import "$RFS" "${1:-base}"
+}
+
+# tag:id pairs added to repositories.json (made if missing).
+add_tags() {
+	local f=$R/images/repositories.json old='{'
+	[ -f "$f" ] && old=$(sed 's/}$/, /' "$f")
+	echo "$old$(printf '%s' "$@" | sed 's/, $//')}" >"$f"
+}
+
+# An image NAME made by hand in the store: the layers of image BASE with
+# N more on top (each holds a file /layerK), and config.Config CONFIG.
+# As load would make it; the store's format is image.h's.
+hand_image() {
+	local name=$1 base=$2 n=$3 config=${4:-'{}'} ids chain diff dir hex i
+	ids=$(sed 's/.*"diff_ids":\[\([^]]*\)\].*/\1/' "$R/images/configs/$(base_id "$base")")
+	chain=$(echo "$ids" | tr -d '"' | tr , '\n' | while read -r diff; do
+		[ -z "$prev" ] && prev=$diff || prev="sha256:$(printf '%s %s' "$prev" "$diff" | sha256sum | cut -c1-64)"
+		echo "$prev"
+	done | tail -1)
+	for i in $(seq "$n"); do
+		diff="sha256:$(printf 'layer %s %s' "$name" "$i" | sha256sum | cut -c1-64)"
+		chain="sha256:$(printf '%s %s' "$chain" "$diff" | sha256sum | cut -c1-64)"
+		dir=$R/images/layers/${chain:7:16}
+		mkdir -p "$dir/diff"
+		echo "$i" >"$dir/diff/layer$i"
+		echo "{\"chain_id\": \"$chain\", \"diff_id\": \"$diff\", \"parent\": \"\", \"size\": 2}" >"$dir/layer.json"
+		ids="$ids,\"$diff\""
+	done
+	printf '{"architecture":"amd64","os":"linux","config":%s,"created":"2026-01-01T00:00:00Z","rootfs":{"type":"layers","diff_ids":[%s]}}' \
+		"$config" "$ids" >"$BATS_TEST_TMPDIR/config"
+	hex=$(sha256sum <"$BATS_TEST_TMPDIR/config" | cut -c1-64)
+	cp "$BATS_TEST_TMPDIR/config" "$R/images/configs/$hex"
+	add_tags "\"$name:latest\": \"sha256:$hex\", "
+}
+
+# The full id (64 hex) of image tag $1 (NAME:TAG).
+base_id() {
+	sed "s/.*\"$1\": \"sha256:\([0-9a-f]*\)\".*/\1/" "$R/images/repositories.json"
+}
+
+@test "10-full image: import makes a one-layer image of a directory, a copy with owners, modes, times and links kept; images and history show it as docker does" {
+	run "${C[@]}" import "$RFS" base
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^sha256:[0-9a-f]{64}$ ]]
+	id=${output:7}
+	# The id is the sha256 of the config's bytes.
+	[ "$(sha256sum <"$R/images/configs/$id" | cut -c1-64)" = "$id" ]
+	# One layer, a copy of the directory as it is.
+	[ "$(ls "$R/images/layers" | wc -l)" -eq 1 ]
+	diff <(checksums "$RFS") <(checksums "$R"/images/layers/*/diff)
+	run "${C[@]}" images
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^REPOSITORY\ +TAG\ +IMAGE\ ID\ +CREATED\ +SIZE$ ]]
+	[[ "${lines[1]}" =~ ^base\ +latest\ +${id:0:12}\ +(Less\ than\ a\ second|[0-9]+\ seconds)\ ago\ +1[0-9.]+MB$ ]]
+	[ "$("${C[@]}" images -q)" = "${id:0:12}" ]
+	run "${C[@]}" history base:latest
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^IMAGE\ +CREATED\ +CREATED\ BY\ +SIZE\ +COMMENT$ ]]
+	[[ "${lines[1]}" =~ ^${id:0:12}\ +.*\ ago\ +container\ import\ .*rootfs\ +1[0-9.]+MB ]]
+	[ "${#lines[@]}" -eq 2 ]
+	# Importing again shares the layer: same tree, same DiffID.
+	base base:two
+	[ "$(ls "$R/images/layers" | wc -l)" -eq 1 ]
+	# Bad input: 125 and one line, nothing made.
+	run "${C[@]}" import /no/such/dir x
+	[ "$status" -eq 125 ]
+	run "${C[@]}" import "$RFS" 'bad name'
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"NAME[:TAG]"* ]]
+	run "${C[@]}" history nosuch
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"no such image: nosuch"* ]]
+}
+
+@test "10-full image: run IMAGE takes Entrypoint + Cmd, Env and WorkingDir from the image's config; the command given replaces Cmd; NAME is NAME:latest" {
+	base >/dev/null
+	hand_image cfg base:latest 0 '{"Entrypoint":["/bin/echo","E"],"Cmd":["c1","c2"],"Env":["PATH=/usr/bin:/bin","FOO=from-image"],"WorkingDir":"/tmp","StopSignal":"SIGUSR1"}'
+	run "${C[@]}" run --rm cfg
+	[ "$status" -eq 0 ]
+	[ "$output" = "E c1 c2" ]
+	run "${C[@]}" run --rm cfg:latest given
+	[ "$output" = "E given" ]
+	hand_image env base:latest 0 '{"Cmd":["sh","-c","echo $FOO $(pwd)"],"Env":["PATH=/usr/bin:/bin","FOO=from-image"],"WorkingDir":"/tmp"}'
+	run "${C[@]}" run --rm env
+	[ "$output" = "from-image /tmp" ]
+	# -e comes after the image's Env, -w before its WorkingDir.
+	run "${C[@]}" run --rm -e FOO=from-e -w /etc env
+	[ "$output" = "from-e /etc" ]
+	run "${C[@]}" run --rm nosuch:tag true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"no such image: nosuch:tag"* ]]
+}
+
+@test "10-full image: a container cannot change a layer, even as root: its writes, chmods and deletions land in its upper dir" {
+	base >/dev/null
+	checksums "$R/images/layers" >"$BATS_TEST_TMPDIR/before"
+	run "${C[@]}" run --name w base sh -c 'echo changed >>/etc/passwd && chmod 777 /usr/bin/cat && rm /etc/group && touch /new && mkdir /usr/lib/x'
+	[ "$status" -eq 0 ]
+	diff "$BATS_TEST_TMPDIR/before" <(checksums "$R/images/layers")
+	# The writes are in the container's own layer.
+	id=$("${C[@]}" ps -aq)
+	upper=$R/containers/$id/upper
+	grep -q changed "$upper/etc/passwd"
+	[ "$(stat -c %a "$upper/usr/bin/cat")" = 777 ]
+	[ "$(stat -c %t:%T "$upper/etc/group")" = 0:0 ]
+}
+
+@test "10-full image: two containers of an image share its layers on disk (one inode), each with its own upper dir" {
+	base >/dev/null
+	a=$("${C[@]}" run -d base sleep 600)
+	b=$("${C[@]}" run -d base sleep 600)
+	pa=$("${C[@]}" inspect -f '{{.State.Pid}}' "$a")
+	pb=$("${C[@]}" inspect -f '{{.State.Pid}}' "$b")
+	layer=$(ls -d "$R"/images/layers/*/diff)
+	ino=$(stat -c %i "$layer/usr/bin/sleep")
+	[ "$(stat -c %i /proc/"$pa"/root/usr/bin/sleep)" = "$ino" ]
+	[ "$(stat -c %i /proc/"$pb"/root/usr/bin/sleep)" = "$ino" ]
+	# The image's name in ps and inspect; its id as .Image.
+	[[ "$("${C[@]}" ps)" == *"$a   base:latest   \"sleep 600\""* ]]
+	[ "$("${C[@]}" inspect -f '{{.Config.Image}}' "$a")" = base:latest ]
+	[ "$("${C[@]}" inspect -f '{{.Image}}' "$a")" = "sha256:$(base_id base:latest)" ]
+	"${C[@]}" stop -t 0 "$a" "$b"
+	# start runs it again on the same layers.
+	"${C[@]}" start "$a"
+	pa=$("${C[@]}" inspect -f '{{.State.Pid}}' "$a")
+	[ "$(stat -c %i /proc/"$pa"/root/usr/bin/sleep)" = "$ino" ]
+	"${C[@]}" stop -t 0 "$a"
+}
+
+@test "10-full image: an image with more layers than one mount takes is refused with 125, naming the limit" {
+	# A data root with a long path: the upper, work and init dirs take
+	# most of the page of mount options, and room is left for a few
+	# layers only.
+	long=$BATS_TEST_TMPDIR/$(printf 'd%.0s' {1..200})/$(printf 'e%.0s' {1..200})/$(printf 'f%.0s' {1..200})/$(printf 'g%.0s' {1..200})/$(printf 'h%.0s' {1..200})
+	mkdir -p "$long"
+	R=$long/root
+	C=("$CONTAINER" --root "$R")
+	base >/dev/null
+	hand_image few base:latest 2
+	run "${C[@]}" run --rm few sh -c 'cat /layer1 /layer2'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '1\n2')" ]
+	hand_image many base:latest 60
+	run "${C[@]}" run --rm many true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"image many has 61 layers; one mount takes at most "[0-9]*" with the data root $R"* ]]
+	# Beyond the store's own bound (IMAGE_MAX_LAYERS), whatever the root.
+	R=$BATS_TEST_TMPDIR/root2
+	C=("$CONTAINER" --root "$R")
+	base >/dev/null
+	hand_image huge base:latest 128
+	run "${C[@]}" run --rm huge true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"has more than 128 layers"* ]]
+}
+
+@test "10-full image: commit keeps what the container changed (files made, changed, deleted; a dir deleted and made again; links, modes, owners) and not the init layer's files nor a volume's; the base image is unchanged; history has one more layer" {
+	bid=$(base | cut -c8-)
+	bl=$(ls "$R/images/layers")
+	checksums "$R/images/layers/$bl" >"$BATS_TEST_TMPDIR/before"
+	vol=$BATS_TEST_TMPDIR/vol
+	mkdir "$vol"
+	run "${C[@]}" run --name c1 -h first -v "$vol:/data" base sh -c '
+		echo made >/new && echo changed >>/etc/passwd && rm /etc/group &&
+		rm -r /usr/sbin && mkdir /usr/sbin && echo again >/usr/sbin/x &&
+		ln /new /newlink && ln -s /new /newsym &&
+		chmod 711 /new &&
+		echo in-volume >/data/vf && echo mine >/etc/hostname &&
+		echo mine >>/etc/hosts'
+	[ "$status" -eq 0 ]
+	# An owner of its own and the set-user-ID bit (the image has no
+	# chown(1)): set as the container's root would have, in its upper
+	# dir (chown first: it clears the bit).
+	chown -h 123:456 "$R/containers/$("${C[@]}" ps -aq)/upper/new"
+	chmod 4711 "$R/containers/$("${C[@]}" ps -aq)/upper/new"
+	run "${C[@]}" diff c1
+	[ "$status" -eq 0 ]
+	for line in "A /new" "C /etc/passwd" "D /etc/group" "D /usr/sbin/swapoff" "A /usr/sbin/x" "A /data"; do
+		grep -qx "$line" <<<"$output"
+	done
+	! grep -q "/data/vf" <<<"$output"
+	run "${C[@]}" commit -m "the test's change" c1 next:v1
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^sha256:[0-9a-f]{64}$ ]]
+	# The base image's layer, byte for byte as it was; its config too.
+	diff "$BATS_TEST_TMPDIR/before" <(checksums "$R/images/layers/$bl")
+	[ "$(sha256sum <"$R/images/configs/$bid" | cut -c1-64)" = "$bid" ]
+	[ "$(ls "$R/images/layers" | wc -l)" -eq 2 ]
+	# The init layer's files stayed out of the new layer, though the
+	# container wrote them (a copy-up brought them to its upper dir).
+	new=$(ls -d "$R"/images/layers/*/ | grep -v "/$bl/")
+	[ -e "$R/containers/$("${C[@]}" ps -aq)/upper/etc/hostname" ]
+	[ ! -e "$new/diff/etc/hostname" ]
+	[ ! -e "$new/diff/etc/hosts" ]
+	[ -d "$new/diff/data" ]
+	[ ! -e "$new/diff/data/vf" ]
+	run "${C[@]}" run --rm -h second -v "$vol:/data" next:v1 sh -c '
+		cat /new; tail -1 /etc/passwd; test ! -e /etc/group && echo no-group;
+		ls /usr/sbin; ls /data; cat /etc/hostname; grep -c mine /etc/hosts;
+		stat -c "%i %a %u:%g" /new /newlink; readlink /newsym'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = made ]
+	[ "${lines[1]}" = changed ]
+	[ "${lines[2]}" = no-group ]
+	[ "${lines[3]}" = x ]            # the old /usr/sbin is hidden: opaque
+	[ "${lines[4]}" = vf ]           # the volume, mounted again: its file
+	[ "${lines[5]}" = second ]       # the new container's hostname
+	[ "${lines[6]}" = 0 ]            # the new container's hosts
+	read -r ino1 mode1 own1 <<<"${lines[7]}"
+	read -r ino2 mode2 own2 <<<"${lines[8]}"
+	[ "$ino1" = "$ino2" ]
+	[ "$mode1" = 4711 ]
+	[ "$own1" = 123:456 ]
+	[ "$mode2" = 4711 ]
+	[ "$own2" = 123:456 ]
+	[ "${lines[9]}" = /new ]
+	# Without the volume: only its mount point came along, empty.
+	run "${C[@]}" run --rm next:v1 sh -c 'ls -A /data | wc -l; cat /etc/hostname'
+	[ "${lines[0]}" = 0 ]
+	[ "${lines[1]}" != mine ]
+	# One more layer in history, newest first, with the message.
+	run "${C[@]}" history next:v1
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[1]}" == *"sh -c "*"the test's change" ]]
+	[[ "${lines[2]}" == "<missing>"*"container import"* ]]
+}
+
+@test "10-full image: rmi refuses an image a container uses (125, naming it) unless -f, which only untags it; a layer another image shares stays" {
+	base >/dev/null
+	bl=$(ls "$R/images/layers")
+	"${C[@]}" run --name user base sh -c 'echo x >/x'
+	"${C[@]}" commit user top >/dev/null
+	"${C[@]}" run --name user2 top true
+	run "${C[@]}" rmi base
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"unable to remove image base: container user uses it"* ]]
+	"${C[@]}" images | grep -q '^base '
+	# -f: untagged; the container still has its layers, and starts.
+	run "${C[@]}" rmi -f base
+	[ "$status" -eq 0 ]
+	[ "$output" = "Untagged: base:latest" ]
+	! "${C[@]}" images | grep -q '^base '
+	[ -d "$R/images/layers/$bl/diff" ]
+	"${C[@]}" start -a user
+	# top goes, with its own layer only: base's is top's bottom layer
+	# and the untagged base still needs it.
+	"${C[@]}" rm user2
+	run "${C[@]}" rmi top
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "Untagged: top:latest" ]]
+	[[ "${lines[1]}" == "Deleted: sha256:"* ]]
+	[[ "${lines[2]}" == "Deleted: layer "* ]]
+	[ "${#lines[@]}" -eq 3 ]
+	[ -d "$R/images/layers/$bl/diff" ]
+	[ "$(ls "$R/images/layers" | wc -l)" -eq 1 ]
+	# A tag of an image with two (the second made by hand: there is no
+	# tag verb): only that tag goes.
+	id=$(base one)
+	add_tags "\"two:latest\": \"$id\", "
+	run "${C[@]}" rmi one
+	[ "$output" = "Untagged: one:latest" ]
+	"${C[@]}" images | grep -q '^two '
+	run "${C[@]}" rmi nosuch
+	[ "$status" -eq 125 ]
+}
+
+@test "10-full image: commit of a running container freezes it while its layer is copied, and thaws it: it runs on, and nothing of the freeze is left" {
+	base >/dev/null
+	id=$("${C[@]}" run -d base sh -c 'echo started >/s; i=0; while :; do i=$((i+1)); echo $i >/count; done')
+	wait_for test -s "$R/containers/$id/upper/s"
+	run "${C[@]}" commit "$id" snap
+	[ "$status" -eq 0 ]
+	[ "$("${C[@]}" run --rm snap cat /s)" = started ]
+	# Thawed: it still counts.
+	n=$(cat "$R/containers/$id/upper/count")
+	wait_for eval '[ "$(cat "$R/containers/$id/upper/count")" != "$n" ]'
+	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' "$id")
+	! grep -q 'freezer:/lesson' /proc/"$pid"/cgroup
+	[ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "lesson-container-$id" -path '*freezer*')" ]
+	"${C[@]}" stop -t 0 "$id"
+}
+
+@test "10-full image: rootless, a user has an image store of their own: import, run, commit (whiteouts, opaque dirs) work, and every file of a layer is the user's" {
+	container=$(for_nobody "$CONTAINER")
+	home=$(mktemp -d /tmp/container-test-home.XXXXXX)
+	chown 65534:65534 "$home"
+	# A rootfs the user may read whole (build/rootfs has /root 0700).
+	rfs=$home/rfs
+	cp -a "$RFS" "$rfs"
+	chmod -R a+rX "$rfs"
+	N=("${AS_NOBODY[@]}" XDG_DATA_HOME="$home" "$container")
+	store=$home/lesson-container/images
+	"${N[@]}" import "$rfs" base
+	[ "$(stat -c '%U %a' "$store")" = "nobody 700" ]
+	# Root's store is not the user's: no image of root's is found.
+	base >/dev/null
+	run -125 "${N[@]}" --root "$R" images
+	# Inside, the user's files are root's (the one id mapped).
+	run "${N[@]}" run --rm base sh -c 'stat -c %u:%g /etc/passwd; id -u'
+	[ "$output" = "$(printf '0:0\n0')" ]
+	"${N[@]}" run --name r1 base sh -c 'rm /etc/group && rm -r /usr/sbin && mkdir /usr/sbin && echo q >/usr/sbin/q'
+	"${N[@]}" commit r1 next >/dev/null
+	run "${N[@]}" run --rm next sh -c 'ls /usr/sbin; test -e /etc/group || echo no-group'
+	[ "$output" = "$(printf 'q\nno-group')" ]
+	[ -z "$(find "$store/layers" ! -uid 65534)" ]
+	"${N[@]}" rm r1
+	rm -rf "$home"
+}
