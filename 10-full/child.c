@@ -146,6 +146,15 @@ int child_root(const struct config *c, const struct state *st)
 		}
 		path_in(lower, mnt, "init:");
 		strcat(lower, a);
+	} else if (c->from_image) {
+		/* An image: its layers, named relative to the store's
+		 * layers/ (runimage.c says why), from where we mount. */
+		snprintf(lower, sizeof(lower), "%s/init:%s", mnt,
+			 c->image_lowers);
+		if (chdir(c->layers_dir) < 0) {
+			warn("%s", c->layers_dir);
+			return -1;
+		}
 	} else {
 		snprintf(lower, sizeof(lower), "%s/init:%s", mnt,
 			 c->rootfs_real);
@@ -154,10 +163,11 @@ int child_root(const struct config *c, const struct state *st)
 	 * the whole disk's, when the overlay goes away at the end of the
 	 * run, which costed more than the rest of a run. The price: after
 	 * a host crash the layer must not be used again. Ours never is: it
-	 * is removed when the run ends, or by the next run's sweep. */
+	 * is removed when the run ends, or by the next run's sweep. The
+	 * other options keep the upper dir plain for commit (options.h). */
 	if (overlay_mount(lower, path_in(upper, st->dir, "upper"),
 			  path_in(work, st->dir, "work"),
-			  path_in(merged, mnt, "merged"), "volatile") < 0) {
+			  path_in(merged, mnt, "merged"), RUN_OVERLAY_OPTIONS) < 0) {
 		if (c->rootfs_fd >= 0) /* Linux 5.12-5.18 */
 			warnx("--userns: overlayfs takes an idmapped image "
 			      "from Linux 5.19 on");

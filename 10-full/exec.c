@@ -131,6 +131,7 @@ static int container_config(const struct container *rec,
 	char *args[STORE_MAX_ARGS + 2] = {"run"};
 
 	memcpy(args + 1, rec->argv, (rec->argc + 1) * sizeof(*args));
+	c->image_pin = rec->image_id[0] ? rec->image_id : NULL;
 	if (chdir(rec->cwd) < 0) {
 		warn("%s, where the container was run", rec->cwd);
 		return -1;
@@ -142,6 +143,8 @@ static int container_config(const struct container *rec,
 	}
 	if (c->rootfs_fd >= 0) /* --userns: a clone of the image, unused */
 		close(c->rootfs_fd);
+	if (c->image_lock_fd >= 0) /* the store: nothing made of it here */
+		close(c->image_lock_fd);
 	c->n_env = 0;
 	for (int i = 0; i < rec->n_env && i < MAX_ENV; i++)
 		c->env[c->n_env++] = rec->env[i];

@@ -2,10 +2,10 @@
  * 10-full/imagestore.c - changing the image store: its lock, layers made
  * in tmp/ and moved into layers/ whole, configs and tags.
  *
- * Claim: a layer is under layers/ complete or not at all (made in tmp/,
- *        then one rename(2)); a verb killed half-way leaves only tmp/,
- *        which the next verb that takes the lock empties; two images
- *        with the same bottom layers share those layer dirs.
+ * Claim: a verb killed half-way leaves only tmp/, which the next verb
+ *        that takes the lock empties; a tag names one image, and moving
+ *        it leaves the old image untagged; a config is stored whole or
+ *        not at all (a temp file, then rename(2)).
  *        (tested in tests/10-full-image.bats)
  * Uses:  state.c (state_remove_tree), json.c, sha256.c
  * Read:  flock(2), rename(2), mkdtemp(3), the OCI image spec ("Layer
@@ -26,7 +26,6 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,121 +160,6 @@ int image_lock(const char *root)
 int image_lock_shared(const char *root)
 {
 	return take_lock(root, LOCK_SH, 0);
-}
-
-int image_layer_begin(const char *root, char *path)
-{
-	int fd;
-
-	snprintf(path, PATH_MAX, "%s/images/tmp/layer.XXXXXX", root);
-	if (!mkdtemp(path)) {
-		warn("mkdtemp %s", path);
-		return -1;
-	}
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		warn("%s", path);
-	return fd;
-}
-
-/* The bytes of the regular files below a tree (nftw has no context
- * argument: a static, as the lock is held). */
-static long long tree_bytes;
-
-static int add_size(const char *path, const struct stat *st, int type,
-		    struct FTW *ftw)
-{
-	(void)path, (void)type, (void)ftw;
-	if (S_ISREG(st->st_mode))
-		tree_bytes += st->st_size;
-	return 0;
-}
-
-/* Reads key of the layer.json of layer into out (size bytes). */
-static int layer_field(const char *root, const char *layer, const char *key,
-		       char *out, size_t size)
-{
-	char path[PATH_MAX], *text;
-	size_t len;
-	int ret;
-
-	snprintf(path, sizeof(path), "%s/images/layers/%s/layer.json", root,
-		 layer);
-	if (imagestore_slurp(path, &text, &len) < 0)
-		return -1;
-	ret = json_get_string(json_get(text, key), out, size);
-	free(text);
-	return ret;
-}
-
-long long image_layer_size(const char *root, const char *layer)
-{
-	char path[PATH_MAX], *text;
-	long long size;
-	size_t len;
-
-	snprintf(path, sizeof(path), "%s/images/layers/%s/layer.json", root,
-		 layer);
-	if (imagestore_slurp(path, &text, &len) < 0)
-		return -1;
-	size = json_get_int(json_get(text, "size"), -1);
-	free(text);
-	return size;
-}
-
-int image_layer_commit(const char *root, const char *path,
-		       const char *parent, const char *diff_id, char out[17])
-{
-	char chain[72] = "", other[72] = "", dst[PATH_MAX], file[PATH_MAX];
-	struct stat st;
-	FILE *f;
-
-	if (parent[0] &&
-	    layer_field(root, parent, "chain_id", chain, sizeof(chain)) < 0) {
-		warnx("layer %s: no such layer in the store", parent);
-		return -1;
-	}
-	if (imagestore_chain(chain, diff_id, chain) < 0) {
-		warnx("'%s' is no sha256 digest", diff_id);
-		return -1;
-	}
-	memcpy(out, chain + 7, 16);
-	out[16] = '\0';
-	snprintf(dst, sizeof(dst), "%s/images/layers/%s", root, out);
-	if (lstat(dst, &st) == 0) {
-		/* Shared: the same diff_ids below give the same layer. */
-		if (layer_field(root, out, "chain_id", other, 72) < 0 ||
-		    strcmp(other, chain) != 0) {
-			warnx("layer %s in the store is another layer than %s",
-			      out, chain);
-			return -1;
-		}
-		return state_remove_tree(AT_FDCWD, path);
-	}
-	snprintf(file, sizeof(file), "%s/diff", path);
-	tree_bytes = 0;
-	if (nftw(file, add_size, 32, FTW_PHYS) < 0) {
-		warn("%s", file);
-		return -1;
-	}
-	snprintf(file, sizeof(file), "%s/layer.json", path);
-	if (!(f = fopen(file, "we"))) {
-		warn("%s", file);
-		return -1;
-	}
-	fprintf(f, "{\"chain_id\": \"%s\", \"diff_id\": \"%s\", "
-		   "\"parent\": \"%s\", \"size\": %lld}\n",
-		chain, diff_id, parent, tree_bytes);
-	if (fclose(f) != 0) {
-		warn("write %s", file);
-		return -1;
-	}
-	/* Whole or not at all: the layer appears under layers/ at once. */
-	if (rename(path, dst) < 0) {
-		warn("rename %s to %s", path, dst);
-		return -1;
-	}
-	return 0;
 }
 
 int image_add(const char *root, const char *config, size_t len,

@@ -48,6 +48,7 @@ static void configuration(FILE *f, const struct container *c)
 
 	memset(&cfg, 0, sizeof(cfg));
 	memcpy(argv + 1, c->argv, sizeof(char *) * (c->argc + 1));
+	cfg.image_pin = c->image_id[0] ? c->image_id : NULL;
 	/* Quietly: an image removed since is no error for inspect; its
 	 * options are then left out. */
 	saved = dup(2);
@@ -63,6 +64,8 @@ static void configuration(FILE *f, const struct container *c)
 		ok = false;
 	if (cfg.rootfs_fd >= 0)
 		close(cfg.rootfs_fd);
+	if (cfg.image_lock_fd > 0)
+		close(cfg.image_lock_fd);
 	for (int i = 0; i < cfg.n_volumes; i++)
 		close(cfg.volumes[i].source_fd);
 	fprintf(f, ",\n  \"Config\": {\"Hostname\": ");
@@ -118,8 +121,9 @@ static void object(FILE *f, const struct container *c)
 		names[c->status], running ? "true" : "false",
 		running ? (int)c->pid : 0, running ? 0 : c->exit_code,
 		c->started_at, c->finished_at);
+	/* docker's: the image's id here, its name under Config. */
 	fprintf(f, ",\n  \"Image\": ");
-	json_string(f, c->image);
+	json_string(f, c->image_id[0] ? c->image_id : c->image);
 	fprintf(f, ",\n  \"Name\": \"/%s\"", c->name);
 	configuration(f, c);
 	fprintf(f, "\n}");

@@ -75,7 +75,13 @@ int life_created(const struct state *st, const struct config *c,
 			;
 		rec.n_cmd = keep_list(rec.cmd, (const char *const *)c->argv,
 				      rec.n_cmd, &used);
-		snprintf(rec.image, sizeof(rec.image), "%s", c->rootfs_real);
+		snprintf(rec.image, sizeof(rec.image), "%s",
+			 !c->from_image	     ? c->rootfs_real
+			 : c->image_name[0] ? c->image_name
+					     : c->image_id);
+		memcpy(rec.image_id, c->image_id, sizeof(rec.image_id));
+		memcpy(rec.stop_signal, c->stop_signal,
+		       sizeof(rec.stop_signal));
 		if (rec.argc < 0 || rec.n_env < 0 || rec.n_cmd < 0) {
 			warnx("the command line is too long to keep");
 			return -1;

@@ -41,6 +41,9 @@ static const struct verb {
 	{"start", cmd_start, "run an exited container again"},
 	{"rm", cmd_rm, "remove containers"},
 	{"inspect", cmd_inspect, "show containers' details as JSON"},
+	{"import", cmd_import, "make a one-layer image of a directory"},
+	{"images", cmd_images, "list images"},
+	{"history", cmd_history, "show the layers of an image"},
 	{0},
 };
 

@@ -26,9 +26,11 @@
 #include <unistd.h>
 
 static const char usage_text[] =
-	"Usage: container run [options] ROOTFS [command [args...]]\n"
+	"Usage: container run [options] ROOTFS|IMAGE [command [args...]]\n"
 	"Run command (default /bin/sh) in a new container whose root is an\n"
-	"overlay of ROOTFS (never written) and a fresh writable layer.\n\n"
+	"overlay of ROOTFS (never written) and a fresh writable layer.\n"
+	"An argument without '/' is an IMAGE (NAME[:TAG], container images):\n"
+	"its layers, and its Entrypoint, Cmd, Env and WorkingDir.\n\n"
 	"Options:\n"
 	"  -d, --detach             run in the background, print the id\n"
 	"      --name NAME          a name, held by one container until rm\n"
@@ -321,6 +323,7 @@ int options_parse(int argc, char **argv, struct config *c)
 	opterr = 0; /* our messages are clearer */
 	c->rootless = geteuid() != 0;
 	c->rootfs_fd = -1;
+	c->image_lock_fd = -1;
 	c->report_fd = -1;
 	c->args = argv + 1;
 	c->n_args = argc - 1;
@@ -423,6 +426,15 @@ int options_parse(int argc, char **argv, struct config *c)
 		return bad_usage();
 	}
 	c->rootfs = argv[optind++];
+	/* NAME[:TAG] or an image id: no '/'. A directory is a path. */
+	if (!strchr(c->rootfs, '/')) {
+		int cmd = optind + (optind < argc && !strcmp(argv[optind], "--"));
+
+		if (options_image(c, c->rootfs, argv + cmd, argc - cmd, &c->argv,
+				  &r.workdir) < 0)
+			return -1;
+		goto checked;
+	}
 	if (chroot_check_rootfs(c->rootfs) < 0 ||
 	    rootfs_check_mount_points(c->rootfs) < 0)
 		return -1;
@@ -452,6 +464,7 @@ int options_parse(int argc, char **argv, struct config *c)
 			return -1;
 		}
 	}
+checked:
 	if (limits_parse(&r.limits, c) < 0)
 		return -1;
 	for (int i = 0; i < r.n_volumes; i++)
@@ -466,6 +479,9 @@ int options_parse(int argc, char **argv, struct config *c)
 		return -1;
 	if (optind < argc && strcmp(argv[optind], "--") == 0)
 		optind++; /* ROOTFS -- command: the -- is optional */
-	c->argv = optind < argc ? argv + optind : default_cmd;
+	if (!c->from_image)
+		c->argv = optind < argc ? argv + optind : default_cmd;
+	else if (!c->argv)
+		c->argv = default_cmd; /* neither Entrypoint nor Cmd */
 	return 0;
 }

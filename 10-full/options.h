@@ -15,6 +15,13 @@
 
 #define MAX_ENV 64
 
+/* The overlay's options beyond its dirs (child.c). volatile: no sync of
+ * the disk when it goes; redirect_dir=nofollow and metacopy=off: a
+ * renamed directory is copied up whole and a chown copies the data too,
+ * so that the upper dir holds plain files that commit can copy (Linux
+ * refuses redirect_dir=off with userxattr: off means "follow" there). */
+#define RUN_OVERLAY_OPTIONS "volatile,redirect_dir=nofollow,metacopy=off"
+
 /* The text of the limit options, NULL when not given. */
 struct limit_texts {
 	const char *memory, *cpus, *quota, *period, *pids;
@@ -43,6 +50,19 @@ struct config {
 	bool interactive;	 /* -i (with -d: stdin kept open) */
 	bool auto_remove;	 /* --rm: nothing is kept once it exits */
 	int report_fd; /* -d: the init's start report (supervise.c), or -1 */
+	/* An image (runimage.c) instead of a rootfs directory: rootfs is
+	 * then its top layer, for the early checks only. */
+	bool from_image;
+	const char *image_pin;	 /* `start`: the image id the container
+				    was made of (no tag looked up again) */
+	char image_id[72];	 /* "sha256:<64 hex>" */
+	char image_name[256];	 /* "base:latest", or "" (by id) */
+	char layers_dir[PATH_MAX]; /* ROOT/images/layers: the child
+				      mounts from there (fchdir) */
+	char image_lowers[4096]; /* "Ln/diff:...:L1/diff", relative */
+	char stop_signal[32];	 /* the image's StopSignal, or "" */
+	int image_lock_fd; /* the store's lock, shared, until the record
+			      names the image (run.c), or -1 */
 	char **args;		 /* run's arguments as given, kept in the */
 	int n_args;		 /* record for `start` (store.h) */
 	char **argv;		 /* the command; /bin/sh when none */
@@ -63,5 +83,14 @@ int options_add_env(struct config *c, const char *arg);
  * them: rootfs, volumes, -w, sizes, hostname. Returns 0 to run, 1 when
  * --help was printed, -1 after one line on stderr saying what is wrong. */
 int options_parse(int argc, char **argv, struct config *c);
+
+/* The run argument ref names an image, not a directory (it has no '/'):
+ * its layers, config and the store's shared lock into c; its Entrypoint
+ * and Cmd (or the command given, cmd, n of them) into *argv, its Env
+ * before -e's, its WorkingDir into *workdir unless -w gave one. Refuses
+ * an image with more layers than one mount takes, and --userns as root.
+ * Returns 0, or -1 after one line. (runimage.c) */
+int options_image(struct config *c, const char *ref, char **cmd, int n,
+		  char ***argv, const char **workdir);
 
 #endif

@@ -39,6 +39,18 @@ static void command_text(const struct container *c, char *buf, size_t size)
 		snprintf(buf, size, "\"%s\"", cmd);
 }
 
+/* IMAGE: the image's name ("base:latest"), or the rootfs directory, its
+ * end when it is long ("…/build/rootfs"). */
+static void image_text(const struct container *c, char *buf, size_t size)
+{
+	size_t len = strlen(c->image);
+
+	if (len > 30)
+		snprintf(buf, size, "…%s", c->image + len - 29);
+	else
+		snprintf(buf, size, "%s", c->image);
+}
+
 static bool wanted(const struct container *c, const char *filter, bool all)
 {
 	static const char *const names[] = {"created", "running", "exited"};
@@ -58,20 +70,20 @@ static int columns(const char *text)
 
 /* The table, its columns as wide as their widest cell, three spaces
  * apart, as docker's tabwriter does. */
-static void print_table(char (*rows)[4][64], const char (*names)[72], int n)
+static void print_table(char (*rows)[5][64], const char (*names)[72], int n)
 {
-	static const char *const head[4] = {"CONTAINER ID", "COMMAND",
+	static const char *const head[5] = {"CONTAINER ID", "IMAGE", "COMMAND",
 					    "CREATED", "STATUS"};
-	int w[4];
+	int w[5];
 
-	for (int j = 0; j < 4; j++) {
+	for (int j = 0; j < 5; j++) {
 		w[j] = strlen(head[j]);
 		for (int i = 0; i < n; i++)
 			if (columns(rows[i][j]) > w[j])
 				w[j] = columns(rows[i][j]);
 	}
 	for (int i = -1; i < n; i++) {
-		for (int j = 0; j < 4; j++) {
+		for (int j = 0; j < 5; j++) {
 			const char *cell = i < 0 ? head[j] : rows[i][j];
 			/* printf pads bytes: add what "…" takes more */
 			printf("%-*s   ", w[j] + (int)strlen(cell) - columns(cell),
@@ -84,7 +96,7 @@ static void print_table(char (*rows)[4][64], const char (*names)[72], int n)
 int cmd_ps(int argc, char **argv)
 {
 	bool all = false, quiet = false, latest = false;
-	static char ids[4096][13], rows[4096][4][64], names[4096][72];
+	static char ids[4096][13], rows[4096][5][64], names[4096][72];
 	struct container *c = malloc(sizeof(*c));
 	const char *filter = NULL;
 	struct state st = {0};
@@ -125,10 +137,11 @@ int cmd_ps(int argc, char **argv)
 			continue;
 		}
 		snprintf(row[0], 64, "%s", c->id);
-		command_text(c, row[1], 64);
-		verb_human(verb_seconds_since(c->created), row[2], 60);
-		strcat(row[2], " ago");
-		verb_status_text(c, row[3], 64);
+		image_text(c, row[1], 64);
+		command_text(c, row[2], 64);
+		verb_human(verb_seconds_since(c->created), row[3], 60);
+		strcat(row[3], " ago");
+		verb_status_text(c, row[4], 64);
 		memcpy(names[shown++], c->name, 72);
 	}
 	if (!quiet)

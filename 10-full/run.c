@@ -135,6 +135,17 @@ static void cleanup(void)
 	note_remove(&state);
 }
 
+/* An image's store is locked (shared) from options_parse until the
+ * container's record names the image: from then on rmi sees that it is
+ * in use. Returns 0. */
+static int release_image(struct config *c)
+{
+	if (c->image_lock_fd >= 0)
+		close(c->image_lock_fd);
+	c->image_lock_fd = -1;
+	return 0;
+}
+
 static int prepare(void)
 {
 	struct user_map uid, gid;
@@ -158,6 +169,7 @@ static int prepare(void)
 	/* -t: a pty of the container's own; otherwise pipes (relay.c). */
 	if (state_create(&state, uid.outside, gid.outside) < 0 ||
 	    life_created(&state, &config, ids.fd >= 0 ? ids.first : 0) < 0 ||
+	    release_image(&config) < 0 ||
 	    (config.tty ? tty_prepare()
 			: relay_prepare(config.detach, config.interactive)) < 0)
 		goto bad;
@@ -306,6 +318,8 @@ int run_start(const struct container *c, int lock)
 	char *argv[STORE_MAX_ARGS + 2] = {"run"};
 	int ret;
 
+	/* The image it was made of, by id: its tag may name another now. */
+	config.image_pin = c->image_id[0] ? c->image_id : NULL;
 	/* Its paths were given relative to where `run` was typed. */
 	if (c->cwd[0] && chdir(c->cwd) < 0) {
 		warn("%s, where the container was made", c->cwd);

@@ -109,10 +109,9 @@ static long fs_type(const char *path)
 
 const char *state_root_option;
 
-int state_open_root(struct state *st, bool rootless)
+int state_root_path(char *root, size_t size, bool rootless)
 {
-	char path[sizeof(st->root) + 16];
-	struct stat sb;
+	char path[PATH_MAX];
 
 	if (state_root_option) {
 		const char *dir = state_root_option;
@@ -120,18 +119,27 @@ int state_open_root(struct state *st, bool rootless)
 
 		/* Absolute: a supervisor or `start` may run elsewhere. */
 		if (dir[0] == '/' || !getcwd(path, sizeof(path)))
-			n = snprintf(st->root, sizeof(st->root), "%s", dir);
+			n = snprintf(root, size, "%s", dir);
 		else
-			n = snprintf(st->root, sizeof(st->root), "%s/%s",
-				     path, dir);
-		if (n < 0 || (size_t)n >= sizeof(st->root)) {
+			n = snprintf(root, size, "%s/%s", path, dir);
+		if (n < 0 || (size_t)n >= size) {
 			warnx("--root %s: the path is too long", dir);
 			return -1;
 		}
 	} else if (rootless)
-		user_root(st->root, sizeof(st->root));
+		user_root(root, size);
 	else
-		snprintf(st->root, sizeof(st->root), "/var/lib/lesson-container");
+		snprintf(root, size, "/var/lib/lesson-container");
+	return 0;
+}
+
+int state_open_root(struct state *st, bool rootless)
+{
+	char path[sizeof(st->root) + 16];
+	struct stat sb;
+
+	if (state_root_path(st->root, sizeof(st->root), rootless) < 0)
+		return -1;
 	/* overlayfs cannot take an upper dir that is itself on overlayfs
 	 * (the mount fails with EINVAL, dmesg: "filesystem on ... not
 	 * supported as upperdir"). Say so before anything is made, and what

@@ -21,6 +21,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct state {
@@ -40,6 +41,10 @@ struct state {
 /* `container --root DIR VERB`: the data root instead of the default
  * (main.c sets it). */
 extern const char *state_root_option;
+
+/* The data root's path (above, or --root) into root (size bytes),
+ * creating nothing. Returns 0, or -1 after saying why. */
+int state_root_path(char *root, size_t size, bool rootless);
 
 /* Picks the data root (above, or --root), creates it if need be (0711: a --userns
  * container's root, another host uid, must walk to its own dir, but not

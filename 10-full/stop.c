@@ -72,11 +72,14 @@ static int wait_init(const struct container *c, int ms)
 static int stop_one(const struct state *st, const char *ref, int seconds)
 {
 	struct container *c = malloc(sizeof(*c));
-	int ret = -1;
+	int ret = -1, sig;
 
 	if (!c || verb_find(st, ref, c) < 0)
 		goto out;
-	if (c->status == STATUS_RUNNING && verb_signal(c, SIGTERM, false) == 0 &&
+	/* The image's StopSignal, as docker stop sends it; else SIGTERM. */
+	sig = c->stop_signal[0] ? signal_number(c->stop_signal) : SIGTERM;
+	if (c->status == STATUS_RUNNING &&
+	    verb_signal(c, sig > 0 ? sig : SIGTERM, false) == 0 &&
 	    wait_init(c, seconds * 1000) < 0)
 		verb_signal(c, SIGKILL, false);
 	/* The supervisor writes the exit code, then exits. */

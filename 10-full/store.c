@@ -90,6 +90,8 @@ int store_write(const char *root, const struct container *c)
 	put_list(f, "Env", c->env, c->n_env);
 	put_list(f, "Cmd", c->cmd, c->n_cmd);
 	put_str(f, "Image", c->image);
+	put_str(f, "ImageID", c->image_id);
+	put_str(f, "StopSignal", c->stop_signal);
 	fprintf(f, ",\n \"AutoRemove\": %s,\n \"Detached\": %s",
 		c->auto_remove ? "true" : "false",
 		c->detached ? "true" : "false");
@@ -160,6 +162,10 @@ static int parse(const char *text, struct container *c)
 	c->n_env = get_list(json_get(text, "Env"), c->env, c, &used);
 	c->n_cmd = get_list(json_get(text, "Cmd"), c->cmd, c, &used);
 	json_get_string(json_get(text, "Image"), c->image, sizeof(c->image));
+	json_get_string(json_get(text, "ImageID"), c->image_id,
+			sizeof(c->image_id));
+	json_get_string(json_get(text, "StopSignal"), c->stop_signal,
+			sizeof(c->stop_signal));
 	if (c->argc < 0 || c->n_env < 0 || c->n_cmd < 0)
 		return -1;
 	c->auto_remove = json_get_bool(json_get(text, "AutoRemove"), 0);

@@ -32,7 +32,10 @@ struct container {
 	char *argv[STORE_MAX_ARGS + 1];
 	int n_cmd;		 /* the command, as run's options_parse */
 	char *cmd[STORE_MAX_ARGS + 1]; /* found it (/bin/sh when none) */
-	char image[4096];	 /* ROOTFS, absolute */
+	char image[4096];	 /* ROOTFS, absolute; or the image's name
+				    ("base:latest"), or its id */
+	char image_id[72];	 /* an image's id ("sha256:..."), or "" */
+	char stop_signal[32];	 /* the image's StopSignal, or "" */
 	int n_env;		 /* -e, resolved (KEY alone: the value
 				    the host had at `run`) */
 	char *env[STORE_MAX_ARGS + 1];

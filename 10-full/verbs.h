@@ -18,6 +18,13 @@ int cmd_start(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_exec(int argc, char **argv); /* exec.c, with join.c */
+/* Images (image.h): one file each, images.c has two. */
+int cmd_import(int argc, char **argv);
+int cmd_images(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_rmi(int argc, char **argv);
+int cmd_commit(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /* `start -a`: prints what c writes to its log from byte from on, until
  * it exits (logs -f). Returns its exit code. */

@@ -26,7 +26,7 @@ teardown() {
 # The status `ps -a` shows for container $1 (a name or an id). Columns
 # are three spaces or more apart.
 status_of() {
-	"${C[@]}" ps -a | awk -F '   +' -v c="$1" '$1 == c || $5 == c { print $4 }'
+	"${C[@]}" ps -a | awk -F '   +' -v c="$1" '$1 == c || $6 == c { print $5 }'
 }
 
 is_status() {

@@ -1,0 +1,280 @@
+/*
+ * 10-full/treecopy.c - a directory tree copied with all that a layer
+ * keeps, for `commit` (the container's upper dir into a new layer) and
+ * `import DIR`.
+ *
+ * Claim: the copy has the same modes, owners, times, symlinks, hard
+ *        links (one inode, as many names), xattrs, whiteouts (0/0
+ *        character devices) and opaque marks as the original, and none
+ *        of overlayfs's other xattrs (origin, impure, redirect...).
+ *        (tested in tests/10-full-image.bats: the commit test)
+ * Uses:  imagestore.c (which opaque mark this store writes)
+ * Read:  copy_file_range(2), xattr(7), utimensat(2), linkat(2),
+ *        Documentation/filesystems/overlayfs.rst
+ *
+ * The order for each entry matters: owner before mode (chown(2) clears
+ * set-user-ID bits), xattrs after the owner (a chown clears
+ * security.capability), times last, and a directory's times after its
+ * entries (each entry made in it changes its mtime).
+ */
+#include "treecopy.h"
+#include "imagestore.h"
+
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+/* /proc/self/fd/DIRFD/NAME: the l*xattr calls take a path, and this one
+ * reaches the entry itself (a symlink is not followed) through its dir. */
+static const char *at(char *buf, int dirfd, const char *name)
+{
+	snprintf(buf, PATH_MAX, "/proc/self/fd/%d/%s", dirfd, name);
+	return buf;
+}
+
+/* Copies the xattrs of src to dst (both such paths), dropping overlay's
+ * own but for the opaque mark. Returns 0 or -1. */
+static int copy_xattrs(const char *src, const char *dst)
+{
+	char names[8192], value[65536], *n;
+	ssize_t len = llistxattr(src, names, sizeof(names)), v;
+	const char *opaque = imagestore_rootless() ? "user.overlay.opaque"
+						   : "trusted.overlay.opaque";
+
+	if (len < 0)
+		return errno == ENOTSUP ? 0 : -1;
+	for (n = names; n < names + len; n += strlen(n) + 1) {
+		bool ovl = strncmp(n, "trusted.overlay.", 16) == 0 ||
+			   strncmp(n, "user.overlay.", 13) == 0;
+
+		v = lgetxattr(src, n, value, sizeof(value));
+		if (v < 0)
+			return -1;
+		if (ovl && strcmp(strchr(n, '.') + 1, "overlay.opaque") == 0 &&
+		    v == 1 && value[0] == 'y') {
+			if (lsetxattr(dst, opaque, "y", 1, 0) < 0)
+				return -1;
+			continue;
+		}
+		if (ovl)
+			continue; /* origin, impure, redirect...: overlay's */
+		if (lsetxattr(dst, n, value, v, 0) < 0 &&
+		    !(imagestore_rootless() && errno == EPERM))
+			return -1;
+	}
+	return 0;
+}
+
+static unsigned owner(const struct treecopy *tc, unsigned id)
+{
+	return tc->count && id >= tc->shift && id - tc->shift < tc->count
+		       ? id - tc->shift
+		       : id;
+}
+
+/* Owner, mode, xattrs, times of src (entry name of dir sfd, stat st)
+ * onto the entry name of dir dfd. Returns 0 or -1. */
+static int copy_meta(int sfd, int dfd, const char *name,
+		     const struct stat *st, const struct treecopy *tc)
+{
+	char s[PATH_MAX], d[PATH_MAX];
+	struct timespec times[2] = {st->st_atim, st->st_mtim};
+
+	if (fchownat(dfd, name, owner(tc, st->st_uid), owner(tc, st->st_gid),
+		     AT_SYMLINK_NOFOLLOW) < 0 &&
+	    !(imagestore_rootless() && errno == EPERM))
+		return -1;
+	if (!S_ISLNK(st->st_mode) &&
+	    fchmodat(dfd, name, st->st_mode & 07777, 0) < 0)
+		return -1;
+	if (copy_xattrs(at(s, sfd, name), at(d, dfd, name)) < 0)
+		return -1;
+	return utimensat(dfd, name, times, AT_SYMLINK_NOFOLLOW);
+}
+
+/* The data of a regular file: copy_file_range, which shares or copies
+ * extents in the kernel, else read/write (another filesystem, an old
+ * kernel). Returns 0 or -1. */
+static int copy_data(int in, int out, off_t size)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while (size > 0) {
+		n = copy_file_range(in, NULL, out, NULL, size, 0);
+		if (n < 0 && (errno == EXDEV || errno == EINVAL ||
+			      errno == ENOSYS || errno == EOPNOTSUPP))
+			break;
+		if (n <= 0)
+			return n < 0 ? -1 : 0; /* shrank meanwhile */
+		size -= n;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			return -1;
+	return n < 0 ? -1 : 0;
+}
+
+/* A hard link to a file copied before, if st is one: 1 if linked, 0 if
+ * not (remembered for later), -1 on failure. */
+static int hard_link(struct treecopy *tc, int dfd, const char *name,
+		     const struct stat *st)
+{
+	struct treecopy_link *l;
+
+	if (S_ISDIR(st->st_mode) || st->st_nlink < 2)
+		return 0;
+	for (size_t i = 0; i < tc->n_links; i++)
+		if (tc->links[i].dev == st->st_dev &&
+		    tc->links[i].ino == st->st_ino)
+			return linkat(tc->dst_top, tc->links[i].path, dfd, name,
+				      0) < 0 ? -1 : 1;
+	if (tc->n_links == tc->cap) {
+		tc->cap = tc->cap ? tc->cap * 2 : 64;
+		l = realloc(tc->links, tc->cap * sizeof(*l));
+		if (!l)
+			return -1;
+		tc->links = l;
+	}
+	l = &tc->links[tc->n_links];
+	if (!(l->path = strdup(tc->path)))
+		return -1;
+	l->dev = st->st_dev;
+	l->ino = st->st_ino;
+	tc->n_links++;
+	return 0;
+}
+
+static bool skipped(const struct treecopy *tc)
+{
+	for (const char *const *s = tc->skip; s && *s; s++)
+		if (strcmp(tc->path, *s) == 0)
+			return true;
+	return false;
+}
+
+static int copy_dir(int sfd, int dfd, struct treecopy *tc);
+
+/* One entry of dir sfd, name, into dir dfd. Returns 0 or -1. */
+static int copy_entry(int sfd, int dfd, const char *name,
+		      struct treecopy *tc)
+{
+	char link[PATH_MAX];
+	struct stat st;
+	int in = -1, out = -1, ret = -1, linked;
+	ssize_t n;
+
+	if (fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    (linked = hard_link(tc, dfd, name, &st)) < 0)
+		return -1;
+	if (linked)
+		return 0;
+	switch (st.st_mode & S_IFMT) {
+	case S_IFDIR:
+		if (mkdirat(dfd, name, 0700) < 0)
+			return -1;
+		in = openat(sfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					       O_CLOEXEC);
+		out = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (in < 0 || out < 0 || copy_dir(in, out, tc) < 0)
+			goto out;
+		break;
+	case S_IFREG:
+		in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			     0600);
+		if (in < 0 || out < 0 || copy_data(in, out, st.st_size) < 0)
+			goto out;
+		break;
+	case S_IFLNK:
+		n = readlinkat(sfd, name, link, sizeof(link) - 1);
+		if (n < 0)
+			return -1;
+		link[n] = '\0';
+		if (symlinkat(link, dfd, name) < 0)
+			return -1;
+		break;
+	default: /* whiteouts (0/0), fifos, sockets, devices */
+		if (mknodat(dfd, name, st.st_mode & S_IFMT, st.st_rdev) < 0)
+			return -1;
+	}
+	ret = copy_meta(sfd, dfd, name, &st, tc);
+out:
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return ret;
+}
+
+static int copy_dir(int sfd, int dfd, struct treecopy *tc)
+{
+	size_t len = strlen(tc->path);
+	struct dirent *d;
+	DIR *dir;
+	int fd = dup(sfd), ret = 0;
+
+	if (fd < 0 || !(dir = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (ret == 0 && (errno = 0, d = readdir(dir))) {
+		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+			continue;
+		if (len + strlen(d->d_name) + 2 > sizeof(tc->path)) {
+			errno = ENAMETOOLONG;
+			ret = -1;
+			break;
+		}
+		snprintf(tc->path + len, sizeof(tc->path) - len, "%s%s",
+			 len ? "/" : "", d->d_name);
+		if (!skipped(tc))
+			ret = copy_entry(sfd, dfd, d->d_name, tc);
+		if (ret == 0)
+			tc->path[len] = '\0'; /* else: names the culprit */
+	}
+	if (ret == 0 && errno)
+		ret = -1;
+	closedir(dir);
+	return ret;
+}
+
+int treecopy(int src, int dst, struct treecopy *tc)
+{
+	struct stat st;
+	char s[PATH_MAX], d[PATH_MAX];
+	struct timespec times[2];
+	int ret = -1;
+
+	tc->dst_top = dst;
+	tc->path[0] = '\0';
+	if (copy_dir(src, dst, tc) < 0 || fstat(src, &st) < 0)
+		goto out;
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	if ((fchown(dst, owner(tc, st.st_uid), owner(tc, st.st_gid)) < 0 &&
+	     !(imagestore_rootless() && errno == EPERM)) ||
+	    fchmod(dst, st.st_mode & 07777) < 0 ||
+	    copy_xattrs(at(s, src, "."), at(d, dst, ".")) < 0 ||
+	    futimens(dst, times) < 0)
+		goto out;
+	ret = 0;
+out:
+	if (ret < 0)
+		warn("copy /%s", tc->path);
+	for (size_t i = 0; i < tc->n_links; i++)
+		free(tc->links[i].path);
+	free(tc->links);
+	tc->links = NULL;
+	tc->n_links = tc->cap = 0;
+	return ret;
+}
