@@ -25,6 +25,9 @@
 #include <stdint.h>
 
 int cmd_save(int argc, char **argv);
+/* import's TARFILE half (importtar.c): tag made whole already. Returns
+ * the verb's exit code. */
+int import_tarfile(const char *file, const char *tag);
 int cmd_load(int argc, char **argv);
 
 /* In a layer dir of the store, beside diff/ and layer.json: the blob of
@@ -58,6 +61,35 @@ struct layer_in {
  * layer removed. Caller holds the store's lock. */
 int layer_take(const char *root, tar_source src, void *ctx, bool keep,
 	       struct layer_in *out);
+
+/* --- the archive load reads (loadarchive.c) --- */
+
+/* One file of the archive: where its bytes are in fd. */
+struct arc_entry {
+	char *name;           /* "./" and a trailing "/" taken off */
+	char *link;           /* a symlink's target (docker's older saves
+				 link a layer.tar shared by two images) */
+	char type;
+	uint64_t off, size;
+};
+
+struct arc {
+	int fd;               /* seekable: the file, or stdin spooled */
+	struct arc_entry *e;
+	int n;
+};
+
+/* Opens the archive (file, or NULL: stdin, copied into the store's tmp/
+ * when it cannot seek) and lists its entries. Returns 0, or -1 after one
+ * line (not a tar, truncated). */
+int arc_open(struct arc *a, const char *file, const char *root);
+void arc_close(struct arc *a);
+/* The entry called name (symlinks inside the archive followed), or NULL. */
+struct arc_entry *arc_find(struct arc *a, const char *name);
+/* Its bytes, malloc'd and NUL-terminated (at most 16 MiB: a JSON file),
+ * with their digest ("sha256:..") into digest if not NULL. NULL after
+ * one line. */
+char *arc_read(struct arc *a, struct arc_entry *e, char digest[72]);
 
 /* A tar_sink that hashes (and counts) what goes through it. */
 struct hash_sink {

@@ -268,6 +268,9 @@ static int pack_dir(struct pack *p, int dfd, const char *prefix)
 			close(dup_fd);
 		return -1;
 	}
+	/* The dup shares its offset with dfd: a dir read before (a first
+	 * pass, layer_pack_size) must be read again from its start. */
+	rewinddir(d);
 	while ((de = readdir(d))) {
 		char **more;
 

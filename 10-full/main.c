@@ -15,6 +15,7 @@
  * ps, exec or stop can be added later as a line here and a file. Verbs
  * return their exit code; only main() exits.
  */
+#include "archive.h"
 #include "reexec.h"
 #include "run.h"
 #include "selfexec.h"
@@ -44,6 +45,8 @@ static const struct verb {
 	{"import", cmd_import, "make a one-layer image of a directory"},
 	{"images", cmd_images, "list images"},
 	{"history", cmd_history, "show the layers of an image"},
+	{"save", cmd_save, "write images as docker save does"},
+	{"load", cmd_load, "read images that docker save wrote"},
 	{0},
 };
 
