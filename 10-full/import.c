@@ -43,7 +43,7 @@ int cmd_import(int argc, char **argv)
 	int src = -1, lock = -1, ret = EXIT_FAILED;
 	size_t len;
 
-	if (argc != 3 || argv[1][0] == '-') {
+	if (argc != 3 || (argv[1][0] == '-' && argv[1][1])) {
 		fputs(usage, argc == 2 && !strcmp(argv[1], "--help") ? stdout
 								       : stderr);
 		return argc == 2 && !strcmp(argv[1], "--help") ? 0

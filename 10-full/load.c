@@ -155,18 +155,20 @@ static char *resolve(struct arc *a, const char *desc, int depth)
 		    json_get_string(json_get(plat, "architecture"), arch, 32) < 0)
 			continue;
 		if (strcmp(os, "linux") || strcmp(arch, imageconfig_arch())) {
-			if (strlen(seen) < 200)
+			/* (not naming "unknown/unknown": docker's attestations) */
+			if (strlen(seen) < 200 && strcmp(os, "unknown"))
 				snprintf(seen + strlen(seen), 256 - strlen(seen),
 					 "%s%s/%s", *seen ? ", " : "", os, arch);
 			continue;
 		}
 		found = resolve(a, m, depth + 1);
-		break;
+		free(blob);
+		return found; /* (NULL: it said why) */
 	}
-	if (!found && !*seen)
+	if (!*seen)
 		warnx("load: an index with no image for linux/%s in it",
 		      imageconfig_arch());
-	else if (!found && depth < 4 && !m)
+	else
 		warnx("load: no image for linux/%s in the archive (it has: %s)",
 		      imageconfig_arch(), seen);
 	free(blob);
@@ -315,11 +317,8 @@ static int store(const char *root, struct arc *a, struct plan *p)
 			warnx("load: the config has a bad diff_id");
 			goto out;
 		}
-		if (layer_take(root, region_read, &reg, true, &in[i]) < 0) {
-			warnx("load: layer %d (%s) refused: no image loaded", i + 1,
-			      p->layer[i]->name);
-			goto out;
-		}
+		if (layer_take(root, region_read, &reg, true, &in[i]) < 0)
+			goto out; /* it said why, naming the entry */
 		if ((p->digest[i][0] && strcmp(in[i].digest, p->digest[i])) ||
 		    strcmp(in[i].diff_id, diff_id)) {
 			warnx("load: layer %d (%s): its digest is %s, its DiffID "

@@ -76,8 +76,14 @@ int arc_open(struct arc *a, const char *file, const char *root)
 	} else {
 		a->fd = lseek(0, 0, SEEK_CUR) >= 0 ? dup(0) : spool(root);
 	}
-	if (a->fd < 0)
+	/* From the start: a spooled copy was just written; offsets below
+	 * are from there. */
+	if (a->fd < 0 || lseek(a->fd, 0, SEEK_SET) < 0) {
+		if (a->fd >= 0)
+			warn("load: seek");
+		arc_close(a);
 		return -1;
+	}
 	tar_reader_init(&r, NULL, NULL, a->fd);
 	while ((got = tar_next(&r, &e)) > 0) {
 		struct arc_entry *more, *x;
@@ -95,9 +101,7 @@ int arc_open(struct arc *a, const char *file, const char *root)
 					e->type, r.offset, e->size};
 	}
 	tar_reader_free(&r);
-	if (got < 0) {
-		warnx("load: %s is not a whole tar (give docker save's output)",
-		      file ? file : "stdin");
+	if (got < 0) { /* tar_next said why: truncated, not a tar */
 		arc_close(a);
 		return -1;
 	}
