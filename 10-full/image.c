@@ -120,10 +120,27 @@ int image_tags_write(const char *root, const struct image_tags *t)
 	return 0;
 }
 
+int image_chain_names(const char *config, char (*layers)[17])
+{
+	const char *ids = json_get(json_get(config, "rootfs"), "diff_ids"), *e;
+	char diff_id[72], chain[72] = "";
+	int i;
+
+	for (i = 0; (e = json_index(ids, i)); i++) {
+		if (i == IMAGE_MAX_LAYERS)
+			return -1;
+		if (json_get_string(e, diff_id, sizeof(diff_id)) < 0 ||
+		    imagestore_chain(chain, diff_id, chain) < 0)
+			return -2;
+		memcpy(layers[i], chain + 7, 16);
+		layers[i][16] = '\0';
+	}
+	return i;
+}
+
 int image_read(const char *root, const char *id, struct image *img)
 {
-	char path[PATH_MAX], diff_id[72], chain[72] = "";
-	const char *ids, *e;
+	char path[PATH_MAX];
 	struct stat st;
 
 	memset(img, 0, sizeof(*img));
@@ -134,20 +151,16 @@ int image_read(const char *root, const char *id, struct image *img)
 		warnx("image %s: its config is not in the store", id);
 		return -1;
 	}
-	ids = json_get(json_get(img->config, "rootfs"), "diff_ids");
-	for (int i = 0; (e = json_index(ids, i)); i++) {
-		if (i == IMAGE_MAX_LAYERS) {
-			warnx("image %s has more than %d layers", id,
-			      IMAGE_MAX_LAYERS);
-			goto bad;
-		}
-		if (json_get_string(e, diff_id, sizeof(diff_id)) < 0 ||
-		    imagestore_chain(chain, diff_id, chain) < 0) {
-			warnx("image %s: its config has a bad diff_id", id);
-			goto bad;
-		}
-		memcpy(img->layers[i], chain + 7, 16);
-		img->layers[i][16] = '\0';
+	img->n_layers = image_chain_names(img->config, img->layers);
+	if (img->n_layers <= 0) {
+		warnx("image %s %s", id,
+		      img->n_layers == 0    ? "has no layers"
+		      : img->n_layers == -1 ? "has more than " IMAGE_MAX_TEXT
+					      " layers, the most one may have"
+					    : "has a bad diff_id in its config");
+		goto bad;
+	}
+	for (int i = 0; i < img->n_layers; i++) {
 		snprintf(path, sizeof(path), "%s/images/layers/%s/diff", root,
 			 img->layers[i]);
 		if (stat(path, &st) < 0) {
@@ -156,11 +169,6 @@ int image_read(const char *root, const char *id, struct image *img)
 			      id, i + 1, img->layers[i]);
 			goto bad;
 		}
-		img->n_layers = i + 1;
-	}
-	if (img->n_layers == 0) {
-		warnx("image %s has no layers", id);
-		goto bad;
 	}
 	return 0;
 bad:

@@ -35,6 +35,7 @@
 #include <stddef.h>
 
 #define IMAGE_MAX_LAYERS 128
+#define IMAGE_MAX_TEXT "128" /* for messages */
 
 struct image {
 	char id[72];			   /* "sha256:<64 hex>" */
@@ -101,6 +102,11 @@ int image_tags_write(const char *root, const struct image_tags *t);
 /* Reads the image with id ("sha256:<64 hex>") into img (its layers
  * from its config's diff_ids). Returns 0, or -1 after one line. */
 int image_read(const char *root, const char *id, struct image *img);
+
+/* The <16 hex> names of the layers a config's diff_ids make, bottom
+ * first, into layers (IMAGE_MAX_LAYERS of them). Returns how many; -1
+ * when there are more, -2 for a diff_id that is no sha256 digest. */
+int image_chain_names(const char *config, char (*layers)[17]);
 
 /* The size of layer (its layer.json), or -1. */
 long long image_layer_size(const char *root, const char *layer);

@@ -151,9 +151,13 @@ int cmd_images(int argc, char **argv)
 	return 0;
 }
 
-/* docker's CREATED BY: cut to 45 columns with "…". */
-static void cut(const char *text, char *buf, size_t size)
+/* docker's CREATED BY: cut to 45 columns with "…", on one line (a
+ * script's newlines and tabs as spaces). */
+static void cut(char *text, char *buf, size_t size)
 {
+	for (char *p = text; *p; p++)
+		if (*p == '\n' || *p == '\t' || *p == '\r')
+			*p = ' ';
 	if (strlen(text) > 45)
 		snprintf(buf, size, "%.44s…", text);
 	else

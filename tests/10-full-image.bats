@@ -193,3 +193,156 @@ base_id() {
 	[ "$status" -eq 125 ]
 	[[ "$output" == *"has more than 128 layers"* ]]
 }
+
+@test "10-full image: commit keeps what the container changed (files made, changed, deleted; a dir deleted and made again; links, modes, owners) and not the init layer's files nor a volume's; the base image is unchanged; history has one more layer" {
+	bid=$(base | cut -c8-)
+	bl=$(ls "$R/images/layers")
+	checksums "$R/images/layers/$bl" >"$BATS_TEST_TMPDIR/before"
+	vol=$BATS_TEST_TMPDIR/vol
+	mkdir "$vol"
+	run "${C[@]}" run --name c1 -h first -v "$vol:/data" base sh -c '
+		echo made >/new && echo changed >>/etc/passwd && rm /etc/group &&
+		rm -r /usr/sbin && mkdir /usr/sbin && echo again >/usr/sbin/x &&
+		ln /new /newlink && ln -s /new /newsym &&
+		chmod 711 /new &&
+		echo in-volume >/data/vf && echo mine >/etc/hostname &&
+		echo mine >>/etc/hosts'
+	[ "$status" -eq 0 ]
+	# An owner of its own and the set-user-ID bit (the image has no
+	# chown(1)): set as the container's root would have, in its upper
+	# dir (chown first: it clears the bit).
+	chown -h 123:456 "$R/containers/$("${C[@]}" ps -aq)/upper/new"
+	chmod 4711 "$R/containers/$("${C[@]}" ps -aq)/upper/new"
+	run "${C[@]}" diff c1
+	[ "$status" -eq 0 ]
+	for line in "A /new" "C /etc/passwd" "D /etc/group" "D /usr/sbin/swapoff" "A /usr/sbin/x" "A /data"; do
+		grep -qx "$line" <<<"$output"
+	done
+	! grep -q "/data/vf" <<<"$output"
+	run "${C[@]}" commit -m "the test's change" c1 next:v1
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ ^sha256:[0-9a-f]{64}$ ]]
+	# The base image's layer, byte for byte as it was; its config too.
+	diff "$BATS_TEST_TMPDIR/before" <(checksums "$R/images/layers/$bl")
+	[ "$(sha256sum <"$R/images/configs/$bid" | cut -c1-64)" = "$bid" ]
+	[ "$(ls "$R/images/layers" | wc -l)" -eq 2 ]
+	# The init layer's files stayed out of the new layer, though the
+	# container wrote them (a copy-up brought them to its upper dir).
+	new=$(ls -d "$R"/images/layers/*/ | grep -v "/$bl/")
+	[ -e "$R/containers/$("${C[@]}" ps -aq)/upper/etc/hostname" ]
+	[ ! -e "$new/diff/etc/hostname" ]
+	[ ! -e "$new/diff/etc/hosts" ]
+	[ -d "$new/diff/data" ]
+	[ ! -e "$new/diff/data/vf" ]
+	run "${C[@]}" run --rm -h second -v "$vol:/data" next:v1 sh -c '
+		cat /new; tail -1 /etc/passwd; test ! -e /etc/group && echo no-group;
+		ls /usr/sbin; ls /data; cat /etc/hostname; grep -c mine /etc/hosts;
+		stat -c "%i %a %u:%g" /new /newlink; readlink /newsym'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = made ]
+	[ "${lines[1]}" = changed ]
+	[ "${lines[2]}" = no-group ]
+	[ "${lines[3]}" = x ]            # the old /usr/sbin is hidden: opaque
+	[ "${lines[4]}" = vf ]           # the volume, mounted again: its file
+	[ "${lines[5]}" = second ]       # the new container's hostname
+	[ "${lines[6]}" = 0 ]            # the new container's hosts
+	read -r ino1 mode1 own1 <<<"${lines[7]}"
+	read -r ino2 mode2 own2 <<<"${lines[8]}"
+	[ "$ino1" = "$ino2" ]
+	[ "$mode1" = 4711 ]
+	[ "$own1" = 123:456 ]
+	[ "$mode2" = 4711 ]
+	[ "$own2" = 123:456 ]
+	[ "${lines[9]}" = /new ]
+	# Without the volume: only its mount point came along, empty.
+	run "${C[@]}" run --rm next:v1 sh -c 'ls -A /data | wc -l; cat /etc/hostname'
+	[ "${lines[0]}" = 0 ]
+	[ "${lines[1]}" != mine ]
+	# One more layer in history, newest first, with the message.
+	run "${C[@]}" history next:v1
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[1]}" == *"sh -c "*"the test's change" ]]
+	[[ "${lines[2]}" == "<missing>"*"container import"* ]]
+}
+
+@test "10-full image: rmi refuses an image a container uses (125, naming it) unless -f, which only untags it; a layer another image shares stays" {
+	base >/dev/null
+	bl=$(ls "$R/images/layers")
+	"${C[@]}" run --name user base sh -c 'echo x >/x'
+	"${C[@]}" commit user top >/dev/null
+	"${C[@]}" run --name user2 top true
+	run "${C[@]}" rmi base
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"unable to remove image base: container user uses it"* ]]
+	"${C[@]}" images | grep -q '^base '
+	# -f: untagged; the container still has its layers, and starts.
+	run "${C[@]}" rmi -f base
+	[ "$status" -eq 0 ]
+	[ "$output" = "Untagged: base:latest" ]
+	! "${C[@]}" images | grep -q '^base '
+	[ -d "$R/images/layers/$bl/diff" ]
+	"${C[@]}" start -a user
+	# top goes, with its own layer only: base's is top's bottom layer
+	# and the untagged base still needs it.
+	"${C[@]}" rm user2
+	run "${C[@]}" rmi top
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "Untagged: top:latest" ]]
+	[[ "${lines[1]}" == "Deleted: sha256:"* ]]
+	[[ "${lines[2]}" == "Deleted: layer "* ]]
+	[ "${#lines[@]}" -eq 3 ]
+	[ -d "$R/images/layers/$bl/diff" ]
+	[ "$(ls "$R/images/layers" | wc -l)" -eq 1 ]
+	# A tag of an image with two (the second made by hand: there is no
+	# tag verb): only that tag goes.
+	id=$(base one)
+	add_tags "\"two:latest\": \"$id\", "
+	run "${C[@]}" rmi one
+	[ "$output" = "Untagged: one:latest" ]
+	"${C[@]}" images | grep -q '^two '
+	run "${C[@]}" rmi nosuch
+	[ "$status" -eq 125 ]
+}
+
+@test "10-full image: commit of a running container freezes it while its layer is copied, and thaws it: it runs on, and nothing of the freeze is left" {
+	base >/dev/null
+	id=$("${C[@]}" run -d base sh -c 'echo started >/s; i=0; while :; do i=$((i+1)); echo $i >/count; done')
+	wait_for test -s "$R/containers/$id/upper/s"
+	run "${C[@]}" commit "$id" snap
+	[ "$status" -eq 0 ]
+	[ "$("${C[@]}" run --rm snap cat /s)" = started ]
+	# Thawed: it still counts.
+	n=$(cat "$R/containers/$id/upper/count")
+	wait_for eval '[ "$(cat "$R/containers/$id/upper/count")" != "$n" ]'
+	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' "$id")
+	! grep -q 'freezer:/lesson' /proc/"$pid"/cgroup
+	[ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "lesson-container-$id" -path '*freezer*')" ]
+	"${C[@]}" stop -t 0 "$id"
+}
+
+@test "10-full image: rootless, a user has an image store of their own: import, run, commit (whiteouts, opaque dirs) work, and every file of a layer is the user's" {
+	container=$(for_nobody "$CONTAINER")
+	home=$(mktemp -d /tmp/container-test-home.XXXXXX)
+	chown 65534:65534 "$home"
+	# A rootfs the user may read whole (build/rootfs has /root 0700).
+	rfs=$home/rfs
+	cp -a "$RFS" "$rfs"
+	chmod -R a+rX "$rfs"
+	N=("${AS_NOBODY[@]}" XDG_DATA_HOME="$home" "$container")
+	store=$home/lesson-container/images
+	"${N[@]}" import "$rfs" base
+	[ "$(stat -c '%U %a' "$store")" = "nobody 700" ]
+	# Root's store is not the user's: no image of root's is found.
+	base >/dev/null
+	run -125 "${N[@]}" --root "$R" images
+	# Inside, the user's files are root's (the one id mapped).
+	run "${N[@]}" run --rm base sh -c 'stat -c %u:%g /etc/passwd; id -u'
+	[ "$output" = "$(printf '0:0\n0')" ]
+	"${N[@]}" run --name r1 base sh -c 'rm /etc/group && rm -r /usr/sbin && mkdir /usr/sbin && echo q >/usr/sbin/q'
+	"${N[@]}" commit r1 next >/dev/null
+	run "${N[@]}" run --rm next sh -c 'ls /usr/sbin; test -e /etc/group || echo no-group'
+	[ "$output" = "$(printf 'q\nno-group')" ]
+	[ -z "$(find "$store/layers" ! -uid 65534)" ]
+	"${N[@]}" rm r1
+	rm -rf "$home"
+}

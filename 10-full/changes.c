@@ -1,0 +1,70 @@
+/*
+ * 10-full/changes.c - `container diff CONTAINER`: what the container
+ * changed, read from its writable layer, as docker diff prints it.
+ *
+ * Claim: "A /path" for what it added, "C /path" for what it changed,
+ *        "D /path" for what it deleted, against its image's layers (or
+ *        its rootfs directory).   (tested in tests/10-full-image.bats)
+ * Uses:  09-overlay/diff.c (overlay_diff, linked), image.c, verb.c
+ * Read:  docker-diff(1)
+ */
+#include "image.h"
+#include "verbs.h"
+
+#include "../01-uts/lesson.h"
+#include "../09-overlay/overlay.h"
+
+#include <err.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The container's lower dirs, top first, absolute, into a malloc'd
+ * ':'-list. Returns it, or NULL after one line. */
+static char *lowers_of(const struct state *st, const struct container *c)
+{
+	struct image img;
+	size_t size, used = 0;
+	char *list;
+
+	if (!c->image_id[0])
+		return strdup(c->image); /* its rootfs directory */
+	if (image_read(st->root, c->image_id, &img) < 0)
+		return NULL;
+	size = img.n_layers * (strlen(st->root) + 64) + 1;
+	if ((list = malloc(size)))
+		for (int i = img.n_layers - 1; i >= 0; i--)
+			used += snprintf(list + used, size - used,
+					 "%s%s/images/layers/%s/diff",
+					 used ? ":" : "", st->root,
+					 img.layers[i]);
+	image_free(&img);
+	return list;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	char upper[PATH_MAX], *lowers = NULL;
+	struct container *c = malloc(sizeof(*c));
+	struct state st = {0};
+	int ret = EXIT_FAILED;
+
+	if (argc != 2 || argv[1][0] == '-' || !c) {
+		fputs("Usage: container diff CONTAINER\nList what CONTAINER "
+		      "added (A), changed (C) and deleted (D).\n", stderr);
+		free(c);
+		return EXIT_FAILED;
+	}
+	if (verb_open(&st) < 0 || verb_find(&st, argv[1], c) < 0 ||
+	    !(lowers = lowers_of(&st, c)))
+		goto out;
+	snprintf(upper, sizeof(upper), "%s/containers/%s/upper", st.root,
+		 c->id);
+	if (overlay_diff(upper, lowers, stdout) == 0)
+		ret = 0;
+out:
+	free(lowers);
+	free(c);
+	return ret;
+}

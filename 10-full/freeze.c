@@ -1,0 +1,199 @@
+/*
+ * 10-full/freeze.c - a running container held still while its writable
+ * layer is copied (commit), as docker pauses it.
+ *
+ * Claim: while commit copies a running container's upper dir, none of
+ *        its processes runs: they are frozen by the cgroup freezer (v2:
+ *        cgroup.freeze of its cgroup; v1: a freezer cgroup made for the
+ *        copy, removed after), and thawed after, on every path.
+ *        (tested in tests/10-full-image.bats)
+ * Uses:  07-cgroups (which cgroup mode the host has)
+ * Read:  Documentation/admin-guide/cgroup-v2.rst ("cgroup.freeze"),
+ *        Documentation/admin-guide/cgroup-v1/freezer-subsystem.rst
+ *
+ * On cgroup v1 the runtime puts a container in cpu, memory and pids
+ * cgroups, not in a freezer one: the freezer is a hierarchy of its own.
+ * So its processes are moved into one for the copy. A process that forks
+ * meanwhile: its child starts in its parent's cgroup, so once every
+ * process listed in the container's pids cgroup is also in the freezer
+ * cgroup, none can escape it, and FROZEN holds them all.
+ */
+#include "freeze.h"
+
+#include "../07-cgroups/cgroups.h"
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FREEZER "/sys/fs/cgroup/freezer"
+
+/* Writes text to path. Returns 0, or -1 with errno set. */
+static int put(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, text, strlen(text)) < 0)
+		ret = -1;
+	close(fd);
+	return ret;
+}
+
+/* Reads path into buf (size bytes, terminated). Returns the length, or
+ * -1. */
+static ssize_t get(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+/* The path of pid's cgroup in the hierarchy whose /proc/PID/cgroup line
+ * has controllers ctrl ("" for v2's "0::"; NULL: any line naming the
+ * container's cgroup, name), into out. Returns 0 or -1. */
+static int cgroup_of(pid_t pid, const char *ctrl, const char *name,
+		     char *out, size_t size)
+{
+	char path[64], line[4096];
+	FILE *f;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	if (!(f = fopen(path, "re")))
+		return -1;
+	while (ret < 0 && fgets(line, sizeof(line), f)) {
+		char *c = strchr(line, ':'), *p = c ? strchr(c + 1, ':') : NULL;
+
+		if (!p)
+			continue;
+		*p++ = '\0';
+		p[strcspn(p, "\n")] = '\0';
+		if (ctrl ? strcmp(c + 1, ctrl) == 0
+			 : (c[1] && strstr(p, name) != NULL))
+			ret = snprintf(out, size, "/sys/fs/cgroup/%s%s", c + 1,
+				       p) < (int)size
+				      ? 0
+				      : -1;
+	}
+	fclose(f);
+	return ret;
+}
+
+/* Waits until file (cgroup.events or freezer.state) holds want, at most
+ * 10 s. Returns 0 or -1. */
+static int wait_for(const char *file, const char *want)
+{
+	struct timespec tick = {0, 1000000}; /* 1 ms */
+	char buf[256];
+
+	for (int i = 0; i < 10000; i++) {
+		if (get(file, buf, sizeof(buf)) >= 0 && strstr(buf, want))
+			return 0;
+		nanosleep(&tick, NULL);
+	}
+	errno = ETIMEDOUT;
+	return -1;
+}
+
+/* v1: moves every process listed in procs into the cgroup dir to. Returns
+ * how many were not there yet, or -1. */
+static int move_all(const char *procs, const char *to)
+{
+	char list[65536], file[4200], mine[65536], pid[16];
+	int moved = 0;
+
+	snprintf(file, sizeof(file), "%s/cgroup.procs", to);
+	if (get(procs, list, sizeof(list)) < 0 ||
+	    get(file, mine, sizeof(mine)) < 0)
+		return -1;
+	for (char *p = strtok(list, "\n"); p; p = strtok(NULL, "\n")) {
+		snprintf(pid, sizeof(pid), "\n%s\n", p);
+		if (strstr(mine, pid + 1) == mine || strstr(mine, pid))
+			continue;
+		if (put(file, p) < 0 && errno != ESRCH)
+			return -1;
+		moved++;
+	}
+	return moved;
+}
+
+int freeze_container(pid_t init, const char *id, struct freeze *f)
+{
+	char name[64], file[PATH_MAX + 32];
+	int moved;
+
+	memset(f, 0, sizeof(*f));
+	snprintf(name, sizeof(name), "lesson-container-%s", id);
+	if (strcmp(cgroup_mode_name(), "v2") == 0) {
+		/* v2: its own cgroup has the freezer built in. */
+		if (cgroup_of(init, "", NULL, f->dir, sizeof(f->dir)) < 0)
+			goto none;
+		snprintf(file, sizeof(file), "%s/cgroup.freeze", f->dir);
+		if (put(file, "1") < 0)
+			goto bad;
+		f->frozen = true;
+		snprintf(file, sizeof(file), "%s/cgroup.events", f->dir);
+		return wait_for(file, "frozen 1") < 0 ? -1 : 0;
+	}
+	/* v1: a freezer cgroup for the copy, the processes moved in. */
+	if (access(FREEZER "/cgroup.procs", F_OK) < 0 ||
+	    cgroup_of(init, NULL, name, f->procs, sizeof(f->procs)) < 0 ||
+	    cgroup_of(init, "freezer", NULL, f->home, sizeof(f->home)) < 0)
+		goto none;
+	strcat(f->procs, "/cgroup.procs");
+	snprintf(f->dir, sizeof(f->dir), FREEZER "/%s", name);
+	if (mkdir(f->dir, 0700) < 0 && errno != EEXIST)
+		goto bad;
+	f->made = true;
+	while ((moved = move_all(f->procs, f->dir)) > 0)
+		;
+	snprintf(file, sizeof(file), "%s/freezer.state", f->dir);
+	if (moved < 0 || put(file, "FROZEN") < 0)
+		goto bad;
+	f->frozen = true;
+	return wait_for(file, "FROZEN") < 0 ? -1 : 0;
+none:
+	warnx("container %s has no cgroup to freeze it in (rootless, "
+	      "without limits, or no freezer hierarchy): stop it first",
+	      id);
+	return -1;
+bad:
+	warn("freeze %s", f->dir);
+	return -1;
+}
+
+void thaw_container(struct freeze *f)
+{
+	char file[PATH_MAX + 32], procs[PATH_MAX + 32];
+
+	if (f->frozen && !f->made) { /* v2 */
+		snprintf(file, sizeof(file), "%s/cgroup.freeze", f->dir);
+		if (put(file, "0") < 0)
+			warn("thaw %s", f->dir);
+	}
+	if (!f->made)
+		return;
+	snprintf(file, sizeof(file), "%s/freezer.state", f->dir);
+	if (f->frozen && put(file, "THAWED") < 0)
+		warn("thaw %s", f->dir);
+	/* Back where they were; then the cgroup can go. */
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", f->dir);
+	while (move_all(procs, f->home) > 0)
+		;
+	if (rmdir(f->dir) < 0)
+		warn("rmdir %s", f->dir);
+	f->frozen = f->made = false;
+}
