@@ -339,3 +339,49 @@ refused_load() {
 	run "${C[@]}" load -i "$T/good.tar"
 	[ "$output" = "Loaded image: x:1" ]
 }
+
+@test "commit, save, load: the committed layer comes back (a deletion, a dir deleted and made again), with the same id" {
+	"${C[@]}" import "$RFS" base
+	"${C[@]}" run --name c1 base sh -c 'echo made >/new && rm /etc/group && rm -r /usr/sbin && mkdir /usr/sbin && echo again >/usr/sbin/x'
+	"${C[@]}" commit c1 next:1 >/dev/null
+	"${C[@]}" rm c1
+	"${C[@]}" save next:1 -o "$T/next.tar"
+	R2="$T/root2"
+	run "$CONTAINER" --root "$R2" load -i "$T/next.tar"
+	[ "$output" = "Loaded image: next:1" ]
+	cid=$(tar -xOf "$T/next.tar" manifest.json | grep -o '"Config":"blobs/sha256/[0-9a-f]*' | cut -d/ -f3)
+	cmp "$R/images/configs/$cid" "$R2/images/configs/$cid"
+	[ "$(ls "$R/images/layers")" = "$(ls "$R2/images/layers")" ]
+	for l in $(ls "$R/images/layers"); do
+		diff <(tree "$R/images/layers/$l/diff") <(tree "$R2/images/layers/$l/diff")
+	done
+	# The layer tar has the OCI names of the deletions.
+	L=$(tar -xOf "$T/next.tar" manifest.json | grep -o 'blobs/sha256/[0-9a-f]*"\]' | cut -d'"' -f1)
+	tar -xOf "$T/next.tar" "$L" | tar -t >"$T/names"
+	grep -x 'etc/.wh.group' "$T/names"
+	grep -x 'usr/sbin/.wh..wh..opq' "$T/names"
+	run "$CONTAINER" --root "$R2" run --rm next:1 sh -c 'cat /new; ls /usr/sbin; test -e /etc/group || echo no-group'
+	[ "$output" = "$(printf 'made\nx\nno-group')" ]
+}
+
+@test "rootless: a user loads docker's archive into their own store and runs it; every file of the layers is the user's" {
+	container=$(for_nobody "$CONTAINER")
+	home=$(mktemp -d /tmp/container-test-home.XXXXXX)
+	chown 65534:65534 "$home"
+	mkdir "$T/up"
+	upper_layer "$T/up"
+	docker25 "$home/alpine.tar" alpine:3.20 '["/bin/sh","-c","cat /hello; ls /mnt"]' "$RFS" "$T/up"
+	chmod 644 "$home/alpine.tar"
+	N=("${AS_NOBODY[@]}" XDG_DATA_HOME="$home" "$container")
+	run "${N[@]}" load -i "$home/alpine.tar"
+	echo "$output"
+	[ "$output" = "Loaded image: alpine:3.20" ]
+	store=$home/lesson-container/images
+	[ -z "$(find "$store/layers" ! -uid 65534)" ]
+	L=$(ls -t "$store/layers" | head -1)
+	[ "$(getx "$store/layers/$L/diff/mnt")" = "user.overlay.opaque=y " ]
+	run "${N[@]}" run --rm alpine:3.20
+	echo "$output"
+	[ "$output" = "$(printf 'hello\nnew')" ]
+	rm -rf "$home"
+}
