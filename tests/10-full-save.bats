@@ -57,9 +57,12 @@ setup_file() {
 
 # A layer tree with what a layer carries (dir $1): a file of another
 # owner with an xattr and nanoseconds, a hard link, a symlink, the OCI
-# whiteout of /etc/hostname and an opaque /mnt with one new file.
+# whiteout of /etc/hostname, an opaque /mnt with one new file, and a
+# read-only dir with a file in it.
 upper_layer() {
-	mkdir -p "$1/etc" "$1/mnt" "$1/data"
+	mkdir -p "$1/etc" "$1/mnt" "$1/data" "$1/ro"
+	echo x >"$1/ro/f"
+	chmod 555 "$1/ro"
 	echo hello >"$1/hello"
 	chown 1234:5678 "$1/hello"
 	chmod 0640 "$1/hello"
@@ -380,6 +383,7 @@ refused_load() {
 	[ -z "$(find "$store/layers" ! -uid 65534)" ]
 	L=$(ls -t "$store/layers" | head -1)
 	[ "$(getx "$store/layers/$L/diff/mnt")" = "user.overlay.opaque=y " ]
+	[ "$(stat -c %a "$store/layers/$L/diff/ro")" = 555 ]
 	run "${N[@]}" run --rm alpine:3.20
 	echo "$output"
 	[ "$output" = "$(printf 'hello\nnew')" ]
