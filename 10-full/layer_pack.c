@@ -34,6 +34,7 @@
 struct pack {
 	struct tar_writer w;
 	const char *const *skip;
+	bool dry;            /* layer_pack_size: no file's data is read */
 	struct seen { dev_t dev; ino_t ino; char *name; } *seen;
 	size_t n_seen;       /* files with more than one link, first name */
 	char buf[1 << 17];
@@ -136,6 +137,8 @@ static int copy_data(struct pack *p, int fd, const char *name, off_t size)
 {
 	ssize_t got;
 
+	if (p->dry)
+		return tar_write_skip(&p->w, size);
 	while (size > 0) {
 		got = read(fd, p->buf, sizeof(p->buf));
 		if (got <= 0 || got > size) {
@@ -265,6 +268,9 @@ static int pack_dir(struct pack *p, int dfd, const char *prefix)
 			close(dup_fd);
 		return -1;
 	}
+	/* The dup shares its offset with dfd: a dir read before (a first
+	 * pass, layer_pack_size) must be read again from its start. */
+	rewinddir(d);
 	while ((de = readdir(d))) {
 		char **more;
 
@@ -298,7 +304,8 @@ out:
 	return ret;
 }
 
-int layer_pack(int dirfd, const char *const *skip, tar_sink sink, void *ctx)
+static int pack_tree(int dirfd, const char *const *skip, tar_sink sink,
+		     void *ctx, bool dry)
 {
 	struct pack *p = calloc(1, sizeof(*p));
 	int ret = -1;
@@ -309,6 +316,7 @@ int layer_pack(int dirfd, const char *const *skip, tar_sink sink, void *ctx)
 	}
 	tar_writer_init(&p->w, sink, ctx);
 	p->skip = skip;
+	p->dry = dry;
 	if (pack_dir(p, dirfd, "") == 0 && tar_write_end(&p->w) == 0)
 		ret = 0;
 	for (size_t i = 0; i < p->n_seen; i++)
@@ -316,4 +324,22 @@ int layer_pack(int dirfd, const char *const *skip, tar_sink sink, void *ctx)
 	free(p->seen);
 	free(p);
 	return ret;
+}
+
+int layer_pack(int dirfd, const char *const *skip, tar_sink sink, void *ctx)
+{
+	return pack_tree(dirfd, skip, sink, ctx, false);
+}
+
+static int count(void *ctx, const void *buf, size_t n)
+{
+	(void)buf;
+	*(uint64_t *)ctx += n;
+	return 0;
+}
+
+int layer_pack_size(int dirfd, const char *const *skip, uint64_t *size)
+{
+	*size = 0;
+	return pack_tree(dirfd, skip, count, size, true);
 }

@@ -40,7 +40,11 @@ struct unpack {
 	bool rootless;
 	int dfd;                   /* cached: the dir of the last entry */
 	char dpath[PATH_MAX];      /* its path ("" : root) */
-	struct dirtime { char *path; struct timespec t[2]; } *dirs;
+	struct dirtime {
+		char *path;
+		struct timespec t[2];
+		unsigned mode;
+	} *dirs;
 	size_t n_dirs;             /* dirs' times are set last */
 	char buf[1 << 17];
 };
@@ -145,8 +149,11 @@ static int finish(struct unpack *u, struct tar_entry *e, int fd, int dir,
 	    fchownat(fd >= 0 ? fd : dir, fd >= 0 ? "" : name, e->uid, e->gid,
 		     AT_SYMLINK_NOFOLLOW | (fd >= 0 ? AT_EMPTY_PATH : 0)) < 0)
 		goto bad;
-	/* After chown, which clears set-uid and set-gid bits. */
-	if (fd >= 0 && fchmod(fd, e->mode) < 0)
+	/* After chown, which clears set-uid and set-gid bits. A user (no
+	 * CAP_DAC_OVERRIDE) keeps a dir writable until its entries are in:
+	 * its mode is set last, with its time. */
+	if (fd >= 0 && fchmod(fd, e->mode | (u->rootless && e->type == '5'
+						     ? 0700 : 0)) < 0)
 		goto bad;
 	for (int i = 0; fd >= 0 && i < e->n_xattrs; i++) {
 		const char *x = e->xattrs[i].name;
@@ -202,6 +209,7 @@ static int note_dir(struct unpack *u, const struct tar_entry *e)
 	u->dirs = d;
 	d[u->n_dirs].t[0].tv_nsec = UTIME_OMIT;
 	d[u->n_dirs].t[1] = (struct timespec){e->mtime, e->mtime_nsec};
+	d[u->n_dirs].mode = e->mode;
 	u->n_dirs++;
 	return 0;
 }
@@ -212,9 +220,12 @@ static int set_dir_times(struct unpack *u)
 		char *last;
 		int dir = parent_of(u, u->dirs[i].path, &last);
 
-		if (dir < 0 || utimensat(dir, last, u->dirs[i].t,
-					 AT_SYMLINK_NOFOLLOW) < 0)
+		if (dir < 0 || (u->rootless &&
+				 fchmodat(dir, last, u->dirs[i].mode, 0) < 0) ||
+		    utimensat(dir, last, u->dirs[i].t, AT_SYMLINK_NOFOLLOW) < 0) {
+			warn("layer: %s", u->dirs[i].path);
 			return -1;
+		}
 	}
 	return 0;
 }

@@ -33,6 +33,11 @@
  * paths ("etc/hostname") to leave out. Returns 0 or -1. */
 int layer_pack(int dirfd, const char *const *skip, tar_sink sink, void *ctx);
 
+/* The size of what layer_pack(dirfd, skip, ..) writes, found without
+ * reading any file's data (a walk of the tree's metadata). Returns 0 or
+ * -1. */
+int layer_pack_size(int dirfd, const char *const *skip, uint64_t *size);
+
 /* Reads a plain OCI layer tar from fd into the empty dir dirfd (overlay
  * form), refusing bad entries (.., absolute, through a symlink, links
  * outside, devices other than whiteouts, truncated, oversized names)
