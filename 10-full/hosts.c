@@ -135,16 +135,24 @@ static void read_hostname(const char *root, struct member *m)
 		close(fd);
 }
 
-/* Appends m's line to text: its address, then its names. */
+/* Appends m's line to text: its address, then its names, each once:
+ * its --name first (what the C library then calls it), its hostname,
+ * its id. */
 static void line_of(char *text, size_t size, const struct member *m)
 {
+	const char *names[3] = {m->name, m->hostname, m->id}, *sep = "\t";
 	size_t at = strlen(text);
 
-	snprintf(text + at, size - at, "%s\t%s%s%s%s%s\n", m->ip, m->hostname,
-		 m->name[0] && strcmp(m->name, m->hostname) ? " " : "",
-		 strcmp(m->name, m->hostname) ? m->name : "",
-		 strcmp(m->id, m->hostname) ? " " : "",
-		 strcmp(m->id, m->hostname) ? m->id : "");
+	at += snprintf(text + at, size - at, "%s", m->ip);
+	for (int i = 0; i < 3 && at < size; i++) {
+		if (!names[i][0] || (i > 0 && !strcmp(names[i], names[0])) ||
+		    (i > 1 && !strcmp(names[i], names[1])))
+			continue;
+		at += snprintf(text + at, size - at, "%s%s", sep, names[i]);
+		sep = " ";
+	}
+	if (at < size)
+		snprintf(text + at, size - at, "\n");
 }
 
 /* Reads the members of allocator dir d into *list. Returns how many, or
