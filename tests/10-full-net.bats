@@ -136,10 +136,24 @@ teardown() {
 
 @test "10-full net: nothing is left after --rm and rm: no veth, address, route, bridge or allocator entry; CONTAINER_BRIDGE and CONTAINER_SUBNET set them" {
 	export CONTAINER_BRIDGE=lsn-br0 CONTAINER_SUBNET=10.88.0.0/24
+	# Every link the host's namespace sees come and go, meanwhile: a
+	# marker first, so that we know the monitor listens.
+	ip -n "$NS" monitor link >"$BATS_TEST_TMPDIR/links" &
+	monitor=$!
+	monitor_listens() { ip -n "$NS" link add lsn-mark type bridge 2>/dev/null || true
+		grep -q lsn-mark "$BATS_TEST_TMPDIR/links"; }
+	wait_for monitor_listens
+	ip -n "$NS" link del lsn-mark
 	run -0 "${C[@]}" run --rm --net bridge "$RFS" sh -c 'ip -4 -o addr show eth0; ip route'
 	[[ "$output" == *"eth0    inet 10.88.0.2/24 "* ]]
 	[[ "$output" == *"default via 10.88.0.1 dev eth0"* ]]
 	no_net_leftovers
+	kill "$monitor"
+	# The bridge and the host's end came and went; the container's end,
+	# eth0, was never in the host's namespace, not even for a moment.
+	grep -q 'lsn-br0' "$BATS_TEST_TMPDIR/links"
+	grep -q 'veth[0-9a-f]*@' "$BATS_TEST_TMPDIR/links"
+	run -1 grep eth0 "$BATS_TEST_TMPDIR/links"
 	id=$("${C[@]}" run -d --net bridge "$RFS" sleep 1000)
 	veth=veth${id:0:11}
 	[[ "$(ip -n "$NS" -o link show "$veth")" == *" master lsn-br0 "* ]]
