@@ -94,20 +94,27 @@ static int servers_of(const char *file, char *out, size_t size)
 
 int hosts_write(const char *root, const char *id, const char *hostname)
 {
-	char text[4096], name[300];
+	static const char head[] = "# --net bridge: the host's name servers "
+				   "that a container can reach\n";
+	char text[4096], resolved[4096], name[300];
 
 	snprintf(name, sizeof(name), "%s\n", hostname);
 	/* The host's name servers, unless they are its own loopback; then
 	 * what systemd-resolved itself asks (what docker does too); then,
-	 * as docker, Google's public ones: the container's queries go out
-	 * through the bridge and NAT like any of its packets. */
-	snprintf(text, sizeof(text), "# --net bridge: the host's name servers "
-				     "that a container can reach\n");
-	if (!servers_of("/etc/resolv.conf", text, sizeof(text)) &&
-	    !servers_of("/run/systemd/resolve/resolv.conf", text, sizeof(text)))
-		strcat(text, "# (the host's are on its loopback only: "
-			     "docker's fallback)\n"
-			     "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
+	 * as docker, Google's public ones (with the host's search and
+	 * options): the container's queries go out through the bridge and
+	 * NAT like any of its packets. */
+	snprintf(text, sizeof(text), "%s", head);
+	snprintf(resolved, sizeof(resolved), "%s", head);
+	if (servers_of("/etc/resolv.conf", text, sizeof(text)) == 0) {
+		if (servers_of("/run/systemd/resolve/resolv.conf", resolved,
+			       sizeof(resolved)) > 0)
+			memcpy(text, resolved, sizeof(text));
+		else
+			strcat(text, "# (the host's are on its loopback only: "
+				     "docker's fallback)\n"
+				     "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
+	}
 	return put(root, id, "hostname", name, true) < 0 ||
 			       put(root, id, "resolv.conf", text, true) < 0
 		       ? -1
