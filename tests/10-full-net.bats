@@ -130,6 +130,11 @@ teardown() {
 	# The allocator's files say the same, and the bridge has 50 ports.
 	[ "$(ls "$R/net/lesson0" | grep -c '^172\.')" -eq 50 ]
 	[ "$(ip -n "$NS" -o link show master lesson0 | wc -l)" -eq 50 ]
+	# Their /etc/hosts, rewritten as each one came, list all 50 (two
+	# of them checked).
+	for id in $(head -1 <<<"$ids") $(tail -1 <<<"$ids"); do
+		[ "$("${C[@]}" exec "$id" grep -c '^172\.29\.0\.' /etc/hosts)" -eq 50 ]
+	done
 	"${C[@]}" rm -f $ids >/dev/null
 	no_net_leftovers
 }
