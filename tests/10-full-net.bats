@@ -178,6 +178,10 @@ teardown() {
 	sup=$(sed -n 's/^ "Supervisor": \([0-9]*\),$/\1/p' "$R/containers/$id.json")
 	[ -n "$sup" ] && [ "$(readlink /proc/$sup/exe)" = "$BIN" ]
 	kill -9 "$sup"
+	# Dead (a zombie until its reaper, init, gets to it): a signal is
+	# delivered, not waited for.
+	dead() { [ ! -e /proc/$1 ] || grep -q '^State:.*Z' /proc/$1/status; }
+	wait_for dead "$sup"
 	# No code of the supervisor ran: its address is still taken.
 	[ -e "$R/net/lesson0/172.29.0.2" ]
 	run -0 "${C[@]}" run --rm --net bridge "$RFS" ip -4 -o addr show eth0
@@ -186,6 +190,16 @@ teardown() {
 	no_net_leftovers
 	run -0 "${C[@]}" inspect -f '[{{.NetworkSettings.IPAddress}}] {{.State.ExitCode}}' gone
 	[ "$output" = "[] 137" ]
+	# The same for a foreground --rm run whose runtime is killed.
+	"${C[@]}" run --rm --net bridge "$RFS" sleep 1000 &
+	runtime=$! # nsenter execs the runtime
+	wait_for test -e "$R/net/lesson0/172.29.0.2"
+	[ "$(readlink /proc/$runtime/exe)" = "$BIN" ]
+	kill -9 "$runtime"
+	wait "$runtime" || true
+	run -0 "${C[@]}" run --rm --net bridge "$RFS" true
+	[[ "$output" == *"removed what container "*" left behind"* ]]
+	no_net_leftovers
 }
 
 @test "10-full net: a network that a host route overlaps is refused, 125, naming the route; nothing is made" {
