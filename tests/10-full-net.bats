@@ -90,7 +90,8 @@ teardown() {
 	# Once db is gone, web's /etc/hosts no longer names it.
 	"${C[@]}" exec web grep -qw db /etc/hosts
 	"${C[@]}" rm -f db
-	run -1 "${C[@]}" exec web grep -qw db /etc/hosts
+	forgotten() { ! "${C[@]}" exec web grep -qw db /etc/hosts; }
+	wait_for forgotten
 	run -0 "${C[@]}" exec web grep -w web /etc/hosts
 	[[ "$output" == "$web	web "* ]]
 }
