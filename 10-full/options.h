@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "../09-overlay/overlay.h"
+#include "bridge.h"
 #include "volumes.h"
 
 #define MAX_ENV 64
@@ -43,6 +44,10 @@ struct config {
 	const char *memory_text; /* -m as given, for the OOM message */
 	bool read_only;		 /* --read-only */
 	bool net_host;		 /* --net host */
+	bool net_bridge;	 /* --net bridge */
+	struct netcfg net;	 /* --net bridge: the bridge, from the
+				    environment (bridge.h); prepare() adds
+				    the address (run.c) */
 	bool userns;		 /* --userns, or not root */
 	bool tty;		 /* -t and stdin is a terminal */
 	bool rootless;		 /* not root */
