@@ -1,0 +1,21 @@
+/*
+ * 10-full/nat.h - a bridge's way out: forwarding on, masquerading for its
+ * subnet; both undone when the bridge goes.
+ *
+ * Read: ip-sysctl (ip_forward), nft(8) (masquerade)
+ */
+#ifndef NAT_H
+#define NAT_H
+
+/* Turns /proc/sys/net/ipv4/ip_forward on if it was 0, and makes the
+ * masquerade table for bridge and subnet ("A.B.C.D/P"); what ip_forward
+ * was is kept in the table (its user data), so the process that takes
+ * the bridge down, whichever it is, knows what to restore. Returns 0, or
+ * -1 after a warning, with nothing changed. */
+int nat_start(const char *bridge, const char *subnet);
+
+/* Deletes the table and sets ip_forward back to 0 if nat_start() turned
+ * it on. Nothing to do is no error. Returns 0, or -1 after a warning. */
+int nat_stop(const char *bridge);
+
+#endif

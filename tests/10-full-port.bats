@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# 10-full: publishing ports (-p, the proxy, `container port`) and the
+# bridge's way out (NAT). Every test builds its own world of network
+# namespaces and deletes it: H plays the host (the runtime runs there,
+# under `ip netns exec`), O plays the outside world beyond an uplink
+# veth, C (when the runtime is not used) plays a container. The machine's
+# own network namespace is never changed.
+
+load helpers
+load container
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	T=$(mktemp -d /tmp/container-port-test.XXXXXX)
+	chmod 755 "$T"
+	export T
+	cc -static -O2 -o "$T/tcp" "$BATS_TEST_DIRNAME/10-full-port-tcp.c"
+	make -s -C "$ROOT/10-full" >/dev/null
+	cc -O2 -I"$ROOT" -o "$T/nat" "$BATS_TEST_DIRNAME/10-full-port-nat.c" \
+		"$ROOT"/10-full/{nat,nft,masq}.o "$ROOT"/06-net/netlink.o
+}
+
+teardown_file() {
+	rm -rf "$T"
+}
+
+setup() {
+	need_root
+	NS=lesson-port-$$-$BATS_TEST_NUMBER
+	H=$NS-h O=$NS-o C=$NS-c
+	ip netns add "$H"
+	ip netns add "$O"
+	ip -n "$H" link set lo up
+	ip -n "$O" link set lo up
+	# The uplink: the host's "real" interface, and the world behind it,
+	# which knows the way back to the bridge's subnet (as a LAN's router
+	# might): without masquerading, it would see the container's address.
+	ip -n "$H" link add up0 type veth peer name up1 netns "$O"
+	ip -n "$H" addr add 10.99.0.1/24 dev up0
+	ip -n "$H" link set up0 up
+	ip -n "$O" addr add 10.99.0.2/24 dev up1
+	ip -n "$O" link set up1 up
+	ip -n "$O" route add 172.31.99.0/24 via 10.99.0.1
+}
+
+teardown() {
+	kill_spawned
+	local n
+	for n in "$H" "$O" "$C"; do
+		ip netns del "$n" 2>/dev/null || true
+	done
+}
+
+# H: a bridge br-t 172.31.99.1/24; C: a namespace on it, 172.31.99.2,
+# default route through the bridge (what --net bridge gives a container).
+bridge_and_container() {
+	ip netns add "$C"
+	ip -n "$H" link add br-t type bridge
+	ip -n "$H" addr add 172.31.99.1/24 dev br-t
+	ip -n "$H" link set br-t up
+	ip -n "$H" link add vh type veth peer name eth0 netns "$C"
+	ip -n "$H" link set vh master br-t up
+	ip -n "$C" addr add 172.31.99.2/24 dev eth0
+	ip -n "$C" link set eth0 up
+	ip -n "$C" route add default via 172.31.99.1
+}
+
+# Listens on TCP port $2 in namespace $1; what the peer sends goes to
+# $T/got, its address to $T/peer. Returns once the port listens.
+far_listen() {
+	ip netns exec "$1" "$T/tcp" listen "$2" >"$T/got" 2>"$T/peer" &
+	wait_for eval "ip netns exec '$1' ss -Hltn | grep -q ':$2 '"
+}
+
+@test "10-full nat: a namespace behind the bridge reaches the outside, which sees the host's address" {
+	bridge_and_container
+	echo 0 | ip netns exec "$H" tee /proc/sys/net/ipv4/ip_forward
+	ip netns exec "$H" "$T/nat" up br-t 172.31.99.0/24
+	# The table is there, read back over netlink.
+	run ip netns exec "$H" "$T/nat" get br-t
+	[ "$output" = "table container-br-t note 0" ]
+	[ "$(ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
+	far_listen "$O" 7000
+	echo hello | ip netns exec "$C" "$T/tcp" send 10.99.0.2 7000
+	wait
+	[ "$(cat "$T/got")" = hello ]
+	# Masqueraded: the host's uplink address, not 172.31.99.2.
+	[ "$(cat "$T/peer")" = "peer 10.99.0.1" ]
+	# Traffic between the bridge's own members keeps its addresses.
+	far_listen "$H" 7001
+	echo hi | ip netns exec "$C" "$T/tcp" send 172.31.99.1 7001
+	wait
+	[ "$(cat "$T/peer")" = "peer 172.31.99.2" ]
+}
+
+@test "10-full nat: nat down removes the table and sets ip_forward back only if nat up had turned it on" {
+	bridge_and_container
+	echo 0 | ip netns exec "$H" tee /proc/sys/net/ipv4/ip_forward
+	ip netns exec "$H" "$T/nat" up br-t 172.31.99.0/24
+	# Again, as after a kill -9: replaced, and it still knows it was 0.
+	ip netns exec "$H" "$T/nat" up br-t 172.31.99.0/24
+	run ip netns exec "$H" "$T/nat" get br-t
+	[ "$output" = "table container-br-t note 0" ]
+	ip netns exec "$H" "$T/nat" down br-t
+	run ip netns exec "$H" "$T/nat" get br-t
+	[ "$output" = "no table" ]
+	[ "$(ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
+	# Nothing there: no error.
+	ip netns exec "$H" "$T/nat" down br-t
+	# Forwarding that was already on stays on.
+	echo 1 | ip netns exec "$H" tee /proc/sys/net/ipv4/ip_forward
+	ip netns exec "$H" "$T/nat" up br-t 172.31.99.0/24
+	ip netns exec "$H" "$T/nat" down br-t
+	[ "$(ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
+}
