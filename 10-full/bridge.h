@@ -1,0 +1,66 @@
+/*
+ * 10-full/bridge.h - `--net bridge`: the host's bridge, its gateway
+ * address, and the address each container on it gets.
+ *
+ *   ROOT/net.lock             taken (fcntl) around every change below
+ *   ROOT/net/BRIDGE/subnet    "172.29.0.0/16 172.29.0.1": the network,
+ *                             the gateway; written when the bridge is made
+ *   ROOT/net/BRIDGE/A.B.C.D   one per address in use: "ID NAME\n"
+ *
+ * The bridge: CONTAINER_BRIDGE (default BRIDGE_DEFAULT_NAME), network
+ * CONTAINER_SUBNET (default BRIDGE_DEFAULT_SUBNET), read from the
+ * environment of `run`. It is made on first use, with the gateway (the
+ * network's first address) on it, and removed when the last container
+ * on it is gone.
+ *
+ * Read: rtnetlink(7), bridge(8), fcntl(2) ("Advisory record locking")
+ */
+#ifndef BRIDGE_H
+#define BRIDGE_H
+
+#define BRIDGE_DEFAULT_NAME "lesson0"
+#define BRIDGE_DEFAULT_SUBNET "172.29.0.0/16"
+
+/* What a container on the bridge got; kept in its record (store.h:
+ * bridge, ip, gateway, prefix) until it exits. */
+struct netcfg {
+	char bridge[16];	/* IFNAMSIZ */
+	char ip[16], gateway[16];
+	int prefix;		/* /16 ... */
+	char subnet[20];	/* "172.29.0.0/16" */
+	char host_if[16];	/* the host's end of its veth: "veth" + id */
+};
+
+/* The bridge's name and network from the environment (or the defaults)
+ * into n, checked: before anything is made. Returns 0, or -1 after one
+ * line saying what is wrong. */
+int bridge_config(struct netcfg *n);
+
+/* Makes the bridge if it is not there (hook: port's nat_up() is called
+ * here once, right after the bridge is made) and takes an address for
+ * container id (name: its --name, or NULL), under ROOT/net.lock. A
+ * network that one of the host's routes overlaps is refused, naming the
+ * route. Then every container's hosts file on the bridge (hosts.c) is
+ * rewritten. Returns 0, or -1 after saying why. */
+int bridge_join(const char *root, const char *id, const char *name,
+		struct netcfg *n);
+
+/* Gives the address back and deletes the host's end of the veth if it is
+ * still there; removes the bridge when it was the last one (hook: port's
+ * nat_down() is called just before). */
+void bridge_leave(const char *root, const struct netcfg *n);
+
+/* For the sweep: what container id (its runtime was killed) held on
+ * any bridge of ROOT, given back as bridge_leave() does. */
+void bridge_sweep(const char *root, const char *id);
+
+/* In the parent, once the child exists: the veth pair, its host end
+ * (n->host_if) on the bridge and up, its other end "eth0" made straight
+ * in the network namespace of child. Returns 0, or -1 after saying why. */
+int bridge_plug(const struct netcfg *n, int child);
+
+/* In the child, in its network namespace: eth0's address, eth0 up, the
+ * default route via the gateway. Returns 0, or -1 after saying why. */
+int bridge_child(const struct netcfg *n);
+
+#endif
