@@ -20,6 +20,7 @@
  * goes with the namespace if the namespace goes.
  */
 #include "nat.h"
+#include "bridge.h"
 #include "nft.h"
 
 #include <err.h>
@@ -94,4 +95,14 @@ int nat_stop(const char *bridge)
 	if (nft_masquerade_del(bridge) < 0)
 		return -1;
 	return was ? 0 : forward_write(0);
+}
+
+int nat_up(const struct netcfg *n)
+{
+	return nat_start(n->bridge, n->subnet);
+}
+
+int nat_down(const struct netcfg *n)
+{
+	return nat_stop(n->bridge);
 }

@@ -18,4 +18,11 @@ int nat_start(const char *bridge, const char *subnet);
  * it on. Nothing to do is no error. Returns 0, or -1 after a warning. */
 int nat_stop(const char *bridge);
 
+/* The hooks of bridge.c, for the bridge of n (n->bridge, n->subnet):
+ * nat_up() right after the bridge is made, nat_down() just before it is
+ * removed. They are nat_start() and nat_stop(). */
+struct netcfg;
+int nat_up(const struct netcfg *n);
+int nat_down(const struct netcfg *n);
+
 #endif

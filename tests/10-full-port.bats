@@ -16,8 +16,10 @@ setup_file() {
 	export T
 	cc -static -O2 -o "$T/tcp" "$BATS_TEST_DIRNAME/10-full-port-tcp.c"
 	make -s -C "$ROOT/10-full" >/dev/null
-	cc -O2 -I"$ROOT" -o "$T/nat" "$BATS_TEST_DIRNAME/10-full-port-nat.c" \
-		"$ROOT"/10-full/{nat,nft,masq}.o "$ROOT"/06-net/netlink.o
+	cc -O2 -I"$ROOT" -o "$T/drv" "$BATS_TEST_DIRNAME/10-full-port-drv.c" \
+		"$ROOT"/10-full/{nat,nft,masq,ports,proxy}.o \
+		"$ROOT"/06-net/netlink.o -lpthread
+	head -c 1048576 /dev/urandom >"$T/mib"
 }
 
 teardown_file() {
@@ -75,9 +77,9 @@ far_listen() {
 @test "10-full nat: a namespace behind the bridge reaches the outside, which sees the host's address" {
 	bridge_and_container
 	echo 0 | ip netns exec "$H" tee /proc/sys/net/ipv4/ip_forward
-	ip netns exec "$H" "$T/nat" up br-t 172.31.99.0/24
+	ip netns exec "$H" "$T/drv" up br-t 172.31.99.0/24
 	# The table is there, read back over netlink.
-	run ip netns exec "$H" "$T/nat" get br-t
+	run ip netns exec "$H" "$T/drv" get br-t
 	[ "$output" = "table container-br-t note 0" ]
 	[ "$(ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
 	far_listen "$O" 7000
@@ -96,20 +98,79 @@ far_listen() {
 @test "10-full nat: nat down removes the table and sets ip_forward back only if nat up had turned it on" {
 	bridge_and_container
 	echo 0 | ip netns exec "$H" tee /proc/sys/net/ipv4/ip_forward
-	ip netns exec "$H" "$T/nat" up br-t 172.31.99.0/24
+	ip netns exec "$H" "$T/drv" up br-t 172.31.99.0/24
 	# Again, as after a kill -9: replaced, and it still knows it was 0.
-	ip netns exec "$H" "$T/nat" up br-t 172.31.99.0/24
-	run ip netns exec "$H" "$T/nat" get br-t
+	ip netns exec "$H" "$T/drv" up br-t 172.31.99.0/24
+	run ip netns exec "$H" "$T/drv" get br-t
 	[ "$output" = "table container-br-t note 0" ]
-	ip netns exec "$H" "$T/nat" down br-t
-	run ip netns exec "$H" "$T/nat" get br-t
+	ip netns exec "$H" "$T/drv" down br-t
+	run ip netns exec "$H" "$T/drv" get br-t
 	[ "$output" = "no table" ]
 	[ "$(ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
 	# Nothing there: no error.
-	ip netns exec "$H" "$T/nat" down br-t
+	ip netns exec "$H" "$T/drv" down br-t
 	# Forwarding that was already on stays on.
 	echo 1 | ip netns exec "$H" tee /proc/sys/net/ipv4/ip_forward
-	ip netns exec "$H" "$T/nat" up br-t 172.31.99.0/24
-	ip netns exec "$H" "$T/nat" down br-t
+	ip netns exec "$H" "$T/drv" up br-t 172.31.99.0/24
+	ip netns exec "$H" "$T/drv" down br-t
 	[ "$(ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
+}
+
+# C on a veth from H (172.31.99.2), serving an echo on port 80; the
+# driver's proxy in H publishes it with the -p values given.
+proxied() {
+	ip netns add "$C"
+	ip -n "$C" link set lo up
+	ip -n "$H" link add vh type veth peer name eth0 netns "$C"
+	ip -n "$H" addr add 172.31.99.1/24 dev vh
+	ip -n "$H" link set vh up
+	ip -n "$C" addr add 172.31.99.2/24 dev eth0
+	ip -n "$C" link set eth0 up
+	ip netns exec "$C" "$T/tcp" serve 80 &
+	wait_for eval "ip netns exec '$C' ss -Hltn | grep -q ':80 '"
+	ip netns exec "$H" "$T/drv" proxy 172.31.99.2 "$@" >"$T/ready" &
+	PROXY=$!
+	wait_for grep -q ready "$T/ready"
+}
+
+# Sends $T/mib to $1:$2 from namespace $3 and checks that the echo that
+# comes back is the same bytes (cmp: sha256sum's test, byte for byte). The echo ends only when the server reads
+# the end of file: the proxy must pass the half-close on (else timeout).
+echo_mib() {
+	ip netns exec "$3" timeout 20 "$T/tcp" send "$1" "$2" <"$T/mib" >"$T/echo"
+	cmp "$T/mib" "$T/echo"
+}
+
+@test "10-full proxy: a published port relays 1 MiB intact both ways, from the host's 127.0.0.1 and from another namespace" {
+	proxied -p 8080:80
+	echo_mib 127.0.0.1 8080 "$H"
+	# O reaches the host over the uplink: all of H's addresses listen.
+	echo_mib 10.99.0.1 8080 "$O"
+}
+
+@test "10-full proxy: -p 127.0.0.1:... listens on the loopback only" {
+	proxied -p 127.0.0.1:8080:80
+	run ip netns exec "$H" ss -Hltn
+	[[ "$output" == *"127.0.0.1:8080 "* ]]
+	[[ "$output" != *"0.0.0.0:8080 "* ]]
+	echo_mib 127.0.0.1 8080 "$H"
+	run ip netns exec "$O" timeout 20 "$T/tcp" send 10.99.0.1 8080 </dev/null
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Connection refused"* ]]
+}
+
+@test "10-full proxy: no fd is left by finished connections, and none listens after stop" {
+	proxied -p 8080:80 -p 8081:80
+	before=$(ls /proc/$PROXY/fd | wc -l)
+	for i in 1 2 3 4 5; do
+		echo_mib 127.0.0.1 8080 "$H"
+		echo_mib 127.0.0.1 8081 "$H"
+	done
+	# A client that goes away in the middle: reset, closed too.
+	head -c 100000 /dev/zero | ip netns exec "$H" timeout 5 "$T/tcp" send 127.0.0.1 8080 | head -c 1 >/dev/null || true
+	wait_for eval '[ "$(ls /proc/$PROXY/fd | wc -l)" = "$before" ]'
+	kill -TERM "$PROXY"
+	wait "$PROXY"
+	run ip netns exec "$H" ss -Hltn
+	[[ "$output" != *":808"* ]]
 }
