@@ -97,8 +97,10 @@ static void configuration(FILE *f, const struct container *c)
 		fprintf(f, ", \"RW\": %s}",
 			cfg.volumes[i].read_only ? "false" : "true");
 	}
-	fprintf(f, "],\n  \"NetworkSettings\": {\"Networks\": {\"%s\": {}}}",
+	fprintf(f, "],\n  \"NetworkSettings\": {\"Networks\": {\"%s\": {}}, ",
 		mode);
+	port_json(f, c);
+	fprintf(f, "}");
 }
 
 /* One container as docker's inspect shows it, into f. */

@@ -41,6 +41,7 @@ static const struct verb {
 	{"start", cmd_start, "run an exited container again"},
 	{"rm", cmd_rm, "remove containers"},
 	{"inspect", cmd_inspect, "show containers' details as JSON"},
+	{"port", cmd_port, "list a container's published ports"},
 	{0},
 };
 

@@ -43,6 +43,8 @@ static const char usage_text[] =
 	"      --pids-limit N       most processes at once\n"
 	"      --read-only          the root filesystem is read-only\n"
 	"      --net none|host      none (default): only lo; host: share it\n"
+	"  -p, --publish [HOSTIP:]HOSTPORT:PORT[/tcp]  relay a host port to\n"
+	"                           the container's PORT (--net bridge)\n"
 	"      --userns             a user namespace even when run as root\n"
 	"      --rm                 remove the container when it exits\n"
 	"  -i, --interactive        accepted: stdin is always passed through\n"
@@ -83,6 +85,7 @@ static const struct option long_options[] = {
 	{"net", required_argument, NULL, OPT_NET},
 	{"network", required_argument, NULL, OPT_NET},
 	{"userns", no_argument, NULL, OPT_USERNS},
+	{"publish", required_argument, NULL, 'p'},
 	{"rm", no_argument, NULL, OPT_RM},
 	{"interactive", no_argument, NULL, 'i'},
 	{"tty", no_argument, NULL, 't'},
@@ -248,6 +251,22 @@ static int bad_usage(void)
 	return -1;
 }
 
+/* -p publishes a port of a container on the bridge (ports.c): refused
+ * without one, and rootless, where no bridge can be made. */
+static int check_ports(const struct config *c)
+{
+	if (c->rootless) {
+		warnx("-p needs root here (a bridge and a proxy on the host); "
+		      "rootless tools relay ports through slirp4netns or "
+		      "pasta instead");
+		return -1;
+	}
+	/* TODO(net merge): --net bridge sets c->net_bridge. */
+	warnx("-p publishes a port of a container on a bridge: add "
+	      "--net bridge");
+	return -1;
+}
+
 /* The long options that start with the name in token ("--cpu" or
  * "--cpu=1"), listed in out. Returns how many. */
 static int options_named(const char *token, char *out, size_t size)
@@ -325,7 +344,7 @@ int options_parse(int argc, char **argv, struct config *c)
 	c->args = argv + 1;
 	c->n_args = argc - 1;
 	c->userns = c->rootless;
-	while ((opt = getopt_long(argc, argv, "+:dh:e:w:v:m:it", long_options,
+	while ((opt = getopt_long(argc, argv, "+:dh:e:w:v:m:p:it", long_options,
 				  &index)) != -1) {
 		/* The argument just read: "--name=x", or "--name" with x
 		 * after it. */
@@ -390,6 +409,10 @@ int options_parse(int argc, char **argv, struct config *c)
 		case OPT_USERNS:
 			c->userns = true;
 			break;
+		case 'p':
+			if (ports_parse(optarg, &c->ports) < 0)
+				return bad_usage();
+			break;
 		case 't':
 			c->tty = isatty(STDIN_FILENO);
 			break;
@@ -413,6 +436,8 @@ int options_parse(int argc, char **argv, struct config *c)
 		}
 	}
 
+	if (c->ports.n && check_ports(c) < 0)
+		return bad_usage();
 	/* -d: no one to attach the terminal to; -itd keeps a shell's stdin
 	 * open instead, as docker's does (relay.c). */
 	if (c->detach)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "../09-overlay/overlay.h"
+#include "ports.h"
 #include "volumes.h"
 
 #define MAX_ENV 64
@@ -36,6 +37,9 @@ struct config {
 	const char *memory_text; /* -m as given, for the OOM message */
 	bool read_only;		 /* --read-only */
 	bool net_host;		 /* --net host */
+	struct ports ports;	 /* -p: bound by run before anything else
+				    (ports.c); the proxy (proxy.c) accepts
+				    in the process that waits */
 	bool userns;		 /* --userns, or not root */
 	bool tty;		 /* -t and stdin is a terminal */
 	bool rootless;		 /* not root */

@@ -53,6 +53,7 @@
 #include "life.h"
 #include "names.h"
 #include "note.h"
+#include "proxy.h"
 #include "relay.h"
 #include "supervise.h"
 #include "sweep.h"
@@ -113,6 +114,8 @@ static void cleanup(void)
 	 * discarded when we exit, which is what it asked for.) */
 	stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
+	proxy_stop(); /* every relayed connection closed */
+	ports_close(&config.ports);
 	tty_finish(); /* our terminal back to how it was */
 	relay_finish(); /* the container's last output copied out */
 	if (cgroup) {
@@ -252,6 +255,11 @@ static int run_container(void)
 	 * the command's exec set their own. */
 	stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
+	/* -p: the host ports are taken first, while a busy one costs
+	 * nothing (ports.c); the process that waits for the container
+	 * keeps them (the supervisor with -d: inherited through fork). */
+	if (ports_bind(&config.ports) < 0)
+		return EXIT_FAILED;
 	/* The input is good: now we may change the host, starting with what
 	 * a container killed by SIGKILL left there (sweep.c). */
 	if (state_open_root(&state, config.rootless) < 0)

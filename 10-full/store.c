@@ -89,6 +89,7 @@ int store_write(const char *root, const struct container *c)
 	put_list(f, "Args", c->argv, c->argc);
 	put_list(f, "Env", c->env, c->n_env);
 	put_list(f, "Cmd", c->cmd, c->n_cmd);
+	put_list(f, "Ports", c->ports, c->n_ports);
 	put_str(f, "Image", c->image);
 	fprintf(f, ",\n \"AutoRemove\": %s,\n \"Detached\": %s",
 		c->auto_remove ? "true" : "false",
@@ -159,8 +160,12 @@ static int parse(const char *text, struct container *c)
 	c->argc = get_list(json_get(text, "Args"), c->argv, c, &used);
 	c->n_env = get_list(json_get(text, "Env"), c->env, c, &used);
 	c->n_cmd = get_list(json_get(text, "Cmd"), c->cmd, c, &used);
+	/* A record from before -p has none. */
+	c->n_ports = json_get(text, "Ports")
+			     ? get_list(json_get(text, "Ports"), c->ports, c, &used)
+			     : 0;
 	json_get_string(json_get(text, "Image"), c->image, sizeof(c->image));
-	if (c->argc < 0 || c->n_env < 0 || c->n_cmd < 0)
+	if (c->argc < 0 || c->n_env < 0 || c->n_cmd < 0 || c->n_ports < 0)
 		return -1;
 	c->auto_remove = json_get_bool(json_get(text, "AutoRemove"), 0);
 	c->detached = json_get_bool(json_get(text, "Detached"), 0);

@@ -10,6 +10,8 @@
 #include "state.h"
 #include "store.h"
 
+#include <stdio.h>
+
 int cmd_ps(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
@@ -18,6 +20,10 @@ int cmd_start(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_exec(int argc, char **argv); /* exec.c, with join.c */
+int cmd_port(int argc, char **argv);
+
+/* inspect's NetworkSettings "Ports": {...} of c, into f (port.c). */
+void port_json(FILE *f, const struct container *c);
 
 /* `start -a`: prints what c writes to its log from byte from on, until
  * it exits (logs -f). Returns its exit code. */

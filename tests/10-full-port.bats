@@ -24,10 +24,13 @@ setup_file() {
 
 teardown_file() {
 	rm -rf "$T"
+	remove_nobody_copies
 }
 
 setup() {
 	need_root
+	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
+	container_setup
 	NS=lesson-port-$$-$BATS_TEST_NUMBER
 	H=$NS-h O=$NS-o C=$NS-c
 	ip netns add "$H"
@@ -51,6 +54,7 @@ teardown() {
 	for n in "$H" "$O" "$C"; do
 		ip netns del "$n" 2>/dev/null || true
 	done
+	container_teardown
 }
 
 # H: a bridge br-t 172.31.99.1/24; C: a namespace on it, 172.31.99.2,
@@ -173,4 +177,21 @@ echo_mib() {
 	wait "$PROXY"
 	run ip netns exec "$H" ss -Hltn
 	[[ "$output" != *":808"* ]]
+}
+
+@test "10-full -p: refused with 125 and one line before anything is made: without --net bridge, rootless, /udp, a bad value" {
+	run -125 "$CONTAINER" run -p 8080:80 "$RFS" true
+	[[ "${lines[0]}" == *"-p publishes a port of a container on a bridge: add --net bridge"* ]]
+	run -125 "$CONTAINER" run -p 8080:80/udp "$RFS" true
+	[[ "${lines[0]}" == *"only TCP ports are published"* ]]
+	for bad in 80 0:80 8080:65536 1.2.3:8080:80 a:b 8080:80/sctp 1:2:3:4; do
+		run -125 "$CONTAINER" run -p "$bad" "$RFS" true
+		[[ "${lines[0]}" == *"-p $bad: use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp]"* ]]
+	done
+	container=$(for_nobody "$CONTAINER") && rfs=$(for_nobody "$RFS")
+	home=$(mktemp -d /tmp/container-test-home.XXXXXX)
+	chown 65534:65534 "$home"
+	run -125 "${AS_NOBODY[@]}" XDG_DATA_HOME="$home" "$container" run -p 8080:80 "$rfs" true
+	rm -rf "$home"
+	[[ "${lines[0]}" == *"-p needs root here"*"slirp4netns or pasta"* ]]
 }
