@@ -42,6 +42,7 @@ static const struct verb {
 	{"rm", cmd_rm, "remove containers"},
 	{"inspect", cmd_inspect, "show containers' details as JSON"},
 	{"port", cmd_port, "list a container's published ports"},
+	{"info", cmd_info, "what on this host would block the bridge"},
 	{0},
 };
 

@@ -21,6 +21,7 @@ int cmd_rm(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_exec(int argc, char **argv); /* exec.c, with join.c */
 int cmd_port(int argc, char **argv);
+int cmd_info(int argc, char **argv); /* hostcheck.c */
 
 /* inspect's NetworkSettings "Ports": {...} of c, into f (port.c). */
 void port_json(FILE *f, const struct container *c);

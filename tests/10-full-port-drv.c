@@ -6,6 +6,9 @@
  *	drv down BRIDGE		nat_stop()
  *	drv get BRIDGE		prints "table container-BRIDGE note N", or
  *				"no table" (read back over netlink)
+ *	drv forward-drop	makes Docker's firewall in nft's terms:
+ *				table ip filter, chain FORWARD on the
+ *				forward hook, policy drop
  *	drv proxy IP -p...	ports_bind() the -p values, proxy_start()
  *				to IP, print "ready"; at SIGTERM,
  *				proxy_stop() and ports_close()
@@ -15,6 +18,8 @@
 #include "../10-full/nft.h"
 #include "../10-full/proxy.h"
 
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 #include <signal.h>
 
 #include <stdio.h>
@@ -42,6 +47,29 @@ static int proxy(int argc, char **argv)
 	return 0;
 }
 
+static int forward_drop(void)
+{
+	struct nft_batch b;
+	struct nl_request r;
+	struct rtattr *hook;
+
+	nft_batch_start(&b);
+	nft_begin(&r, NFT_MSG_NEWTABLE, NLM_F_CREATE, NFPROTO_IPV4);
+	nl_add_string(&r, NFTA_TABLE_NAME, "filter");
+	nft_push(&b, &r);
+	nft_begin(&r, NFT_MSG_NEWCHAIN, NLM_F_CREATE, NFPROTO_IPV4);
+	nl_add_string(&r, NFTA_CHAIN_TABLE, "filter");
+	nl_add_string(&r, NFTA_CHAIN_NAME, "FORWARD");
+	hook = nft_nest(&r, NFTA_CHAIN_HOOK);
+	nft_add_u32(&r, NFTA_HOOK_HOOKNUM, NF_INET_FORWARD);
+	nft_add_u32(&r, NFTA_HOOK_PRIORITY, 0);
+	nl_nest_end(&r, hook);
+	nl_add_string(&r, NFTA_CHAIN_TYPE, "filter");
+	nft_add_u32(&r, NFTA_CHAIN_POLICY, NF_DROP);
+	nft_push(&b, &r);
+	return nft_batch_send(&b, "forward-drop");
+}
+
 int main(int argc, char **argv)
 {
 	unsigned char note;
@@ -60,6 +88,8 @@ int main(int argc, char **argv)
 			printf("no table\n");
 		return got < 0;
 	}
+	if (argc == 2 && !strcmp(argv[1], "forward-drop"))
+		return forward_drop() < 0;
 	if (argc >= 3 && !strcmp(argv[1], "proxy"))
 		return proxy(argc - 2, argv + 2);
 	fprintf(stderr, "usage: drv up BRIDGE SUBNET | down BRIDGE | "

@@ -195,3 +195,11 @@ echo_mib() {
 	rm -rf "$home"
 	[[ "${lines[0]}" == *"-p needs root here"*"slirp4netns or pasta"* ]]
 }
+
+@test "10-full info: a FORWARD chain that drops is found and named (Docker's firewall, in a namespace of the test's)" {
+	run ip netns exec "$H" "$CONTAINER" info
+	[[ "$output" == *"Forwarding dropped by: none"* ]]
+	ip netns exec "$H" "$T/drv" forward-drop
+	run ip netns exec "$H" "$CONTAINER" info
+	[[ "$output" == *"Forwarding dropped by: ip filter FORWARD"* ]]
+}
