@@ -4,9 +4,10 @@
  * Claim: in the child of clone(CLONE_NEWNET) the only interface is lo, and
  *        it is down; --lo brings it up; --veth links the container to the
  *        host with a veth pair made by rtnetlink from C, the two ends ping
- *        each other, and the pair is gone when the run ends.
+ *        each other, and the pair is gone when the run ends; --bridge
+ *        puts the host's end on a bridge instead (bridge.c).
  *        (tested in tests/06-net.bats)
- * Uses:  05-user (and through it 01-04), link.c
+ * Uses:  05-user (and through it 01-04), link.c, bridge.c
  * Read:  network_namespaces(7), veth(4), rtnetlink(7), sysfs(5)
  *
  * A network namespace has its own interfaces, addresses, routes, firewall
@@ -142,6 +143,18 @@ static int choose_veth_net(void)
 
 static int net_check(void)
 {
+	if (net_bridge_check() < 0)
+		return -1;
+	if (net_bridge_wanted()) {
+		if (veth_net_given) {
+			warnx("--veth-net and --bridge: the host's end is on "
+			      "the bridge, and --ip gives the address; drop "
+			      "--veth-net");
+			return -1;
+		}
+		veth = true; /* the pair, its host end on the bridge */
+		return 0;
+	}
 	if (!veth)
 		return 0;
 	/* Creating the host's end is done in the host's namespace, where
@@ -167,6 +180,8 @@ static int net_parent(pid_t child)
 	if (net_veth_create(host_if, NET_CONTAINER_IF, child) < 0)
 		return -1;
 	host_if_made = true;
+	if (net_bridge_wanted())
+		return net_bridge_plug(host_if);
 	if (net_addr_add(host_if, host_cidr) < 0 || net_link_up(host_if) < 0)
 		return -1;
 	/* The address is on the host's end: the next run sees it. */
@@ -180,6 +195,8 @@ static int net_child_ns(void)
 {
 	if ((lo_up || veth) && net_link_up("lo") < 0)
 		return -1;
+	if (net_bridge_wanted())
+		return net_bridge_child();
 	if (veth && (net_addr_add(NET_CONTAINER_IF, container_cidr) < 0 ||
 		     net_link_up(NET_CONTAINER_IF) < 0))
 		return -1;
@@ -213,6 +230,7 @@ static void net_cleanup(void)
 	subnet_lock = -1;
 	if (host_if_made)
 		net_link_delete_if_any(host_if);
+	net_bridge_cleanup(); /* after our port went: the last one out */
 }
 
 static const struct lesson_option net_options[] = {
@@ -223,6 +241,14 @@ static const struct lesson_option net_options[] = {
 	 "network for --veth: host .1, container .2 (default: a free /30 "
 	 "of " NET_VETH_POOL ")",
 	 set_veth_net},
+	{"bridge", 0, "NAME",
+	 "put the host's end on bridge NAME, made if missing (needs root "
+	 "and --ip)",
+	 net_bridge_set_name},
+	{"ip", 0, "CIDR",
+	 "with --bridge: the container's address, e.g. 10.201.0.2/24 (the "
+	 "bridge gets .1)",
+	 net_bridge_set_ip},
 	{0},
 };
 

@@ -24,6 +24,25 @@ int net_veth_create(const char *host_if, const char *peer_if, pid_t peer_pid);
 /* Adds an IPv4 address in CIDR form ("10.200.0.1/30") to ifname. */
 int net_addr_add(const char *ifname, const char *cidr);
 
+/* Creates bridge name (down, no address), labelled alias (IFLA_IFALIAS,
+ * `ip -d link` shows it) unless NULL. Returns 0, or -1 with errno set,
+ * quietly: EEXIST means someone made it first, and the caller says. */
+int net_bridge_create(const char *name, const char *alias);
+
+/* Enslaves ifname to bridge master (IFLA_MASTER): the bridge forwards
+ * between its ports as a switch does. */
+int net_link_set_master(const char *ifname, const char *master);
+
+/* Adds the default route via gateway (dotted quad) in the caller's
+ * namespace: RTM_NEWROUTE 0.0.0.0/0, RTA_GATEWAY. (route.c) */
+int net_route_add_default(const char *gateway);
+
+/* What a bridge has: how many links have it as IFLA_MASTER (its ports),
+ * and its IFLA_IFALIAS, into alias (size bytes, "" if none). Returns 0,
+ * -1 with errno ENODEV quietly when there is no such link, or -1 after
+ * saying why. (route.c) */
+int net_bridge_ports(const char *name, int *ports, char *alias, size_t size);
+
 /* Deletes ifname (for a veth, both ends go). */
 int net_link_delete(const char *ifname);
 
@@ -88,7 +107,23 @@ void net_subnet_unlock(int fd);
  * does not use; the host's end is .1, the container's .2. */
 #define NET_VETH_POOL "10.200.0.0/16"
 
-/* CLONE_NEWNET; --lo brings lo up, --veth [--veth-net CIDR] adds a pair. */
+/* The alias (IFLA_IFALIAS) on a bridge that --bridge made: only such a
+ * bridge is deleted again, by the run that leaves it with no port. */
+#define NET_BRIDGE_ALIAS "made by 06-net --bridge"
+
+/* --bridge NAME --ip CIDR (bridge.c): the options' setters, and what
+ * net.c's hooks call when --bridge is given. Each returns 0, or -1
+ * after saying why. */
+int net_bridge_set_name(const char *name);
+int net_bridge_set_ip(const char *cidr);
+bool net_bridge_wanted(void);
+int net_bridge_check(void);	       /* root; lock; free network */
+int net_bridge_plug(const char *host_if); /* parent: onto the bridge, up */
+int net_bridge_child(void);	       /* child: eth0 address, up, route */
+void net_bridge_cleanup(void);	       /* the bridge, if ours and empty */
+
+/* CLONE_NEWNET; --lo brings lo up, --veth [--veth-net CIDR] adds a pair,
+ * --bridge NAME --ip CIDR puts its host end on a bridge. */
 extern const struct lesson net_lesson;
 
 #endif

@@ -2,14 +2,16 @@
  * 10-full/bridge.h - `--net bridge`: the host's bridge, its gateway
  * address, and the address each container on it gets.
  *
- *   ROOT/net.lock             taken (fcntl) around every change below
- *   ROOT/net/BRIDGE/subnet    "172.29.0.0/16 172.29.0.1": the network,
- *                             the gateway; written when the bridge is made
+ *   ROOT/net/                 flock'ed around every change below
+ *   ROOT/net/BRIDGE/subnet    "172.29.0.0/16": the network the bridge
+ *                             was made with (wins over CONTAINER_SUBNET
+ *                             while the bridge lives)
  *   ROOT/net/BRIDGE/A.B.C.D   one per address in use: "ID NAME\n"
  *
  * The bridge: CONTAINER_BRIDGE (default BRIDGE_DEFAULT_NAME), network
  * CONTAINER_SUBNET (default BRIDGE_DEFAULT_SUBNET), read from the
- * environment of `run`. It is made on first use, with the gateway (the
+ * environment of `run`. One data root per network namespace: the files
+ * describe the bridge of the namespace the runtime runs in. It is made on first use, with the gateway (the
  * network's first address) on it, and removed when the last container
  * on it is gone.
  *
@@ -19,6 +21,9 @@
 #define BRIDGE_H
 
 #define BRIDGE_DEFAULT_NAME "lesson0"
+/* On the bridges this runtime makes (`ip -d link` shows it): only such a
+ * bridge is removed again. */
+#define BRIDGE_ALIAS "made by container --net bridge"
 #define BRIDGE_DEFAULT_SUBNET "172.29.0.0/16"
 
 /* What a container on the bridge got; kept in its record (store.h:
@@ -38,7 +43,7 @@ int bridge_config(struct netcfg *n);
 
 /* Makes the bridge if it is not there (hook: port's nat_up() is called
  * here once, right after the bridge is made) and takes an address for
- * container id (name: its --name, or NULL), under ROOT/net.lock. A
+ * container id (name: its --name, or NULL), under the lock. A
  * network that one of the host's routes overlaps is refused, naming the
  * route. Then every container's hosts file on the bridge (hosts.c) is
  * rewritten. Returns 0, or -1 after saying why. */
@@ -53,6 +58,20 @@ void bridge_leave(const char *root, const struct netcfg *n);
 /* For the sweep: what container id (its runtime was killed) held on
  * any bridge of ROOT, given back as bridge_leave() does. */
 void bridge_sweep(const char *root, const char *id);
+
+/* A DIR for reading allocator dir d from its start (a dup of d shares its
+ * offset, which an earlier reading left at the end), or NULL. */
+#include <dirent.h>
+DIR *open_dir(int d);
+
+/* ROOT/net, made if missing, flock'ed: the allocator's lock. Returns the
+ * fd to close to unlock, or -1 after saying why. */
+int bridge_lock(const char *root);
+
+/* Under the lock: when no address of n's bridge is in use any more, the
+ * bridge goes (if this runtime made it and nothing is plugged into it)
+ * with its allocator dir. (plug.c) */
+void bridge_remove_if_unused(const char *root, const struct netcfg *n);
 
 /* In the parent, once the child exists: the veth pair, its host end
  * (n->host_if) on the bridge and up, its other end "eth0" made straight

@@ -18,6 +18,7 @@
 #include "child.h"
 #include "devfs.h"
 #include "harden.h"
+#include "hosts.h"
 #include "relay.h"
 #include "resolve.h"
 #include "rootfs.h"
@@ -78,6 +79,11 @@ int child_namespaces(const struct config *c, struct cgroup *enter)
 	/* A new network namespace has only lo, and it is down: without
 	 * this even 127.0.0.1 is unreachable. */
 	if (!c->net_host && net_link_up("lo") < 0)
+		return -1;
+	/* --net bridge: eth0, made by the parent in our namespace, gets
+	 * its address, goes up, and the default route goes through the
+	 * bridge's gateway (plug.c). */
+	if (c->net_bridge && bridge_child(&c->net) < 0)
 		return -1;
 	return 0;
 }
@@ -176,8 +182,11 @@ int child_root(const struct config *c, const struct state *st)
 
 	/* 4. Volumes, on top of the overlay; then -w, made as docker does,
 	 *    where the volumes now lead; /dev, /proc and /sys come after
-	 *    them so that no volume can cover them. */
-	if (volumes_mount(c->volumes, c->n_volumes, rootfd) < 0 ||
+	 *    them so that no volume can cover them. --net bridge first
+	 *    binds its /etc files (hosts.c), as docker does: a volume on
+	 *    one of them wins. */
+	if ((c->net_bridge && hosts_mount(rootfd, st->dir) < 0) ||
+	    volumes_mount(c->volumes, c->n_volumes, rootfd) < 0 ||
 	    make_workdir(rootfd, c->workdir) < 0)
 		goto bad;
 

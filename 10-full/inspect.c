@@ -5,8 +5,10 @@
  * Claim: State.Pid is the host PID of the container's init while it runs
  *        (0 after), State.ExitCode is what `ps -a` shows, and the
  *        options given to `run` appear under Config and HostConfig; -f
- *        '{{.State.Pid}}' prints one value, as docker's does.
- *        (tested in tests/10-full-life.bats)
+ *        '{{.State.Pid}}' prints one value, as docker's does; with --net
+ *        bridge, NetworkSettings.IPAddress and Gateway are the running
+ *        container's.   (tested in tests/10-full-life.bats and
+ *        tests/10-full-net.bats)
  * Uses:  json.c, options.c (run's options, parsed again from the
  *        record), verb.c
  * Read:  docker-container-inspect(1)
@@ -35,6 +37,25 @@ static void list(FILE *f, char *const *v, int n)
 		json_string(f, v[i]);
 	}
 	putc(']', f);
+}
+
+/* NetworkSettings, from the record: the address while it runs on the
+ * bridge ("" otherwise, as docker's for a stopped container); Ports is
+ * -p's (none yet: an empty map). */
+static void network_settings(FILE *f, const struct container *c,
+			     const char *mode)
+{
+	char addr[160];
+
+	snprintf(addr, sizeof(addr),
+		 "\"IPAddress\": \"%s\", \"IPPrefixLen\": %d, "
+		 "\"Gateway\": \"%s\"",
+		 c->ip, c->prefix, c->gateway);
+	fprintf(f, ",\n  \"NetworkSettings\": {\"Bridge\": \"%s\", %s, ",
+		c->bridge, addr);
+	port_json(f, c); /* "Ports": {...} (port.c) */
+	fprintf(f, ", \"Networks\": {\"%s\": {%s}}}", mode,
+		strcmp(mode, "bridge") ? "" : addr);
 }
 
 /* The part run's options give: Config and HostConfig, Mounts. */
@@ -75,7 +96,9 @@ static void configuration(FILE *f, const struct container *c)
 	json_string(f, c->image);
 	fprintf(f, ", \"WorkingDir\": \"/%s\", \"OpenStdin\": %s}",
 		ok ? cfg.workdir : "", ok && cfg.interactive ? "true" : "false");
-	mode = ok && cfg.net_host ? "host" : "none";
+	mode = ok && cfg.net_host	? "host"
+	       : ok && cfg.net_bridge ? "bridge"
+				      : "none";
 	fprintf(f, ",\n  \"HostConfig\": {\"Memory\": %lld, \"CpuQuota\": %lld,"
 		   " \"CpuPeriod\": %lld, \"PidsLimit\": %lld,"
 		   " \"ReadonlyRootfs\": %s, \"AutoRemove\": %s,"
@@ -97,10 +120,8 @@ static void configuration(FILE *f, const struct container *c)
 		fprintf(f, ", \"RW\": %s}",
 			cfg.volumes[i].read_only ? "false" : "true");
 	}
-	fprintf(f, "],\n  \"NetworkSettings\": {\"Networks\": {\"%s\": {}}, ",
-		mode);
-	port_json(f, c);
-	fprintf(f, "}");
+	fprintf(f, "]");
+	network_settings(f, c, mode);
 }
 
 /* One container as docker's inspect shows it, into f. */

@@ -97,6 +97,15 @@ int life_created(const struct state *st, const struct config *c,
 	}
 	rec.detached = c->detach;
 	rec.id_range = id_range;
+	/* --net bridge: its address, from bridge_join() (run.c), until it
+	 * exits. */
+	store_forget_address(&rec);
+	if (c->net_bridge) {
+		memcpy(rec.bridge, c->net.bridge, sizeof(rec.bridge));
+		memcpy(rec.ip, c->net.ip, sizeof(rec.ip));
+		memcpy(rec.gateway, c->net.gateway, sizeof(rec.gateway));
+		rec.prefix = c->net.prefix;
+	}
 	rec.status = STATUS_CREATED;
 	rec.pid = 0;
 	rec.supervisor = getpid();
@@ -128,6 +137,7 @@ void life_ended(struct state *st, int status, bool ran)
 		return; /* never recorded: nothing of it is kept */
 	if (ran && !rec.auto_remove) {
 		rec.status = STATUS_EXITED;
+		store_forget_address(&rec); /* given back (run.c) */
 		rec.exit_code = status;
 		store_now(rec.finished_at);
 		if (store_write(st->root, &rec) == 0) {

@@ -42,7 +42,9 @@ static const char usage_text[] =
 	"      --cpu-period US      the period (default 100000)\n"
 	"      --pids-limit N       most processes at once\n"
 	"      --read-only          the root filesystem is read-only\n"
-	"      --net none|host      none (default): only lo; host: share it\n"
+	"      --net none|host|bridge  none (default): only lo; host: share\n"
+	"                           it; bridge: eth0 on a host bridge (root;\n"
+	"                           CONTAINER_BRIDGE, CONTAINER_SUBNET)\n"
 	"  -p, --publish [HOSTIP:]HOSTPORT:PORT[/tcp]  relay a host port to\n"
 	"                           the container's PORT (--net bridge)\n"
 	"      --userns             a user namespace even when run as root\n"
@@ -261,10 +263,12 @@ static int check_ports(const struct config *c)
 		      "pasta instead");
 		return -1;
 	}
-	/* TODO(net merge): --net bridge sets c->net_bridge. */
-	warnx("-p publishes a port of a container on a bridge: add "
-	      "--net bridge");
-	return -1;
+	if (!c->net_bridge) {
+		warnx("-p publishes a port of a container on a bridge: add "
+		      "--net bridge");
+		return -1;
+	}
+	return 0;
 }
 
 /* The long options that start with the name in token ("--cpu" or
@@ -328,6 +332,23 @@ static int refused(const char *token, int code)
 	else
 		warnx("unknown option '%.*s'", (int)strcspn(token, "="), token);
 	return bad_usage();
+}
+
+/* --net bridge: root only; the bridge's name and network from the
+ * environment (bridge.c). Returns 0, or -1 after one line. */
+static int check_net_bridge(struct config *c)
+{
+	/* The bridge and the host's end of the veth are made in the host's
+	 * network namespace, where a user namespace gives no power. */
+	if (c->rootless) {
+		warnx("--net bridge needs root: the bridge and each "
+		      "container's veth are made in the host's network "
+		      "namespace (rootless tools such as slirp4netns or pasta "
+		      "give a container a network stack in user space "
+		      "instead); use --net none or host, or run as root");
+		return -1;
+	}
+	return bridge_config(&c->net);
 }
 
 int options_parse(int argc, char **argv, struct config *c)
@@ -400,11 +421,16 @@ int options_parse(int argc, char **argv, struct config *c)
 			break;
 		case OPT_NET:
 			if (strcmp(optarg, "none") != 0 &&
-			    strcmp(optarg, "host") != 0) {
-				warnx("--net %s: use none or host", optarg);
+			    strcmp(optarg, "host") != 0 &&
+			    strcmp(optarg, "bridge") != 0) {
+				warnx("--net %s: use none, host or bridge",
+				      optarg);
 				return bad_usage();
 			}
 			c->net_host = optarg[0] == 'h';
+			c->net_bridge = optarg[0] == 'b';
+			if (c->net_bridge && check_net_bridge(c) < 0)
+				return -1;
 			break;
 		case OPT_USERNS:
 			c->userns = true;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "../09-overlay/overlay.h"
+#include "bridge.h"
 #include "ports.h"
 #include "volumes.h"
 
@@ -37,6 +38,10 @@ struct config {
 	const char *memory_text; /* -m as given, for the OOM message */
 	bool read_only;		 /* --read-only */
 	bool net_host;		 /* --net host */
+	bool net_bridge;	 /* --net bridge */
+	struct netcfg net;	 /* --net bridge: the bridge, from the
+				    environment (bridge.h); prepare() adds
+				    the address (run.c) */
 	struct ports ports;	 /* -p: bound by run before anything else
 				    (ports.c); the proxy (proxy.c) accepts
 				    in the process that waits */

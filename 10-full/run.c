@@ -25,12 +25,16 @@
  *           dir (state.c)                       disk
  *           cgroup_create (07), noted           limits set before anything
  *                                               runs in it
+ *           --net bridge: /etc files, an        bridge.c, hosts.c; under the
+ *           address (the bridge if need be)     allocator's lock
  *           clone(UTS IPC PID NS NET [USER])    the child waits on a pipe
  *           uid/gid maps (05, with USER)        only a process outside may
  *                                               write them; the child must
  *                                               be root inside to mount
  *           --userns as root: the image         once the maps exist, before
  *           idmapped (userns.c)                 the child attaches it
+ *           --net bridge: the veth, its far     plug.c: never in the host's
+ *           end made in the child's netns       namespace under its name
  *           the relay thread: -t (tty.c)        waits for the pty's master
  *           or the stdio pipes (relay.c)        copies our 0-2 to the
  *                                               container's pipes and back
@@ -45,11 +49,14 @@
  *           cwd, env, -t pty, hardening,        child.c, child_exec
  *           seccomp
  *           pid_init(command) (03)              PID 1 reaps and forwards
- *   parent  wait; OOM report; cgroup_destroy; dir, name, note removed
+ *   parent  wait; OOM report; cgroup_destroy; the address (and the last
+ *           one out, the bridge); dir, name, note removed
  */
 #include "run.h"
 #include "selfexec.h"
 #include "child.h"
+#include "hostcheck.h"
+#include "hosts.h"
 #include "life.h"
 #include "names.h"
 #include "note.h"
@@ -130,12 +137,24 @@ static void cleanup(void)
 	/* The reverse of prepare(): the note last, so that a kill -9
 	 * here still leaves a note for what is left (sweep.c). */
 	userns_give_range(&ids); /* the container's processes are gone */
+	if (config.net_bridge)
+		bridge_leave(state.root, &config.net); /* and its address */
 	/* Kept (exited, until `rm`) or removed (--rm, or it never ran):
 	 * life.c decides; then whatever is left of the run goes. */
 	life_ended(&state, lesson_status, supervise_ran());
 	state_remove(&state);
 	names_release(&state);
 	note_remove(&state);
+}
+
+/* --net bridge: the container's /etc files, then an address on the
+ * bridge, made if need be (bridge.c); covered by the note, which the
+ * sweep reads after a kill -9 (bridge_sweep). */
+static int net_join(void)
+{
+	if (hosts_write(state.root, state.id, config.hostname) < 0)
+		return -1;
+	return bridge_join(state.root, state.id, config.name, &config.net);
 }
 
 static int prepare(void)
@@ -160,6 +179,7 @@ static int prepare(void)
 	root_ids(&uid, &gid);
 	/* -t: a pty of the container's own; otherwise pipes (relay.c). */
 	if (state_create(&state, uid.outside, gid.outside) < 0 ||
+	    (config.net_bridge && net_join() < 0) ||
 	    life_created(&state, &config, ids.fd >= 0 ? ids.first : 0) < 0 ||
 	    (config.tty ? tty_prepare()
 			: relay_prepare(config.detach, config.interactive)) < 0)
@@ -200,6 +220,16 @@ static int parent(pid_t child)
 	 * someone else on the host) is moved by us, the slow way. */
 	if (cgroup && !child_enters && cgroup_add(cgroup, child) < 0)
 		return -1;
+	/* --net bridge: its cable, the far end made in its namespace. */
+	if (config.net_bridge && bridge_plug(&config.net, child) < 0)
+		return -1;
+	/* -p: the proxy relays the host ports to its address (proxy.c);
+	 * a Docker host's firewall would eat its traffic: say so. */
+	if (config.net_bridge) {
+		hostcheck_warn(config.net.bridge);
+		if (proxy_start(&config.ports, config.net.ip) < 0)
+			return -1;
+	}
 	if ((config.tty ? tty_start() : relay_start()) < 0 ||
 	    life_running(&state, child) < 0)
 		return -1;

@@ -36,6 +36,12 @@
 
 static const char *const status_names[] = {"created", "running", "exited"};
 
+void store_forget_address(struct container *c)
+{
+	c->bridge[0] = c->ip[0] = c->gateway[0] = '\0';
+	c->prefix = 0;
+}
+
 void store_now(char *buf)
 {
 	struct timespec ts;
@@ -100,6 +106,10 @@ int store_write(const char *root, const struct container *c)
 		   "\n \"IdRange\": %u",
 		(int)c->pid, c->pid_start, (int)c->supervisor,
 		c->supervisor_start, c->exit_code, c->id_range);
+	put_str(f, "Bridge", c->bridge);
+	put_str(f, "IPAddress", c->ip);
+	put_str(f, "Gateway", c->gateway);
+	fprintf(f, ",\n \"IPPrefixLen\": %d", c->prefix);
 	put_str(f, "Boot", c->boot);
 	put_str(f, "StartedAt", c->started_at);
 	put_str(f, "FinishedAt", c->finished_at);
@@ -155,6 +165,11 @@ static int parse(const char *text, struct container *c)
 	json_get_string(json_get(text, "Created"), c->created, 40);
 	json_get_string(json_get(text, "Cwd"), c->cwd, sizeof(c->cwd));
 	json_get_string(json_get(text, "Boot"), c->boot, sizeof(c->boot));
+	json_get_string(json_get(text, "Bridge"), c->bridge, sizeof(c->bridge));
+	json_get_string(json_get(text, "IPAddress"), c->ip, sizeof(c->ip));
+	json_get_string(json_get(text, "Gateway"), c->gateway,
+			sizeof(c->gateway));
+	c->prefix = json_get_int(json_get(text, "IPPrefixLen"), 0);
 	json_get_string(json_get(text, "StartedAt"), c->started_at, 40);
 	json_get_string(json_get(text, "FinishedAt"), c->finished_at, 40);
 	c->argc = get_list(json_get(text, "Args"), c->argv, c, &used);

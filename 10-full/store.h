@@ -51,9 +51,17 @@ struct container {
 	char boot[40];		 /* the boot it ran in: after a reboot,
 				    no PID of it means anything */
 	int exit_code;
+	/* --net bridge, while it runs ("" and 0 otherwise: the address
+	 * is given back when it exits): written by the runtime that waits
+	 * for it (life.c), from what bridge_join() gave it. */
+	char bridge[16], ip[16], gateway[16];
+	int prefix;
 	char started_at[40], finished_at[40];
 	char strings[16384];	 /* what argv and env point into */
 };
+
+/* Clears c's --net bridge fields: its address was given back. */
+void store_forget_address(struct container *c);
 
 /* The time now, as the record writes it, into buf (40 bytes). */
 void store_now(char *buf);

@@ -10,7 +10,7 @@
  *        another user's, or one whose owner exits meanwhile is never
  *        touched nor reported.
  *        (tested in tests/10-full-disk.bats and tests/10-full.bats)
- * Uses:  note.c, names.c, state.c, 07-cgroups (its backend:
+ * Uses:  note.c, names.c, state.c, bridge.h (bridge_sweep), 07-cgroups (its backend:
  *        cgroup_kill_all, cgroup_remove_dir)
  * Read:  flock(2), proc(5)
  *
@@ -22,6 +22,7 @@
  * no "end", and then they are found by their name, which carries the id.
  */
 #include "sweep.h"
+#include "bridge.h"
 #include "names.h"
 #include "note.h"
 #include "store.h"
@@ -105,6 +106,7 @@ static bool kept(const struct state *st, const char *id)
 	if (c.status == STATUS_RUNNING) {
 		c.status = STATUS_EXITED;
 		c.exit_code = 128 + SIGKILL;
+		store_forget_address(&c); /* bridge_sweep() gave it back */
 		store_now(c.finished_at);
 		if (store_write(st->root, &c) < 0)
 			return false;
@@ -133,6 +135,9 @@ static void sweep_one(const struct state *st, int dirfd, const char *id)
 		goto out;
 	remove_cgroups(&n, id);
 	snprintf(name, sizeof(name), "%.12s", id);
+	/* Its processes are gone: its address, its veth (if the kernel has
+	 * not deleted it yet), and the bridge if it was the last one. */
+	bridge_sweep(st->root, name);
 	if (kept(st, name)) {
 		warnx("container %s stopped: its supervisor, PID %d, was "
 		      "killed (`rm` removes it)",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # 06-net: a new network namespace holds only lo, down; --lo brings it up;
 # --veth links it to the host with a veth pair that pings both ways and is
-# gone when the run ends.
+# gone when the run ends; --bridge puts two of them on one bridge.
 #
 # The --veth tests never touch the host's interfaces: each makes a
 # throwaway named namespace (ip netns add), runs the program inside it, so
@@ -316,4 +316,79 @@ readme_check() {
 		echo '```'
 	} >"$BATS_TEST_TMPDIR/order.md"
 	"$ROOT/tests/readme" "$BATS_TEST_TMPDIR/order.md"
+}
+
+@test "06-net: --bridge: two runs on one bridge ping each other and the gateway; the last one out deletes the bridge" {
+	ip netns add "$NS"
+	ip netns exec "$NS" "$NET" --bridge lsn-br0 --ip 10.201.0.2/24 -- \
+		sh -c "$(wait_for_file "$GO")" &
+	first=$!
+	first_child=$(child_of $first)
+	wait_for ip -n "$NS" link show "veth$first_child"
+	# The bridge, made by the first run: its gateway .1, up, labelled.
+	run -0 ip -n "$NS" -d link show lsn-br0
+	[[ "$output" == *"alias made by 06-net --bridge"* ]]
+	[[ "$(ip -n "$NS" -4 -o addr show lsn-br0)" == *" inet 10.201.0.1/24 "* ]]
+	# The host's end is a port of it, with no address of its own.
+	[[ "$(ip -n "$NS" -o link show "veth$first_child")" == *" master lsn-br0 "* ]]
+	[ -z "$(ip -n "$NS" -4 -o addr show "veth$first_child")" ]
+	# The second one reaches the first by its address, and the gateway;
+	# its default route goes through the bridge.
+	run -0 ip netns exec "$NS" "$NET" --bridge lsn-br0 --ip 10.201.0.3/24 -- sh -c '
+		ip -4 -o addr show eth0; ip route
+		ping -c 1 -W 5 10.201.0.2 && ping -c 1 -W 5 10.201.0.1'
+	[[ "$output" == *"eth0    inet 10.201.0.3/24 "* ]]
+	[[ "$output" == *"default via 10.201.0.1 dev eth0"* ]]
+	[ "$(grep -c '1 received' <<<"$output")" -eq 2 ]
+	# The second left: the bridge stays for the first, with one port.
+	[ "$(ip -n "$NS" -o link show master lsn-br0 | wc -l)" -eq 1 ]
+	touch "$GO"
+	wait "$first"
+	# The first left last: no pair, no bridge.
+	run ip -n "$NS" -o link
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "1: lo:"* ]]
+}
+
+@test "06-net: --bridge: a bridge of the user's own is used, and never deleted" {
+	ip netns add "$NS"
+	ip -n "$NS" link add lsn-mine type bridge
+	ip -n "$NS" link set lsn-mine up
+	run -0 ip netns exec "$NS" "$NET" --bridge lsn-mine --ip 10.202.0.2/24 -- \
+		sh -c 'ip route; ip -4 -o addr show eth0'
+	[[ "$output" == *"eth0    inet 10.202.0.2/24 "* ]]
+	ip -n "$NS" link show lsn-mine # still there
+	[ -z "$(ip -n "$NS" -4 -o addr show lsn-mine)" ] # and as it was
+	[ "$(ip -n "$NS" -o link | wc -l)" -eq 2 ] # lo, lsn-mine: the pair gone
+}
+
+@test "06-net: --bridge: bad input, a network the host uses, no root: 125 before anything is made" {
+	ip netns add "$NS"
+	for bad in "--ip 10.201.0.2/24" "--bridge lsn-br0" \
+		"--bridge lsn-br0 --ip 10.201.0.1/24" "--bridge lsn-br0 --ip 10.201.0.0/24" \
+		"--bridge lsn-br0 --ip 10.201.0.255/24" "--bridge lsn-br0 --ip 127.0.0.2/24" \
+		"--bridge lsn-br0 --ip 10.201.0.2/31" "--bridge a/b --ip 10.201.0.2/24" \
+		"--bridge lsn-br0-too-long-name --ip 10.201.0.2/24" \
+		"--bridge lsn-br0 --ip 10.201.0.2/24 --veth-net 10.9.0.0/30"; do
+		run -125 ip netns exec "$NS" "$NET" $bad true
+		[[ "${lines[0]}" == "06-net: --"* ]]
+		[ "${#lines[@]}" -le 2 ] # the line (and --help's hint)
+	done
+	# The host uses 10.201.0.0/16: a /24 in it is refused, naming it,
+	# having only read the routes (no clone, no new link or address).
+	ip -n "$NS" link add lsn-d0 type veth peer name lsn-d1
+	ip -n "$NS" link set lsn-d0 up
+	ip -n "$NS" route add 10.201.0.0/16 dev lsn-d0
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+	trace=$BATS_TEST_TMPDIR/trace
+	run -125 ip netns exec "$NS" strace -f -qq -e trace=clone,clone3,sendto \
+		-o "$trace" "$NET" --bridge lsn-br0 --ip 10.201.0.2/24 true
+	[[ "${lines[0]}" == "06-net: --ip '10.201.0.2/24': its network 10.201.0.0/24 overlaps 10.201.0.0/16, which the host uses"* ]]
+	grep -Eq 'nlmsg_type=(RTM_GETROUTE|0x1a)' "$trace"
+	run -1 grep -Eq 'CLONE_NEW|nlmsg_type=(RTM_NEW|0x1[04][ ,])' "$trace"
+	[ "$(ip -n "$NS" -o link | wc -l)" -eq 3 ] # lo, lsn-d0/1: no bridge
+	# Not root: refused, naming what needs root.
+	run -125 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$NET" --bridge lsn-br0 --ip 10.201.0.2/24 true
+	[[ "${lines[0]}" == "06-net: --bridge needs root: "* ]]
 }

@@ -236,7 +236,7 @@ $BATS_TEST_TMPDIR/file true|not a directory
 --cpus -1 $RFS true|--cpus
 --pids-limit 0 $RFS true|--pids-limit
 --cpus 1 --cpu-quota 50000 $RFS true|give --cpus or --cpu-quota, not both
---net bridge $RFS true|--net bridge
+--net overlay $RFS true|--net overlay: use none, host or bridge
 -h 'bad name' $RFS true|hostname 'bad name'
 --name -x $RFS true|--name
 -e =x $RFS true|-e '=x'

@@ -1,0 +1,252 @@
+/*
+ * 10-full/hosts.c - `--net bridge`: /etc/hostname, /etc/hosts and
+ * /etc/resolv.conf of the container's own, and names that resolve
+ * between the containers on one bridge.
+ *
+ * Claim: a container started with --name on the bridge reaches another
+ *        by its name, in both directions, whichever started first; a name
+ *        leaves every /etc/hosts when its container is gone; resolv.conf
+ *        lists only name servers a container can reach.
+ *        (tested in tests/10-full-net.bats)
+ * Uses:  bridge.c (the allocator dir, under its lock), resolve.c and
+ *        mountfd.c (the binds)
+ * Read:  hosts(5), resolv.conf(5), mount(2) (MS_BIND of a file)
+ *
+ * Docker resolves names between containers with a DNS server of its
+ * daemon's, at 127.0.0.11 inside each container. With no daemon there is
+ * no one to answer; but every container has an /etc/hosts, read by the
+ * C library before any DNS (nsswitch.conf "hosts: files dns"), and the
+ * allocator, under its lock, knows exactly who is on the bridge. So the
+ * runtime rewrites every container's hosts file whenever one comes or
+ * goes. In place: a bind-mounted file is an inode, not a name, and a
+ * rename(2) over the host's file would leave the container looking at
+ * the old inode forever. The new text is written over the old from
+ * offset 0 and the file cut to its length, so a reader meanwhile sees
+ * the old lines or the new ones, never an empty file.
+ */
+#include "hosts.h"
+#include "resolve.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <err.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *const hosts_files[3] = {"hostname", "hosts", "resolv.conf"};
+
+/* Writes text over ROOT/containers/ID/name, in place (see above); made
+ * only with create. Returns 0, or -1 (quietly when it is not there). */
+static int put(const char *root, const char *id, const char *name,
+	       const char *text, bool create)
+{
+	char path[PATH_MAX];
+	size_t len = strlen(text);
+	int fd, ret = -1;
+
+	snprintf(path, sizeof(path), "%s/containers/%s/%s", root, id, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0),
+		  0644);
+	if (fd < 0) {
+		if (create)
+			warn("%s", path);
+		return -1;
+	}
+	if (pwrite(fd, text, len, 0) == (ssize_t)len && ftruncate(fd, len) == 0)
+		ret = 0;
+	else
+		warn("write %s", path);
+	close(fd);
+	return ret;
+}
+
+/* The name servers of file that a container can reach (not the host's
+ * loopback: 127.0.0.53 is systemd-resolved's stub, in the host's network
+ * namespace only), with its search and options lines, appended to out.
+ * Returns how many name servers it took. */
+static int servers_of(const char *file, char *out, size_t size)
+{
+	char line[512], addr[64];
+	int n = 0;
+	FILE *f = fopen(file, "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "nameserver %63s", addr) == 1) {
+			if (strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0)
+				continue;
+			n++;
+		} else if (strncmp(line, "search ", 7) != 0 &&
+			   strncmp(line, "options ", 8) != 0) {
+			continue;
+		}
+		if (strlen(out) + strlen(line) + 2 < size)
+			strcat(out, line);
+	}
+	fclose(f);
+	return n;
+}
+
+int hosts_write(const char *root, const char *id, const char *hostname)
+{
+	char text[4096], name[300];
+
+	snprintf(name, sizeof(name), "%s\n", hostname);
+	/* The host's name servers, unless they are its own loopback; then
+	 * what systemd-resolved itself asks (what docker does too); then,
+	 * as docker, Google's public ones: the container's queries go out
+	 * through the bridge and NAT like any of its packets. */
+	snprintf(text, sizeof(text), "# --net bridge: the host's name servers "
+				     "that a container can reach\n");
+	if (!servers_of("/etc/resolv.conf", text, sizeof(text)) &&
+	    !servers_of("/run/systemd/resolve/resolv.conf", text, sizeof(text)))
+		strcat(text, "# (the host's are on its loopback only: "
+			     "docker's fallback)\n"
+			     "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
+	return put(root, id, "hostname", name, true) < 0 ||
+			       put(root, id, "resolv.conf", text, true) < 0
+		       ? -1
+		       : 0;
+}
+
+/* One container on the bridge, as its allocator file says. */
+struct member {
+	char ip[16], id[13], name[72], hostname[256];
+};
+
+/* The hostname ROOT/containers/ID/hostname holds, into m. */
+static void read_hostname(const char *root, struct member *m)
+{
+	char path[PATH_MAX];
+	int fd;
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "%s/containers/%s/hostname", root, m->id);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	len = fd < 0 ? 0 : read(fd, m->hostname, sizeof(m->hostname) - 1);
+	m->hostname[len > 0 ? len : 0] = '\0';
+	m->hostname[strcspn(m->hostname, "\n")] = '\0';
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Appends m's line to text: its address, then its names. */
+static void line_of(char *text, size_t size, const struct member *m)
+{
+	size_t at = strlen(text);
+
+	snprintf(text + at, size - at, "%s\t%s%s%s%s%s\n", m->ip, m->hostname,
+		 m->name[0] && strcmp(m->name, m->hostname) ? " " : "",
+		 strcmp(m->name, m->hostname) ? m->name : "",
+		 strcmp(m->id, m->hostname) ? " " : "",
+		 strcmp(m->id, m->hostname) ? m->id : "");
+}
+
+/* Reads the members of allocator dir d into *list. Returns how many, or
+ * -1 after saying why. */
+static int members(const char *root, int d, struct member **list)
+{
+	struct member *m = NULL, *grown;
+	struct in_addr a;
+	struct dirent *e;
+	DIR *dp = open_dir(d);
+	char line[128];
+	int n = 0, fd;
+	ssize_t len;
+
+	if (!dp) {
+		warn("read the containers on the bridge");
+		return -1;
+	}
+	while ((e = readdir(dp))) {
+		if (inet_pton(AF_INET, e->d_name, &a) != 1)
+			continue;
+		fd = openat(d, e->d_name, O_RDONLY | O_CLOEXEC);
+		len = fd < 0 ? -1 : read(fd, line, sizeof(line) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (len <= 0 || !(grown = realloc(m, (n + 1) * sizeof(*m))))
+			continue;
+		m = grown;
+		line[len] = '\0';
+		memset(&m[n], 0, sizeof(*m));
+		snprintf(m[n].ip, sizeof(m[n].ip), "%.15s", e->d_name);
+		sscanf(line, "%12s %71s", m[n].id, m[n].name);
+		read_hostname(root, &m[n]);
+		if (!m[n].hostname[0])
+			snprintf(m[n].hostname, sizeof(m[n].hostname), "%s",
+				 m[n].id);
+		n++;
+	}
+	closedir(dp);
+	*list = m;
+	return n;
+}
+
+int hosts_update(const char *root, int d, const struct netcfg *n,
+		 const char *new_id)
+{
+	struct member *m = NULL;
+	int count = members(root, d, &m), ret = 0;
+	size_t size = 256 + (count > 0 ? count : 0) * 400;
+	char *text = malloc(size);
+
+	if (count < 0 || !text) {
+		free(m);
+		free(text);
+		return -1;
+	}
+	for (int i = 0; i < count; i++) {
+		bool mine = new_id && strcmp(m[i].id, new_id) == 0;
+
+		snprintf(text, size,
+			 "127.0.0.1\tlocalhost\n"
+			 "::1\tlocalhost ip6-localhost ip6-loopback\n"
+			 "# --net bridge: the containers on %s, itself first "
+			 "(rewritten as they come and go)\n",
+			 n->bridge);
+		line_of(text, size, &m[i]);
+		for (int j = 0; j < count; j++)
+			if (j != i)
+				line_of(text, size, &m[j]);
+		if (put(root, m[i].id, "hosts", text, mine) < 0 && mine)
+			ret = -1;
+	}
+	free(text);
+	free(m);
+	return ret;
+}
+
+int hosts_mount(int rootfd, const char *dir)
+{
+	char path[PATH_MAX], what[32];
+	int src, dst, ret = 0;
+
+	for (int i = 0; i < 3 && ret == 0; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, hosts_files[i]);
+		snprintf(what, sizeof(what), "/etc/%s", hosts_files[i]);
+		src = open(path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+		if (src < 0) {
+			warn("%s", path);
+			return -1;
+		}
+		/* The image's /etc/NAME (an empty file made if missing),
+		 * found inside the root: a symlink there cannot send the
+		 * bind to the host's files. */
+		dst = resolve_in_root(rootfd, what + 1, IN_ROOT_MKFILE);
+		if (dst < 0) {
+			warn("%s", what);
+			ret = -1;
+		} else {
+			ret = mountfd_bind(src, dst, 0, 0, what);
+			close(dst);
+		}
+		close(src);
+	}
+	return ret;
+}
