@@ -26,6 +26,7 @@
  * database, and the lock is its transaction.
  */
 #include "bridge.h"
+#include "nat.h"
 #include "hosts.h"
 
 #include "../06-net/net.h"
@@ -155,7 +156,11 @@ static int make_bridge(const struct netcfg *n)
 	}
 	if (net_addr_add(n->bridge, cidr) < 0 || net_link_up(n->bridge) < 0)
 		return -1;
-	/* port: nat_up(n) here, once, right after the bridge is made. */
+	/* Its way out (nat.c): masquerading, forwarding. Without it the
+	 * containers still reach each other and the host: say so, go on. */
+	if (nat_up(n) < 0)
+		warnx("warning: no NAT for bridge %s: its containers will not "
+		      "reach beyond the host", n->bridge);
 	return 0;
 }
 

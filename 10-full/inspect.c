@@ -51,9 +51,11 @@ static void network_settings(FILE *f, const struct container *c,
 		 "\"IPAddress\": \"%s\", \"IPPrefixLen\": %d, "
 		 "\"Gateway\": \"%s\"",
 		 c->ip, c->prefix, c->gateway);
-	fprintf(f, ",\n  \"NetworkSettings\": {\"Bridge\": \"%s\", %s, "
-		   "\"Ports\": {}, \"Networks\": {\"%s\": {%s}}}",
-		c->bridge, addr, mode, strcmp(mode, "bridge") ? "" : addr);
+	fprintf(f, ",\n  \"NetworkSettings\": {\"Bridge\": \"%s\", %s, ",
+		c->bridge, addr);
+	port_json(f, c); /* "Ports": {...} (port.c) */
+	fprintf(f, ", \"Networks\": {\"%s\": {%s}}}", mode,
+		strcmp(mode, "bridge") ? "" : addr);
 }
 
 /* The part run's options give: Config and HostConfig, Mounts. */

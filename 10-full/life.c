@@ -48,6 +48,17 @@ static int keep_list(char **dst, const char *const *list, int n, size_t *used)
 	return n;
 }
 
+/* -p, as text (ports.h), into rec.ports. Returns the count, or -1. */
+static int keep_ports(const struct ports *p, size_t *used)
+{
+	char text[MAX_PORTS][48];
+	const char *list[MAX_PORTS];
+
+	for (int i = 0; i < p->n; i++)
+		list[i] = ports_text(&p->map[i], text[i], sizeof(text[i]));
+	return keep_list(rec.ports, list, p->n, used);
+}
+
 int life_created(const struct state *st, const struct config *c,
 		 unsigned id_range)
 {
@@ -82,7 +93,9 @@ int life_created(const struct state *st, const struct config *c,
 		memcpy(rec.image_id, c->image_id, sizeof(rec.image_id));
 		memcpy(rec.stop_signal, c->stop_signal,
 		       sizeof(rec.stop_signal));
-		if (rec.argc < 0 || rec.n_env < 0 || rec.n_cmd < 0) {
+		rec.n_ports = keep_ports(&c->ports, &used);
+		if (rec.argc < 0 || rec.n_env < 0 || rec.n_cmd < 0 ||
+		    rec.n_ports < 0) {
 			warnx("the command line is too long to keep");
 			return -1;
 		}

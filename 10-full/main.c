@@ -51,6 +51,8 @@ static const struct verb {
 	{"rmi", cmd_rmi, "remove images"},
 	{"save", cmd_save, "write images as docker save does"},
 	{"load", cmd_load, "read images that docker save wrote"},
+	{"port", cmd_port, "list a container's published ports"},
+	{"info", cmd_info, "what on this host would block the bridge"},
 	{0},
 };
 

@@ -47,6 +47,8 @@ static const char usage_text[] =
 	"      --net none|host|bridge  none (default): only lo; host: share\n"
 	"                           it; bridge: eth0 on a host bridge (root;\n"
 	"                           CONTAINER_BRIDGE, CONTAINER_SUBNET)\n"
+	"  -p, --publish [HOSTIP:]HOSTPORT:PORT[/tcp]  relay a host port to\n"
+	"                           the container's PORT (--net bridge)\n"
 	"      --userns             a user namespace even when run as root\n"
 	"      --rm                 remove the container when it exits\n"
 	"  -i, --interactive        accepted: stdin is always passed through\n"
@@ -87,6 +89,7 @@ static const struct option long_options[] = {
 	{"net", required_argument, NULL, OPT_NET},
 	{"network", required_argument, NULL, OPT_NET},
 	{"userns", no_argument, NULL, OPT_USERNS},
+	{"publish", required_argument, NULL, 'p'},
 	{"rm", no_argument, NULL, OPT_RM},
 	{"interactive", no_argument, NULL, 'i'},
 	{"tty", no_argument, NULL, 't'},
@@ -252,6 +255,24 @@ static int bad_usage(void)
 	return -1;
 }
 
+/* -p publishes a port of a container on the bridge (ports.c): refused
+ * without one, and rootless, where no bridge can be made. */
+static int check_ports(const struct config *c)
+{
+	if (c->rootless) {
+		warnx("-p needs root here (a bridge and a proxy on the host); "
+		      "rootless tools relay ports through slirp4netns or "
+		      "pasta instead");
+		return -1;
+	}
+	if (!c->net_bridge) {
+		warnx("-p publishes a port of a container on a bridge: add "
+		      "--net bridge");
+		return -1;
+	}
+	return 0;
+}
+
 /* The long options that start with the name in token ("--cpu" or
  * "--cpu=1"), listed in out. Returns how many. */
 static int options_named(const char *token, char *out, size_t size)
@@ -348,7 +369,7 @@ int options_parse(int argc, char **argv, struct config *c)
 	c->args = argv + 1;
 	c->n_args = argc - 1;
 	c->userns = c->rootless;
-	while ((opt = getopt_long(argc, argv, "+:dh:e:w:v:m:it", long_options,
+	while ((opt = getopt_long(argc, argv, "+:dh:e:w:v:m:p:it", long_options,
 				  &index)) != -1) {
 		/* The argument just read: "--name=x", or "--name" with x
 		 * after it. */
@@ -418,6 +439,10 @@ int options_parse(int argc, char **argv, struct config *c)
 		case OPT_USERNS:
 			c->userns = true;
 			break;
+		case 'p':
+			if (ports_parse(optarg, &c->ports) < 0)
+				return bad_usage();
+			break;
 		case 't':
 			c->tty = isatty(STDIN_FILENO);
 			tty_asked = true;
@@ -442,6 +467,8 @@ int options_parse(int argc, char **argv, struct config *c)
 		}
 	}
 
+	if (c->ports.n && check_ports(c) < 0)
+		return bad_usage();
 	/* -td: a pty, whose master the supervisor holds for `attach`
 	 * (attachd.c), whatever our stdin is: as docker's. */
 	if (c->detach)

@@ -12,6 +12,7 @@
 
 #include "../09-overlay/overlay.h"
 #include "bridge.h"
+#include "ports.h"
 #include "volumes.h"
 
 #define MAX_ENV 64
@@ -48,6 +49,9 @@ struct config {
 	struct netcfg net;	 /* --net bridge: the bridge, from the
 				    environment (bridge.h); prepare() adds
 				    the address (run.c) */
+	struct ports ports;	 /* -p: bound by run before anything else
+				    (ports.c); the proxy (proxy.c) accepts
+				    in the process that waits */
 	bool userns;		 /* --userns, or not root */
 	bool tty;		 /* -t and stdin is a terminal */
 	bool rootless;		 /* not root */

@@ -13,6 +13,7 @@
  * Read:  veth(4), rtnetlink(7), flock(2)
  */
 #include "bridge.h"
+#include "nat.h"
 #include "hosts.h"
 
 #include "../06-net/net.h"
@@ -98,7 +99,7 @@ void bridge_remove_if_unused(const char *root, const struct netcfg *n)
 		 * and so does what says which network it has. */
 		if (ports > 0)
 			goto out;
-		/* port: nat_down(n) here, just before the bridge goes. */
+		nat_down(n); /* its NAT table, and ip_forward as it was */
 		net_link_delete_if_any(n->bridge);
 	}
 	unlinkat(d, "subnet", 0);

@@ -55,10 +55,12 @@
 #include "run.h"
 #include "selfexec.h"
 #include "child.h"
+#include "hostcheck.h"
 #include "hosts.h"
 #include "life.h"
 #include "names.h"
 #include "note.h"
+#include "proxy.h"
 #include "relay.h"
 #include "supervise.h"
 #include "sweep.h"
@@ -121,6 +123,8 @@ static void cleanup(void)
 	stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
 	attach_stop(); /* no one types in any more */
+	proxy_stop(); /* every relayed connection closed */
+	ports_close(&config.ports);
 	tty_finish(); /* our terminal back to how it was */
 	relay_finish(); /* the container's last output copied out */
 	if (cgroup) {
@@ -237,6 +241,13 @@ static int parent(pid_t child)
 	/* --net bridge: its cable, the far end made in its namespace. */
 	if (config.net_bridge && bridge_plug(&config.net, child) < 0)
 		return -1;
+	/* -p: the proxy relays the host ports to its address (proxy.c);
+	 * a Docker host's firewall would eat its traffic: say so. */
+	if (config.net_bridge) {
+		hostcheck_warn(config.net.bridge);
+		if (proxy_start(&config.ports, config.net.ip) < 0)
+			return -1;
+	}
 	if ((config.tty ? tty_start() : relay_start()) < 0 ||
 	    (!config.tty && config.detach && config.interactive &&
 	     attach_start(relay_stdin()) < 0) ||
@@ -294,6 +305,11 @@ static int run_container(void)
 	 * the command's exec set their own. */
 	stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
+	/* -p: the host ports are taken first, while a busy one costs
+	 * nothing (ports.c); the process that waits for the container
+	 * keeps them (the supervisor with -d: inherited through fork). */
+	if (ports_bind(&config.ports) < 0)
+		return EXIT_FAILED;
 	/* The input is good: now we may change the host, starting with what
 	 * a container killed by SIGKILL left there (sweep.c). */
 	if (state_open_root(&state, config.rootless) < 0)

@@ -95,6 +95,7 @@ int store_write(const char *root, const struct container *c)
 	put_list(f, "Args", c->argv, c->argc);
 	put_list(f, "Env", c->env, c->n_env);
 	put_list(f, "Cmd", c->cmd, c->n_cmd);
+	put_list(f, "Ports", c->ports, c->n_ports);
 	put_str(f, "Image", c->image);
 	put_str(f, "ImageID", c->image_id);
 	put_str(f, "StopSignal", c->stop_signal);
@@ -178,12 +179,16 @@ static int parse(const char *text, struct container *c)
 	c->argc = get_list(json_get(text, "Args"), c->argv, c, &used);
 	c->n_env = get_list(json_get(text, "Env"), c->env, c, &used);
 	c->n_cmd = get_list(json_get(text, "Cmd"), c->cmd, c, &used);
+	/* A record from before -p has none. */
+	c->n_ports = json_get(text, "Ports")
+			     ? get_list(json_get(text, "Ports"), c->ports, c, &used)
+			     : 0;
 	json_get_string(json_get(text, "Image"), c->image, sizeof(c->image));
 	json_get_string(json_get(text, "ImageID"), c->image_id,
 			sizeof(c->image_id));
 	json_get_string(json_get(text, "StopSignal"), c->stop_signal,
 			sizeof(c->stop_signal));
-	if (c->argc < 0 || c->n_env < 0 || c->n_cmd < 0)
+	if (c->argc < 0 || c->n_env < 0 || c->n_cmd < 0 || c->n_ports < 0)
 		return -1;
 	c->auto_remove = json_get_bool(json_get(text, "AutoRemove"), 0);
 	c->detached = json_get_bool(json_get(text, "Detached"), 0);

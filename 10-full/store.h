@@ -40,6 +40,8 @@ struct container {
 	int n_env;		 /* -e, resolved (KEY alone: the value
 				    the host had at `run`) */
 	char *env[STORE_MAX_ARGS + 1];
+	int n_ports;		 /* -p, as "0.0.0.0:8080:80/tcp" */
+	char *ports[STORE_MAX_ARGS + 1]; /* (ports.h's text) */
 	bool auto_remove;	 /* --rm */
 	unsigned id_range;	 /* --userns as root: its host ids from here
 				    (userns.h), kept until rm; or 0 */

@@ -10,6 +10,8 @@
 #include "state.h"
 #include "store.h"
 
+#include <stdio.h>
+
 int cmd_ps(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
@@ -33,6 +35,11 @@ int cmd_history(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
 int cmd_commit(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_port(int argc, char **argv);
+int cmd_info(int argc, char **argv); /* hostcheck.c */
+
+/* inspect's NetworkSettings "Ports": {...} of c, into f (port.c). */
+void port_json(FILE *f, const struct container *c);
 
 /* `start -a`: prints what c writes to its log from byte from on, until
  * it exits (logs -f). Returns its exit code. */

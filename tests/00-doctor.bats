@@ -56,6 +56,22 @@ setup() {
 	fi
 }
 
+@test "doctor: as root, it names a FORWARD chain that drops (a Docker host's) for 10-full's bridge, and says nothing without one" {
+	need_root
+	[ -x "$ROOT/10-full/container" ] || skip "10-full is not built (run: make)"
+	cc -O2 -I"$ROOT" -o "$T/drv" "$BATS_TEST_DIRNAME/10-full-port-drv.c" \
+		"$ROOT"/10-full/{nat,nft,masq,ports,proxy}.o \
+		"$ROOT"/06-net/netlink.o -lpthread
+	# Each in a network namespace of its own: the machine's firewall is
+	# not the test's to change (nor to judge).
+	TMPDIR="$T" run unshare -n "$DOCTOR"
+	[[ "$output" != *"drops forwarded packets"* ]]
+	TMPDIR="$T" run unshare -n sh -c "'$T/drv' forward-drop && '$DOCTOR'"
+	echo "$output"
+	grep -A1 '^10-full ' <<<"$output" |
+		grep -q 'note: --net bridge: ip filter FORWARD drops forwarded packets'
+}
+
 @test "doctor: changes nothing (its overlay try leaves no temp dir, no mount)" {
 	need_root
 	local before after

@@ -1,0 +1,100 @@
+/*
+ * tests/10-full-port-tcp.c - a tiny static nc for the port tests (the
+ * image's busybox has no nc), run on the host, in the test's namespaces
+ * and inside containers.
+ *
+ *	tcp serve PORT		accept forever; each connection gets its own
+ *				process that sends back what it reads, until
+ *				the peer half-closes, then closes
+ *	tcp listen PORT		accept one connection, print the peer's
+ *				address ("peer A.B.C.D") on stderr, copy the
+ *				connection to stdout until EOF
+ *	tcp send ADDR PORT	connect; a child copies stdin to the
+ *				connection, then shutdown(SHUT_WR), while
+ *				what comes back is copied to stdout until EOF
+ *				(both at once: an echo of 1 MiB would fill
+ *				both ways' buffers otherwise)
+ * Exit status 0, or 1 with a message.
+ */
+#include <arpa/inet.h>
+#include <err.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int listener(const char *port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons(atoi(port))};
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 16))
+		err(1, "listen on %s", port);
+	return fd;
+}
+
+/* Copies from to to until EOF; 0 or -1. */
+static int copy(int from, int to)
+{
+	char buf[65536];
+	ssize_t n;
+
+	while ((n = read(from, buf, sizeof(buf))) > 0)
+		for (ssize_t off = 0, w; off < n; off += w)
+			if ((w = write(to, buf + off, n - off)) <= 0)
+				return -1;
+	return n < 0 ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof(a);
+	int fd, c;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (argc == 3 && !strcmp(argv[1], "serve")) {
+		signal(SIGCHLD, SIG_IGN); /* no zombies */
+		fd = listener(argv[2]);
+		for (;;) {
+			if ((c = accept(fd, NULL, NULL)) < 0)
+				continue;
+			if (fork() == 0) {
+				copy(c, c);
+				_exit(0);
+			}
+			close(c);
+		}
+	}
+	if (argc == 3 && !strcmp(argv[1], "listen")) {
+		fd = listener(argv[2]);
+		if ((c = accept(fd, (struct sockaddr *)&a, &len)) < 0)
+			err(1, "accept");
+		fprintf(stderr, "peer %s\n", inet_ntoa(a.sin_addr));
+		return copy(c, 1) < 0;
+	}
+	if (argc == 4 && !strcmp(argv[1], "send")) {
+		a.sin_port = htons(atoi(argv[3]));
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (inet_pton(AF_INET, argv[2], &a.sin_addr) != 1 ||
+		    connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+			err(1, "connect to %s:%s", argv[2], argv[3]);
+		if (fork() == 0) {
+			if (copy(0, fd) < 0 || shutdown(fd, SHUT_WR) < 0)
+				err(1, "send");
+			_exit(0);
+		}
+		if (copy(fd, 1) < 0 || wait(&c) < 0 || c != 0)
+			return 1;
+		return 0;
+	}
+	fprintf(stderr, "usage: tcp serve PORT | listen PORT | send ADDR PORT\n");
+	return 1;
+}

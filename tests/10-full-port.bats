@@ -1,0 +1,205 @@
+#!/usr/bin/env bats
+# 10-full: publishing ports (-p, the proxy, `container port`) and the
+# bridge's way out (NAT). Every test builds its own world of network
+# namespaces and deletes it: H plays the host (the runtime runs there,
+# under `ip netns exec`), O plays the outside world beyond an uplink
+# veth, C (when the runtime is not used) plays a container. The machine's
+# own network namespace is never changed.
+
+load helpers
+load container
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	T=$(mktemp -d /tmp/container-port-test.XXXXXX)
+	chmod 755 "$T"
+	export T
+	cc -static -O2 -o "$T/tcp" "$BATS_TEST_DIRNAME/10-full-port-tcp.c"
+	make -s -C "$ROOT/10-full" >/dev/null
+	cc -O2 -I"$ROOT" -o "$T/drv" "$BATS_TEST_DIRNAME/10-full-port-drv.c" \
+		"$ROOT"/10-full/{nat,nft,masq,ports,proxy}.o \
+		"$ROOT"/06-net/netlink.o -lpthread
+	head -c 1048576 /dev/urandom >"$T/mib"
+}
+
+teardown_file() {
+	rm -rf "$T"
+	remove_nobody_copies
+}
+
+setup() {
+	need_root
+	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
+	container_setup
+	NS=lesson-port-$$-$BATS_TEST_NUMBER
+	H=$NS-h O=$NS-o C=$NS-c
+	ip netns add "$H"
+	ip netns add "$O"
+	ip -n "$H" link set lo up
+	ip -n "$O" link set lo up
+	# The uplink: the host's "real" interface, and the world behind it,
+	# which knows the way back to the bridge's subnet (as a LAN's router
+	# might): without masquerading, it would see the container's address.
+	ip -n "$H" link add up0 type veth peer name up1 netns "$O"
+	ip -n "$H" addr add 10.99.0.1/24 dev up0
+	ip -n "$H" link set up0 up
+	ip -n "$O" addr add 10.99.0.2/24 dev up1
+	ip -n "$O" link set up1 up
+	ip -n "$O" route add 172.31.99.0/24 via 10.99.0.1
+}
+
+teardown() {
+	kill_spawned
+	local n
+	for n in "$H" "$O" "$C"; do
+		ip netns del "$n" 2>/dev/null || true
+	done
+	container_teardown
+}
+
+# H: a bridge br-t 172.31.99.1/24; C: a namespace on it, 172.31.99.2,
+# default route through the bridge (what --net bridge gives a container).
+bridge_and_container() {
+	ip netns add "$C"
+	ip -n "$H" link add br-t type bridge
+	ip -n "$H" addr add 172.31.99.1/24 dev br-t
+	ip -n "$H" link set br-t up
+	ip -n "$H" link add vh type veth peer name eth0 netns "$C"
+	ip -n "$H" link set vh master br-t up
+	ip -n "$C" addr add 172.31.99.2/24 dev eth0
+	ip -n "$C" link set eth0 up
+	ip -n "$C" route add default via 172.31.99.1
+}
+
+# Listens on TCP port $2 in namespace $1; what the peer sends goes to
+# $T/got, its address to $T/peer. Returns once the port listens.
+far_listen() {
+	ip netns exec "$1" "$T/tcp" listen "$2" >"$T/got" 2>"$T/peer" &
+	wait_for eval "ip netns exec '$1' ss -Hltn | grep -q ':$2 '"
+}
+
+@test "10-full nat: a namespace behind the bridge reaches the outside, which sees the host's address" {
+	bridge_and_container
+	echo 0 | ip netns exec "$H" tee /proc/sys/net/ipv4/ip_forward
+	ip netns exec "$H" "$T/drv" up br-t 172.31.99.0/24
+	# The table is there, read back over netlink.
+	run ip netns exec "$H" "$T/drv" get br-t
+	[ "$output" = "table container-br-t note 0" ]
+	[ "$(ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
+	far_listen "$O" 7000
+	echo hello | ip netns exec "$C" "$T/tcp" send 10.99.0.2 7000
+	wait
+	[ "$(cat "$T/got")" = hello ]
+	# Masqueraded: the host's uplink address, not 172.31.99.2.
+	[ "$(cat "$T/peer")" = "peer 10.99.0.1" ]
+	# Traffic between the bridge's own members keeps its addresses.
+	far_listen "$H" 7001
+	echo hi | ip netns exec "$C" "$T/tcp" send 172.31.99.1 7001
+	wait
+	[ "$(cat "$T/peer")" = "peer 172.31.99.2" ]
+}
+
+@test "10-full nat: nat down removes the table and sets ip_forward back only if nat up had turned it on" {
+	bridge_and_container
+	echo 0 | ip netns exec "$H" tee /proc/sys/net/ipv4/ip_forward
+	ip netns exec "$H" "$T/drv" up br-t 172.31.99.0/24
+	# Again, as after a kill -9: replaced, and it still knows it was 0.
+	ip netns exec "$H" "$T/drv" up br-t 172.31.99.0/24
+	run ip netns exec "$H" "$T/drv" get br-t
+	[ "$output" = "table container-br-t note 0" ]
+	ip netns exec "$H" "$T/drv" down br-t
+	run ip netns exec "$H" "$T/drv" get br-t
+	[ "$output" = "no table" ]
+	[ "$(ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
+	# Nothing there: no error.
+	ip netns exec "$H" "$T/drv" down br-t
+	# Forwarding that was already on stays on.
+	echo 1 | ip netns exec "$H" tee /proc/sys/net/ipv4/ip_forward
+	ip netns exec "$H" "$T/drv" up br-t 172.31.99.0/24
+	ip netns exec "$H" "$T/drv" down br-t
+	[ "$(ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
+}
+
+# C on a veth from H (172.31.99.2), serving an echo on port 80; the
+# driver's proxy in H publishes it with the -p values given.
+proxied() {
+	ip netns add "$C"
+	ip -n "$C" link set lo up
+	ip -n "$H" link add vh type veth peer name eth0 netns "$C"
+	ip -n "$H" addr add 172.31.99.1/24 dev vh
+	ip -n "$H" link set vh up
+	ip -n "$C" addr add 172.31.99.2/24 dev eth0
+	ip -n "$C" link set eth0 up
+	ip netns exec "$C" "$T/tcp" serve 80 &
+	wait_for eval "ip netns exec '$C' ss -Hltn | grep -q ':80 '"
+	ip netns exec "$H" "$T/drv" proxy 172.31.99.2 "$@" >"$T/ready" &
+	PROXY=$!
+	wait_for grep -q ready "$T/ready"
+}
+
+# Sends $T/mib to $1:$2 from namespace $3 and checks that the echo that
+# comes back is the same bytes (cmp: sha256sum's test, byte for byte). The echo ends only when the server reads
+# the end of file: the proxy must pass the half-close on (else timeout).
+echo_mib() {
+	ip netns exec "$3" timeout 20 "$T/tcp" send "$1" "$2" <"$T/mib" >"$T/echo"
+	cmp "$T/mib" "$T/echo"
+}
+
+@test "10-full proxy: a published port relays 1 MiB intact both ways, from the host's 127.0.0.1 and from another namespace" {
+	proxied -p 8080:80
+	echo_mib 127.0.0.1 8080 "$H"
+	# O reaches the host over the uplink: all of H's addresses listen.
+	echo_mib 10.99.0.1 8080 "$O"
+}
+
+@test "10-full proxy: -p 127.0.0.1:... listens on the loopback only" {
+	proxied -p 127.0.0.1:8080:80
+	run ip netns exec "$H" ss -Hltn
+	[[ "$output" == *"127.0.0.1:8080 "* ]]
+	[[ "$output" != *"0.0.0.0:8080 "* ]]
+	echo_mib 127.0.0.1 8080 "$H"
+	run ip netns exec "$O" timeout 20 "$T/tcp" send 10.99.0.1 8080 </dev/null
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Connection refused"* ]]
+}
+
+@test "10-full proxy: no fd is left by finished connections, and none listens after stop" {
+	proxied -p 8080:80 -p 8081:80
+	before=$(ls /proc/$PROXY/fd | wc -l)
+	for i in 1 2 3 4 5; do
+		echo_mib 127.0.0.1 8080 "$H"
+		echo_mib 127.0.0.1 8081 "$H"
+	done
+	# A client that goes away in the middle: reset, closed too.
+	head -c 100000 /dev/zero | ip netns exec "$H" timeout 5 "$T/tcp" send 127.0.0.1 8080 | head -c 1 >/dev/null || true
+	wait_for eval '[ "$(ls /proc/$PROXY/fd | wc -l)" = "$before" ]'
+	kill -TERM "$PROXY"
+	wait "$PROXY"
+	run ip netns exec "$H" ss -Hltn
+	[[ "$output" != *":808"* ]]
+}
+
+@test "10-full -p: refused with 125 and one line before anything is made: without --net bridge, rootless, /udp, a bad value" {
+	run -125 "$CONTAINER" run -p 8080:80 "$RFS" true
+	[[ "${lines[0]}" == *"-p publishes a port of a container on a bridge: add --net bridge"* ]]
+	run -125 "$CONTAINER" run -p 8080:80/udp "$RFS" true
+	[[ "${lines[0]}" == *"only TCP ports are published"* ]]
+	for bad in 80 0:80 8080:65536 1.2.3:8080:80 a:b 8080:80/sctp 1:2:3:4; do
+		run -125 "$CONTAINER" run -p "$bad" "$RFS" true
+		[[ "${lines[0]}" == *"-p $bad: use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp]"* ]]
+	done
+	container=$(for_nobody "$CONTAINER") && rfs=$(for_nobody "$RFS")
+	home=$(mktemp -d /tmp/container-test-home.XXXXXX)
+	chown 65534:65534 "$home"
+	run -125 "${AS_NOBODY[@]}" XDG_DATA_HOME="$home" "$container" run -p 8080:80 "$rfs" true
+	rm -rf "$home"
+	[[ "${lines[0]}" == *"-p needs root here"*"slirp4netns or pasta"* ]]
+}
+
+@test "10-full info: a FORWARD chain that drops is found and named (Docker's firewall, in a namespace of the test's)" {
+	run ip netns exec "$H" "$CONTAINER" info
+	[[ "$output" == *"Forwarding dropped by: none"* ]]
+	ip netns exec "$H" "$T/drv" forward-drop
+	run ip netns exec "$H" "$CONTAINER" info
+	[[ "$output" == *"Forwarding dropped by: ip filter FORWARD"* ]]
+}
