@@ -1,6 +1,8 @@
 /*
  * 10-full/child.c - inside the container: namespaces, root filesystem,
- * hardening, exec. Each step says why it comes where it does.
+ * hardening, exec. Each step says why it comes where it does; the
+ * numbers are those of the step table in 10-full/README.md (run.c has
+ * steps 1-10 and 27).
  *
  * Claim: the command runs as PID 1's child under 03-pid's init, in a root
  *        of its own (overlay on ROOTFS) with a fresh /proc, a minimal
@@ -46,27 +48,28 @@ static const char *joined[8];
 
 int child_namespaces(const struct config *c, struct cgroup *enter)
 {
-	/* First, out of the caller's session and process group, and onto
-	 * the stdio pipes: nothing of the container may signal the
+	/* 11. First, out of the caller's session and process group, and
+	 * onto the stdio pipes: nothing of the container may signal the
 	 * caller's job or touch its terminal (relay.c). */
 	if (relay_child() < 0)
 		return -1;
-	/* Root with --userns: the maps say 0 inside is another host id, but
-	 * this process still holds the host's uid 0, which the namespace
-	 * cannot map (files it creates would fail with EOVERFLOW). So take
-	 * the namespace's own 0, and drop host root's supplementary groups.
-	 * Rootless, our uid already is the one mapped to 0. A change of ids
-	 * clears the parent-death signal: user_become_root sets it again
-	 * (01-uts/child.c, lesson_die_with_parent). */
+	/* 12. Root with --userns: the maps say 0 inside is another host
+	 * id, but this process still holds the host's uid 0, which the
+	 * namespace cannot map (files it creates would fail with
+	 * EOVERFLOW). So take the namespace's own 0, and drop host root's
+	 * supplementary groups. Rootless, our uid already is the one mapped
+	 * to 0. A change of ids clears the parent-death signal:
+	 * user_become_root sets it again (01-uts/child.c,
+	 * lesson_die_with_parent). */
 	if (c->userns && !c->rootless && user_become_root(true) < 0)
 		return -1;
-	/* Into our cgroup before anything else runs here, by ourselves:
+	/* 13. Into our cgroup before anything else runs here, by ourselves:
 	 * see cgroup_enter.c for why that is faster than the parent
 	 * moving us. */
 	if (enter && cgroup_enter(enter) < 0)
 		return -1;
 	cgroup_enter_controllers(enter, joined, 8);
-	/* The cgroup namespace is made here, not in clone(): its root is
+	/* 14. The cgroup namespace is made here, not in clone(): its root is
 	 * the cgroup we are in when it is made, and only now are we in our
 	 * own. Inside, /proc/self/cgroup then reads "/", and the host's
 	 * tree above stays hidden, also from a cgroupfs mounted in /sys. */
@@ -76,7 +79,7 @@ int child_namespaces(const struct config *c, struct cgroup *enter)
 	}
 	if (uts_set_hostname(c->hostname) < 0)
 		return -1;
-	/* A new network namespace has only lo, and it is down: without
+	/* 15. A new network namespace has only lo, and it is down: without
 	 * this even 127.0.0.1 is unreachable. */
 	if (!c->net_host && net_link_up("lo") < 0)
 		return -1;
@@ -124,21 +127,21 @@ int child_root(const struct config *c, const struct state *st)
 	char mnt[SHORT_PATH], a[SHORT_PATH], lower[PATH_MAX + SHORT_PATH];
 	int rootfd;
 
-	/* 1. Private first: every mount below happens in our namespace
-	 *    and must not propagate back to the host's. */
+	/* 16. Private first: every mount below happens in our namespace
+	 *     and must not propagate back to the host's. */
 	if (mount_make_private() < 0)
 		return -1;
 
-	/* 2. The layers: upper/ and work/ on the disk of the data root,
-	 *    init/ and merged/ on a small tmpfs only this namespace sees,
-	 *    mounted on the data root's empty/ (layers.c). */
+	/* 17. The layers: upper/ and work/ on the disk of the data root,
+	 *     init/ and merged/ on a small tmpfs only this namespace sees,
+	 *     mounted on the data root's empty/ (layers.c). */
 	if (state_make_layers(st, c->hostname, c->net_host) < 0)
 		return -1;
 	path_in(mnt, st->root, SELFEXEC_EMPTY);
 
-	/* 3. The root: the image read-only at the bottom, the init layer
-	 *    (hostname, hosts, resolv.conf) above it, our upper/ on top.
-	 *    Everything the container writes lands in upper/. */
+	/* 18. The root: the image read-only at the bottom, the init layer
+	 *     (hostname, hosts, resolv.conf) above it, our upper/ on top.
+	 *     Everything the container writes lands in upper/. */
 	if (c->rootfs_fd >= 0) {
 		/* --userns: the image as the parent handed it (options.c),
 		 * idmapped so that its files are our root's (userns.c), and
@@ -190,33 +193,33 @@ int child_root(const struct config *c, const struct state *st)
 		return -1;
 	}
 
-	/* 4. Volumes, on top of the overlay; then -w, made as docker does,
-	 *    where the volumes now lead; /dev, /proc and /sys come after
-	 *    them so that no volume can cover them. --net bridge first
-	 *    binds its /etc files (hosts.c), as docker does: a volume on
-	 *    one of them wins. */
+	/* 19. Volumes, on top of the overlay; then -w, made as docker does,
+	 *     where the volumes now lead; /dev, /proc and /sys come after
+	 *     them so that no volume can cover them. --net bridge first
+	 *     binds its /etc files (hosts.c), as docker does: a volume on
+	 *     one of them wins. */
 	if ((c->net_bridge && hosts_mount(rootfd, st->dir) < 0) ||
 	    volumes_mount(c->volumes, c->n_volumes, rootfd) < 0 ||
 	    make_workdir(rootfd, c->workdir) < 0)
 		goto bad;
 
-	/* 5. /dev first (it makes the volumes nodev), then a /proc of our
-	 *    PID namespace, its dangerous files masked, then /sys. All
+	/* 20-21. /dev first (it makes the volumes nodev), then a /proc of
+	 *    our PID namespace, its dangerous files masked, then /sys. All
 	 *    before pivot_root: afterwards the host's /dev, from which
 	 *    devfs binds its nodes, is out of reach. */
 	if (devfs_mount(rootfd) < 0 || procfs_mount(rootfd) < 0 ||
 	    sysfs_mount_readonly(rootfd, joined) < 0)
 		goto bad;
 
-	/* 6. --read-only: the root mount only. /dev, /proc's writable
-	 *    parts and the volumes are mounts of their own and keep their
-	 *    flags, as with docker run --read-only. */
+	/* 22. --read-only: the root mount only. /dev, /proc's writable
+	 *     parts and the volumes are mounts of their own and keep their
+	 *     flags, as with docker run --read-only. */
 	if (c->read_only &&
 	    mountfd_setattr(rootfd, MOUNT_ATTR_RDONLY, 0, "--read-only: /") < 0)
 		goto bad;
 	close(rootfd);
 
-	/* 7. Last, the switch: pivot_root, and the host's root detached. */
+	/* 23. Last, the switch: pivot_root, and the host's root detached. */
 	return chroot_pivot(merged);
 bad:
 	close(rootfd);
@@ -297,7 +300,7 @@ int child_exec(const struct config *c, char **argv)
 	char cwd[PATH_MAX + 1];
 	int self;
 
-	/* Not dumpable: only CAP_SYS_PTRACE, which the container never
+	/* 24. Not dumpable: only CAP_SYS_PTRACE, which the container never
 	 * has, opens our /proc/PID/exe, environ or mem. Not earlier: a
 	 * rootless parent must still write our uid_map (05-user). */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
@@ -316,7 +319,7 @@ int child_exec(const struct config *c, char **argv)
 	if (c->tty && tty_child("/dev/pts/ptmx") < 0)
 		return EXIT_FAILED;
 
-	/* The hardening, from what needs privilege to what forbids it:
+	/* 25. The hardening, from what needs privilege to what forbids it:
 	 * close inherited fds (nothing of the host's stays reachable),
 	 * drop capabilities, forbid regaining any (no_new_privs), and the
 	 * seccomp filter last, since it forbids mount() and friends, and
@@ -326,7 +329,7 @@ int child_exec(const struct config *c, char **argv)
 	    harden_no_new_privs() < 0 || seccomp_install() < 0)
 		return EXIT_FAILED;
 
-	/* PID 1 is special: a signal it has no handler for is ignored,
+	/* 26. PID 1 is special: a signal it has no handler for is ignored,
 	 * and orphans are reparented to it. 03-pid's init handles both;
 	 * it runs from the runtime's sealed copy, exec'd afresh, so that
 	 * nothing of the host's binary, argv or environment is in reach

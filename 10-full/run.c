@@ -12,45 +12,49 @@
  *
  * The container is a `struct lesson` of its own (prev = NULL), so the
  * engine every lesson uses runs it: check, prepare, clone, parent, "go",
- * child hooks, exec, wait, cleanup. The order, and why:
+ * child hooks, exec, wait, cleanup. The order, and why (the numbers are
+ * those of the step table in 10-full/README.md; child.c has 11-26):
  *
- *   parent  parse and check everything          nothing exists yet, so a
- *                                               mistake costs nothing
- *           signals held                        a Ctrl-C from here on must
- *                                               not skip the cleanup
- *           data root, sweep (sweep.c)          what a kill -9 left before
- *           owner note (note.c)                 first: whatever a kill -9
- *                                               leaves, a note covers it
- *           --name (names.c), the container's   its layers go there, on
- *           dir (state.c)                       disk
- *           cgroup_create (07), noted           limits set before anything
- *                                               runs in it
- *           --net bridge: /etc files, an        bridge.c, hosts.c; under the
- *           address (the bridge if need be)     allocator's lock
- *           clone(UTS IPC PID NS NET [USER])    the child waits on a pipe
- *           uid/gid maps (05, with USER)        only a process outside may
- *                                               write them; the child must
- *                                               be root inside to mount
- *           --userns as root: the image         once the maps exist, before
- *           idmapped (userns.c)                 the child attaches it
- *           --net bridge: the veth, its far     plug.c: never in the host's
- *           end made in the child's netns       namespace under its name
- *           the relay thread: -t (tty.c)        waits for the pty's master
- *           or the stdio pipes (relay.c)        copies our 0-2 to the
- *                                               container's pipes and back
- *           signal forwarding (03)              `kill` of container
- *                                               reaches the command
- *   -- "go" --
- *   child   setsid, stdio onto the pipes        relay.c: out of our session
- *           join the cgroup, cgroup ns,         child.c, child_namespaces
- *           hostname, lo up                     (see cgroup_enter.c)
- *           private, layers, overlay, volumes,  child.c, child_root
- *           /dev, /proc, /sys, read-only, pivot
- *           cwd, env, -t pty, hardening,        child.c, child_exec
- *           seccomp
- *           pid_init(command) (03)              PID 1 reaps and forwards
- *   parent  wait; OOM report; cgroup_destroy; the address (and the last
- *           one out, the bridge); dir, name, note removed
+ *   parent 1  parse and check everything;     nothing exists yet, so a
+ *             -p: the host ports bound        mistake costs nothing
+ *          2  signals held                    a Ctrl-C from here on must
+ *                                             not skip the cleanup
+ *          3  data root, sealed copy,         what a kill -9 left before;
+ *             sweep (sweep.c); -d: fork       the supervisor does the rest
+ *             the supervisor (supervise.c)
+ *          4  owner note (note.c) first;      whatever a kill -9 leaves, a
+ *             --name (names.c), the id        note covers it
+ *             range (userns.c), the
+ *             container's dir (state.c);
+ *             --net bridge: /etc files, an    bridge.c, hosts.c; under the
+ *             address (the bridge if need be) allocator's lock
+ *             the record (life.c); stdio
+ *             pipes or the pty's socket; the
+ *             attach socket (attachd.c)
+ *          5  cgroup_create (07), noted       limits set before anything
+ *                                             runs in it
+ *          6  clone(UTS IPC PID NS NET [USER]) the child waits on a pipe
+ *          7  uid/gid maps (05, with USER);   only a process outside may
+ *             --userns as root: the image     write them; the child must
+ *             idmapped (userns.c)             be root inside to mount
+ *          8  --net bridge: the veth, its far plug.c: never in the host's
+ *             end made in the child's netns;  namespace under its name
+ *             -p: the proxy (proxy.c)
+ *          9  the relay thread: -t (tty.c)    copies our 0-2 to the
+ *             or the stdio pipes (relay.c);   container's and back; the
+ *             -i -d: attach (attachd.c);      signals reach the command
+ *             signal forwarding (03)
+ *   -- 10 "go" --
+ *   child 11-15 setsid, stdio; --userns root;  child.c, child_namespaces
+ *             join the cgroup, cgroup ns,     (see cgroup_enter.c)
+ *             hostname, lo up, eth0
+ *         16-23 private, layers, overlay,     child.c, child_root
+ *             /etc binds, volumes, /dev,
+ *             /proc, /sys, read-only, pivot
+ *         24-26 cwd, env, -t pty, hardening,  child.c, child_exec
+ *             seccomp; pid_init(command) (03) PID 1 reaps and forwards
+ *   parent 27 wait; OOM report; cgroup_destroy; the address (and the last
+ *             one out, the bridge); kept, or dir, name, note removed
  */
 #include "run.h"
 #include "selfexec.h"

@@ -62,7 +62,7 @@ int state_new_id(struct state *st);
  * layers in it). Returns 0, or -1 after saying why. */
 int state_create(struct state *st, uid_t uid, gid_t gid);
 
-/* In the container's private mount namespace (child.c, step 2): makes
+/* In the container's private mount namespace (child.c, step 17): makes
  * upper/ and work/ in the container's dir (on disk, owned by the
  * container's root), and mounts a small tmpfs on ROOT/empty holding
  *   init/    the init layer: etc/hostname, etc/hosts, etc/resolv.conf
