@@ -8,6 +8,7 @@
 
 load helpers
 load container
+load lang
 bats_require_minimum_version 1.5.0
 
 # Docker's default capabilities without CAP_MKNOD (harden.c).
@@ -743,5 +744,16 @@ written" ]
 		grep -qsx -- "$word-[0-9]*" "$p" || continue
 		[ -e "${p%/name}/owner" ] || rm -rf "${p%/name}"
 	done
+}
+
+
+# -i in the foreground: our stdin goes through and ends with ours, as
+# without -i (only -i -d keeps the container's stdin open, for attach). A
+# shell fed a script through a pipe, as `run --rm -it` with no terminal.
+@test "10-full: -i in the foreground passes our stdin through, and its end" {
+	run -3 timeout 30 "$CONTAINER" run --rm -i "$RFS" sh <<<'echo typed; exit 3'
+	[ "$output" = typed ]
+	run -3 timeout 30 "$CONTAINER" run --rm -it "$RFS" <<<'echo typed; exit 3'
+	[ "$output" = typed ]
 }
 
