@@ -200,7 +200,8 @@ static int prepare(void)
 	    life_created(&state, &config, ids.fd >= 0 ? ids.first : 0) < 0 ||
 	    release_image(&config) < 0 ||
 	    (config.tty ? tty_prepare(config.detach)
-			: relay_prepare(config.detach, config.interactive)) < 0)
+			: relay_prepare(config.detach,
+					 config.detach && config.interactive)) < 0)
 		goto bad;
 	/* -i -d: `attach` types in through us (attachd.c). */
 	if (config.detach && config.interactive &&
