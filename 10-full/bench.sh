@@ -333,6 +333,9 @@ done
 # The lifecycle rows: an idle supervisor's RSS, a run -d/stop/rm cycle.
 say "timing a container's life: run -d, stop, rm; an idle supervisor's RSS"
 . 10-full/bench-life.sh
+# Images as archives: save and load against GNU tar on the same tree.
+say "timing save and load of an image against GNU tar on the same tree"
+. 10-full/bench-image-arc.sh
 
 left=$(leftovers | comm -13 "$B/before" -)
 leaked=0
@@ -411,6 +414,7 @@ target() { # LABEL OK(0/1) DETAIL
 		echo "SKIP  container exec <= 0.5 x crun exec (no exec or crun exec row)"
 	fi
 	[ "$life_status" = 0 ] || status=1 # its PASS/FAIL is printed above
+	[ "$arc_status" = 0 ] || status=1  # so is save's and load's
 	[ "$leaked" = 0 ] || { echo "FAIL  the bench left something behind (above)"; status=1; }
 	exit "$status"
 } | tee -a "$B/table.txt"
