@@ -52,7 +52,8 @@ setup_file() {
 		"$BATS_TEST_DIRNAME/10-full-archive.c" "$ROOT"/10-full/sha256.o \
 		"$ROOT"/10-full/tar_write.o "$ROOT"/10-full/tar_read.o \
 		"$ROOT"/10-full/tar_pax.o "$ROOT"/10-full/layer_pack.o \
-		"$ROOT"/10-full/layer_unpack.o "$ROOT"/10-full/inflate.o
+		"$ROOT"/10-full/layer_unpack.o "$ROOT"/10-full/layer_walk.o \
+		"$ROOT"/10-full/inflate.o
 }
 
 # A layer tree with what a layer carries (dir $1): a file of another
