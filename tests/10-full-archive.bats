@@ -16,7 +16,7 @@ setup_file() {
 		"$BATS_TEST_DIRNAME/10-full-archive.c" "$FULL/sha256.o" \
 		"$FULL/tar_write.o" "$FULL/tar_read.o" "$FULL/tar_pax.o" \
 		"$FULL/layer_pack.o" "$FULL/layer_unpack.o" "$FULL/layer_walk.o" \
-		"$FULL/inflate.o"
+		"$FULL/inflate.o" "$FULL/gunzip.o"
 }
 
 setup() {

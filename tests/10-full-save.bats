@@ -53,7 +53,7 @@ setup_file() {
 		"$ROOT"/10-full/tar_write.o "$ROOT"/10-full/tar_read.o \
 		"$ROOT"/10-full/tar_pax.o "$ROOT"/10-full/layer_pack.o \
 		"$ROOT"/10-full/layer_unpack.o "$ROOT"/10-full/layer_walk.o \
-		"$ROOT"/10-full/inflate.o
+		"$ROOT"/10-full/inflate.o "$ROOT"/10-full/gunzip.o
 }
 
 # A layer tree with what a layer carries (dir $1): a file of another
