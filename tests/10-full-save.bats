@@ -133,7 +133,9 @@ docker25() {
 
 # legacy OUT NAME:TAG DIR...: the tar docker save wrote before Docker 25:
 # <id>/layer.tar (uncompressed, named by a v1 id that is no digest),
-# <config sha256>.json, manifest.json, repositories.
+# <config sha256>.json, manifest.json, repositories. The bottom layer's
+# layer.tar is a symlink to another dir's, as docker wrote a layer that
+# two images of the archive share.
 legacy() {
 	local out=$1 name=$2 d diffs='' layers='' id ch
 	shift 2
@@ -145,6 +147,11 @@ legacy() {
 		echo 1.0 >"$O/$id/VERSION"
 		echo "{\"id\":\"$id\"}" >"$O/$id/json"
 		diffs+="${diffs:+,}\"sha256:$(sha256sum <"$O/$id/layer.tar" | cut -c1-64)\""
+		if [ -z "$layers" ]; then
+			mkdir "$O/shared"
+			mv "$O/$id/layer.tar" "$O/shared/layer.tar"
+			ln -s ../shared/layer.tar "$O/$id/layer.tar"
+		fi
 		layers+="${layers:+,}\"$id/layer.tar\""
 	done
 	printf '{"architecture":"%s","config":{"Cmd":["/bin/sh"]},"created":"2020-01-01T00:00:00Z","os":"linux","rootfs":{"type":"layers","diff_ids":[%s]}}' \
@@ -252,6 +259,29 @@ store_empty() {
 	R3="$T/root3"
 	cat "$T/base.tar" | "$CONTAINER" --root "$R3" load
 	ls "$R3/images/configs/$id"
+	# Two images that share their layer: the blob is written once.
+	"${C[@]}" import "$RFS" base:2 >/dev/null
+	"${C[@]}" save base:1 base:2 -o "$T/two.tar"
+	[ "$(tar -tf "$T/two.tar" | grep -c "^blobs/sha256/$diff_id\$")" -eq 1 ]
+	run "$CONTAINER" --root "$T/root4" load -i "$T/two.tar"
+	[ "$output" = "$(printf 'Loaded image: base:1\nLoaded image: base:2')" ]
+}
+
+@test "load: a symlink inside the archive is followed only to another entry of it, never to the host's files" {
+	mkdir "$T/up"
+	upper_layer "$T/up"
+	legacy "$T/ok.tar" one:1 "$T/up"
+	run "${C[@]}" load -i "$T/ok.tar"
+	[ "$output" = "Loaded image: one:1" ]
+	# The shared layer.tar now points out of the archive, at a host tar.
+	tar -cf "$T/host.tar" -C "$T/up" .
+	ln -sfn "$T/host.tar" "$O/shared/layer.tar"
+	tar -C "$O" -cf "$T/abs.tar" .
+	R="$T/root-abs" C=("$CONTAINER" --root "$R")
+	refused_load "$T/abs.tar" "names the layer .*, which is not in the archive"
+	ln -sfn ../../../../../../../../..$T/host.tar "$O/shared/layer.tar"
+	tar -C "$O" -cf "$T/dots.tar" .
+	refused_load "$T/dots.tar" "names the layer .*, which is not in the archive"
 }
 
 @test "load: the shape Docker 25+ writes (OCI layout, gzip'd layers, an index with two platforms and an attestation, blobs of one) loads and runs" {
