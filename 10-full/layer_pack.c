@@ -5,7 +5,8 @@
  *
  * Claim: GNU tar reads the layer tar with every file's name, mode,
  *        owner, mtime (nanoseconds), symlink target, hard link and
- *        xattrs; a whiteout (char dev 0/0) is written DIR/.wh.NAME, an
+ *        xattrs (a user's own ids written as 0: what their container
+ *        sees); a whiteout (char dev 0/0) is written DIR/.wh.NAME, an
  *        opaque dir DIR/.wh..wh..opq right after DIR/, overlay's own
  *        xattrs are left out; the same tree gives the same bytes.
  *        (tested in tests/10-full-archive.bats)
@@ -35,6 +36,8 @@ struct pack {
 	struct tar_writer w;
 	const char *const *skip;
 	bool dry;            /* layer_pack_size: no file's data is read */
+	uid_t euid;          /* not 0: a user's layer, their ids become 0 */
+	gid_t egid;
 	struct seen { dev_t dev; ino_t ino; char *name; } *seen;
 	size_t n_seen;       /* files with more than one link, first name */
 	char buf[1 << 17];
@@ -110,6 +113,14 @@ static int pack_one(struct pack *p, int dfd, const char *name,
 	e.name = tname;
 	e.mode = st.st_mode & 07777;
 	e.uid = st.st_uid, e.gid = st.st_gid;
+	/* A user's layer: every file is theirs on disk, and root's in their
+	 * containers (which map that one id to 0). The tar says what the
+	 * container sees, so that root loading it elsewhere gets root's
+	 * files, not a stranger's. */
+	if (p->euid != 0 && e.uid == p->euid)
+		e.uid = 0;
+	if (p->euid != 0 && e.gid == p->egid)
+		e.gid = 0;
 	e.mtime = st.st_mtim.tv_sec, e.mtime_nsec = st.st_mtim.tv_nsec;
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d/%s", dfd, name);
 	snprintf(tname, sizeof(tname), "%s", path);
@@ -255,6 +266,8 @@ static int pack_tree(int dirfd, const char *const *skip, tar_sink sink,
 	tar_writer_init(&p->w, sink, ctx);
 	p->skip = skip;
 	p->dry = dry;
+	p->euid = geteuid();
+	p->egid = getegid();
 	if (pack_dir(p, dirfd, "") == 0 && tar_write_end(&p->w) == 0)
 		ret = 0;
 	for (size_t i = 0; i < p->n_seen; i++)

@@ -398,7 +398,7 @@ refused_load() {
 	[ "$output" = "$(printf 'made\nx\nno-group')" ]
 }
 
-@test "rootless: a user loads docker's archive into their own store and runs it; every file of the layers is the user's" {
+@test "rootless: a user loads docker's archive into their own store and runs it; every file of the layers is the user's; what they save has root's ids" {
 	container=$(for_nobody "$CONTAINER")
 	home=$(mktemp -d /tmp/container-test-home.XXXXXX)
 	chown 65534:65534 "$home"
@@ -418,5 +418,14 @@ refused_load() {
 	run "${N[@]}" run --rm alpine:3.20
 	echo "$output"
 	[ "$output" = "$(printf 'hello\nnew')" ]
+	# A layer the user makes is saved with root's ids (what their
+	# container sees), not theirs: root who loads it gets root's files.
+	tar -C "$T/up" -cf "$home/up.tar" .
+	"${N[@]}" import "$home/up.tar" up >/dev/null
+	"${N[@]}" save up -o "$home/up-saved.tar"
+	L=$(tar -xOf "$home/up-saved.tar" manifest.json | grep -o 'blobs/sha256/[0-9a-f]*"\]' | cut -d'"' -f1)
+	tar -xOf "$home/up-saved.tar" "$L" | tar --numeric-owner -tv >"$T/owners"
+	cat "$T/owners"
+	[ -z "$(grep -v ' 0/0 ' "$T/owners")" ]
 	rm -rf "$home"
 }
