@@ -39,9 +39,9 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"Usage: container save IMAGE... [-o FILE]\n"
-	"Write images as the tar docker save writes (an OCI layout with\n"
-	"manifest.json) to FILE, or to stdout.\n";
+    "Usage: container save IMAGE... [-o FILE]\n"
+    "Write images as the tar docker save writes (an OCI layout with\n"
+    "manifest.json) to FILE, or to stdout.\n";
 
 int cmd_save(int argc, char **argv)
 {
@@ -59,7 +59,8 @@ int cmd_save(int argc, char **argv)
 		if (!strcmp(argv[i], "--help")) {
 			fputs(usage, stdout);
 			return 0;
-		} else if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) &&
+		} else if ((!strcmp(argv[i], "-o") ||
+			    !strcmp(argv[i], "--output")) &&
 			   i + 1 < argc) {
 			file = argv[++i];
 		} else if (argv[i][0] == '-' || n == MAX_IMAGES) {
@@ -74,7 +75,8 @@ int cmd_save(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	if (!file && isatty(1)) {
-		warnx("save: refusing to write a tar to a terminal: give -o FILE, "
+		warnx("save: refusing to write a tar to a terminal: give -o "
+		      "FILE, "
 		      "or redirect stdout");
 		return EXIT_FAILED;
 	}
@@ -114,9 +116,11 @@ int cmd_save(int argc, char **argv)
 	if (fflush(index) || fflush(manifest))
 		goto out;
 	{
-		char head[] = "{\"schemaVersion\":2,\"mediaType\":\"application/"
-			      "vnd.oci.image.index.v1+json\",\"manifests\":";
-		static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
+		char head[] =
+		    "{\"schemaVersion\":2,\"mediaType\":\"application/"
+		    "vnd.oci.image.index.v1+json\",\"manifests\":";
+		static const char layout[] =
+		    "{\"imageLayoutVersion\":\"1.0.0\"}";
 		char *whole = malloc(strlen(head) + ix_len + 2);
 
 		if (!whole)
