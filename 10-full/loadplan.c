@@ -225,6 +225,8 @@ int plan_docker(struct arc *a, const char *mf, struct plan *plans, int *n,
 		if (json_get_string(json_get(m, "Config"), name, sizeof(name)) <
 			0 ||
 		    !(e = arc_find(a, name))) {
+			if (oci)
+				continue; /* index.json said what to load */
 			warnx("load: manifest.json names a config that is not "
 			      "in the archive");
 			return -1;
