@@ -339,6 +339,9 @@ say "timing a container's life: run -d, stop, rm; an idle supervisor's RSS"
 # run of a directory.
 say "timing images: commit, and run of a 5-layer image"
 . 10-full/bench-image.sh
+# Images as archives: save and load against GNU tar on the same tree.
+say "timing save and load of an image against GNU tar on the same tree"
+. 10-full/bench-image-arc.sh
 
 left=$(leftovers | comm -13 "$B/before" -)
 leaked=0
@@ -418,6 +421,7 @@ target() { # LABEL OK(0/1) DETAIL
 	fi
 	[ "$life_status" = 0 ] || status=1 # its PASS/FAIL is printed above
 	[ "$image_status" = 0 ] || status=1 # the same
+	[ "$arc_status" = 0 ] || status=1  # so is save's and load's
 	[ "$leaked" = 0 ] || { echo "FAIL  the bench left something behind (above)"; status=1; }
 	exit "$status"
 } | tee -a "$B/table.txt"

@@ -11,6 +11,7 @@
  * Uses:  imagelayer.c, imageconfig.c, imagestore.c, verb.c
  * Read:  docker-import(1)
  */
+#include "archive.h"
 #include "image.h"
 #include "imageconfig.h"
 #include "imagelayer.h"
@@ -28,8 +29,9 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"Usage: container import DIR NAME[:TAG]\n"
-	"Make a one-layer image of the directory DIR (NAME alone: NAME:latest).\n";
+	"Usage: container import DIR|TARFILE NAME[:TAG]\n"
+	"Make a one-layer image of the directory DIR, or of a tar (plain or\n"
+	"gzip'd; '-': stdin) (NAME alone: NAME:latest).\n";
 
 int cmd_import(int argc, char **argv)
 {
@@ -41,7 +43,7 @@ int cmd_import(int argc, char **argv)
 	int src = -1, lock = -1, ret = EXIT_FAILED;
 	size_t len;
 
-	if (argc != 3 || argv[1][0] == '-') {
+	if (argc != 3 || (argv[1][0] == '-' && argv[1][1])) {
 		fputs(usage, argc == 2 && !strcmp(argv[1], "--help") ? stdout
 								       : stderr);
 		return argc == 2 && !strcmp(argv[1], "--help") ? 0
@@ -49,10 +51,14 @@ int cmd_import(int argc, char **argv)
 	}
 	if (image_tag_parse(argv[2], tag, sizeof(tag)) < 0)
 		return EXIT_FAILED;
+	if (strcmp(argv[1], "-") == 0)
+		return import_tarfile("-", tag); /* importtar.c: stdin */
 	if (stat(argv[1], &sb) < 0 || !realpath(argv[1], real)) {
 		warn("%s", argv[1]);
 		return EXIT_FAILED;
 	}
+	if (S_ISREG(sb.st_mode) || S_ISFIFO(sb.st_mode))
+		return import_tarfile(argv[1], tag); /* importtar.c */
 	if (!S_ISDIR(sb.st_mode)) {
 		warnx("%s is not a directory: give the directory that is to "
 		      "become the image's \"/\" (e.g. build/rootfs)",

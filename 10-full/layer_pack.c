@@ -9,7 +9,7 @@
  *        opaque dir DIR/.wh..wh..opq right after DIR/, overlay's own
  *        xattrs are left out; the same tree gives the same bytes.
  *        (tested in tests/10-full-archive.bats)
- * Uses:  tar_write.c
+ * Uses:  tar_write.c, layer_xattr.c
  * Read:  the OCI image spec, layer.md ("Whiteouts"); llistxattr(2)
  *
  * The walk sorts each directory's names (strcmp, as bytes), so the tar
@@ -34,6 +34,7 @@
 struct pack {
 	struct tar_writer w;
 	const char *const *skip;
+	bool dry;            /* layer_pack_size: no file's data is read */
 	struct seen { dev_t dev; ino_t ino; char *name; } *seen;
 	size_t n_seen;       /* files with more than one link, first name */
 	char buf[1 << 17];
@@ -42,68 +43,6 @@ struct pack {
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int by_xattr(const void *a, const void *b)
-{
-	return strcmp(((const struct tar_xattr *)a)->name,
-		      ((const struct tar_xattr *)b)->name);
-}
-
-static bool overlays_own(const char *x)
-{
-	return strncmp(x, "trusted.overlay.", 16) == 0 ||
-	       strncmp(x, "user.overlay.", 13) == 0;
-}
-
-/* The xattrs of the file (by fd, or by path for what cannot be opened),
- * overlay's own left out but noted in *opaque, sorted by name. */
-static int get_xattrs(int fd, const char *path, struct tar_entry *e,
-		      bool *opaque)
-{
-	char names[8192], v[2];
-	ssize_t n = fd >= 0 ? flistxattr(fd, names, sizeof(names))
-			    : llistxattr(path, names, sizeof(names));
-
-	if (n < 0)
-		return errno == ENOTSUP ? 0 : -1;
-	for (char *x = names; x < names + n; x += strlen(x) + 1) {
-		struct tar_xattr *t = &e->xattrs[e->n_xattrs];
-		ssize_t len;
-
-		if (overlays_own(x)) {
-			if (opaque && strstr(x, ".overlay.opaque") &&
-			    (fd >= 0 ? fgetxattr(fd, x, v, 2)
-				     : lgetxattr(path, x, v, 2)) == 1 &&
-			    v[0] == 'y')
-				*opaque = true;
-			continue;
-		}
-		if (e->n_xattrs == TAR_MAX_XATTRS) {
-			errno = E2BIG;
-			return -1;
-		}
-		len = fd >= 0 ? fgetxattr(fd, x, NULL, 0)
-			      : lgetxattr(path, x, NULL, 0);
-		if (len < 0 || !(t->value = malloc(len + 1)))
-			return -1;
-		len = fd >= 0 ? fgetxattr(fd, x, t->value, len)
-			      : lgetxattr(path, x, t->value, len);
-		t->name = strdup(x);
-		if (len < 0 || !t->name)
-			return -1;
-		t->len = len;
-		e->n_xattrs++;
-	}
-	qsort(e->xattrs, e->n_xattrs, sizeof(e->xattrs[0]), by_xattr);
-	return 0;
-}
-
-static void free_xattrs(struct tar_entry *e)
-{
-	for (int i = 0; i < e->n_xattrs; i++)
-		free(e->xattrs[i].name), free(e->xattrs[i].value);
-	e->n_xattrs = 0;
 }
 
 static bool skipped(struct pack *p, const char *name)
@@ -136,6 +75,8 @@ static int copy_data(struct pack *p, int fd, const char *name, off_t size)
 {
 	ssize_t got;
 
+	if (p->dry)
+		return tar_write_skip(&p->w, size);
 	while (size > 0) {
 		got = read(fd, p->buf, sizeof(p->buf));
 		if (got <= 0 || got > size) {
@@ -192,7 +133,7 @@ static int pack_one(struct pack *p, int dfd, const char *name,
 		}
 	}
 	if (!S_ISSOCK(st.st_mode) &&
-	    get_xattrs(fd, proc, &e, S_ISDIR(st.st_mode) ? &opaque : NULL) < 0) {
+	    layer_get_xattrs(fd, proc, &e, S_ISDIR(st.st_mode) ? &opaque : NULL) < 0) {
 		warn("layer: %s: xattrs", path);
 		goto out;
 	}
@@ -244,7 +185,7 @@ static int pack_one(struct pack *p, int dfd, const char *name,
 		ret = 0; /* a socket: tar has no type for it (GNU tar skips it too) */
 	}
 out:
-	free_xattrs(&e);
+	layer_free_xattrs(&e);
 	if (fd >= 0)
 		close(fd);
 	return ret;
@@ -265,6 +206,9 @@ static int pack_dir(struct pack *p, int dfd, const char *prefix)
 			close(dup_fd);
 		return -1;
 	}
+	/* The dup shares its offset with dfd: a dir read before (a first
+	 * pass, layer_pack_size) must be read again from its start. */
+	rewinddir(d);
 	while ((de = readdir(d))) {
 		char **more;
 
@@ -298,7 +242,8 @@ out:
 	return ret;
 }
 
-int layer_pack(int dirfd, const char *const *skip, tar_sink sink, void *ctx)
+static int pack_tree(int dirfd, const char *const *skip, tar_sink sink,
+		     void *ctx, bool dry)
 {
 	struct pack *p = calloc(1, sizeof(*p));
 	int ret = -1;
@@ -309,6 +254,7 @@ int layer_pack(int dirfd, const char *const *skip, tar_sink sink, void *ctx)
 	}
 	tar_writer_init(&p->w, sink, ctx);
 	p->skip = skip;
+	p->dry = dry;
 	if (pack_dir(p, dirfd, "") == 0 && tar_write_end(&p->w) == 0)
 		ret = 0;
 	for (size_t i = 0; i < p->n_seen; i++)
@@ -316,4 +262,22 @@ int layer_pack(int dirfd, const char *const *skip, tar_sink sink, void *ctx)
 	free(p->seen);
 	free(p);
 	return ret;
+}
+
+int layer_pack(int dirfd, const char *const *skip, tar_sink sink, void *ctx)
+{
+	return pack_tree(dirfd, skip, sink, ctx, false);
+}
+
+static int count(void *ctx, const void *buf, size_t n)
+{
+	(void)buf;
+	*(uint64_t *)ctx += n;
+	return 0;
+}
+
+int layer_pack_size(int dirfd, const char *const *skip, uint64_t *size)
+{
+	*size = 0;
+	return pack_tree(dirfd, skip, count, size, true);
 }

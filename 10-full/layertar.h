@@ -33,6 +33,11 @@
  * paths ("etc/hostname") to leave out. Returns 0 or -1. */
 int layer_pack(int dirfd, const char *const *skip, tar_sink sink, void *ctx);
 
+/* The size of what layer_pack(dirfd, skip, ..) writes, found without
+ * reading any file's data (a walk of the tree's metadata). Returns 0 or
+ * -1. */
+int layer_pack_size(int dirfd, const char *const *skip, uint64_t *size);
+
 /* Reads a plain OCI layer tar from fd into the empty dir dirfd (overlay
  * form), refusing bad entries (.., absolute, through a symlink, links
  * outside, devices other than whiteouts, truncated, oversized names)
@@ -44,5 +49,13 @@ int layer_unpack(int fd, int dirfd, bool rootless);
 /* The same, from a reader already set up (a layer inside a docker-save
  * archive, or behind gzip). Reads up to the layer's end blocks. */
 int layer_unpack_tar(struct tar_reader *r, int dirfd, bool rootless);
+
+/* Inside layer_pack (layer_xattr.c): the xattrs of a file, by fd, or by
+ * path (llistxattr) when fd is -1, sorted, into e; overlay's own left out
+ * (opaque, if not NULL: set when the opaque mark is there). Returns 0,
+ * or -1 with errno set. layer_free_xattrs frees what it put in e. */
+int layer_get_xattrs(int fd, const char *path, struct tar_entry *e,
+		     bool *opaque);
+void layer_free_xattrs(struct tar_entry *e);
 
 #endif

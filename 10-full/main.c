@@ -15,6 +15,7 @@
  * ps, exec or stop can be added later as a line here and a file. Verbs
  * return their exit code; only main() exits.
  */
+#include "archive.h"
 #include "reexec.h"
 #include "run.h"
 #include "selfexec.h"
@@ -41,12 +42,14 @@ static const struct verb {
 	{"start", cmd_start, "run an exited container again"},
 	{"rm", cmd_rm, "remove containers"},
 	{"inspect", cmd_inspect, "show containers' details as JSON"},
-	{"import", cmd_import, "make a one-layer image of a directory"},
+	{"import", cmd_import, "make a one-layer image of a directory or a tar"},
 	{"images", cmd_images, "list images"},
 	{"history", cmd_history, "show the layers of an image"},
 	{"commit", cmd_commit, "make an image of a container's changes"},
 	{"diff", cmd_diff, "list what a container changed"},
 	{"rmi", cmd_rmi, "remove images"},
+	{"save", cmd_save, "write images as docker save does"},
+	{"load", cmd_load, "read images that docker save wrote"},
 	{0},
 };
 

@@ -69,6 +69,9 @@ int tar_write_header(struct tar_writer *w, const struct tar_entry *e);
  * to a block follows by itself. Returns 0, or -1 (also when more is
  * written than the header said). */
 int tar_write_data(struct tar_writer *w, const void *p, size_t n);
+/* Like tar_write_data for n bytes that are not there: the sink is called
+ * with buf NULL and n (a sink that only counts: layer_pack_size). */
+int tar_write_skip(struct tar_writer *w, uint64_t n);
 /* The end: two zero blocks, then everything gathered goes to the sink.
  * Returns 0, or -1 (also when an entry's data was left short). */
 int tar_write_end(struct tar_writer *w);

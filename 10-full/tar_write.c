@@ -256,6 +256,20 @@ int tar_write_data(struct tar_writer *w, const void *p, size_t n)
 	return 0;
 }
 
+int tar_write_skip(struct tar_writer *w, uint64_t n)
+{
+	if (n > w->left) {
+		warnx("tar: more data than the header said");
+		return -1;
+	}
+	if (flush(w) < 0 || w->sink(w->ctx, NULL, n) < 0)
+		return -1;
+	w->left -= n;
+	if (n && !w->left)
+		return put_zeros(w, w->pad);
+	return 0;
+}
+
 int tar_write_end(struct tar_writer *w)
 {
 	if (w->left) {

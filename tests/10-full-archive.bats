@@ -15,7 +15,8 @@ setup_file() {
 	cc -std=gnu11 -O2 -Wall -o "$BATS_FILE_TMPDIR/archive" \
 		"$BATS_TEST_DIRNAME/10-full-archive.c" "$FULL/sha256.o" \
 		"$FULL/tar_write.o" "$FULL/tar_read.o" "$FULL/tar_pax.o" \
-		"$FULL/layer_pack.o" "$FULL/layer_unpack.o"
+		"$FULL/layer_pack.o" "$FULL/layer_xattr.o" "$FULL/layer_unpack.o" "$FULL/layer_walk.o" \
+		"$FULL/inflate.o" "$FULL/gunzip.o"
 }
 
 setup() {
@@ -231,4 +232,55 @@ refused() {
 	refused "$T/flip.tar" "bad checksum"
 	# The good one unpacks.
 	mkdir "$T/ok" && "$A" unpack "$T/ok" <"$T/good.tar" && cmp "$T/ok/big" "$T/src/big"
+}
+
+@test "gzip: inflates what gzip -1 .. -9 writes, random and repetitive, empty and several members" {
+	head -c 300000 /dev/urandom >"$T/random"
+	for i in $(seq 3000); do echo "line $i, the same words again and again"; done >"$T/text"
+	: >"$T/empty"
+	for f in random text empty; do
+		for l in 1 2 3 4 5 6 7 8 9; do
+			gzip -$l -c "$T/$f" | "$A" gunzip | cmp - "$T/$f"
+		done
+	done
+	# Members one after another read as their contents one after another.
+	cat <(gzip -c "$T/text") <(gzip -1 -c "$T/random") | "$A" gunzip |
+		cmp - <(cat "$T/text" "$T/random")
+	# A name and a comment in the header are skipped (gzip -N keeps the name).
+	(cd "$T" && gzip -N -k text && "$A" gunzip <text.gz | cmp - text)
+}
+
+@test "gzip: a corrupt or truncated stream, and zstd, are refused with one line" {
+	for i in $(seq 3000); do echo "line $i, the same words again and again"; done >"$T/text"
+	gzip -c "$T/text" >"$T/ok.gz"
+	n=$(stat -c %s "$T/ok.gz")
+	head -c $((n - 4)) "$T/ok.gz" >"$T/short.gz"
+	run -1 "$A" gunzip <"$T/short.gz"
+	[[ "$output" =~ "gzip: truncated" ]]
+	head -c $((n / 2)) "$T/ok.gz" >"$T/half.gz"
+	run -1 "$A" gunzip <"$T/half.gz"
+	[[ "$output" =~ "gzip: truncated" ]]
+	# A byte of the compressed data changed: a bad code, or a CRC that
+	# does not match, never silently other bytes.
+	for at in 100 500 1000 2000; do
+		cp "$T/ok.gz" "$T/bad.gz"
+		printf '\xff' | dd of="$T/bad.gz" bs=1 seek=$at conv=notrunc status=none
+		run "$A" gunzip <"$T/bad.gz"
+		[ "$status" -eq 1 ]
+		[[ "${lines[-1]}" =~ "gzip: corrupt" ]]
+	done
+	# The trailer's CRC changed.
+	cp "$T/ok.gz" "$T/crc.gz"
+	printf '\x00\x00' | dd of="$T/crc.gz" bs=1 seek=$((n - 8)) conv=notrunc status=none
+	run -1 "$A" gunzip <"$T/crc.gz"
+	[[ "$output" =~ "CRC-32 does not match" ]]
+	# Garbage after the last member.
+	{ cat "$T/ok.gz"; echo junk; } >"$T/junk.gz"
+	run -1 "$A" gunzip <"$T/junk.gz"
+	[[ "$output" =~ "bytes after the last member" ]]
+	if command -v zstd >/dev/null; then
+		zstd -q -c "$T/text" >"$T/text.zst"
+		run -1 "$A" gunzip <"$T/text.zst"
+		[ "$output" = "archive: gzip: not gzip (no 1f 8b at the start)" ]
+	fi
 }

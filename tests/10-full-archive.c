@@ -12,11 +12,13 @@
  *                              rootless)
  *   archive xattr PATH [NAME VALUE]   sets one (no following of a last
  *                              symlink), or lists all, sorted, NAME=VALUE
+ *   archive gunzip             inflate: stdin (gzip) to stdout
  *   archive big SIZE           a tar of one file of SIZE bytes (a hole:
  *                              seekable stdout only)
  *
  * Built by the bats file with cc and linked with the objects it tests.
  */
+#include "../10-full/inflate.h"
 #include "../10-full/layertar.h"
 #include "../10-full/sha256.h"
 #include "../10-full/tar.h"
@@ -161,6 +163,26 @@ static int cmd_xattr(int argc, char **argv)
 	return 0;
 }
 
+static ssize_t read_stdin(void *ctx, void *buf, size_t n)
+{
+	(void)ctx;
+	return read(0, buf, n);
+}
+
+static int cmd_gunzip(int argc, char **argv)
+{
+	static char buf[1 << 16];
+	struct inflate *z = inflate_new(read_stdin, NULL);
+	ssize_t got = -1;
+
+	(void)argc, (void)argv;
+	while (z && (got = inflate_read(z, buf, sizeof(buf))) > 0)
+		if (write(1, buf, got) != got)
+			err(1, "write");
+	inflate_free(z);
+	return z && got == 0 ? 0 : 1;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -171,6 +193,7 @@ static const struct {
 	{"unpack", cmd_unpack},
 	{"big", cmd_big},
 	{"xattr", cmd_xattr},
+	{"gunzip", cmd_gunzip},
 };
 
 int main(int argc, char **argv)

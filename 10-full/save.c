@@ -1,0 +1,159 @@
+/*
+ * 10-full/save.c - `container save IMAGE... [-o FILE]`: images as the
+ * tar that `docker save` writes since Docker 25, an OCI image layout
+ * that docker load of any version reads too:
+ *
+ *   oci-layout                 {"imageLayoutVersion": "1.0.0"}
+ *   blobs/sha256/<hex>         every layer tar, the config, the manifest
+ *   index.json                 the OCI index: one manifest per image,
+ *                              named by annotations
+ *   manifest.json              docker's: [{"Config", "RepoTags",
+ *                              "Layers"}], paths into blobs/
+ *
+ * Claim: `load` of what `save` writes gives back the same image: the same
+ *        id (the config's bytes are kept), the same trees (owners, modes,
+ *        times, xattrs, whiteouts); saving twice gives the same bytes.
+ *        A loaded layer is written as the blob it came as (digests match
+ *        the original's); a layer made here (import, commit) is packed
+ *        again, to the same bytes (its DiffID). (tested in
+ *        tests/10-full-save.bats)
+ * Uses:  saveblob.c (the blobs), tar_write.c, image.h (the store)
+ * Read:  docker-save(1); the OCI image spec, image-layout.md
+ */
+#include "archive.h"
+#include "image.h"
+#include "imagestore.h"
+#include "json.h"
+#include "save.h"
+#include "verbs.h"
+
+#include "../01-uts/lesson.h"
+
+#include <err.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"Usage: container save IMAGE... [-o FILE]\n"
+	"Write images as the tar docker save writes (an OCI layout with\n"
+	"manifest.json) to FILE, or to stdout.\n";
+
+int cmd_save(int argc, char **argv)
+{
+	static struct image imgs[MAX_IMAGES];
+	struct state st = {0};
+	struct save *s = NULL;
+	char *refs[MAX_IMAGES], tmp[PATH_MAX], *ix = NULL, *mf = NULL;
+	const char *file = NULL;
+	size_t ix_len, mf_len;
+	FILE *index = NULL, *manifest = NULL;
+	int n = 0, i, fd = -1, lock = -1, ret = EXIT_FAILED;
+	mode_t mask;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help")) {
+			fputs(usage, stdout);
+			return 0;
+		} else if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) &&
+			   i + 1 < argc) {
+			file = argv[++i];
+		} else if (argv[i][0] == '-' || n == MAX_IMAGES) {
+			fputs(usage, stderr);
+			return EXIT_FAILED;
+		} else {
+			refs[n++] = argv[i];
+		}
+	}
+	if (n == 0) {
+		fputs(usage, stderr);
+		return EXIT_FAILED;
+	}
+	if (!file && isatty(1)) {
+		warnx("save: refusing to write a tar to a terminal: give -o FILE, "
+		      "or redirect stdout");
+		return EXIT_FAILED;
+	}
+	if (verb_open(&st) < 0 || (lock = image_lock_shared(st.root)) < 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (image_find(st.root, refs[i], &imgs[i]) < 0)
+			goto out;
+	/* A file appears whole or not at all: written beside, then renamed. */
+	if (file) {
+		snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file);
+		mask = umask(0);
+		umask(mask);
+		if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0 ||
+		    fchmod(fd, 0666 & ~mask) < 0) {
+			warn("%s", file);
+			goto out;
+		}
+	}
+	s = calloc(1, sizeof(*s));
+	index = open_memstream(&ix, &ix_len);
+	manifest = open_memstream(&mf, &mf_len);
+	if (!s || !index || !manifest)
+		goto out;
+	s->root = st.root;
+	tar_writer_init(&s->w, tar_sink_fd, file ? &fd : &(int){1});
+	fputc('[', manifest);
+	fputc('[', index);
+	if (save_header(s, "blobs/", 0, '5') < 0 ||
+	    save_header(s, "blobs/sha256/", 0, '5') < 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (save_image(s, &imgs[i], index, manifest) < 0)
+			goto out;
+	fputc(']', manifest);
+	fputc(']', index);
+	if (fflush(index) || fflush(manifest))
+		goto out;
+	{
+		char head[] = "{\"schemaVersion\":2,\"mediaType\":\"application/"
+			      "vnd.oci.image.index.v1+json\",\"manifests\":";
+		static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
+		char *whole = malloc(strlen(head) + ix_len + 2);
+
+		if (!whole)
+			goto out;
+		sprintf(whole, "%s%s}", head, ix);
+		if (save_header(s, "index.json", strlen(whole), '0') < 0 ||
+		    tar_write_data(&s->w, whole, strlen(whole)) < 0) {
+			free(whole);
+			goto out;
+		}
+		free(whole);
+		if (save_header(s, "manifest.json", mf_len, '0') < 0 ||
+		    tar_write_data(&s->w, mf, mf_len) < 0 ||
+		    save_header(s, "oci-layout", strlen(layout), '0') < 0 ||
+		    tar_write_data(&s->w, layout, strlen(layout)) < 0 ||
+		    tar_write_end(&s->w) < 0)
+			goto out;
+	}
+	if (file && (fsync(fd) < 0 || rename(tmp, file) < 0)) {
+		warn("%s", file);
+		goto out;
+	}
+	ret = 0;
+out:
+	if (fd >= 0) {
+		close(fd);
+		if (ret)
+			unlink(tmp);
+	}
+	if (index)
+		fclose(index);
+	if (manifest)
+		fclose(manifest);
+	free(ix), free(mf), free(s);
+	for (i = 0; i < n; i++)
+		image_free(&imgs[i]);
+	if (lock >= 0)
+		close(lock);
+	return ret;
+}
