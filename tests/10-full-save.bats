@@ -429,3 +429,23 @@ refused_load() {
 	[ -z "$(grep -v ' 0/0 ' "$T/owners")" ]
 	rm -rf "$home"
 }
+
+@test "save -o: the file appears whole or not at all; a save killed halfway (Ctrl-C, kill -9) leaves no file, no temp file, and an older FILE as it was" {
+	need_strace
+	"${C[@]}" import "$RFS" base >/dev/null
+	mkdir "$T/out"
+	for sig in SIGINT SIGKILL; do
+		run strace -f -o /dev/null -e inject=write:signal=$sig:when=5 \
+			"${C[@]}" save base -o "$T/out/base.tar"
+		[ "$status" -ne 0 ]
+		[ -z "$(ls -A "$T/out")" ]
+	done
+	echo old >"$T/out/base.tar"
+	run strace -f -o /dev/null -e inject=write:signal=SIGKILL:when=5 \
+		"${C[@]}" save base -o "$T/out/base.tar"
+	[ "$(cat "$T/out/base.tar")" = old ]
+	[ "$(ls -A "$T/out")" = base.tar ]
+	"${C[@]}" save base -o "$T/out/base.tar"
+	tar -tf "$T/out/base.tar" | grep -x index.json
+	[ "$(ls -A "$T/out")" = base.tar ]
+}
