@@ -449,3 +449,19 @@ refused_load() {
 	tar -tf "$T/out/base.tar" | grep -x index.json
 	[ "$(ls -A "$T/out")" = base.tar ]
 }
+
+@test "load killed halfway (kill -9) leaves no image and no layer; what it left in tmp/ the next load removes" {
+	need_strace
+	mkdir "$T/up"
+	upper_layer "$T/up"
+	docker25 "$T/a.tar" a:1 '["/bin/true"]' "$RFS" "$T/up"
+	run strace -f -o /dev/null -e inject=write:signal=SIGKILL:when=100 \
+		"${C[@]}" load -i "$T/a.tar"
+	[ "$status" -ne 0 ]
+	[ -z "$("${C[@]}" images -q)" ]
+	[ -z "$(ls -A "$R/images/layers")" ]
+	[ -n "$(ls -A "$R/images/tmp")" ]
+	run "${C[@]}" load -i "$T/a.tar"
+	[ "$output" = "Loaded image: a:1" ]
+	[ -z "$(ls -A "$R/images/tmp")" ]
+}
