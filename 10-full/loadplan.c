@@ -122,7 +122,7 @@ static int plan_manifest(struct arc *a, const char *man, struct plan *p)
 static char *resolve(struct arc *a, const char *desc, int depth)
 {
 	char *blob, *found = NULL, os[32], arch[32], seen[256] = "";
-	const char *m, *plat;
+	const char *m, *plat, *any = NULL;
 	size_t len;
 
 	if (!(blob = read_desc(a, desc, &len)))
@@ -135,22 +135,22 @@ static char *resolve(struct arc *a, const char *desc, int depth)
 		plat = json_get(m, "platform");
 		if (json_get_string(json_get(plat, "os"), os, 32) < 0 ||
 		    json_get_string(json_get(plat, "architecture"), arch, 32) <
-			0)
-			continue;
-		if (strcmp(os, "linux") || strcmp(arch, imageconfig_arch())) {
-			/* (not naming "unknown/unknown": docker's attestations)
-			 */
-			if (strlen(seen) < 200 && strcmp(os, "unknown"))
-				snprintf(seen + strlen(seen),
-					 256 - strlen(seen), "%s%s/%s",
-					 *seen ? ", " : "", os, arch);
+			0) {
+			any = any ? any : m; /* no platform said: a candidate */
 			continue;
 		}
-		found = resolve(a, m, depth + 1);
-		free(blob);
-		return found; /* (NULL: it said why) */
+		if (!strcmp(os, "linux") && !strcmp(arch, imageconfig_arch())) {
+			any = m;
+			break;
+		}
+		/* Named in the message; docker's attestations are not. */
+		if (strlen(seen) < 200 && strcmp(os, "unknown"))
+			snprintf(seen + strlen(seen), 256 - strlen(seen),
+				 "%s%s/%s", *seen ? ", " : "", os, arch);
 	}
-	if (!*seen)
+	if (any)
+		found = resolve(a, any, depth + 1); /* (NULL: it said why) */
+	else if (!*seen)
 		warnx("load: an index with no image for linux/%s in it",
 		      imageconfig_arch());
 	else
