@@ -49,9 +49,18 @@ static int out_open(const char *file, char *tmp)
 {
 	char dir[PATH_MAX];
 	const char *slash = strrchr(file, '/');
+	struct stat sb;
 	mode_t mask;
 	int fd;
 
+	/* Only a regular file is replaced: renamed over, a device (-o
+	 * /dev/null), a FIFO or a symlink would be gone, and a file in its
+	 * place (docker save refuses the same way). */
+	if (lstat(file, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		warnx("save: %s is not a regular file: -o writes one (leave -o "
+		      "out to write to stdout)", file);
+		return -1;
+	}
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) + 1 : 1,
 		 slash ? file : ".");
 	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);

@@ -450,6 +450,18 @@ refused_load() {
 	[ "$(ls -A "$T/out")" = base.tar ]
 }
 
+@test "save -o: anything but a regular file (a FIFO, a symlink) is refused with 125 and left as it was, as docker save does" {
+	"${C[@]}" import "$RFS" base >/dev/null
+	mkfifo "$T/fifo"
+	ln -s "$T/elsewhere" "$T/link"
+	for f in "$T/fifo" "$T/link"; do
+		run -125 "${C[@]}" save base -o "$f"
+		[ "${#lines[@]}" -eq 1 ]
+		[[ "$output" == *"is not a regular file"* ]]
+	done
+	[ -p "$T/fifo" ] && [ -L "$T/link" ] && [ ! -e "$T/elsewhere" ]
+}
+
 @test "load killed halfway (kill -9) leaves no image and no layer; what it left in tmp/ the next load removes" {
 	need_strace
 	mkdir "$T/up"
