@@ -171,7 +171,8 @@ static int net_join(void)
 {
 	if (hosts_write(state.root, state.id, config.hostname) < 0)
 		return -1;
-	return bridge_join(state.root, state.id, config.name, &config.net);
+	return bridge_join(state.root, state.id, config.hostname, config.name,
+			   &config.net);
 }
 
 static int prepare(void)

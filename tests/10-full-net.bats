@@ -68,6 +68,25 @@ teardown() {
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
 
+@test "10-full net: what root inside writes into its own /etc/hostname names nobody in the other containers' /etc/hosts" {
+	"${C[@]}" run -d --name web --net bridge "$RFS" sleep 1000
+	web=$("${C[@]}" inspect -f '{{.NetworkSettings.IPAddress}}' web)
+	"${C[@]}" run -d --name att --net bridge "$RFS" sh -c 'echo "x web pypi.org" >/etc/hostname; sleep 1000'
+	att=$("${C[@]}" inspect -f '{{.NetworkSettings.IPAddress}}' att)
+	wait_for "${C[@]}" exec att grep -q pypi /etc/hostname
+	# A newcomer rewrites every /etc/hosts on the bridge, from what the
+	# runtime knows of each container, never from its files.
+	"${C[@]}" run -d --name third --net bridge "$RFS" sleep 1000
+	for c in third web; do
+		run -0 "${C[@]}" exec $c cat /etc/hosts
+		[ -z "$(grep -w -e pypi.org -e x <<<"$output")" ]
+		[ "$(grep -w web <<<"$output" | cut -f1)" = "$web" ]
+		grep -q "^$att	att " <<<"$output"
+	done
+	run -0 "${C[@]}" exec third ping -c 1 -W 5 web
+	[[ "$output" == *"($web)"* ]]
+}
+
 @test "10-full net: two containers on the bridge ping each other by address and by --name, both ways" {
 	"${C[@]}" run -d --name web --net bridge "$RFS" sleep 1000
 	web=$("${C[@]}" inspect -f '{{.NetworkSettings.IPAddress}}' web)

@@ -713,7 +713,7 @@ written" ]
 	stopped "$init" # held before its prctl
 	kill -KILL "$runtime"
 	wait_long none_marked || { alive_marked; false; }
-	! grep -q the-command-ran "$out"
+	[ -z "$(grep the-command-ran "$out")" ]
 	run -0 "$CONTAINER" run --rm "$RFS" true
 }
 
