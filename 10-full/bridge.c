@@ -154,7 +154,8 @@ static int make_bridge(const struct netcfg *n)
 		warn("create bridge %s", n->bridge);
 		return -1;
 	}
-	if (net_addr_add(n->bridge, cidr) < 0 || net_link_up(n->bridge) < 0)
+	if (bridge_no_ipv6(n->bridge) < 0 || net_addr_add(n->bridge, cidr) < 0 ||
+	    net_link_up(n->bridge) < 0)
 		return -1;
 	/* Its way out (nat.c): masquerading, forwarding. Without it the
 	 * containers still reach each other and the host: say so, go on. */
