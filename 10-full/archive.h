@@ -17,6 +17,7 @@
 #ifndef ARCHIVE_H
 #define ARCHIVE_H
 
+#include "image.h"
 #include "sha256.h"
 #include "tar.h"
 
@@ -90,6 +91,32 @@ struct arc_entry *arc_find(struct arc *a, const char *name);
  * with their digest ("sha256:..") into digest if not NULL. NULL after
  * one line. */
 char *arc_read(struct arc *a, struct arc_entry *e, char digest[72]);
+
+/* --- what load is to store (loadplan.c) --- */
+
+#define LOAD_MAX 16 /* images in one archive, tags of one image */
+
+/* One image of the archive, found and checked, not yet in the store. */
+struct plan {
+	char *config;
+	size_t config_len;
+	int n_layers;
+	struct arc_entry *layer[IMAGE_MAX_LAYERS];
+	char digest[IMAGE_MAX_LAYERS][72]; /* the blob's, or "" (older saves
+					      name a layer by no digest) */
+	int n_tags;
+	char tag[LOAD_MAX][256];
+};
+
+/* "sha256:" and 64 lowercase hex digits. */
+bool plan_is_digest(const char *d);
+/* The images of an archive in the Docker 25+ layout (index), into plans
+ * (*n of them). Returns 0, or -1 after one line. */
+int plan_oci(struct arc *a, const char *index, struct plan *plans, int *n);
+/* The same from manifest.json (mf); oci: only add its RepoTags to the
+ * plans of the same config that have no name. 0, or -1 after one line. */
+int plan_docker(struct arc *a, const char *mf, struct plan *plans, int *n,
+		bool oci);
 
 /* A tar_sink that hashes (and counts) what goes through it. */
 struct hash_sink {

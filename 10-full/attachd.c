@@ -32,6 +32,7 @@
 #include <string.h>
 #include <limits.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -54,6 +55,8 @@ int attach_listen(const char *root, const char *id)
 {
 	char path[PATH_MAX];
 	struct sockaddr_un a;
+	mode_t mask;
+	int ret;
 
 	snprintf(path, sizeof(path), "%s/containers", root);
 	snprintf(sock_name, sizeof(sock_name), "%s.sock", id);
@@ -67,8 +70,14 @@ int attach_listen(const char *root, const char *id)
 	/* One left by a supervisor killed with -9, at the last run. */
 	unlinkat(dir_fd, sock_name, 0);
 	sock_addr(&a, dir_fd, sock_name);
-	if (bind(listen_fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-	    listen(listen_fd, 4) < 0) {
+	/* Who may connect is the socket file's mode, which bind() takes
+	 * from the umask: ours alone, whatever the caller's umask was
+	 * (under 000 anyone could type into a root shell). No thread of
+	 * ours runs yet to see the umask change. */
+	mask = umask(0177);
+	ret = bind(listen_fd, (struct sockaddr *)&a, sizeof(a));
+	umask(mask);
+	if (ret < 0 || listen(listen_fd, 4) < 0) {
 		warn("attach: %s/%s", path, sock_name);
 		attach_stop();
 		return -1;

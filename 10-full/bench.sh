@@ -7,7 +7,9 @@
 #        an init), costs at most half of what `crun run` costs in the same
 #        run, and its peak RSS stays under 2 MiB; `container exec NAME
 #        /bin/true` costs at most half of `crun exec` (its own section,
-#        against nsenter -a too).
+#        against nsenter -a too). The lifecycle rows are bench-life.sh's,
+#        the image rows (commit against GNU tar, run of a 5-layer image
+#        against run of a directory) bench-image.sh's.
 #
 # With the same rootfs (build/rootfs) and the same command (/bin/true) it
 # times, one after the other in one run:
@@ -333,6 +335,13 @@ done
 # The lifecycle rows: an idle supervisor's RSS, a run -d/stop/rm cycle.
 say "timing a container's life: run -d, stop, rm; an idle supervisor's RSS"
 . 10-full/bench-life.sh
+# The image rows: commit against GNU tar, run of a 5-layer image against
+# run of a directory.
+say "timing images: commit, and run of a 5-layer image"
+. 10-full/bench-image.sh
+# Images as archives: save and load against GNU tar on the same tree.
+say "timing save and load of an image against GNU tar on the same tree"
+. 10-full/bench-image-arc.sh
 
 left=$(leftovers | comm -13 "$B/before" -)
 leaked=0
@@ -411,6 +420,8 @@ target() { # LABEL OK(0/1) DETAIL
 		echo "SKIP  container exec <= 0.5 x crun exec (no exec or crun exec row)"
 	fi
 	[ "$life_status" = 0 ] || status=1 # its PASS/FAIL is printed above
+	[ "$image_status" = 0 ] || status=1 # the same
+	[ "$arc_status" = 0 ] || status=1  # so is save's and load's
 	[ "$leaked" = 0 ] || { echo "FAIL  the bench left something behind (above)"; status=1; }
 	exit "$status"
 } | tee -a "$B/table.txt"

@@ -154,7 +154,8 @@ static int make_bridge(const struct netcfg *n)
 		warn("create bridge %s", n->bridge);
 		return -1;
 	}
-	if (net_addr_add(n->bridge, cidr) < 0 || net_link_up(n->bridge) < 0)
+	if (bridge_no_ipv6(n->bridge) < 0 || net_addr_add(n->bridge, cidr) < 0 ||
+	    net_link_up(n->bridge) < 0)
 		return -1;
 	/* Its way out (nat.c): masquerading, forwarding. Without it the
 	 * containers still reach each other and the host: say so, go on. */
@@ -168,7 +169,7 @@ static int make_bridge(const struct netcfg *n)
  * the network (.0 is the network's, .1 the gateway's, the last one the
  * broadcast's), taken for id with a file of its own. */
 static int take_address(int d, struct netcfg *n, const char *id,
-			const char *name)
+			const char *hostname, const char *name)
 {
 	uint32_t net, size = 1u << (32 - n->prefix), off;
 	unsigned char *used = calloc(size / 8 + 1, 1);
@@ -176,7 +177,7 @@ static int take_address(int d, struct netcfg *n, const char *id,
 	unsigned prefix;
 	struct dirent *e;
 	DIR *dp = open_dir(d);
-	char line[128];
+	char line[192];
 	int fd = -1, len;
 
 	if (!used || !dp) {
@@ -200,7 +201,8 @@ static int take_address(int d, struct netcfg *n, const char *id,
 	a.s_addr = htonl(net + off);
 	snprintf(n->ip, sizeof(n->ip), "%s", inet_ntoa(a));
 	fd = openat(d, n->ip, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	len = snprintf(line, sizeof(line), "%s %s\n", id, name ? name : "");
+	len = snprintf(line, sizeof(line), "%s %s %s\n", id, hostname,
+		       name ? name : "");
 	if (fd < 0 || write(fd, line, len) != len) {
 		warn("take %s", n->ip);
 		if (fd >= 0)
@@ -245,8 +247,8 @@ static int bridge_network(int d, struct netcfg *n)
 	return 0;
 }
 
-int bridge_join(const char *root, const char *id, const char *name,
-		struct netcfg *n)
+int bridge_join(const char *root, const char *id, const char *hostname,
+		const char *name, struct netcfg *n)
 {
 	char path[PATH_MAX];
 	int lock, d = -1, ret = -1;
@@ -261,7 +263,7 @@ int bridge_join(const char *root, const char *id, const char *name,
 		goto out;
 	}
 	if (bridge_network(d, n) < 0 || make_bridge(n) < 0 ||
-	    take_address(d, n, id, name) < 0)
+	    take_address(d, n, id, hostname, name) < 0)
 		goto out;
 	/* Everyone's /etc/hosts, ours made: the newcomer by name. */
 	if (hosts_update(root, d, n, id) < 0) {

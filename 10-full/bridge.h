@@ -47,14 +47,24 @@ struct netcfg {
  * line saying what is wrong. */
 int bridge_config(struct netcfg *n);
 
+/* IPv6 off on interface ifname of our network namespace, before it is
+ * up: the bridge, the host's end of a veth, a container's eth0. The
+ * bridge network is IPv4 only; with IPv6 on, root in any container
+ * (CAP_NET_RAW, as docker's) sends one router advertisement and the host
+ * and every other container take it as their IPv6 default route
+ * (docker's CVE-2020-13401). Returns 0 (also on a kernel without IPv6),
+ * or -1 after saying why. (plug.c) */
+int bridge_no_ipv6(const char *ifname);
+
 /* Makes the bridge if it is not there (hook: port's nat_up() is called
  * here once, right after the bridge is made) and takes an address for
- * container id (name: its --name, or NULL), under the lock. A
+ * container id (hostname: as run checked it; name: its --name, or NULL:
+ * the names other containers' /etc/hosts give it), under the lock. A
  * network that one of the host's routes overlaps is refused, naming the
  * route. Then every container's hosts file on the bridge (hosts.c) is
  * rewritten. Returns 0, or -1 after saying why. */
-int bridge_join(const char *root, const char *id, const char *name,
-		struct netcfg *n);
+int bridge_join(const char *root, const char *id, const char *hostname,
+		const char *name, struct netcfg *n);
 
 /* (plug.c) Gives the address back and deletes the host's end of the veth if it is
  * still there; removes the bridge when it was the last one (hook: port's

@@ -66,22 +66,6 @@ struct member {
 	char ip[16], id[13], name[72], hostname[256];
 };
 
-/* The hostname ROOT/containers/ID/hostname holds, into m. */
-static void read_hostname(const char *root, struct member *m)
-{
-	char path[PATH_MAX];
-	int fd;
-	ssize_t len;
-
-	snprintf(path, sizeof(path), "%s/containers/%s/hostname", root, m->id);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	len = fd < 0 ? 0 : read(fd, m->hostname, sizeof(m->hostname) - 1);
-	m->hostname[len > 0 ? len : 0] = '\0';
-	m->hostname[strcspn(m->hostname, "\n")] = '\0';
-	if (fd >= 0)
-		close(fd);
-}
-
 /* Appends m's line to text: its address, then its names, each once:
  * its --name first (what the C library then calls it), its hostname,
  * its id. */
@@ -104,13 +88,13 @@ static void line_of(char *text, size_t size, const struct member *m)
 
 /* Reads the members of allocator dir d into *list. Returns how many, or
  * -1 after saying why. */
-static int members(const char *root, int d, struct member **list)
+static int members(int d, struct member **list)
 {
 	struct member *m = NULL, *grown;
 	struct in_addr a;
 	struct dirent *e;
 	DIR *dp = open_dir(d);
-	char line[128];
+	char line[192];
 	int n = 0, fd;
 	ssize_t len;
 
@@ -131,8 +115,13 @@ static int members(const char *root, int d, struct member **list)
 		line[len] = '\0';
 		memset(&m[n], 0, sizeof(*m));
 		snprintf(m[n].ip, sizeof(m[n].ip), "%.15s", e->d_name);
-		sscanf(line, "%12s %71s", m[n].id, m[n].name);
-		read_hostname(root, &m[n]);
+		/* "ID HOSTNAME [NAME]", written by bridge_join() from what
+		 * run checked. Never the container's /etc/hostname: the
+		 * container may write that file, and its words would
+		 * become names in every other container's /etc/hosts
+		 * ("x web pypi.org": a hijack of web, and of pypi.org). */
+		sscanf(line, "%12s %63s %71s", m[n].id, m[n].hostname,
+		       m[n].name);
 		if (!m[n].hostname[0])
 			snprintf(m[n].hostname, sizeof(m[n].hostname), "%s",
 				 m[n].id);
@@ -147,7 +136,7 @@ int hosts_update(const char *root, int d, const struct netcfg *n,
 		 const char *new_id)
 {
 	struct member *m = NULL;
-	int count = members(root, d, &m), ret = 0;
+	int count = members(d, &m), ret = 0;
 	size_t size = 256 + (count > 0 ? count : 0) * 400;
 	char *text = malloc(size);
 

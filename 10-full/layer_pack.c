@@ -5,11 +5,12 @@
  *
  * Claim: GNU tar reads the layer tar with every file's name, mode,
  *        owner, mtime (nanoseconds), symlink target, hard link and
- *        xattrs; a whiteout (char dev 0/0) is written DIR/.wh.NAME, an
+ *        xattrs (a user's own ids written as 0: what their container
+ *        sees); a whiteout (char dev 0/0) is written DIR/.wh.NAME, an
  *        opaque dir DIR/.wh..wh..opq right after DIR/, overlay's own
  *        xattrs are left out; the same tree gives the same bytes.
  *        (tested in tests/10-full-archive.bats)
- * Uses:  tar_write.c
+ * Uses:  tar_write.c, layer_xattr.c
  * Read:  the OCI image spec, layer.md ("Whiteouts"); llistxattr(2)
  *
  * The walk sorts each directory's names (strcmp, as bytes), so the tar
@@ -34,77 +35,21 @@
 struct pack {
 	struct tar_writer w;
 	const char *const *skip;
-	bool dry;            /* layer_pack_size: no file's data is read */
-	struct seen { dev_t dev; ino_t ino; char *name; } *seen;
-	size_t n_seen;       /* files with more than one link, first name */
+	bool dry;   /* layer_pack_size: no file's data is read */
+	uid_t euid; /* not 0: a user's layer, their ids become 0 */
+	gid_t egid;
+	struct seen {
+		dev_t dev;
+		ino_t ino;
+		char *name;
+	} * seen;
+	size_t n_seen; /* files with more than one link, first name */
 	char buf[1 << 17];
 };
 
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int by_xattr(const void *a, const void *b)
-{
-	return strcmp(((const struct tar_xattr *)a)->name,
-		      ((const struct tar_xattr *)b)->name);
-}
-
-static bool overlays_own(const char *x)
-{
-	return strncmp(x, "trusted.overlay.", 16) == 0 ||
-	       strncmp(x, "user.overlay.", 13) == 0;
-}
-
-/* The xattrs of the file (by fd, or by path for what cannot be opened),
- * overlay's own left out but noted in *opaque, sorted by name. */
-static int get_xattrs(int fd, const char *path, struct tar_entry *e,
-		      bool *opaque)
-{
-	char names[8192], v[2];
-	ssize_t n = fd >= 0 ? flistxattr(fd, names, sizeof(names))
-			    : llistxattr(path, names, sizeof(names));
-
-	if (n < 0)
-		return errno == ENOTSUP ? 0 : -1;
-	for (char *x = names; x < names + n; x += strlen(x) + 1) {
-		struct tar_xattr *t = &e->xattrs[e->n_xattrs];
-		ssize_t len;
-
-		if (overlays_own(x)) {
-			if (opaque && strstr(x, ".overlay.opaque") &&
-			    (fd >= 0 ? fgetxattr(fd, x, v, 2)
-				     : lgetxattr(path, x, v, 2)) == 1 &&
-			    v[0] == 'y')
-				*opaque = true;
-			continue;
-		}
-		if (e->n_xattrs == TAR_MAX_XATTRS) {
-			errno = E2BIG;
-			return -1;
-		}
-		len = fd >= 0 ? fgetxattr(fd, x, NULL, 0)
-			      : lgetxattr(path, x, NULL, 0);
-		if (len < 0 || !(t->value = malloc(len + 1)))
-			return -1;
-		len = fd >= 0 ? fgetxattr(fd, x, t->value, len)
-			      : lgetxattr(path, x, t->value, len);
-		t->name = strdup(x);
-		if (len < 0 || !t->name)
-			return -1;
-		t->len = len;
-		e->n_xattrs++;
-	}
-	qsort(e->xattrs, e->n_xattrs, sizeof(e->xattrs[0]), by_xattr);
-	return 0;
-}
-
-static void free_xattrs(struct tar_entry *e)
-{
-	for (int i = 0; i < e->n_xattrs; i++)
-		free(e->xattrs[i].name), free(e->xattrs[i].value);
-	e->n_xattrs = 0;
 }
 
 static bool skipped(struct pack *p, const char *name)
@@ -122,7 +67,8 @@ static const char *first_name(struct pack *p, const struct stat *st,
 	struct seen *s;
 
 	for (size_t i = 0; i < p->n_seen; i++)
-		if (p->seen[i].dev == st->st_dev && p->seen[i].ino == st->st_ino)
+		if (p->seen[i].dev == st->st_dev &&
+		    p->seen[i].ino == st->st_ino)
 			return p->seen[i].name;
 	s = realloc(p->seen, (p->n_seen + 1) * sizeof(*s));
 	if (!s)
@@ -155,8 +101,7 @@ static int copy_data(struct pack *p, int fd, const char *name, off_t size)
 static int pack_dir(struct pack *p, int dfd, const char *prefix);
 
 /* One entry of the dir dfd: name there, path in the tar. */
-static int pack_one(struct pack *p, int dfd, const char *name,
-		    const char *path)
+static int pack_one(struct pack *p, int dfd, const char *name, const char *path)
 {
 	struct tar_entry e = {0};
 	struct stat st;
@@ -172,6 +117,14 @@ static int pack_one(struct pack *p, int dfd, const char *name,
 	e.name = tname;
 	e.mode = st.st_mode & 07777;
 	e.uid = st.st_uid, e.gid = st.st_gid;
+	/* A user's layer: every file is theirs on disk, and root's in their
+	 * containers (which map that one id to 0). The tar says what the
+	 * container sees, so that root loading it elsewhere gets root's
+	 * files, not a stranger's. */
+	if (p->euid != 0 && e.uid == p->euid)
+		e.uid = 0;
+	if (p->euid != 0 && e.gid == p->egid)
+		e.gid = 0;
 	e.mtime = st.st_mtim.tv_sec, e.mtime_nsec = st.st_mtim.tv_nsec;
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d/%s", dfd, name);
 	snprintf(tname, sizeof(tname), "%s", path);
@@ -180,22 +133,24 @@ static int pack_one(struct pack *p, int dfd, const char *name,
 		const char *slash = strrchr(path, '/');
 		int dir = slash ? slash - path + 1 : 0;
 
-		snprintf(tname, sizeof(tname), "%.*s" WH_PREFIX "%s", dir,
-			 path, name);
+		snprintf(tname, sizeof(tname), "%.*s" WH_PREFIX "%s", dir, path,
+			 name);
 		e.type = '0';
 		ret = tar_write_header(&p->w, &e);
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
-		fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-				       (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
+		fd = openat(dfd, name,
+			    O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+				(S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
 		if (fd < 0) {
 			warn("layer: %s", path);
 			goto out;
 		}
 	}
 	if (!S_ISSOCK(st.st_mode) &&
-	    get_xattrs(fd, proc, &e, S_ISDIR(st.st_mode) ? &opaque : NULL) < 0) {
+	    layer_get_xattrs(fd, proc, &e,
+			     S_ISDIR(st.st_mode) ? &opaque : NULL) < 0) {
 		warn("layer: %s: xattrs", path);
 		goto out;
 	}
@@ -205,8 +160,10 @@ static int pack_one(struct pack *p, int dfd, const char *name,
 		if (tar_write_header(&p->w, &e) < 0)
 			goto out;
 		if (opaque) {
-			struct tar_entry o = {.type = '0', .uid = e.uid,
-					      .gid = e.gid, .mtime = e.mtime};
+			struct tar_entry o = {.type = '0',
+					      .uid = e.uid,
+					      .gid = e.gid,
+					      .mtime = e.mtime};
 			char oname[PATH_MAX + 16];
 
 			snprintf(oname, sizeof(oname), "%s" WH_OPAQUE, tname);
@@ -226,8 +183,9 @@ static int pack_one(struct pack *p, int dfd, const char *name,
 	if (S_ISREG(st.st_mode)) {
 		e.type = '0';
 		e.size = st.st_size;
-		ret = tar_write_header(&p->w, &e) < 0 ? -1
-			: copy_data(p, fd, path, st.st_size);
+		ret = tar_write_header(&p->w, &e) < 0
+			  ? -1
+			  : copy_data(p, fd, path, st.st_size);
 	} else if (S_ISLNK(st.st_mode)) {
 		n = readlinkat(dfd, name, link, sizeof(link) - 1);
 		if (n < 0) {
@@ -240,14 +198,17 @@ static int pack_one(struct pack *p, int dfd, const char *name,
 		ret = tar_write_header(&p->w, &e);
 	} else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
 		   S_ISFIFO(st.st_mode)) {
-		e.type = S_ISCHR(st.st_mode) ? '3' : S_ISBLK(st.st_mode) ? '4' : '6';
+		e.type = S_ISCHR(st.st_mode)   ? '3'
+			 : S_ISBLK(st.st_mode) ? '4'
+					       : '6';
 		e.devmajor = major(st.st_rdev), e.devminor = minor(st.st_rdev);
 		ret = tar_write_header(&p->w, &e);
 	} else {
-		ret = 0; /* a socket: tar has no type for it (GNU tar skips it too) */
+		ret = 0; /* a socket: tar has no type for it (GNU tar skips it
+			    too) */
 	}
 out:
-	free_xattrs(&e);
+	layer_free_xattrs(&e);
 	if (fd >= 0)
 		close(fd);
 	return ret;
@@ -317,6 +278,8 @@ static int pack_tree(int dirfd, const char *const *skip, tar_sink sink,
 	tar_writer_init(&p->w, sink, ctx);
 	p->skip = skip;
 	p->dry = dry;
+	p->euid = geteuid();
+	p->egid = getegid();
 	if (pack_dir(p, dirfd, "") == 0 && tar_write_end(&p->w) == 0)
 		ret = 0;
 	for (size_t i = 0; i < p->n_seen; i++)

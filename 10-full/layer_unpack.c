@@ -10,18 +10,19 @@
  *        a device other than a whiteout, a name over NAME_MAX/PATH_MAX
  *        and a truncated tar are refused with one line, and nothing is
  *        written outside the dir. (tested in tests/10-full-archive.bats)
- * Uses:  tar_read.c, tar_pax.c
+ * Uses:  layer_walk.c (the walk), tar_read.c, tar_pax.c
  * Read:  the OCI image spec, layer.md; openat(2) (O_NOFOLLOW), mknod(2)
  *        (since Linux 5.8 anyone may make a 0/0 whiteout)
  *
- * Every entry is reached from the layer's dir one component at a time,
- * with openat(O_DIRECTORY | O_NOFOLLOW): a symlink on the way fails
- * (ELOOP/ENOTDIR) instead of being followed, so an archive that plants
- * "x -> /etc" and then writes "x/passwd" cannot reach /etc. (runc's and
+ * Every entry is reached from the layer's dir one component at a time
+ * (layer_walk.c), with openat(O_DIRECTORY | O_NOFOLLOW): a symlink on the
+ * way fails (ELOOP/ENOTDIR) instead of being followed, so an archive that
+ * plants "x -> /etc" and then writes "x/passwd" cannot reach /etc. (runc's and
  * moby's answer is the same idea: resolve inside the root, never
  * through a link; openat2's RESOLVE_BENEATH does it in one call.)
  */
 #include "layertar.h"
+#include "layer_walk.h"
 
 #include <err.h>
 #include <errno.h>
@@ -35,116 +36,13 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-struct unpack {
-	int root;                  /* the layer's dir */
-	bool rootless;
-	int dfd;                   /* cached: the dir of the last entry */
-	char dpath[PATH_MAX];      /* its path ("" : root) */
-	struct dirtime {
-		char *path;
-		struct timespec t[2];
-		unsigned mode;
-	} *dirs;
-	size_t n_dirs;             /* dirs' times are set last */
-	char buf[1 << 17];
-};
-
-/* "./a//b/" -> "a/b"; refuses "..", absolute names, long components. */
-static int clean(const char *what, char *name)
-{
-	char *in = name, *out = name, *comp;
-
-	if (*name == '/') {
-		warnx("layer: %s: an absolute name (refused)", what);
-		return -1;
-	}
-	while (*in) {
-		while (*in == '/')
-			in++;
-		comp = in;
-		while (*in && *in != '/')
-			in++;
-		if (in - comp == 1 && comp[0] == '.')
-			continue;
-		if (in - comp == 2 && comp[0] == '.' && comp[1] == '.') {
-			warnx("layer: %s: a name with '..' (refused)", what);
-			return -1;
-		}
-		if (in - comp > NAME_MAX) {
-			warnx("layer: %s: a name longer than %d bytes (refused)",
-			      what, NAME_MAX);
-			return -1;
-		}
-		if (in == comp)
-			break;
-		if (out != name)
-			*out++ = '/';
-		memmove(out, comp, in - comp);
-		out += in - comp;
-	}
-	*out = '\0';
-	return 0;
-}
-
-/* The dir that holds path (its last component is left to the caller in
- * *last), reached without following any symlink; missing dirs are made
- * (0755, as tar does). Returns an fd owned by u (do not close), or -1. */
-static int parent_of(struct unpack *u, char *path, char **last)
-{
-	char *slash = strrchr(path, '/'), *comp, *next;
-	int fd, sub;
-
-	*last = slash ? slash + 1 : path;
-	if (!slash)
-		return u->root;
-	*slash = '\0';
-	if (u->dfd >= 0 && strcmp(u->dpath, path) == 0) {
-		*slash = '/';
-		return u->dfd;
-	}
-	fd = dup(u->root);
-	for (comp = path; fd >= 0 && comp; comp = next) {
-		next = strchr(comp, '/');
-		if (next)
-			*next++ = '\0';
-		sub = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub < 0 && errno == ENOENT &&
-		    (mkdirat(fd, comp, 0755) == 0 || errno == EEXIST))
-			sub = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW |
-					       O_CLOEXEC);
-		if (next)
-			next[-1] = '/';
-		close(fd);
-		fd = sub;
-	}
-	if (fd < 0) {
-		warnx("layer: %s: %s (a symlink or a file on the way: refused)",
-		      path, strerror(errno));
-		*slash = '/';
-		return -1;
-	}
-	if (u->dfd >= 0)
-		close(u->dfd);
-	u->dfd = fd;
-	snprintf(u->dpath, sizeof(u->dpath), "%s", path);
-	*slash = '/';
-	return fd;
-}
-
-/* Forget the cached dir: something in the tree was replaced. */
-static void forget(struct unpack *u)
-{
-	if (u->dfd >= 0)
-		close(u->dfd);
-	u->dfd = -1;
-}
-
 /* Owner, mode, xattrs and times of what fd (or dir/name) is now. */
 static int finish(struct unpack *u, struct tar_entry *e, int fd, int dir,
 		  const char *name)
 {
 	struct timespec t[2] = {{.tv_nsec = UTIME_OMIT},
 				{e->mtime, e->mtime_nsec}};
+
 	if (!u->rootless &&
 	    fchownat(fd >= 0 ? fd : dir, fd >= 0 ? "" : name, e->uid, e->gid,
 		     AT_SYMLINK_NOFOLLOW | (fd >= 0 ? AT_EMPTY_PATH : 0)) < 0)
@@ -152,8 +50,9 @@ static int finish(struct unpack *u, struct tar_entry *e, int fd, int dir,
 	/* After chown, which clears set-uid and set-gid bits. A user (no
 	 * CAP_DAC_OVERRIDE) keeps a dir writable until its entries are in:
 	 * its mode is set last, with its time. */
-	if (fd >= 0 && fchmod(fd, e->mode | (u->rootless && e->type == '5'
-						     ? 0700 : 0)) < 0)
+	if (fd >= 0 &&
+	    fchmod(fd, e->mode | (u->rootless && e->type == '5' ? 0700 : 0)) <
+		0)
 		goto bad;
 	for (int i = 0; fd >= 0 && i < e->n_xattrs; i++) {
 		const char *x = e->xattrs[i].name;
@@ -161,7 +60,8 @@ static int finish(struct unpack *u, struct tar_entry *e, int fd, int dir,
 		if (strncmp(x, "trusted.overlay.", 16) == 0 ||
 		    strncmp(x, "user.overlay.", 13) == 0)
 			continue; /* only .wh. names say what overlay hides */
-		if (fsetxattr(fd, x, e->xattrs[i].value, e->xattrs[i].len, 0) < 0) {
+		if (fsetxattr(fd, x, e->xattrs[i].value, e->xattrs[i].len, 0) <
+		    0) {
 			warn("layer: %s: xattr %s", e->name, x);
 			return -1;
 		}
@@ -175,61 +75,6 @@ bad:
 	return -1;
 }
 
-/* Makes room for name in dir: what an earlier entry left there goes
- * (a dir only if the new entry is not one, and only if empty). */
-static int replace(struct unpack *u, int dir, const char *name, bool is_dir)
-{
-	struct stat st;
-
-	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return 0;
-	if (is_dir && S_ISDIR(st.st_mode))
-		return 0;
-	/* The cached dir may lie below what goes (not when it is dir). */
-	if (dir != u->dfd)
-		forget(u);
-	if (unlinkat(dir, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0) {
-		warn("layer: %s", name);
-		return -1;
-	}
-	return 0;
-}
-
-/* The time of a dir is set once its entries are in (each of them
- * changes it): noted here, set by set_dir_times(). */
-static int note_dir(struct unpack *u, const struct tar_entry *e)
-{
-	struct dirtime *d = realloc(u->dirs, (u->n_dirs + 1) * sizeof(*d));
-
-	if (!d || !(d[u->n_dirs].path = strdup(e->name))) {
-		u->dirs = d ? d : u->dirs;
-		warn("layer");
-		return -1;
-	}
-	u->dirs = d;
-	d[u->n_dirs].t[0].tv_nsec = UTIME_OMIT;
-	d[u->n_dirs].t[1] = (struct timespec){e->mtime, e->mtime_nsec};
-	d[u->n_dirs].mode = e->mode;
-	u->n_dirs++;
-	return 0;
-}
-
-static int set_dir_times(struct unpack *u)
-{
-	for (size_t i = u->n_dirs; i-- > 0;) {
-		char *last;
-		int dir = parent_of(u, u->dirs[i].path, &last);
-
-		if (dir < 0 || (u->rootless &&
-				 fchmodat(dir, last, u->dirs[i].mode, 0) < 0) ||
-		    utimensat(dir, last, u->dirs[i].t, AT_SYMLINK_NOFOLLOW) < 0) {
-			warn("layer: %s", u->dirs[i].path);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int whiteout(struct unpack *u, struct tar_entry *e, int dir,
 		    const char *name)
 {
@@ -238,7 +83,7 @@ static int whiteout(struct unpack *u, struct tar_entry *e, int dir,
 		warnx("layer: %s: a whiteout of nothing (refused)", e->name);
 		return -1;
 	}
-	if (replace(u, dir, name, false) < 0)
+	if (unpack_replace(u, dir, name, false) < 0)
 		return -1;
 	if (mknodat(dir, name, S_IFCHR, makedev(0, 0)) < 0 ||
 	    fchmodat(dir, name, e->mode & 0777, 0) < 0) {
@@ -252,9 +97,11 @@ static int opaque(struct unpack *u, struct tar_entry *e, int dir)
 {
 	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret;
 
-	ret = fd < 0 ? -1 : fsetxattr(fd, u->rootless ? "user.overlay.opaque"
-						      : "trusted.overlay.opaque",
-				      "y", 1, 0);
+	ret = fd < 0 ? -1
+		     : fsetxattr(fd,
+				 u->rootless ? "user.overlay.opaque"
+					     : "trusted.overlay.opaque",
+				 "y", 1, 0);
 	if (ret < 0)
 		warn("layer: %s: opaque dir", e->name);
 	if (fd >= 0)
@@ -268,10 +115,10 @@ static int file(struct unpack *u, struct tar_reader *r, struct tar_entry *e,
 	int fd, ret = -1;
 	ssize_t got;
 
-	if (replace(u, dir, name, false) < 0)
+	if (unpack_replace(u, dir, name, false) < 0)
 		return -1;
-	fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-				       O_CLOEXEC, 0600);
+	fd = openat(dir, name,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		warn("layer: %s", e->name);
 		return -1;
@@ -293,22 +140,22 @@ static int hardlink(struct unpack *u, struct tar_entry *e, char *name)
 	char *target = e->link, *tlast, *last;
 	int tdir, dir, ret = -1;
 
-	if (clean(e->name, target) < 0)
+	if (unpack_clean(e->name, target) < 0)
 		return -1;
 	if (!*target) {
 		warnx("layer: %s: a hard link to nothing (refused)", e->name);
 		return -1;
 	}
 	/* Its target, found as any entry is: inside, through no symlink. */
-	if ((tdir = parent_of(u, target, &tlast)) < 0)
+	if ((tdir = unpack_parent(u, target, &tlast)) < 0)
 		return -1;
 	if ((tdir = dup(tdir)) < 0) {
 		warn("layer: %s", e->name);
 		return -1;
 	}
-	dir = parent_of(u, name, &last);
-	if (dir >= 0 && replace(u, dir, last, false) == 0) {
-		dir = parent_of(u, name, &last);
+	dir = unpack_parent(u, name, &last);
+	if (dir >= 0 && unpack_replace(u, dir, last, false) == 0) {
+		dir = unpack_parent(u, name, &last);
 		/* linkat without AT_SYMLINK_FOLLOW: a symlink target is
 		 * linked itself, never what it points to. */
 		ret = dir < 0 ? -1 : linkat(tdir, tlast, dir, last, 0);
@@ -325,13 +172,13 @@ static int unpack_one(struct unpack *u, struct tar_reader *r,
 	char *last;
 	int dir, fd, ret;
 
-	if (clean(e->name, e->name) < 0)
+	if (unpack_clean(e->name, e->name) < 0)
 		return -1;
 	if (!*e->name)
 		return 0; /* "./": the layer's dir itself */
 	if (e->type == '1')
 		return hardlink(u, e, e->name);
-	if ((dir = parent_of(u, e->name, &last)) < 0)
+	if ((dir = unpack_parent(u, e->name, &last)) < 0)
 		return -1;
 	if (strcmp(last, WH_OPAQUE) == 0)
 		return opaque(u, e, dir);
@@ -341,18 +188,19 @@ static int unpack_one(struct unpack *u, struct tar_reader *r,
 	case '0':
 		return file(u, r, e, dir, last);
 	case '5':
-		if (replace(u, dir, last, true) < 0 ||
+		if (unpack_replace(u, dir, last, true) < 0 ||
 		    (mkdirat(dir, last, 0700) < 0 && errno != EEXIST) ||
-		    (fd = openat(dir, last, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-						O_CLOEXEC)) < 0) {
+		    (fd = openat(dir, last,
+				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				     O_CLOEXEC)) < 0) {
 			warn("layer: %s", e->name);
 			return -1;
 		}
 		ret = finish(u, e, fd, dir, last);
 		close(fd);
-		return ret < 0 ? -1 : note_dir(u, e);
+		return ret < 0 ? -1 : unpack_note_dir(u, e);
 	case '2':
-		if (replace(u, dir, last, false) < 0)
+		if (unpack_replace(u, dir, last, false) < 0)
 			return -1;
 		if (symlinkat(e->link, dir, last) < 0) {
 			warn("layer: %s", e->name);
@@ -362,14 +210,14 @@ static int unpack_one(struct unpack *u, struct tar_reader *r,
 	case '3':
 		if (e->devmajor == 0 && e->devminor == 0)
 			return whiteout(u, e, dir, last); /* overlay's form */
-		/* fall through */
+							  /* fall through */
 	case '4':
 		warnx("layer: %s: a device node %u,%u (refused: a layer may "
-		      "hold none but whiteouts)", e->name, e->devmajor,
-		      e->devminor);
+		      "hold none but whiteouts)",
+		      e->name, e->devmajor, e->devminor);
 		return -1;
 	case '6':
-		if (replace(u, dir, last, false) < 0)
+		if (unpack_replace(u, dir, last, false) < 0)
 			return -1;
 		if (mkfifoat(dir, last, 0600) < 0 ||
 		    fchmodat(dir, last, e->mode, 0) < 0) {
@@ -399,10 +247,10 @@ int layer_unpack_tar(struct tar_reader *r, int dirfd, bool rootless)
 	while ((got = tar_next(r, &e)) > 0)
 		if (unpack_one(u, r, e) < 0)
 			goto out;
-	if (got == 0 && set_dir_times(u) == 0)
+	if (got == 0 && unpack_dir_times(u) == 0)
 		ret = 0;
 out:
-	forget(u);
+	unpack_forget(u);
 	for (size_t i = 0; i < u->n_dirs; i++)
 		free(u->dirs[i].path);
 	free(u->dirs);

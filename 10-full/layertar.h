@@ -50,4 +50,12 @@ int layer_unpack(int fd, int dirfd, bool rootless);
  * archive, or behind gzip). Reads up to the layer's end blocks. */
 int layer_unpack_tar(struct tar_reader *r, int dirfd, bool rootless);
 
+/* Inside layer_pack (layer_xattr.c): the xattrs of a file, by fd, or by
+ * path (llistxattr) when fd is -1, sorted, into e; overlay's own left out
+ * (opaque, if not NULL: set when the opaque mark is there). Returns 0,
+ * or -1 with errno set. layer_free_xattrs frees what it put in e. */
+int layer_get_xattrs(int fd, const char *path, struct tar_entry *e,
+		     bool *opaque);
+void layer_free_xattrs(struct tar_entry *e);
+
 #endif

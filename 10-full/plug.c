@@ -20,6 +20,8 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <err.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -40,6 +42,24 @@ DIR *open_dir(int d)
 	return dp;
 }
 
+int bridge_no_ipv6(const char *ifname)
+{
+	char path[96];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
+		 ifname);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1; /* a kernel without IPv6 */
+	if (write(fd, "1", 1) != 1)
+		ret = -1;
+	close(fd);
+	if (ret < 0)
+		warn("%s", path);
+	return ret;
+}
+
 int bridge_plug(const struct netcfg *n, int child)
 {
 	/* The container's end is "eth0" in its namespace from the first
@@ -47,7 +67,7 @@ int bridge_plug(const struct netcfg *n, int child)
 	 * that could clash with the host's own eth0. */
 	if (net_veth_create(n->host_if, NET_CONTAINER_IF, child) < 0 ||
 	    net_link_set_master(n->host_if, n->bridge) < 0 ||
-	    net_link_up(n->host_if) < 0)
+	    bridge_no_ipv6(n->host_if) < 0 || net_link_up(n->host_if) < 0)
 		return -1;
 	return 0;
 }
@@ -57,7 +77,10 @@ int bridge_child(const struct netcfg *n)
 	char cidr[24];
 
 	snprintf(cidr, sizeof(cidr), "%s/%d", n->ip, n->prefix);
-	if (net_addr_add(NET_CONTAINER_IF, cidr) < 0 ||
+	/* Our /proc/sys/net is our network namespace's (the kernel shows
+	 * the reader's): IPv6 off on eth0 before it is up (bridge.h). */
+	if (bridge_no_ipv6(NET_CONTAINER_IF) < 0 ||
+	    net_addr_add(NET_CONTAINER_IF, cidr) < 0 ||
 	    net_link_up(NET_CONTAINER_IF) < 0 ||
 	    net_route_add_default(n->gateway) < 0)
 		return -1;

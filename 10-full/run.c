@@ -171,7 +171,8 @@ static int net_join(void)
 {
 	if (hosts_write(state.root, state.id, config.hostname) < 0)
 		return -1;
-	return bridge_join(state.root, state.id, config.name, &config.net);
+	return bridge_join(state.root, state.id, config.hostname, config.name,
+			   &config.net);
 }
 
 static int prepare(void)
@@ -201,7 +202,7 @@ static int prepare(void)
 	    release_image(&config) < 0 ||
 	    (config.tty ? tty_prepare(config.detach)
 			: relay_prepare(config.detach,
-				       config.detach && config.interactive)) < 0)
+					 config.detach && config.interactive)) < 0)
 		goto bad;
 	/* -i -d: `attach` types in through us (attachd.c). */
 	if (config.detach && config.interactive &&

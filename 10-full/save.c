@@ -15,25 +15,22 @@
  *        times, xattrs, whiteouts); saving twice gives the same bytes.
  *        A loaded layer is written as the blob it came as (digests match
  *        the original's); a layer made here (import, commit) is packed
- *        again, and its DiffID checked. (tested in tests/10-full-save.bats)
- * Uses:  layer_pack.c, tar_write.c, sha256.c, image.h (the store)
+ *        again, to the same bytes (its DiffID). (tested in
+ *        tests/10-full-save.bats)
+ * Uses:  saveblob.c (the blobs), tar_write.c, image.h (the store)
  * Read:  docker-save(1); the OCI image spec, image-layout.md
- *
- * A tar header states its entry's size before the bytes, and a blob is
- * named by its digest: a layer packed here is sized first by a walk of
- * its metadata (layer_pack_size), named by its DiffID from the config,
- * then packed straight into the archive while its sha256 is checked.
  */
 #include "archive.h"
 #include "image.h"
 #include "imagestore.h"
 #include "json.h"
-#include "layertar.h"
+#include "save.h"
 #include "verbs.h"
 
 #include "../01-uts/lesson.h"
 
 #include <err.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -42,243 +39,97 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_IMAGES 16
-
-/* A blob written: what a manifest says of it. */
-struct desc {
-	char layer[17];      /* the store's name of the layer */
-	char media[64];
-	char digest[72];
-	uint64_t size;
-};
-
-struct save {
-	struct tar_writer w;
-	const char *root;
-	struct desc done[MAX_IMAGES * IMAGE_MAX_LAYERS];
-	int n_done;          /* blobs already in the archive (shared layers) */
-	struct sha256 sum;   /* of the layer being packed */
-	char buf[1 << 17];
-};
-
-static int file_header(struct save *s, const char *name, uint64_t size,
-		       char type)
+/* FILE appears whole or not at all, and an interrupted save leaves
+ * nothing: the archive is written to an unnamed file in FILE's dir
+ * (O_TMPFILE), which a Ctrl-C or a kill -9 takes away with the process,
+ * and gets its name at the end (linked as FILE.PID, renamed over FILE).
+ * Where the filesystem has no O_TMPFILE, a named temp file (tmp), removed
+ * on failure. Returns the fd, or -1 after one line. */
+static int out_open(const char *file, char *tmp)
 {
-	struct tar_entry e = {.type = type, .name = (char *)name,
-			      .mode = type == '5' ? 0755 : 0644, .size = size};
+	char dir[PATH_MAX];
+	const char *slash = strrchr(file, '/');
+	struct stat sb;
+	mode_t mask;
+	int fd;
 
-	return tar_write_header(&s->w, &e);
-}
-
-static int blob_bytes(struct save *s, const char *digest, const void *p,
-		      size_t n)
-{
-	char name[96];
-
-	snprintf(name, sizeof(name), "blobs/sha256/%s", digest + 7);
-	return file_header(s, name, n, '0') < 0 ? -1
-		: tar_write_data(&s->w, p, n);
-}
-
-/* The layer's own blob, kept by load: written back as it came. */
-static int kept_blob(struct save *s, const char *layer, struct desc *d)
-{
-	char path[PATH_MAX], name[96], *json;
-	struct stat st;
-	size_t len;
-	ssize_t got;
-	int fd, ret = -1;
-
-	snprintf(path, sizeof(path), "%s/images/layers/%s/" BLOB_JSON, s->root,
-		 layer);
-	if (imagestore_slurp(path, &json, &len) < 0)
-		return 1; /* none: packed again */
-	if (json_get_string(json_get(json, "digest"), d->digest, 72) < 0 ||
-	    json_get_string(json_get(json, "mediaType"), d->media, 64) < 0) {
-		warnx("%s: not what load writes", path);
-		free(json);
+	/* Only a regular file is replaced: renamed over, a device (-o
+	 * /dev/null), a FIFO or a symlink would be gone, and a file in its
+	 * place (docker save refuses the same way). */
+	if (lstat(file, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		warnx("save: %s is not a regular file: -o writes one (leave -o "
+		      "out to write to stdout)", file);
 		return -1;
 	}
-	free(json);
-	snprintf(path, sizeof(path), "%s/images/layers/%s/" BLOB_FILE, s->root,
-		 layer);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		warn("%s", path);
-		goto out;
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) + 1 : 1,
+		 slash ? file : ".");
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR)) {
+		if (fd < 0)
+			warn("%s", file);
+		return fd;
 	}
-	d->size = st.st_size;
-	snprintf(name, sizeof(name), "blobs/sha256/%s", d->digest + 7);
-	if (file_header(s, name, d->size, '0') < 0)
-		goto out;
-	while ((got = read(fd, s->buf, sizeof(s->buf))) > 0)
-		if (tar_write_data(&s->w, s->buf, got) < 0)
-			goto out;
-	ret = got < 0 ? -1 : 0;
-	if (got < 0)
-		warn("%s", path);
-out:
-	if (fd >= 0)
-		close(fd);
-	return ret;
-}
-
-/* layer_pack's bytes go into the archive's entry, hashed on the way. */
-static int into_entry(void *ctx, const void *buf, size_t n)
-{
-	struct save *s = ctx;
-
-	sha256_update(&s->sum, buf, n);
-	return tar_write_data(&s->w, buf, n);
-}
-
-/* A layer made here: packed again; its sha256 must be its DiffID. */
-static int packed_layer(struct save *s, const char *layer,
-			const char *diff_id, struct desc *d)
-{
-	char path[PATH_MAX], name[96], hex[65];
-	int fd, ret = -1;
-
-	snprintf(path, sizeof(path), "%s/images/layers/%s/diff", s->root, layer);
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		warn("%s", path);
+	snprintf(tmp, PATH_MAX, "%s.XXXXXX", file);
+	mask = umask(0);
+	umask(mask);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0 || fchmod(fd, 0666 & ~mask) < 0) {
+		warn("%s", file);
+		if (fd >= 0)
+			close(fd);
+		tmp[0] = '\0';
 		return -1;
 	}
-	snprintf(d->media, sizeof(d->media), "application/vnd.oci.image.layer.v1.tar");
-	snprintf(d->digest, sizeof(d->digest), "%s", diff_id);
-	snprintf(name, sizeof(name), "blobs/sha256/%s", diff_id + 7);
-	sha256_init(&s->sum);
-	if (layer_pack_size(fd, NULL, &d->size) < 0 ||
-	    file_header(s, name, d->size, '0') < 0 ||
-	    layer_pack(fd, NULL, into_entry, s) < 0)
-		goto out;
-	sha256_hex(&s->sum, hex);
-	if (strcmp(hex, diff_id + 7) != 0) {
-		warnx("layer %s: its tar is no longer its DiffID %s (its files "
-		      "changed in the store)", layer, diff_id);
-		goto out;
-	}
-	ret = 0;
-out:
-	close(fd);
-	return ret;
+	return fd;
 }
 
-/* "alpine:3.20" as containerd names it: "docker.io/library/alpine:3.20". */
-static void full_name(const char *name, char *out, size_t size)
+/* Names the finished archive FILE. Returns 0, or -1 after one line. */
+static int out_commit(int fd, const char *file, char *tmp)
 {
-	const char *slash = strchr(name, '/');
-	bool host = slash && (memchr(name, '.', slash - name) ||
-			      memchr(name, ':', slash - name));
+	char proc[64];
 
-	snprintf(out, size, "%s%s%s", host ? "" : "docker.io/",
-		 slash ? "" : "library/", name);
-}
-
-/* One image: its layers (each blob once in the archive), its config,
- * its manifest; its lines of index.json and manifest.json. */
-static int save_image(struct save *s, const struct image *img, FILE *index,
-		      FILE *manifest)
-{
-	const char *ids = json_get(json_get(img->config, "rootfs"), "diff_ids");
-	struct desc *layers[IMAGE_MAX_LAYERS];
-	char diff_id[72], mdigest[72], arch[32] = "amd64", os[32] = "linux";
-	char *man = NULL, full[300];
-	size_t man_len = 0;
-	FILE *m;
-	int i, j, r, ret = -1;
-
-	for (i = 0; i < img->n_layers; i++) {
-		for (j = 0; j < s->n_done && strcmp(s->done[j].layer,
-						    img->layers[i]); j++)
-			;
-		layers[i] = &s->done[j];
-		if (j < s->n_done)
-			continue; /* shared with an image saved before */
-		if (json_get_string(json_index(ids, i), diff_id, 72) < 0)
-			return -1;
-		r = kept_blob(s, img->layers[i], layers[i]);
-		if (r == 1)
-			r = packed_layer(s, img->layers[i], diff_id, layers[i]);
-		if (r < 0)
-			return -1;
-		snprintf(layers[i]->layer, 17, "%s", img->layers[i]);
-		s->n_done++;
+	if (fsync(fd) < 0)
+		goto bad;
+	if (!tmp[0]) {
+		/* linkat through /proc: AT_EMPTY_PATH would need a capability. */
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		snprintf(tmp, PATH_MAX, "%s.%d", file, (int)getpid());
+		unlink(tmp);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0) {
+			tmp[0] = '\0';
+			goto bad;
+		}
 	}
-	if (blob_bytes(s, img->id, img->config, img->config_len) < 0)
-		return -1;
-	if (!(m = open_memstream(&man, &man_len)))
-		return -1;
-	fprintf(m, "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci."
-		   "image.manifest.v1+json\",\"config\":{\"mediaType\":\"appli"
-		   "cation/vnd.oci.image.config.v1+json\",\"digest\":\"%s\","
-		   "\"size\":%zu},\"layers\":[", img->id, img->config_len);
-	for (i = 0; i < img->n_layers; i++)
-		fprintf(m, "%s{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":"
-			   "%llu}", i ? "," : "", layers[i]->media,
-			layers[i]->digest, (unsigned long long)layers[i]->size);
-	fprintf(m, "]}");
-	if (fclose(m) != 0)
-		goto out;
-	imagestore_digest(man, man_len, mdigest);
-	if (blob_bytes(s, mdigest, man, man_len) < 0)
-		goto out;
-	json_get_string(json_get(img->config, "architecture"), arch, sizeof(arch));
-	json_get_string(json_get(img->config, "os"), os, sizeof(os));
-	fprintf(index, "%s{\"mediaType\":\"application/vnd.oci.image.manifest."
-		       "v1+json\",\"digest\":\"%s\",\"size\":%zu,",
-		ftell(index) > 1 ? "," : "", mdigest, man_len);
-	if (img->name[0]) {
-		full_name(img->name, full, sizeof(full));
-		fprintf(index, "\"annotations\":{\"io.containerd.image.name\":");
-		json_string(index, full);
-		fprintf(index, ",\"org.opencontainers.image.ref.name\":");
-		json_string(index, strrchr(img->name, ':') + 1);
-		fprintf(index, "},");
-	}
-	fprintf(index, "\"platform\":{\"architecture\":");
-	json_string(index, arch);
-	fprintf(index, ",\"os\":");
-	json_string(index, os);
-	fprintf(index, "}}");
-	fprintf(manifest, "%s{\"Config\":\"blobs/sha256/%s\",\"RepoTags\":[",
-		ftell(manifest) > 1 ? "," : "", img->id + 7);
-	if (img->name[0])
-		json_string(manifest, img->name);
-	fprintf(manifest, "],\"Layers\":[");
-	for (i = 0; i < img->n_layers; i++)
-		fprintf(manifest, "%s\"blobs/sha256/%s\"", i ? "," : "",
-			layers[i]->digest + 7);
-	fprintf(manifest, "]}");
-	ret = 0;
-out:
-	free(man);
-	return ret;
+	if (rename(tmp, file) < 0)
+		goto bad;
+	tmp[0] = '\0';
+	return 0;
+bad:
+	warn("%s", file);
+	return -1;
 }
 
 static const char usage[] =
-	"Usage: container save IMAGE... [-o FILE]\n"
-	"Write images as the tar docker save writes (an OCI layout with\n"
-	"manifest.json) to FILE, or to stdout.\n";
+    "Usage: container save IMAGE... [-o FILE]\n"
+    "Write images as the tar docker save writes (an OCI layout with\n"
+    "manifest.json) to FILE, or to stdout.\n";
 
 int cmd_save(int argc, char **argv)
 {
 	static struct image imgs[MAX_IMAGES];
 	struct state st = {0};
 	struct save *s = NULL;
-	char *refs[MAX_IMAGES], tmp[PATH_MAX], *ix = NULL, *mf = NULL;
+	char *refs[MAX_IMAGES], tmp[PATH_MAX] = "", *ix = NULL, *mf = NULL;
 	const char *file = NULL;
 	size_t ix_len, mf_len;
 	FILE *index = NULL, *manifest = NULL;
 	int n = 0, i, fd = -1, lock = -1, ret = EXIT_FAILED;
-	mode_t mask;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help")) {
 			fputs(usage, stdout);
 			return 0;
-		} else if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) &&
+		} else if ((!strcmp(argv[i], "-o") ||
+			    !strcmp(argv[i], "--output")) &&
 			   i + 1 < argc) {
 			file = argv[++i];
 		} else if (argv[i][0] == '-' || n == MAX_IMAGES) {
@@ -293,7 +144,8 @@ int cmd_save(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	if (!file && isatty(1)) {
-		warnx("save: refusing to write a tar to a terminal: give -o FILE, "
+		warnx("save: refusing to write a tar to a terminal: give -o "
+		      "FILE, "
 		      "or redirect stdout");
 		return EXIT_FAILED;
 	}
@@ -302,17 +154,8 @@ int cmd_save(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		if (image_find(st.root, refs[i], &imgs[i]) < 0)
 			goto out;
-	/* A file appears whole or not at all: written beside, then renamed. */
-	if (file) {
-		snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file);
-		mask = umask(0);
-		umask(mask);
-		if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0 ||
-		    fchmod(fd, 0666 & ~mask) < 0) {
-			warn("%s", file);
-			goto out;
-		}
-	}
+	if (file && (fd = out_open(file, tmp)) < 0)
+		goto out;
 	s = calloc(1, sizeof(*s));
 	index = open_memstream(&ix, &ix_len);
 	manifest = open_memstream(&mf, &mf_len);
@@ -322,8 +165,8 @@ int cmd_save(int argc, char **argv)
 	tar_writer_init(&s->w, tar_sink_fd, file ? &fd : &(int){1});
 	fputc('[', manifest);
 	fputc('[', index);
-	if (file_header(s, "blobs/", 0, '5') < 0 ||
-	    file_header(s, "blobs/sha256/", 0, '5') < 0)
+	if (save_header(s, "blobs/", 0, '5') < 0 ||
+	    save_header(s, "blobs/sha256/", 0, '5') < 0)
 		goto out;
 	for (i = 0; i < n; i++)
 		if (save_image(s, &imgs[i], index, manifest) < 0)
@@ -333,36 +176,36 @@ int cmd_save(int argc, char **argv)
 	if (fflush(index) || fflush(manifest))
 		goto out;
 	{
-		char head[] = "{\"schemaVersion\":2,\"mediaType\":\"application/"
-			      "vnd.oci.image.index.v1+json\",\"manifests\":";
-		static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
+		char head[] =
+		    "{\"schemaVersion\":2,\"mediaType\":\"application/"
+		    "vnd.oci.image.index.v1+json\",\"manifests\":";
+		static const char layout[] =
+		    "{\"imageLayoutVersion\":\"1.0.0\"}";
 		char *whole = malloc(strlen(head) + ix_len + 2);
 
 		if (!whole)
 			goto out;
 		sprintf(whole, "%s%s}", head, ix);
-		if (file_header(s, "index.json", strlen(whole), '0') < 0 ||
+		if (save_header(s, "index.json", strlen(whole), '0') < 0 ||
 		    tar_write_data(&s->w, whole, strlen(whole)) < 0) {
 			free(whole);
 			goto out;
 		}
 		free(whole);
-		if (file_header(s, "manifest.json", mf_len, '0') < 0 ||
+		if (save_header(s, "manifest.json", mf_len, '0') < 0 ||
 		    tar_write_data(&s->w, mf, mf_len) < 0 ||
-		    file_header(s, "oci-layout", strlen(layout), '0') < 0 ||
+		    save_header(s, "oci-layout", strlen(layout), '0') < 0 ||
 		    tar_write_data(&s->w, layout, strlen(layout)) < 0 ||
 		    tar_write_end(&s->w) < 0)
 			goto out;
 	}
-	if (file && (fsync(fd) < 0 || rename(tmp, file) < 0)) {
-		warn("%s", file);
+	if (file && out_commit(fd, file, tmp) < 0)
 		goto out;
-	}
 	ret = 0;
 out:
 	if (fd >= 0) {
 		close(fd);
-		if (ret)
+		if (ret && tmp[0])
 			unlink(tmp);
 	}
 	if (index)

@@ -8,7 +8,7 @@
  *        character devices) and opaque marks as the original, and none
  *        of overlayfs's other xattrs (origin, impure, redirect...).
  *        (tested in tests/10-full-image.bats: the commit test)
- * Uses:  imagestore.c (which opaque mark this store writes)
+ * Uses:  xattrs.c, imagestore.c (which opaque mark this store writes)
  * Read:  copy_file_range(2), xattr(7), utimensat(2), linkat(2),
  *        Documentation/filesystems/overlayfs.rst
  *
@@ -19,6 +19,7 @@
  */
 #include "treecopy.h"
 #include "imagestore.h"
+#include "xattrs.h"
 
 #include <dirent.h>
 #include <err.h>
@@ -29,49 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/xattr.h>
 #include <unistd.h>
-
-/* /proc/self/fd/DIRFD/NAME: the l*xattr calls take a path, and this one
- * reaches the entry itself (a symlink is not followed) through its dir. */
-static const char *at(char *buf, int dirfd, const char *name)
-{
-	snprintf(buf, PATH_MAX, "/proc/self/fd/%d/%s", dirfd, name);
-	return buf;
-}
-
-/* Copies the xattrs of src to dst (both such paths), dropping overlay's
- * own but for the opaque mark. Returns 0 or -1. */
-static int copy_xattrs(const char *src, const char *dst)
-{
-	char names[8192], value[65536], *n;
-	ssize_t len = llistxattr(src, names, sizeof(names)), v;
-	const char *opaque = imagestore_rootless() ? "user.overlay.opaque"
-						   : "trusted.overlay.opaque";
-
-	if (len < 0)
-		return errno == ENOTSUP ? 0 : -1;
-	for (n = names; n < names + len; n += strlen(n) + 1) {
-		bool ovl = strncmp(n, "trusted.overlay.", 16) == 0 ||
-			   strncmp(n, "user.overlay.", 13) == 0;
-
-		v = lgetxattr(src, n, value, sizeof(value));
-		if (v < 0)
-			return -1;
-		if (ovl && strcmp(strchr(n, '.') + 1, "overlay.opaque") == 0 &&
-		    v == 1 && value[0] == 'y') {
-			if (lsetxattr(dst, opaque, "y", 1, 0) < 0)
-				return -1;
-			continue;
-		}
-		if (ovl)
-			continue; /* origin, impure, redirect...: overlay's */
-		if (lsetxattr(dst, n, value, v, 0) < 0 &&
-		    !(imagestore_rootless() && errno == EPERM))
-			return -1;
-	}
-	return 0;
-}
 
 static unsigned owner(const struct treecopy *tc, unsigned id)
 {
@@ -81,23 +40,36 @@ static unsigned owner(const struct treecopy *tc, unsigned id)
 }
 
 /* Owner, mode, xattrs, times of src (entry name of dir sfd, stat st)
- * onto the entry name of dir dfd. Returns 0 or -1. */
+ * onto the entry name of dir dfd; a regular file through its fds in and
+ * out (else -1), made with st's permission bits (umask 0). Returns 0 or
+ * -1. */
 static int copy_meta(int sfd, int dfd, const char *name,
-		     const struct stat *st, const struct treecopy *tc)
+		     const struct stat *st, const struct treecopy *tc, int in,
+		     int out)
 {
-	char s[PATH_MAX], d[PATH_MAX];
+	struct xref s, d;
 	struct timespec times[2] = {st->st_atim, st->st_mtim};
+	uid_t uid = owner(tc, st->st_uid);
+	gid_t gid = owner(tc, st->st_gid);
+	bool file = out >= 0;
 
-	if (fchownat(dfd, name, owner(tc, st->st_uid), owner(tc, st->st_gid),
-		     AT_SYMLINK_NOFOLLOW) < 0 &&
+	/* A new entry is ours already (its dir is no set-group-ID one
+	 * while we copy: each is made 0700): no chown to do then. */
+	if ((uid != geteuid() || gid != getegid()) &&
+	    fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 &&
 	    !(imagestore_rootless() && errno == EPERM))
 		return -1;
+	/* A file was made with its permission bits; a chown cleared the
+	 * set-ID bits, and only a chmod gives them. */
 	if (!S_ISLNK(st->st_mode) &&
+	    (!file || (st->st_mode & 07000)) &&
 	    fchmodat(dfd, name, st->st_mode & 07777, 0) < 0)
 		return -1;
-	if (copy_xattrs(at(s, sfd, name), at(d, dfd, name)) < 0)
+	if (xattrs_copy(file ? xref_fd(&s, in) : xref_at(&s, sfd, name),
+			file ? xref_fd(&d, out) : xref_at(&d, dfd, name)) < 0)
 		return -1;
-	return utimensat(dfd, name, times, AT_SYMLINK_NOFOLLOW);
+	return file ? futimens(out, times)
+		    : utimensat(dfd, name, times, AT_SYMLINK_NOFOLLOW);
 }
 
 /* The data of a regular file: copy_file_range, which shares or copies
@@ -117,6 +89,8 @@ static int copy_data(int in, int out, off_t size)
 			return n < 0 ? -1 : 0; /* shrank meanwhile */
 		size -= n;
 	}
+	if (size == 0)
+		return 0;
 	while ((n = read(in, buf, sizeof(buf))) > 0)
 		if (write(out, buf, n) != n)
 			return -1;
@@ -190,7 +164,7 @@ static int copy_entry(int sfd, int dfd, const char *name,
 	case S_IFREG:
 		in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-			     0600);
+			     st.st_mode & 0777);
 		if (in < 0 || out < 0 || copy_data(in, out, st.st_size) < 0)
 			goto out;
 		break;
@@ -206,7 +180,8 @@ static int copy_entry(int sfd, int dfd, const char *name,
 		if (mknodat(dfd, name, st.st_mode & S_IFMT, st.st_rdev) < 0)
 			return -1;
 	}
-	ret = copy_meta(sfd, dfd, name, &st, tc);
+	ret = copy_meta(sfd, dfd, name, &st, tc, in,
+			S_ISREG(st.st_mode) ? out : -1);
 out:
 	if (in >= 0)
 		close(in);
@@ -251,8 +226,9 @@ static int copy_dir(int sfd, int dfd, struct treecopy *tc)
 int treecopy(int src, int dst, struct treecopy *tc)
 {
 	struct stat st;
-	char s[PATH_MAX], d[PATH_MAX];
+	struct xref s, d;
 	struct timespec times[2];
+	mode_t mask = umask(0); /* files made with their bits, as they are */
 	int ret = -1;
 
 	tc->dst_top = dst;
@@ -264,11 +240,12 @@ int treecopy(int src, int dst, struct treecopy *tc)
 	if ((fchown(dst, owner(tc, st.st_uid), owner(tc, st.st_gid)) < 0 &&
 	     !(imagestore_rootless() && errno == EPERM)) ||
 	    fchmod(dst, st.st_mode & 07777) < 0 ||
-	    copy_xattrs(at(s, src, "."), at(d, dst, ".")) < 0 ||
+	    xattrs_copy(xref_fd(&s, src), xref_fd(&d, dst)) < 0 ||
 	    futimens(dst, times) < 0)
 		goto out;
 	ret = 0;
 out:
+	umask(mask);
 	if (ret < 0)
 		warn("copy /%s", tc->path);
 	for (size_t i = 0; i < tc->n_links; i++)

@@ -229,7 +229,7 @@ held_runtime() {
 	# the host, and nothing is mounted there but in the container's own
 	# mount namespace (its small tmpfs, layers.c).
 	[ -z "$(ls -A "$DATA/empty")" ]
-	! grep -q " $DATA/empty " /proc/self/mountinfo
+	[ -z "$(grep " $DATA/empty " /proc/self/mountinfo)" ]
 	# Nothing of the container sees the runtime (selfexec.c says why).
 	[ "$(readlink /proc/$prog/exe)" = "$BIN" ]
 	[ "$(cat /proc/$prog/comm) $(cat /proc/$init/comm)" = "container container" ]

@@ -133,8 +133,11 @@ root_is_empty() {
 }
 
 @test "10-full life: attach types into a run -id container; Ctrl-P Ctrl-Q leaves it running, unseen; the next attach types on and exits with its code" {
-	id=$("${C[@]}" run -id --name shell "$RFS" /bin/sh)
+	# Started under umask 000: the socket is still the owner's alone
+	# (bind() takes its mode from the umask).
+	id=$(umask 000; "${C[@]}" run -id --name shell "$RFS" /bin/sh)
 	[ -S "$R/containers/$id.sock" ]
+	[ "$(stat -c '%a %u' "$R/containers/$id.sock")" = "600 0" ]
 	mkfifo "$BATS_TEST_TMPDIR/in"
 	"${C[@]}" attach shell <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
 	ap=$!

@@ -68,6 +68,51 @@ teardown() {
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
 
+@test "10-full net: what root inside writes into its own /etc/hostname names nobody in the other containers' /etc/hosts" {
+	"${C[@]}" run -d --name web --net bridge "$RFS" sleep 1000
+	web=$("${C[@]}" inspect -f '{{.NetworkSettings.IPAddress}}' web)
+	"${C[@]}" run -d --name att --net bridge "$RFS" sh -c 'echo "x web pypi.org" >/etc/hostname; sleep 1000'
+	att=$("${C[@]}" inspect -f '{{.NetworkSettings.IPAddress}}' att)
+	wait_for "${C[@]}" exec att grep -q pypi /etc/hostname
+	# A newcomer rewrites every /etc/hosts on the bridge, from what the
+	# runtime knows of each container, never from its files.
+	"${C[@]}" run -d --name third --net bridge "$RFS" sleep 1000
+	for c in third web; do
+		run -0 "${C[@]}" exec $c cat /etc/hosts
+		[ -z "$(grep -w -e pypi.org -e x <<<"$output")" ]
+		[ "$(grep -w web <<<"$output" | cut -f1)" = "$web" ]
+		grep -q "^$att	att " <<<"$output"
+	done
+	run -0 "${C[@]}" exec third ping -c 1 -W 5 web
+	[[ "$output" == *"($web)"* ]]
+}
+
+@test "10-full net: a container's IPv6 router advertisements reach no one: IPv6 is off on the bridge, the host's ends and the containers' eth0" {
+	mkdir "$BATS_TEST_TMPDIR/t"
+	cc -static -O2 -o "$BATS_TEST_TMPDIR/t/ra" "$BATS_TEST_DIRNAME/10-full-net-ra.c"
+	"${C[@]}" run -d --name victim --net bridge "$RFS" sleep 1000
+	# The attacker waits for its link-local address (the kernel's
+	# duplicate address detection takes a second or two), unless IPv6 is
+	# off on its eth0, then sends three, 0.2 s apart: the first would be
+	# taken before the last leaves (the kernel handles an RA as it
+	# arrives).
+	run "${C[@]}" run --rm --net bridge -v "$BATS_TEST_TMPDIR/t:/t:ro" "$RFS" sh -c '
+		for i in $(seq 100); do
+			[ "$(cat /proc/sys/net/ipv6/conf/eth0/disable_ipv6)" = 1 ] && break
+			ip -6 addr show dev eth0 | grep fe80 | grep -qv tentative && break
+			sleep 0.1
+		done
+		/t/ra 3'
+	echo "$output"
+	[ -z "$(ip -n "$NS" -6 route | grep -e 'proto ra' -e 2001:db8:bad)" ]
+	[ -z "$(ip -n "$NS" -6 addr | grep 2001:db8:bad)" ]
+	run -0 "${C[@]}" exec victim cat /proc/sys/net/ipv6/conf/eth0/disable_ipv6
+	[ "$output" = 1 ]
+	for i in $(ip -n "$NS" -o link | awk -F': ' '$2 != "lo" { sub(/@.*/, "", $2); print $2 }'); do
+		[ "$("${IN[@]}" cat /proc/sys/net/ipv6/conf/$i/disable_ipv6)" = 1 ]
+	done
+}
+
 @test "10-full net: two containers on the bridge ping each other by address and by --name, both ways" {
 	"${C[@]}" run -d --name web --net bridge "$RFS" sleep 1000
 	web=$("${C[@]}" inspect -f '{{.NetworkSettings.IPAddress}}' web)

@@ -51,8 +51,9 @@ setup_file() {
 	cc -std=gnu11 -O2 -o "$BATS_FILE_TMPDIR/archive" \
 		"$BATS_TEST_DIRNAME/10-full-archive.c" "$ROOT"/10-full/sha256.o \
 		"$ROOT"/10-full/tar_write.o "$ROOT"/10-full/tar_read.o \
-		"$ROOT"/10-full/tar_pax.o "$ROOT"/10-full/layer_pack.o \
-		"$ROOT"/10-full/layer_unpack.o "$ROOT"/10-full/inflate.o
+		"$ROOT"/10-full/tar_pax.o "$ROOT"/10-full/layer_pack.o "$ROOT"/10-full/layer_xattr.o \
+		"$ROOT"/10-full/layer_unpack.o "$ROOT"/10-full/layer_walk.o \
+		"$ROOT"/10-full/inflate.o "$ROOT"/10-full/gunzip.o
 }
 
 # A layer tree with what a layer carries (dir $1): a file of another
@@ -132,7 +133,9 @@ docker25() {
 
 # legacy OUT NAME:TAG DIR...: the tar docker save wrote before Docker 25:
 # <id>/layer.tar (uncompressed, named by a v1 id that is no digest),
-# <config sha256>.json, manifest.json, repositories.
+# <config sha256>.json, manifest.json, repositories. The bottom layer's
+# layer.tar is a symlink to another dir's, as docker wrote a layer that
+# two images of the archive share.
 legacy() {
 	local out=$1 name=$2 d diffs='' layers='' id ch
 	shift 2
@@ -144,6 +147,11 @@ legacy() {
 		echo 1.0 >"$O/$id/VERSION"
 		echo "{\"id\":\"$id\"}" >"$O/$id/json"
 		diffs+="${diffs:+,}\"sha256:$(sha256sum <"$O/$id/layer.tar" | cut -c1-64)\""
+		if [ -z "$layers" ]; then
+			mkdir "$O/shared"
+			mv "$O/$id/layer.tar" "$O/shared/layer.tar"
+			ln -s ../shared/layer.tar "$O/$id/layer.tar"
+		fi
 		layers+="${layers:+,}\"$id/layer.tar\""
 	done
 	printf '{"architecture":"%s","config":{"Cmd":["/bin/sh"]},"created":"2020-01-01T00:00:00Z","os":"linux","rootfs":{"type":"layers","diff_ids":[%s]}}' \
@@ -251,6 +259,29 @@ store_empty() {
 	R3="$T/root3"
 	cat "$T/base.tar" | "$CONTAINER" --root "$R3" load
 	ls "$R3/images/configs/$id"
+	# Two images that share their layer: the blob is written once.
+	"${C[@]}" import "$RFS" base:2 >/dev/null
+	"${C[@]}" save base:1 base:2 -o "$T/two.tar"
+	[ "$(tar -tf "$T/two.tar" | grep -c "^blobs/sha256/$diff_id\$")" -eq 1 ]
+	run "$CONTAINER" --root "$T/root4" load -i "$T/two.tar"
+	[ "$output" = "$(printf 'Loaded image: base:1\nLoaded image: base:2')" ]
+}
+
+@test "load: a symlink inside the archive is followed only to another entry of it, never to the host's files" {
+	mkdir "$T/up"
+	upper_layer "$T/up"
+	legacy "$T/ok.tar" one:1 "$T/up"
+	run "${C[@]}" load -i "$T/ok.tar"
+	[ "$output" = "Loaded image: one:1" ]
+	# The shared layer.tar now points out of the archive, at a host tar.
+	tar -cf "$T/host.tar" -C "$T/up" .
+	ln -sfn "$T/host.tar" "$O/shared/layer.tar"
+	tar -C "$O" -cf "$T/abs.tar" .
+	R="$T/root-abs" C=("$CONTAINER" --root "$R")
+	refused_load "$T/abs.tar" "names the layer .*, which is not in the archive"
+	ln -sfn ../../../../../../../../..$T/host.tar "$O/shared/layer.tar"
+	tar -C "$O" -cf "$T/dots.tar" .
+	refused_load "$T/dots.tar" "names the layer .*, which is not in the archive"
 }
 
 @test "load: the shape Docker 25+ writes (OCI layout, gzip'd layers, an index with two platforms and an attestation, blobs of one) loads and runs" {
@@ -367,7 +398,7 @@ refused_load() {
 	[ "$output" = "$(printf 'made\nx\nno-group')" ]
 }
 
-@test "rootless: a user loads docker's archive into their own store and runs it; every file of the layers is the user's" {
+@test "rootless: a user loads docker's archive into their own store and runs it; every file of the layers is the user's; what they save has root's ids" {
 	container=$(for_nobody "$CONTAINER")
 	home=$(mktemp -d /tmp/container-test-home.XXXXXX)
 	chown 65534:65534 "$home"
@@ -387,5 +418,62 @@ refused_load() {
 	run "${N[@]}" run --rm alpine:3.20
 	echo "$output"
 	[ "$output" = "$(printf 'hello\nnew')" ]
+	# A layer the user makes is saved with root's ids (what their
+	# container sees), not theirs: root who loads it gets root's files.
+	tar -C "$T/up" -cf "$home/up.tar" .
+	"${N[@]}" import "$home/up.tar" up >/dev/null
+	"${N[@]}" save up -o "$home/up-saved.tar"
+	L=$(tar -xOf "$home/up-saved.tar" manifest.json | grep -o 'blobs/sha256/[0-9a-f]*"\]' | cut -d'"' -f1)
+	tar -xOf "$home/up-saved.tar" "$L" | tar --numeric-owner -tv >"$T/owners"
+	cat "$T/owners"
+	[ -z "$(grep -v ' 0/0 ' "$T/owners")" ]
 	rm -rf "$home"
+}
+
+@test "save -o: the file appears whole or not at all; a save killed halfway (Ctrl-C, kill -9) leaves no file, no temp file, and an older FILE as it was" {
+	need_strace
+	"${C[@]}" import "$RFS" base >/dev/null
+	mkdir "$T/out"
+	for sig in SIGINT SIGKILL; do
+		run strace -f -o /dev/null -e inject=write:signal=$sig:when=5 \
+			"${C[@]}" save base -o "$T/out/base.tar"
+		[ "$status" -ne 0 ]
+		[ -z "$(ls -A "$T/out")" ]
+	done
+	echo old >"$T/out/base.tar"
+	run strace -f -o /dev/null -e inject=write:signal=SIGKILL:when=5 \
+		"${C[@]}" save base -o "$T/out/base.tar"
+	[ "$(cat "$T/out/base.tar")" = old ]
+	[ "$(ls -A "$T/out")" = base.tar ]
+	"${C[@]}" save base -o "$T/out/base.tar"
+	tar -tf "$T/out/base.tar" | grep -x index.json
+	[ "$(ls -A "$T/out")" = base.tar ]
+}
+
+@test "save -o: anything but a regular file (a FIFO, a symlink) is refused with 125 and left as it was, as docker save does" {
+	"${C[@]}" import "$RFS" base >/dev/null
+	mkfifo "$T/fifo"
+	ln -s "$T/elsewhere" "$T/link"
+	for f in "$T/fifo" "$T/link"; do
+		run -125 "${C[@]}" save base -o "$f"
+		[ "${#lines[@]}" -eq 1 ]
+		[[ "$output" == *"is not a regular file"* ]]
+	done
+	[ -p "$T/fifo" ] && [ -L "$T/link" ] && [ ! -e "$T/elsewhere" ]
+}
+
+@test "load killed halfway (kill -9) leaves no image and no layer; what it left in tmp/ the next load removes" {
+	need_strace
+	mkdir "$T/up"
+	upper_layer "$T/up"
+	docker25 "$T/a.tar" a:1 '["/bin/true"]' "$RFS" "$T/up"
+	run strace -f -o /dev/null -e inject=write:signal=SIGKILL:when=100 \
+		"${C[@]}" load -i "$T/a.tar"
+	[ "$status" -ne 0 ]
+	[ -z "$("${C[@]}" images -q)" ]
+	[ -z "$(ls -A "$R/images/layers")" ]
+	[ -n "$(ls -A "$R/images/tmp")" ]
+	run "${C[@]}" load -i "$T/a.tar"
+	[ "$output" = "Loaded image: a:1" ]
+	[ -z "$(ls -A "$R/images/tmp")" ]
 }

@@ -255,6 +255,12 @@ in_own_group() {
 	# End of our stdin is the end of the container's.
 	run -0 sh -c 'printf "a\nb\n" | $0 "$1" sh -c "wc -l; echo after-eof"' "$RUN" "$RFS"
 	[ "$(echo $output)" = "2 after-eof" ]
+	# With -i (and -it without a terminal) too: only -d keeps the
+	# container's stdin open (for attach).
+	run -0 timeout 60 sh -c 'printf "a\nb\n" | $0 -i "$1" sh -c "wc -l; echo after-eof"' "$RUN" "$RFS"
+	[ "$(echo $output)" = "2 after-eof" ]
+	run -0 timeout 60 sh -c 'echo "echo typed" | $0 -it "$1" sh' "$RUN" "$RFS"
+	[ "$output" = typed ]
 }
 
 @test "10-full session: 10 MiB in and out arrive whole, both ways at once" {

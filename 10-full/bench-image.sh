@@ -1,0 +1,91 @@
+# 10-full/bench-image.sh - what images cost: sourced by bench.sh (its $B,
+# $ROOTFS, $CONTAINER, $HYPERFINE and say), after the lifecycle rows.
+#
+# Claim: `commit` of a container that wrote 10,000 small files and 100 MiB
+#        in large ones takes at most 1.5x what GNU tar takes to write the
+#        same tree to a tar file on the same disk; `run` of a 5-layer
+#        image takes at most 1.1x `run` of the directory it was made from.
+#
+# commit copies the upper dir into a new layer and reads the copy again
+# to hash its tar (its DiffID): twice the reading, once the writing, of
+# `tar -cf`'s work. The runs are `run --rm IMAGE /bin/true` against `run
+# --rm ROOTFS /bin/true`: the same start, only the lower dirs differ.
+#
+# Prints its rows and PASS/FAIL lines; sets image_status (0 or 1).
+
+image_status=0
+IMAGE_RUNS=${IMAGE_RUNS:-5}
+IR="$B/image-root"
+I=("$CONTAINER" --root "$IR")
+
+# The median wall time in ms of the shell command $2, $IMAGE_RUNS runs,
+# each after the shell command $3 (not timed).
+image_time() {
+	local i t0 t1
+	for i in $(seq "$IMAGE_RUNS"); do
+		eval "$3" >/dev/null 2>&1
+		t0=$EPOCHREALTIME
+		eval "$2" >/dev/null 2>&1 || return 1
+		t1=$EPOCHREALTIME
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", (b - a) * 1000 }'
+	done | median
+}
+
+rm -rf "$IR"
+commit_ms= tar_ms= run_img= run_dir=
+if "${I[@]}" import "$ROOTFS" bench-base >/dev/null &&
+	"${I[@]}" run --name bench-writer bench-base sh -c '
+		mkdir /small /large &&
+		for d in $(seq 100); do mkdir /small/$d; for f in $(seq 100); do
+			echo "file $d $f" >/small/$d/$f; done; done &&
+		for i in 1 2 3 4; do
+			dd if=/dev/urandom of=/large/$i bs=1M count=25 2>/dev/null; done'
+then
+	upper="$IR/containers/$("${I[@]}" ps -aq)/upper"
+	say "timing commit of 10,000 small files + 100 MiB, and GNU tar of the same tree"
+	sync
+	commit_ms=$(image_time commit "${I[*]} commit bench-writer bench-snap" \
+		"${I[*]} rmi bench-snap")
+	tar_ms=$(image_time tar "tar -cf $B/image.tar -C $upper ." \
+		"rm -f $B/image.tar")
+	rm -f "$B/image.tar"
+	# A 5-layer image (the base and four commits), and its directory.
+	prev=bench-base
+	for n in 1 2 3 4; do
+		"${I[@]}" run --name bench-l$n $prev sh -c "echo $n >/layer$n" &&
+			"${I[@]}" commit bench-l$n bench-l$n >/dev/null &&
+			"${I[@]}" rm bench-l$n >/dev/null && prev=bench-l$n
+	done
+	say "timing run of a 5-layer image against run of its directory"
+	if [ -n "$HYPERFINE" ]; then
+		hyperfine -N --style none --warmup 3 --runs 50 \
+			--export-csv "$B/image-run.csv" \
+			"${I[*]} run --rm bench-l4 /bin/true" \
+			"${I[*]} run --rm $ROOTFS /bin/true" >"$B/image-run.log" 2>&1 &&
+			read -r run_img run_dir < <(awk -F, 'NR > 1 { printf "%.2f ", $(NF-4) * 1e3 }' "$B/image-run.csv")
+	else
+		IMAGE_RUNS=21
+		run_img=$(image_time run-image "${I[*]} run --rm bench-l4 /bin/true" :)
+		run_dir=$(image_time run-dir "${I[*]} run --rm $ROOTFS /bin/true" :)
+	fi
+fi
+for id in $("${I[@]}" ps -aq 2>/dev/null); do "${I[@]}" rm -f "$id" >/dev/null; done
+rm -rf "$IR"
+
+{
+	echo "images: commit of 10,000 small files + 100 MiB: ${commit_ms:-failed} ms;" \
+		"GNU tar -cf of the same tree: ${tar_ms:-failed} ms (median of $IMAGE_RUNS)"
+	echo "images: run --rm of a 5-layer image: ${run_img:-failed} ms;" \
+		"of its directory: ${run_dir:-failed} ms"
+	if [ -z "$commit_ms" ] || [ -z "$tar_ms" ] || [ -z "$run_img" ] || [ -z "$run_dir" ]; then
+		echo "FAIL  the image rows did not run: see $B/image-run.log"
+	else
+		awk -v c="$commit_ms" -v t="$tar_ms" 'BEGIN {
+			printf "%s  commit <= 1.5 x GNU tar (%.2fx)\n",
+				c <= 1.5 * t ? "PASS" : "FAIL", c / t }'
+		awk -v i="$run_img" -v d="$run_dir" 'BEGIN {
+			printf "%s  run of a 5-layer image <= 1.1 x run of a directory (%.2fx)\n",
+				i <= 1.1 * d ? "PASS" : "FAIL", i / d }'
+	fi
+} | tee "$B/image.txt"
+grep -q '^FAIL' "$B/image.txt" && image_status=1
