@@ -746,11 +746,10 @@ written" ]
 	done
 }
 
-
 # The README's commands, run as a student would type them (tests/readme),
-# in English and in Chinese. Root's containers go to the test's own data
-# root (CONTAINER_ROOT, container_setup), nobody's to nobody's; the
-# teardown finds none of them left.
+# in English and in Chinese. tests/readme keeps root's containers in a
+# data root of its own, nobody's go to nobody's; the teardown finds none
+# of them left.
 @test "10-full: the README's commands print what it shows (tests/readme)" {
 	"$ROOT/tests/readme" "$ROOT/10-full/README.md"
 }
