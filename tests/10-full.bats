@@ -753,3 +753,8 @@ written" ]
 @test "10-full: the README's commands print what it shows (tests/readme)" {
 	"$ROOT/tests/readme" "$ROOT/10-full/README.md"
 }
+
+@test "10-full: the Chinese README's commands print what it shows, and its code is the English one's" {
+	"$ROOT/tests/readme" "$ROOT/10-full/README.zh-CN.md"
+	same_blocks "$ROOT/10-full/README.md" "$ROOT/10-full/README.zh-CN.md"
+}
