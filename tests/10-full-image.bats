@@ -18,8 +18,16 @@ setup() {
 	C=("$CONTAINER" --root "$R")
 }
 
-# What the test did not remove itself is removed (container.bash).
+# What the test did not remove itself is removed (container.bash). A
+# commit held by strace is killed first, and a container it froze thawed,
+# or rm would wait for them.
 teardown() {
+	local id v1
+	[ -z "${COMMIT_PID:-}" ] || kill -9 "$COMMIT_PID" 2>/dev/null || true
+	for id in $("${C[@]}" ps -aq 2>/dev/null); do
+		v1=/sys/fs/cgroup/freezer/lesson-container-$id
+		[ ! -d "$v1" ] || echo THAWED >"$v1/freezer.state"
+	done
 	container_rm_teardown
 }
 
@@ -304,18 +312,41 @@ base_id() {
 	[ "$status" -eq 125 ]
 }
 
-@test "10-full image: commit of a running container freezes it while its layer is copied, and thaws it: it runs on, and nothing of the freeze is left" {
+# Whether process $2 of container $1 is frozen, as the kernel's freezer
+# says: on cgroup v1 in the freezer cgroup commit makes, FROZEN; on v2 its
+# own cgroup's cgroup.events says "frozen 1".
+frozen() {
+	local v1=/sys/fs/cgroup/freezer/lesson-container-$1
+	if [ -d "$v1" ]; then
+		[ "$(cat "$v1/freezer.state")" = FROZEN ] && grep -qx "$2" "$v1/cgroup.procs"
+	else
+		grep -qx 'frozen 1' "/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/"$2"/cgroup)/cgroup.events"
+	fi
+}
+
+@test "10-full image: commit of a running container freezes it while its layer is copied (strace holds commit at its first copy), then thaws it: it runs on, and nothing of the freeze is left" {
+	need_strace
 	base >/dev/null
 	id=$("${C[@]}" run -d base sh -c 'echo started >/s; while :; do echo x >>/count; done')
 	wait_for test -s "$R/containers/$id/upper/s"
-	run "${C[@]}" commit "$id" snap
-	[ "$status" -eq 0 ]
+	sh=$(descendant "$("${C[@]}" inspect -f '{{.State.Pid}}' "$id")" sh)
+	# commit stopped by strace at its first copy_file_range: the copy
+	# has begun. The container must be frozen now.
+	strace -o /dev/null -e trace=copy_file_range \
+		-e inject=copy_file_range:signal=SIGSTOP:when=1 \
+		"${C[@]}" commit "$id" snap >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	st=$!
+	commit=$(traced "$st" container)
+	COMMIT_PID=$commit
+	wait_for stopped "$commit"
+	frozen "$id" "$sh"
+	kill -CONT "$commit"
+	wait_status "$st" 0
 	[ "$("${C[@]}" run --rm snap cat /s)" = started ]
 	# Thawed: it still writes.
+	! frozen "$id" "$sh"
 	n=$(stat -c %s "$R/containers/$id/upper/count")
 	wait_for eval '[ "$(stat -c %s "$R/containers/$id/upper/count")" -gt "$n" ]'
-	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' "$id")
-	! grep -q 'freezer:/lesson' /proc/"$pid"/cgroup
 	[ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "lesson-container-$id" -path '*freezer*')" ]
 	"${C[@]}" stop -t 0 "$id"
 }
