@@ -35,6 +35,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,7 @@ static int copy_layer(const struct state *st, const struct container *c,
 {
 	struct treecopy tc = {.skip = init_files};
 	struct freeze fz = {0};
+	sigset_t stop, old;
 	char upper[PATH_MAX];
 	int fd, ret = -1;
 
@@ -86,12 +88,17 @@ static int copy_layer(const struct state *st, const struct container *c,
 		warn("%s", upper);
 		return -1;
 	}
+	/* A Ctrl-C while the container is frozen must not leave it so:
+	 * the signals that would end us wait until it is thawed. */
+	lesson_stop_signals(&stop);
+	sigprocmask(SIG_BLOCK, &stop, &old);
 	if ((c->status != STATUS_RUNNING ||
 	     freeze_container(c->pid, c->id, &fz) == 0) &&
 	    imagelayer_make(st->root, fd, &tc, img->layers[img->n_layers - 1],
 			    layer, diff_id) == 0)
 		ret = 0;
 	thaw_container(&fz);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(fd);
 	return ret;
 }
