@@ -377,3 +377,19 @@ frozen() {
 	"${N[@]}" rm r1
 	rm -rf "$home"
 }
+
+@test "10-full image: commit of a container of a directory makes the directory the bottom layer (the one import makes) and its changes the next" {
+	"${C[@]}" run --name d "$RFS" sh -c 'echo hi >/hi; rm /etc/group'
+	run "${C[@]}" commit d fromdir
+	[ "$status" -eq 0 ]
+	run "${C[@]}" run --rm fromdir sh -c 'cat /hi; test -e /etc/group || echo no-group'
+	[ "$output" = "$(printf 'hi\nno-group')" ]
+	run "${C[@]}" history fromdir
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[2]}" == "<missing>"*"container import $(realpath "$RFS")"* ]]
+	# No untagged image for the directory; its layer is import's.
+	[ "$("${C[@]}" images -q | wc -l)" -eq 1 ]
+	base >/dev/null
+	[ "$(ls "$R/images/layers" | wc -l)" -eq 2 ]
+	diff <(checksums "$RFS") <(checksums "$R/images/layers/$(ls "$R/images/layers" | while read -r l; do grep -q '"parent": ""' "$R/images/layers/$l/layer.json" && echo "$l"; done)/diff")
+}
