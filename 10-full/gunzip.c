@@ -50,12 +50,14 @@ static int header(struct inflate *z, bool first)
 	if (k == 0 && !first)
 		return 0;
 	if (k < 2 || c[0] != 0x1f || c[1] != 0x8b)
-		return inflate_fail(z, first ? "not gzip (no 1f 8b at the start)"
-				     : "bytes after the last member");
+		return inflate_fail(z, first
+					   ? "not gzip (no 1f 8b at the start)"
+					   : "bytes after the last member");
 	if (k < 10)
 		return inflate_fail(z, "truncated (in a header)");
 	if (c[2] != 8 || c[3] & 0xe0)
-		return inflate_fail(z, "not DEFLATE, or flags this reader does not know");
+		return inflate_fail(
+		    z, "not DEFLATE, or flags this reader does not know");
 	if (c[3] & 4) { /* FEXTRA: a length, then that many bytes */
 		int lo = inflate_byte(z), hi = inflate_byte(z);
 
@@ -69,7 +71,8 @@ static int header(struct inflate *z, bool first)
 		if (c[3] & flag)
 			while ((k = inflate_byte(z)) > 0)
 				;
-	if (k < 0 || ((c[3] & 2) && (inflate_byte(z) < 0 || inflate_byte(z) < 0)))
+	if (k < 0 ||
+	    ((c[3] & 2) && (inflate_byte(z) < 0 || inflate_byte(z) < 0)))
 		return inflate_fail(z, "truncated (in a header)");
 	return 1;
 }
@@ -113,7 +116,8 @@ ssize_t inflate_read(void *zp, void *bufp, size_t n)
 			break;
 		case BLOCK:
 			if (z->last) {
-				z->crc = crc32(z->crc, buf + crc_from, k - crc_from);
+				z->crc =
+				    crc32(z->crc, buf + crc_from, k - crc_from);
 				crc_from = k;
 				if (trailer(z) == 0)
 					z->state = HEADER, z->last = false,

@@ -55,7 +55,8 @@ static int bits(struct inflate *z, int n, unsigned *v)
 		int c = inflate_byte(z);
 
 		if (c < 0)
-			return inflate_fail(z, "truncated (the stream ends too soon)");
+			return inflate_fail(
+			    z, "truncated (the stream ends too soon)");
 		z->bitbuf |= (uint64_t)c << z->bitcnt;
 		z->bitcnt += 8;
 	}
@@ -130,8 +131,8 @@ static int fixed_tables(struct inflate *z)
 /* A dynamic block's header: its code lengths, themselves Huffman coded. */
 static int dynamic_tables(struct inflate *z)
 {
-	static const unsigned char order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5,
-						11, 4, 12, 3, 13, 2, 14, 1, 15};
+	static const unsigned char order[19] = {
+	    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
 	unsigned char len[320] = {0};
 	unsigned hlit, hdist, hclen, v;
 	int n = 0, sym;
@@ -161,7 +162,8 @@ static int dynamic_tables(struct inflate *z)
 		}
 		if (sym == 16) {
 			if (n == 0)
-				return inflate_fail(z, "corrupt (a repeat of nothing)");
+				return inflate_fail(
+				    z, "corrupt (a repeat of nothing)");
 			val = len[n - 1];
 			if (bits(z, 2, &rep) < 0)
 				return -1;
@@ -172,26 +174,31 @@ static int dynamic_tables(struct inflate *z)
 			rep += sym == 17 ? 3 : 11;
 		}
 		if (n + rep > hlit + hdist)
-			return inflate_fail(z, "corrupt (code lengths overrun)");
+			return inflate_fail(z,
+					    "corrupt (code lengths overrun)");
 		while (rep--)
 			len[n++] = val;
 	}
 	if (len[256] == 0)
 		return inflate_fail(z, "corrupt (a block that cannot end)");
-	if (build(&z->lit, len, hlit) < 0 || build(&z->dst, len + hlit, hdist) < 0)
+	if (build(&z->lit, len, hlit) < 0 ||
+	    build(&z->dst, len + hlit, hdist) < 0)
 		return inflate_fail(z, "corrupt (bad code lengths)");
 	return 0;
 }
 
-static const short lbase[29] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19,
-	23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
-static const short lext[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
-	3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-static const short dbase[30] = {1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65,
-	97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145,
-	8193, 12289, 16385, 24577};
-static const short dext[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
-	7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+static const short lbase[29] = {3,  4,	5,  6,	 7,   8,   9,	10,  11, 13,
+				15, 17, 19, 23,	 27,  31,  35,	43,  51, 59,
+				67, 83, 99, 115, 131, 163, 195, 227, 258};
+static const short lext[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
+			       2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+static const short dbase[30] = {
+    1,	  2,	3,    4,    5,	  7,	9,    13,    17,    25,
+    33,	  49,	65,   97,   129,  193,	257,  385,   513,   769,
+    1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+static const short dext[30] = {0, 0, 0,	 0,  1,	 1,  2,	 2,  3,	 3,
+			       4, 4, 5,	 5,  6,	 6,  7,	 7,  8,	 8,
+			       9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
 
 /* A new block: stored, fixed or dynamic Huffman. */
 int inflate_block(struct inflate *z)
@@ -208,10 +215,12 @@ int inflate_block(struct inflate *z)
 		z->bitcnt = 0;
 		for (int k = 0; k < 4; k++)
 			if ((c[k] = inflate_byte(z)) < 0)
-				return inflate_fail(z, "truncated (in a block header)");
+				return inflate_fail(
+				    z, "truncated (in a block header)");
 		z->stored = c[0] | c[1] << 8;
 		if ((z->stored ^ 0xffff) != (unsigned)(c[2] | c[3] << 8))
-			return inflate_fail(z, "corrupt (a stored block's length)");
+			return inflate_fail(
+			    z, "corrupt (a stored block's length)");
 		z->state = STORED;
 		return 0;
 	}
@@ -267,16 +276,19 @@ int inflate_symbol(struct inflate *z, unsigned char *buf, size_t *k)
 		return 0;
 	}
 	if ((sym -= 257) >= 29)
-		return inflate_fail(z, "corrupt (a length code past the table)");
+		return inflate_fail(z,
+				    "corrupt (a length code past the table)");
 	if (bits(z, lext[sym], &v) < 0)
 		return -1;
 	z->copy = lbase[sym] + v;
 	if ((sym = decode(z, &z->dst)) < 0)
 		return -1;
 	if (sym >= 30 || bits(z, dext[sym], &v) < 0)
-		return inflate_fail(z, "corrupt (a distance code past the table)");
+		return inflate_fail(z,
+				    "corrupt (a distance code past the table)");
 	z->dist = dbase[sym] + v;
 	if (z->dist > z->total)
-		return inflate_fail(z, "corrupt (a distance back past the start)");
+		return inflate_fail(z,
+				    "corrupt (a distance back past the start)");
 	return 0;
 }

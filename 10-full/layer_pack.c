@@ -5,7 +5,8 @@
  *
  * Claim: GNU tar reads the layer tar with every file's name, mode,
  *        owner, mtime (nanoseconds), symlink target, hard link and
- *        xattrs; a whiteout (char dev 0/0) is written DIR/.wh.NAME, an
+ *        xattrs (a user's own ids written as 0: what their container
+ *        sees); a whiteout (char dev 0/0) is written DIR/.wh.NAME, an
  *        opaque dir DIR/.wh..wh..opq right after DIR/, overlay's own
  *        xattrs are left out; the same tree gives the same bytes.
  *        (tested in tests/10-full-archive.bats)
@@ -34,9 +35,15 @@
 struct pack {
 	struct tar_writer w;
 	const char *const *skip;
-	bool dry;            /* layer_pack_size: no file's data is read */
-	struct seen { dev_t dev; ino_t ino; char *name; } *seen;
-	size_t n_seen;       /* files with more than one link, first name */
+	bool dry;   /* layer_pack_size: no file's data is read */
+	uid_t euid; /* not 0: a user's layer, their ids become 0 */
+	gid_t egid;
+	struct seen {
+		dev_t dev;
+		ino_t ino;
+		char *name;
+	} * seen;
+	size_t n_seen; /* files with more than one link, first name */
 	char buf[1 << 17];
 };
 
@@ -60,7 +67,8 @@ static const char *first_name(struct pack *p, const struct stat *st,
 	struct seen *s;
 
 	for (size_t i = 0; i < p->n_seen; i++)
-		if (p->seen[i].dev == st->st_dev && p->seen[i].ino == st->st_ino)
+		if (p->seen[i].dev == st->st_dev &&
+		    p->seen[i].ino == st->st_ino)
 			return p->seen[i].name;
 	s = realloc(p->seen, (p->n_seen + 1) * sizeof(*s));
 	if (!s)
@@ -93,8 +101,7 @@ static int copy_data(struct pack *p, int fd, const char *name, off_t size)
 static int pack_dir(struct pack *p, int dfd, const char *prefix);
 
 /* One entry of the dir dfd: name there, path in the tar. */
-static int pack_one(struct pack *p, int dfd, const char *name,
-		    const char *path)
+static int pack_one(struct pack *p, int dfd, const char *name, const char *path)
 {
 	struct tar_entry e = {0};
 	struct stat st;
@@ -110,6 +117,14 @@ static int pack_one(struct pack *p, int dfd, const char *name,
 	e.name = tname;
 	e.mode = st.st_mode & 07777;
 	e.uid = st.st_uid, e.gid = st.st_gid;
+	/* A user's layer: every file is theirs on disk, and root's in their
+	 * containers (which map that one id to 0). The tar says what the
+	 * container sees, so that root loading it elsewhere gets root's
+	 * files, not a stranger's. */
+	if (p->euid != 0 && e.uid == p->euid)
+		e.uid = 0;
+	if (p->euid != 0 && e.gid == p->egid)
+		e.gid = 0;
 	e.mtime = st.st_mtim.tv_sec, e.mtime_nsec = st.st_mtim.tv_nsec;
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d/%s", dfd, name);
 	snprintf(tname, sizeof(tname), "%s", path);
@@ -118,22 +133,24 @@ static int pack_one(struct pack *p, int dfd, const char *name,
 		const char *slash = strrchr(path, '/');
 		int dir = slash ? slash - path + 1 : 0;
 
-		snprintf(tname, sizeof(tname), "%.*s" WH_PREFIX "%s", dir,
-			 path, name);
+		snprintf(tname, sizeof(tname), "%.*s" WH_PREFIX "%s", dir, path,
+			 name);
 		e.type = '0';
 		ret = tar_write_header(&p->w, &e);
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
-		fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-				       (S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
+		fd = openat(dfd, name,
+			    O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+				(S_ISDIR(st.st_mode) ? O_DIRECTORY : 0));
 		if (fd < 0) {
 			warn("layer: %s", path);
 			goto out;
 		}
 	}
 	if (!S_ISSOCK(st.st_mode) &&
-	    layer_get_xattrs(fd, proc, &e, S_ISDIR(st.st_mode) ? &opaque : NULL) < 0) {
+	    layer_get_xattrs(fd, proc, &e,
+			     S_ISDIR(st.st_mode) ? &opaque : NULL) < 0) {
 		warn("layer: %s: xattrs", path);
 		goto out;
 	}
@@ -143,8 +160,10 @@ static int pack_one(struct pack *p, int dfd, const char *name,
 		if (tar_write_header(&p->w, &e) < 0)
 			goto out;
 		if (opaque) {
-			struct tar_entry o = {.type = '0', .uid = e.uid,
-					      .gid = e.gid, .mtime = e.mtime};
+			struct tar_entry o = {.type = '0',
+					      .uid = e.uid,
+					      .gid = e.gid,
+					      .mtime = e.mtime};
 			char oname[PATH_MAX + 16];
 
 			snprintf(oname, sizeof(oname), "%s" WH_OPAQUE, tname);
@@ -164,8 +183,9 @@ static int pack_one(struct pack *p, int dfd, const char *name,
 	if (S_ISREG(st.st_mode)) {
 		e.type = '0';
 		e.size = st.st_size;
-		ret = tar_write_header(&p->w, &e) < 0 ? -1
-			: copy_data(p, fd, path, st.st_size);
+		ret = tar_write_header(&p->w, &e) < 0
+			  ? -1
+			  : copy_data(p, fd, path, st.st_size);
 	} else if (S_ISLNK(st.st_mode)) {
 		n = readlinkat(dfd, name, link, sizeof(link) - 1);
 		if (n < 0) {
@@ -178,11 +198,14 @@ static int pack_one(struct pack *p, int dfd, const char *name,
 		ret = tar_write_header(&p->w, &e);
 	} else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ||
 		   S_ISFIFO(st.st_mode)) {
-		e.type = S_ISCHR(st.st_mode) ? '3' : S_ISBLK(st.st_mode) ? '4' : '6';
+		e.type = S_ISCHR(st.st_mode)   ? '3'
+			 : S_ISBLK(st.st_mode) ? '4'
+					       : '6';
 		e.devmajor = major(st.st_rdev), e.devminor = minor(st.st_rdev);
 		ret = tar_write_header(&p->w, &e);
 	} else {
-		ret = 0; /* a socket: tar has no type for it (GNU tar skips it too) */
+		ret = 0; /* a socket: tar has no type for it (GNU tar skips it
+			    too) */
 	}
 out:
 	layer_free_xattrs(&e);
@@ -255,6 +278,8 @@ static int pack_tree(int dirfd, const char *const *skip, tar_sink sink,
 	tar_writer_init(&p->w, sink, ctx);
 	p->skip = skip;
 	p->dry = dry;
+	p->euid = geteuid();
+	p->egid = getegid();
 	if (pack_dir(p, dirfd, "") == 0 && tar_write_end(&p->w) == 0)
 		ret = 0;
 	for (size_t i = 0; i < p->n_seen; i++)

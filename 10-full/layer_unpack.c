@@ -50,8 +50,9 @@ static int finish(struct unpack *u, struct tar_entry *e, int fd, int dir,
 	/* After chown, which clears set-uid and set-gid bits. A user (no
 	 * CAP_DAC_OVERRIDE) keeps a dir writable until its entries are in:
 	 * its mode is set last, with its time. */
-	if (fd >= 0 && fchmod(fd, e->mode | (u->rootless && e->type == '5'
-						     ? 0700 : 0)) < 0)
+	if (fd >= 0 &&
+	    fchmod(fd, e->mode | (u->rootless && e->type == '5' ? 0700 : 0)) <
+		0)
 		goto bad;
 	for (int i = 0; fd >= 0 && i < e->n_xattrs; i++) {
 		const char *x = e->xattrs[i].name;
@@ -59,7 +60,8 @@ static int finish(struct unpack *u, struct tar_entry *e, int fd, int dir,
 		if (strncmp(x, "trusted.overlay.", 16) == 0 ||
 		    strncmp(x, "user.overlay.", 13) == 0)
 			continue; /* only .wh. names say what overlay hides */
-		if (fsetxattr(fd, x, e->xattrs[i].value, e->xattrs[i].len, 0) < 0) {
+		if (fsetxattr(fd, x, e->xattrs[i].value, e->xattrs[i].len, 0) <
+		    0) {
 			warn("layer: %s: xattr %s", e->name, x);
 			return -1;
 		}
@@ -95,9 +97,11 @@ static int opaque(struct unpack *u, struct tar_entry *e, int dir)
 {
 	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret;
 
-	ret = fd < 0 ? -1 : fsetxattr(fd, u->rootless ? "user.overlay.opaque"
-						      : "trusted.overlay.opaque",
-				      "y", 1, 0);
+	ret = fd < 0 ? -1
+		     : fsetxattr(fd,
+				 u->rootless ? "user.overlay.opaque"
+					     : "trusted.overlay.opaque",
+				 "y", 1, 0);
 	if (ret < 0)
 		warn("layer: %s: opaque dir", e->name);
 	if (fd >= 0)
@@ -113,8 +117,8 @@ static int file(struct unpack *u, struct tar_reader *r, struct tar_entry *e,
 
 	if (unpack_replace(u, dir, name, false) < 0)
 		return -1;
-	fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-				       O_CLOEXEC, 0600);
+	fd = openat(dir, name,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		warn("layer: %s", e->name);
 		return -1;
@@ -186,8 +190,9 @@ static int unpack_one(struct unpack *u, struct tar_reader *r,
 	case '5':
 		if (unpack_replace(u, dir, last, true) < 0 ||
 		    (mkdirat(dir, last, 0700) < 0 && errno != EEXIST) ||
-		    (fd = openat(dir, last, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-						O_CLOEXEC)) < 0) {
+		    (fd = openat(dir, last,
+				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				     O_CLOEXEC)) < 0) {
 			warn("layer: %s", e->name);
 			return -1;
 		}
@@ -205,11 +210,11 @@ static int unpack_one(struct unpack *u, struct tar_reader *r,
 	case '3':
 		if (e->devmajor == 0 && e->devminor == 0)
 			return whiteout(u, e, dir, last); /* overlay's form */
-		/* fall through */
+							  /* fall through */
 	case '4':
 		warnx("layer: %s: a device node %u,%u (refused: a layer may "
-		      "hold none but whiteouts)", e->name, e->devmajor,
-		      e->devminor);
+		      "hold none but whiteouts)",
+		      e->name, e->devmajor, e->devminor);
 		return -1;
 	case '6':
 		if (unpack_replace(u, dir, last, false) < 0)

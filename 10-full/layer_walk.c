@@ -48,8 +48,9 @@ int unpack_clean(const char *what, char *name)
 			return -1;
 		}
 		if (in - comp > NAME_MAX) {
-			warnx("layer: %s: a name longer than %d bytes (refused)",
-			      what, NAME_MAX);
+			warnx(
+			    "layer: %s: a name longer than %d bytes (refused)",
+			    what, NAME_MAX);
 			return -1;
 		}
 		if (in == comp)
@@ -84,11 +85,13 @@ int unpack_parent(struct unpack *u, char *path, char **last)
 		next = strchr(comp, '/');
 		if (next)
 			*next++ = '\0';
-		sub = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		sub = openat(fd, comp,
+			     O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (sub < 0 && errno == ENOENT &&
 		    (mkdirat(fd, comp, 0755) == 0 || errno == EEXIST))
-			sub = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW |
-					       O_CLOEXEC);
+			sub = openat(fd, comp,
+				     O_PATH | O_DIRECTORY | O_NOFOLLOW |
+					 O_CLOEXEC);
 		if (next)
 			next[-1] = '/';
 		close(fd);
@@ -161,13 +164,14 @@ int unpack_dir_times(struct unpack *u)
 		char *last;
 		int dir = unpack_parent(u, u->dirs[i].path, &last);
 
-		if (dir < 0 || (u->rootless &&
-				 fchmodat(dir, last, u->dirs[i].mode, 0) < 0) ||
-		    utimensat(dir, last, u->dirs[i].t, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (dir < 0 ||
+		    (u->rootless &&
+		     fchmodat(dir, last, u->dirs[i].mode, 0) < 0) ||
+		    utimensat(dir, last, u->dirs[i].t, AT_SYMLINK_NOFOLLOW) <
+			0) {
 			warn("layer: %s", u->dirs[i].path);
 			return -1;
 		}
 	}
 	return 0;
 }
-

@@ -33,7 +33,7 @@ static bool overlays_own(const char *x)
 /* The xattrs of the file (by fd, or by path for what cannot be opened),
  * overlay's own left out but noted in *opaque, sorted by name. */
 int layer_get_xattrs(int fd, const char *path, struct tar_entry *e,
-		      bool *opaque)
+		     bool *opaque)
 {
 	char names[8192], v[2];
 	ssize_t n = fd >= 0 ? flistxattr(fd, names, sizeof(names))
@@ -79,4 +79,3 @@ void layer_free_xattrs(struct tar_entry *e)
 		free(e->xattrs[i].name), free(e->xattrs[i].value);
 	e->n_xattrs = 0;
 }
-

@@ -73,7 +73,8 @@ static ssize_t tee_read(void *ctx, void *buf, size_t n)
 	ssize_t got;
 
 	if (t->head_pos < t->head_len) {
-		got = t->head_len - t->head_pos < n ? t->head_len - t->head_pos : n;
+		got = t->head_len - t->head_pos < n ? t->head_len - t->head_pos
+						    : n;
 		memcpy(buf, t->head + t->head_pos, got);
 		t->head_pos += got;
 		return got;
@@ -146,12 +147,14 @@ int layer_take(const char *root, tar_source src, void *ctx, bool keep,
 	if (dir < 0)
 		return -1;
 	if (mkdirat(dir, "diff", 0755) < 0 ||
-	    (diff = openat(dir, "diff", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+	    (diff = openat(dir, "diff", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) <
+		0) {
 		warn("%s/diff", out->path);
 		goto out;
 	}
-	if (keep && (kept = openat(dir, BLOB_FILE, O_WRONLY | O_CREAT | O_EXCL |
-							   O_CLOEXEC, 0444)) < 0) {
+	if (keep && (kept = openat(dir, BLOB_FILE,
+				   O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+				   0444)) < 0) {
 		warn("%s/" BLOB_FILE, out->path);
 		goto out;
 	}
@@ -198,9 +201,11 @@ out:
 
 		snprintf(file, sizeof(file), "%s/" BLOB_JSON, out->path);
 		f = fopen(file, "we");
-		if (!f || fprintf(f, "{\"digest\": \"%s\", \"mediaType\": "
-				     "\"application/vnd.oci.image.layer.v1.tar%s\"}\n",
-				  out->digest, out->gzip ? "+gzip" : "") < 0 ||
+		if (!f ||
+		    fprintf(f,
+			    "{\"digest\": \"%s\", \"mediaType\": "
+			    "\"application/vnd.oci.image.layer.v1.tar%s\"}\n",
+			    out->digest, out->gzip ? "+gzip" : "") < 0 ||
 		    fclose(f) != 0) {
 			warn("%s", file);
 			ret = -1;

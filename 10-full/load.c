@@ -54,7 +54,8 @@ static int store(const char *root, struct arc *a, struct plan *p)
 		return -1;
 	}
 	for (i = 0; i < p->n_layers; i++, made++) {
-		struct region reg = {a->fd, p->layer[i]->off, p->layer[i]->size};
+		struct region reg = {a->fd, p->layer[i]->off,
+				     p->layer[i]->size};
 
 		if (json_get_string(json_index(ids, i), diff_id, 72) < 0 ||
 		    !plan_is_digest(diff_id)) {
@@ -65,11 +66,13 @@ static int store(const char *root, struct arc *a, struct plan *p)
 			goto out; /* it said why, naming the entry */
 		if ((p->digest[i][0] && strcmp(in[i].digest, p->digest[i])) ||
 		    strcmp(in[i].diff_id, diff_id)) {
-			warnx("load: layer %d (%s): its digest is %s, its DiffID "
-			      "%s; the archive says %s and %s: damaged, no image "
-			      "loaded", i + 1, p->layer[i]->name, in[i].digest,
-			      in[i].diff_id, p->digest[i][0] ? p->digest[i] : "-",
-			      diff_id);
+			warnx(
+			    "load: layer %d (%s): its digest is %s, its DiffID "
+			    "%s; the archive says %s and %s: damaged, no image "
+			    "loaded",
+			    i + 1, p->layer[i]->name, in[i].digest,
+			    in[i].diff_id, p->digest[i][0] ? p->digest[i] : "-",
+			    diff_id);
 			made++;
 			goto out;
 		}
@@ -77,7 +80,8 @@ static int store(const char *root, struct arc *a, struct plan *p)
 	/* All checked: now into the store, bottom first. */
 	for (i = 0; i < p->n_layers; i++) {
 		json_get_string(json_index(ids, i), diff_id, 72);
-		if (image_layer_commit(root, in[i].path, parent, diff_id, layer) < 0)
+		if (image_layer_commit(root, in[i].path, parent, diff_id,
+				       layer) < 0)
 			goto out;
 		in[i].path[0] = '\0';
 		memcpy(parent, layer, 17);
@@ -99,8 +103,8 @@ out:
 }
 
 static const char usage[] =
-	"Usage: container load [-i FILE]\n"
-	"Load images from a tar that docker save wrote (FILE, or stdin).\n";
+    "Usage: container load [-i FILE]\n"
+    "Load images from a tar that docker save wrote (FILE, or stdin).\n";
 
 int cmd_load(int argc, char **argv)
 {
@@ -116,7 +120,8 @@ int cmd_load(int argc, char **argv)
 		if (!strcmp(argv[i], "--help")) {
 			fputs(usage, stdout);
 			return 0;
-		} else if ((!strcmp(argv[i], "-i") || !strcmp(argv[i], "--input")) &&
+		} else if ((!strcmp(argv[i], "-i") ||
+			    !strcmp(argv[i], "--input")) &&
 			   i + 1 < argc) {
 			file = argv[++i];
 		} else {
@@ -125,13 +130,15 @@ int cmd_load(int argc, char **argv)
 		}
 	}
 	if (!file && isatty(0)) {
-		warnx("load: stdin is a terminal: give -i FILE, or redirect stdin");
+		warnx("load: stdin is a terminal: give -i FILE, or redirect "
+		      "stdin");
 		return EXIT_FAILED;
 	}
 	if (verb_open(&st) < 0 || (lock = image_lock(st.root)) < 0 ||
 	    arc_open(&a, file, st.root) < 0)
 		goto out;
-	if ((e = arc_find(&a, "manifest.json")) && !(mf = arc_read(&a, e, NULL)))
+	if ((e = arc_find(&a, "manifest.json")) &&
+	    !(mf = arc_read(&a, e, NULL)))
 		goto out;
 	if ((e = arc_find(&a, "index.json"))) {
 		if (!(index = arc_read(&a, e, NULL)) ||
@@ -142,8 +149,10 @@ int cmd_load(int argc, char **argv)
 		if (plan_docker(&a, mf, plans, &n, false) < 0)
 			goto out;
 	} else {
-		warnx("load: %s has no index.json and no manifest.json: not what "
-		      "docker save writes", file ? file : "stdin");
+		warnx(
+		    "load: %s has no index.json and no manifest.json: not what "
+		    "docker save writes",
+		    file ? file : "stdin");
 		goto out;
 	}
 	for (i = 0; i < n; i++)

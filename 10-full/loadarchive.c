@@ -183,7 +183,8 @@ char *arc_read(struct arc *a, struct arc_entry *e, char digest[72])
 
 	if (e->size > JSON_MAX) {
 		warnx("load: %s: %llu bytes, more than a manifest or config "
-		      "can be here", e->name, (unsigned long long)e->size);
+		      "can be here",
+		      e->name, (unsigned long long)e->size);
 		return NULL;
 	}
 	p = malloc(e->size + 1);

@@ -55,7 +55,8 @@ static char *read_desc(struct arc *a, const char *desc, size_t *len)
 	    (json_get(desc, "size") &&
 	     json_get_int(json_get(desc, "size"), -1) != (long long)e->size)) {
 		warnx("load: %s: its sha256 is %s (or its size is wrong): "
-		      "the archive is damaged", name, got);
+		      "the archive is damaged",
+		      name, got);
 		free(p);
 		return NULL;
 	}
@@ -87,22 +88,26 @@ static int plan_manifest(struct arc *a, const char *man, struct plan *p)
 	const char *l;
 	char name[96];
 
-	if (!(p->config = read_desc(a, json_get(man, "config"), &p->config_len)))
+	if (!(p->config =
+		  read_desc(a, json_get(man, "config"), &p->config_len)))
 		return -1;
 	for (int i = 0; (l = json_index(json_get(man, "layers"), i)); i++) {
 		if (i == IMAGE_MAX_LAYERS) {
 			warnx("load: more than %d layers", IMAGE_MAX_LAYERS);
 			return -1;
 		}
-		if (json_get_string(json_get(l, "digest"), p->digest[i], 72) < 0 ||
+		if (json_get_string(json_get(l, "digest"), p->digest[i], 72) <
+			0 ||
 		    !plan_is_digest(p->digest[i])) {
 			warnx("load: a layer with no sha256 digest");
 			return -1;
 		}
-		snprintf(name, sizeof(name), "blobs/sha256/%s", p->digest[i] + 7);
+		snprintf(name, sizeof(name), "blobs/sha256/%s",
+			 p->digest[i] + 7);
 		if (!(p->layer[i] = arc_find(a, name))) {
 			warnx("load: the manifest names the layer %s, which is "
-			      "not in the archive", name);
+			      "not in the archive",
+			      name);
 			return -1;
 		}
 		p->n_layers = i + 1;
@@ -117,31 +122,35 @@ static int plan_manifest(struct arc *a, const char *man, struct plan *p)
 static char *resolve(struct arc *a, const char *desc, int depth)
 {
 	char *blob, *found = NULL, os[32], arch[32], seen[256] = "";
-	const char *m, *plat;
+	const char *m, *plat, *any = NULL;
 	size_t len;
 
 	if (!(blob = read_desc(a, desc, &len)))
 		return NULL;
 	if (!json_get(blob, "manifests"))
 		return blob;
-	for (int i = 0; depth < 4 && (m = json_index(json_get(blob, "manifests"), i));
+	for (int i = 0;
+	     depth < 4 && (m = json_index(json_get(blob, "manifests"), i));
 	     i++) {
 		plat = json_get(m, "platform");
 		if (json_get_string(json_get(plat, "os"), os, 32) < 0 ||
-		    json_get_string(json_get(plat, "architecture"), arch, 32) < 0)
-			continue;
-		if (strcmp(os, "linux") || strcmp(arch, imageconfig_arch())) {
-			/* (not naming "unknown/unknown": docker's attestations) */
-			if (strlen(seen) < 200 && strcmp(os, "unknown"))
-				snprintf(seen + strlen(seen), 256 - strlen(seen),
-					 "%s%s/%s", *seen ? ", " : "", os, arch);
+		    json_get_string(json_get(plat, "architecture"), arch, 32) <
+			0) {
+			any = any ? any : m; /* no platform said: a candidate */
 			continue;
 		}
-		found = resolve(a, m, depth + 1);
-		free(blob);
-		return found; /* (NULL: it said why) */
+		if (!strcmp(os, "linux") && !strcmp(arch, imageconfig_arch())) {
+			any = m;
+			break;
+		}
+		/* Named in the message; docker's attestations are not. */
+		if (strlen(seen) < 200 && strcmp(os, "unknown"))
+			snprintf(seen + strlen(seen), 256 - strlen(seen),
+				 "%s%s/%s", *seen ? ", " : "", os, arch);
 	}
-	if (!*seen)
+	if (any)
+		found = resolve(a, any, depth + 1); /* (NULL: it said why) */
+	else if (!*seen)
 		warnx("load: an index with no image for linux/%s in it",
 		      imageconfig_arch());
 	else
@@ -153,21 +162,24 @@ static char *resolve(struct arc *a, const char *desc, int depth)
 
 /* Docker 25+: index.json, each of its entries an image (named by its
  * annotations), for one platform or an index of several. */
-int plan_oci(struct arc *a, const char *index, struct plan *plans,
-		    int *n)
+int plan_oci(struct arc *a, const char *index, struct plan *plans, int *n)
 {
 	char name[300], os[32], arch[32];
 	const char *m, *ann, *plat;
 	char *man;
 
-	for (int i = 0; (m = json_index(json_get(index, "manifests"), i)); i++) {
+	for (int i = 0; (m = json_index(json_get(index, "manifests"), i));
+	     i++) {
 		plat = json_get(m, "platform");
-		if (plat && json_get_string(json_get(plat, "os"), os, 32) == 0 &&
-		    json_get_string(json_get(plat, "architecture"), arch, 32) == 0 &&
+		if (plat &&
+		    json_get_string(json_get(plat, "os"), os, 32) == 0 &&
+		    json_get_string(json_get(plat, "architecture"), arch, 32) ==
+			0 &&
 		    (strcmp(os, "linux") || strcmp(arch, imageconfig_arch())))
 			continue; /* another machine's image */
 		if (*n == LOAD_MAX) {
-			warnx("load: more than %d images in one archive", LOAD_MAX);
+			warnx("load: more than %d images in one archive",
+			      LOAD_MAX);
 			return -1;
 		}
 		struct plan *p = &plans[(*n)++];
@@ -178,8 +190,8 @@ int plan_oci(struct arc *a, const char *index, struct plan *plans,
 		if (json_get_string(json_get(ann, "io.containerd.image.name"),
 				    name, sizeof(name)) == 0 ||
 		    (json_get_string(json_get(ann, "org.opencontainers.image."
-						   "ref.name"), name,
-				     sizeof(name)) == 0 &&
+						   "ref.name"),
+				     name, sizeof(name)) == 0 &&
 		     strpbrk(name, ":/")))
 			add_tag(p, name);
 		if (plan_manifest(a, man, p) < 0) {
@@ -200,8 +212,8 @@ int plan_oci(struct arc *a, const char *index, struct plan *plans,
  * the config named by its digest ("<hex>.json", or blobs/sha256/<hex>),
  * a layer by its digest (blobs/) or by a v1 id (<id>/layer.tar). Also
  * the names of an OCI image with no annotations. */
-int plan_docker(struct arc *a, const char *mf, struct plan *plans,
-		       int *n, bool oci)
+int plan_docker(struct arc *a, const char *mf, struct plan *plans, int *n,
+		bool oci)
 {
 	char name[PATH_MAX], want[72], got[72];
 	const char *m, *t, *base;
@@ -210,8 +222,11 @@ int plan_docker(struct arc *a, const char *mf, struct plan *plans,
 	for (int i = 0; (m = json_index(mf, i)); i++) {
 		struct plan *p = oci ? NULL : &plans[*n];
 
-		if (json_get_string(json_get(m, "Config"), name, sizeof(name)) < 0 ||
+		if (json_get_string(json_get(m, "Config"), name, sizeof(name)) <
+			0 ||
 		    !(e = arc_find(a, name))) {
+			if (oci)
+				continue; /* index.json said what to load */
 			warnx("load: manifest.json names a config that is not "
 			      "in the archive");
 			return -1;
@@ -225,15 +240,18 @@ int plan_docker(struct arc *a, const char *mf, struct plan *plans,
 						  plans[k].config_len, got);
 				if (plans[k].n_tags || strcmp(got, want))
 					continue;
-				for (int j = 0; (t = json_index(
-					json_get(m, "RepoTags"), j)); j++)
+				for (int j = 0;
+				     (t = json_index(json_get(m, "RepoTags"),
+						     j));
+				     j++)
 					if (json_get_string(t, name, 256) == 0)
 						add_tag(&plans[k], name);
 			}
 			continue;
 		}
 		if (*n == LOAD_MAX) {
-			warnx("load: more than %d images in one archive", LOAD_MAX);
+			warnx("load: more than %d images in one archive",
+			      LOAD_MAX);
 			return -1;
 		}
 		(*n)++;
@@ -241,30 +259,35 @@ int plan_docker(struct arc *a, const char *mf, struct plan *plans,
 			return -1;
 		p->config_len = e->size;
 		if (strcmp(got, want) != 0) {
-			warnx("load: %s: its sha256 is %s: the archive is damaged",
+			warnx("load: %s: its sha256 is %s: the archive is "
+			      "damaged",
 			      name, got);
 			return -1;
 		}
-		for (int j = 0; (t = json_index(json_get(m, "Layers"), j)); j++) {
+		for (int j = 0; (t = json_index(json_get(m, "Layers"), j));
+		     j++) {
 			if (j == IMAGE_MAX_LAYERS ||
 			    json_get_string(t, name, sizeof(name)) < 0) {
-				warnx("load: a bad Layers list in manifest.json");
+				warnx(
+				    "load: a bad Layers list in manifest.json");
 				return -1;
 			}
 			if (!(p->layer[j] = arc_find(a, name))) {
 				warnx("load: manifest.json names the layer %s, "
-				      "which is not in the archive", name);
+				      "which is not in the archive",
+				      name);
 				return -1;
 			}
 			p->digest[j][0] = '\0';
 			if (!strncmp(name, "blobs/sha256/", 13))
-				snprintf(p->digest[j], 72, "sha256:%.64s", name + 13);
+				snprintf(p->digest[j], 72, "sha256:%.64s",
+					 name + 13);
 			p->n_layers = j + 1;
 		}
-		for (int j = 0; (t = json_index(json_get(m, "RepoTags"), j)); j++)
+		for (int j = 0; (t = json_index(json_get(m, "RepoTags"), j));
+		     j++)
 			if (json_get_string(t, name, 256) == 0)
 				add_tag(p, name);
 	}
 	return 0;
 }
-

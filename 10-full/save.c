@@ -30,6 +30,7 @@
 #include "../01-uts/lesson.h"
 
 #include <err.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -38,28 +39,88 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* FILE appears whole or not at all, and an interrupted save leaves
+ * nothing: the archive is written to an unnamed file in FILE's dir
+ * (O_TMPFILE), which a Ctrl-C or a kill -9 takes away with the process,
+ * and gets its name at the end (linked as FILE.PID, renamed over FILE).
+ * Where the filesystem has no O_TMPFILE, a named temp file (tmp), removed
+ * on failure. Returns the fd, or -1 after one line. */
+static int out_open(const char *file, char *tmp)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(file, '/');
+	mode_t mask;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - file) + 1 : 1,
+		 slash ? file : ".");
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR)) {
+		if (fd < 0)
+			warn("%s", file);
+		return fd;
+	}
+	snprintf(tmp, PATH_MAX, "%s.XXXXXX", file);
+	mask = umask(0);
+	umask(mask);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0 || fchmod(fd, 0666 & ~mask) < 0) {
+		warn("%s", file);
+		if (fd >= 0)
+			close(fd);
+		tmp[0] = '\0';
+		return -1;
+	}
+	return fd;
+}
+
+/* Names the finished archive FILE. Returns 0, or -1 after one line. */
+static int out_commit(int fd, const char *file, char *tmp)
+{
+	char proc[64];
+
+	if (fsync(fd) < 0)
+		goto bad;
+	if (!tmp[0]) {
+		/* linkat through /proc: AT_EMPTY_PATH would need a capability. */
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		snprintf(tmp, PATH_MAX, "%s.%d", file, (int)getpid());
+		unlink(tmp);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0) {
+			tmp[0] = '\0';
+			goto bad;
+		}
+	}
+	if (rename(tmp, file) < 0)
+		goto bad;
+	tmp[0] = '\0';
+	return 0;
+bad:
+	warn("%s", file);
+	return -1;
+}
+
 static const char usage[] =
-	"Usage: container save IMAGE... [-o FILE]\n"
-	"Write images as the tar docker save writes (an OCI layout with\n"
-	"manifest.json) to FILE, or to stdout.\n";
+    "Usage: container save IMAGE... [-o FILE]\n"
+    "Write images as the tar docker save writes (an OCI layout with\n"
+    "manifest.json) to FILE, or to stdout.\n";
 
 int cmd_save(int argc, char **argv)
 {
 	static struct image imgs[MAX_IMAGES];
 	struct state st = {0};
 	struct save *s = NULL;
-	char *refs[MAX_IMAGES], tmp[PATH_MAX], *ix = NULL, *mf = NULL;
+	char *refs[MAX_IMAGES], tmp[PATH_MAX] = "", *ix = NULL, *mf = NULL;
 	const char *file = NULL;
 	size_t ix_len, mf_len;
 	FILE *index = NULL, *manifest = NULL;
 	int n = 0, i, fd = -1, lock = -1, ret = EXIT_FAILED;
-	mode_t mask;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help")) {
 			fputs(usage, stdout);
 			return 0;
-		} else if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) &&
+		} else if ((!strcmp(argv[i], "-o") ||
+			    !strcmp(argv[i], "--output")) &&
 			   i + 1 < argc) {
 			file = argv[++i];
 		} else if (argv[i][0] == '-' || n == MAX_IMAGES) {
@@ -74,7 +135,8 @@ int cmd_save(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	if (!file && isatty(1)) {
-		warnx("save: refusing to write a tar to a terminal: give -o FILE, "
+		warnx("save: refusing to write a tar to a terminal: give -o "
+		      "FILE, "
 		      "or redirect stdout");
 		return EXIT_FAILED;
 	}
@@ -83,17 +145,8 @@ int cmd_save(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		if (image_find(st.root, refs[i], &imgs[i]) < 0)
 			goto out;
-	/* A file appears whole or not at all: written beside, then renamed. */
-	if (file) {
-		snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file);
-		mask = umask(0);
-		umask(mask);
-		if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0 ||
-		    fchmod(fd, 0666 & ~mask) < 0) {
-			warn("%s", file);
-			goto out;
-		}
-	}
+	if (file && (fd = out_open(file, tmp)) < 0)
+		goto out;
 	s = calloc(1, sizeof(*s));
 	index = open_memstream(&ix, &ix_len);
 	manifest = open_memstream(&mf, &mf_len);
@@ -114,9 +167,11 @@ int cmd_save(int argc, char **argv)
 	if (fflush(index) || fflush(manifest))
 		goto out;
 	{
-		char head[] = "{\"schemaVersion\":2,\"mediaType\":\"application/"
-			      "vnd.oci.image.index.v1+json\",\"manifests\":";
-		static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
+		char head[] =
+		    "{\"schemaVersion\":2,\"mediaType\":\"application/"
+		    "vnd.oci.image.index.v1+json\",\"manifests\":";
+		static const char layout[] =
+		    "{\"imageLayoutVersion\":\"1.0.0\"}";
 		char *whole = malloc(strlen(head) + ix_len + 2);
 
 		if (!whole)
@@ -135,15 +190,13 @@ int cmd_save(int argc, char **argv)
 		    tar_write_end(&s->w) < 0)
 			goto out;
 	}
-	if (file && (fsync(fd) < 0 || rename(tmp, file) < 0)) {
-		warn("%s", file);
+	if (file && out_commit(fd, file, tmp) < 0)
 		goto out;
-	}
 	ret = 0;
 out:
 	if (fd >= 0) {
 		close(fd);
-		if (ret)
+		if (ret && tmp[0])
 			unlink(tmp);
 	}
 	if (index)

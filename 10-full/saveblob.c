@@ -30,11 +30,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int save_header(struct save *s, const char *name, uint64_t size,
-		       char type)
+int save_header(struct save *s, const char *name, uint64_t size, char type)
 {
-	struct tar_entry e = {.type = type, .name = (char *)name,
-			      .mode = type == '5' ? 0755 : 0644, .size = size};
+	struct tar_entry e = {.type = type,
+			      .name = (char *)name,
+			      .mode = type == '5' ? 0755 : 0644,
+			      .size = size};
 
 	return tar_write_header(&s->w, &e);
 }
@@ -46,7 +47,7 @@ static int blob_bytes(struct save *s, const char *digest, const void *p,
 
 	snprintf(name, sizeof(name), "blobs/sha256/%s", digest + 7);
 	return save_header(s, name, n, '0') < 0 ? -1
-		: tar_write_data(&s->w, p, n);
+						: tar_write_data(&s->w, p, n);
 }
 
 /* The layer's own blob, kept by load: written back as it came. */
@@ -105,19 +106,21 @@ static int into_entry(void *ctx, const void *buf, size_t n)
  * tree of a layer does not change, and load checks every digest. If it
  * had changed in size, the writer says so (an entry longer or shorter
  * than its header). */
-static int packed_layer(struct save *s, const char *layer,
-			const char *diff_id, struct desc *d)
+static int packed_layer(struct save *s, const char *layer, const char *diff_id,
+			struct desc *d)
 {
 	char path[PATH_MAX], name[96];
 	int fd, ret = -1;
 
-	snprintf(path, sizeof(path), "%s/images/layers/%s/diff", s->root, layer);
+	snprintf(path, sizeof(path), "%s/images/layers/%s/diff", s->root,
+		 layer);
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		warn("%s", path);
 		return -1;
 	}
-	snprintf(d->media, sizeof(d->media), "application/vnd.oci.image.layer.v1.tar");
+	snprintf(d->media, sizeof(d->media),
+		 "application/vnd.oci.image.layer.v1.tar");
 	snprintf(d->digest, sizeof(d->digest), "%s", diff_id);
 	snprintf(name, sizeof(name), "blobs/sha256/%s", diff_id + 7);
 	if (layer_pack_size(fd, NULL, &d->size) == 0 &&
@@ -142,7 +145,7 @@ static void full_name(const char *name, char *out, size_t size)
 /* One image: its layers (each blob once in the archive), its config,
  * its manifest; its lines of index.json and manifest.json. */
 int save_image(struct save *s, const struct image *img, FILE *index,
-		      FILE *manifest)
+	       FILE *manifest)
 {
 	const char *ids = json_get(json_get(img->config, "rootfs"), "diff_ids");
 	struct desc *layers[IMAGE_MAX_LAYERS];
@@ -153,8 +156,9 @@ int save_image(struct save *s, const struct image *img, FILE *index,
 	int i, j, r, ret = -1;
 
 	for (i = 0; i < img->n_layers; i++) {
-		for (j = 0; j < s->n_done && strcmp(s->done[j].layer,
-						    img->layers[i]); j++)
+		for (j = 0;
+		     j < s->n_done && strcmp(s->done[j].layer, img->layers[i]);
+		     j++)
 			;
 		layers[i] = &s->done[j];
 		if (j < s->n_done)
@@ -173,28 +177,35 @@ int save_image(struct save *s, const struct image *img, FILE *index,
 		return -1;
 	if (!(m = open_memstream(&man, &man_len)))
 		return -1;
-	fprintf(m, "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci."
-		   "image.manifest.v1+json\",\"config\":{\"mediaType\":\"appli"
-		   "cation/vnd.oci.image.config.v1+json\",\"digest\":\"%s\","
-		   "\"size\":%zu},\"layers\":[", img->id, img->config_len);
+	fprintf(m,
+		"{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci."
+		"image.manifest.v1+json\",\"config\":{\"mediaType\":\"appli"
+		"cation/vnd.oci.image.config.v1+json\",\"digest\":\"%s\","
+		"\"size\":%zu},\"layers\":[",
+		img->id, img->config_len);
 	for (i = 0; i < img->n_layers; i++)
-		fprintf(m, "%s{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":"
-			   "%llu}", i ? "," : "", layers[i]->media,
-			layers[i]->digest, (unsigned long long)layers[i]->size);
+		fprintf(m,
+			"%s{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":"
+			"%llu}",
+			i ? "," : "", layers[i]->media, layers[i]->digest,
+			(unsigned long long)layers[i]->size);
 	fprintf(m, "]}");
 	if (fclose(m) != 0)
 		goto out;
 	imagestore_digest(man, man_len, mdigest);
 	if (blob_bytes(s, mdigest, man, man_len) < 0)
 		goto out;
-	json_get_string(json_get(img->config, "architecture"), arch, sizeof(arch));
+	json_get_string(json_get(img->config, "architecture"), arch,
+			sizeof(arch));
 	json_get_string(json_get(img->config, "os"), os, sizeof(os));
-	fprintf(index, "%s{\"mediaType\":\"application/vnd.oci.image.manifest."
-		       "v1+json\",\"digest\":\"%s\",\"size\":%zu,",
+	fprintf(index,
+		"%s{\"mediaType\":\"application/vnd.oci.image.manifest."
+		"v1+json\",\"digest\":\"%s\",\"size\":%zu,",
 		ftell(index) > 1 ? "," : "", mdigest, man_len);
 	if (img->name[0]) {
 		full_name(img->name, full, sizeof(full));
-		fprintf(index, "\"annotations\":{\"io.containerd.image.name\":");
+		fprintf(index,
+			"\"annotations\":{\"io.containerd.image.name\":");
 		json_string(index, full);
 		fprintf(index, ",\"org.opencontainers.image.ref.name\":");
 		json_string(index, strrchr(img->name, ':') + 1);
@@ -219,4 +230,3 @@ out:
 	free(man);
 	return ret;
 }
-

@@ -21,8 +21,10 @@
 static int set_string(char **dst, const char *p, size_t n)
 {
 	if (n >= PATH_MAX || memchr(p, '\0', n)) {
-		warnx("tar: a name of %zu bytes, or with a NUL in it (the most is "
-		      "%d)", n, PATH_MAX - 1);
+		warnx("tar: a name of %zu bytes, or with a NUL in it (the most "
+		      "is "
+		      "%d)",
+		      n, PATH_MAX - 1);
 		return -1;
 	}
 	free(*dst);
@@ -31,8 +33,7 @@ static int set_string(char **dst, const char *p, size_t n)
 }
 
 /* Applies "LEN KEY=VALUE\n" records to e. */
-int tar_pax_apply(struct tar_entry *e, const char *p, size_t n,
-		     bool *has_size)
+int tar_pax_apply(struct tar_entry *e, const char *p, size_t n, bool *has_size)
 {
 	while (n) {
 		char *end, *eq;
@@ -67,9 +68,11 @@ int tar_pax_apply(struct tar_entry *e, const char *p, size_t n,
 			e->mtime_nsec = 0;
 			if (*dot == '.')
 				for (int d = 0; d < 9; d++)
-					e->mtime_nsec = e->mtime_nsec * 10 +
-						(dot[1] >= '0' && dot[1] <= '9'
-							 ? *++dot - '0' : 0);
+					e->mtime_nsec =
+					    e->mtime_nsec * 10 +
+					    (dot[1] >= '0' && dot[1] <= '9'
+						 ? *++dot - '0'
+						 : 0);
 		}
 		if (klen > 4 && memcmp(key, "GNU.sparse", 10) == 0) {
 			warnx("tar: a sparse file (not supported here)");
@@ -79,7 +82,8 @@ int tar_pax_apply(struct tar_entry *e, const char *p, size_t n,
 			struct tar_xattr *x = &e->xattrs[e->n_xattrs];
 
 			if (e->n_xattrs == TAR_MAX_XATTRS) {
-				warnx("tar: more than %d xattrs", TAR_MAX_XATTRS);
+				warnx("tar: more than %d xattrs",
+				      TAR_MAX_XATTRS);
 				return -1;
 			}
 			x->name = strndup(key + 13, klen - 13);

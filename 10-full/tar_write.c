@@ -163,7 +163,10 @@ static void ustar(unsigned char *h, const char *name, char type,
 	h[156] = type;
 	if (e->link)
 		strncpy((char *)h + 157, e->link, 100);
-	memcpy(h + 257, "ustar\0" "00", 8);
+	memcpy(h + 257,
+	       "ustar\0"
+	       "00",
+	       8);
 	octal((char *)h + 329, 8, e->devmajor);
 	octal((char *)h + 337, 8, e->devminor);
 	memset(h + 148, ' ', 8);
@@ -187,8 +190,8 @@ int tar_write_header(struct tar_writer *w, const struct tar_entry *e)
 		return -1;
 	}
 	ustar(h, e->name, e->type, e, size, &long_name, &big_uid, &big_gid);
-	if (long_name && record(&pax, &len, "path", e->name,
-				strlen(e->name)) < 0)
+	if (long_name &&
+	    record(&pax, &len, "path", e->name, strlen(e->name)) < 0)
 		goto out;
 	if (e->link && strlen(e->link) > 100 &&
 	    record(&pax, &len, "linkpath", e->link, strlen(e->link)) < 0)
@@ -208,7 +211,8 @@ int tar_write_header(struct tar_writer *w, const struct tar_entry *e)
 	for (int i = 0; i < e->n_xattrs; i++) {
 		char key[300];
 
-		snprintf(key, sizeof(key), "SCHILY.xattr.%s", e->xattrs[i].name);
+		snprintf(key, sizeof(key), "SCHILY.xattr.%s",
+			 e->xattrs[i].name);
 		if (record(&pax, &len, key, e->xattrs[i].value,
 			   e->xattrs[i].len) < 0)
 			goto out;
@@ -216,15 +220,16 @@ int tar_write_header(struct tar_writer *w, const struct tar_entry *e)
 	if (len) {
 		/* The pax header's own header: type 'x', named as GNU tar
 		 * names it, its records as data. */
-		struct tar_entry x = {.type = 'x', .mode = 0644,
-				      .mtime = e->mtime};
+		struct tar_entry x = {
+		    .type = 'x', .mode = 0644, .mtime = e->mtime};
 		unsigned char xh[TAR_BLOCK];
 		bool a, b, c;
 		char xname[100];
 
 		snprintf(xname, sizeof(xname), "PaxHeaders/%.80s",
 			 strrchr(e->name, '/') && strrchr(e->name, '/')[1]
-				 ? strrchr(e->name, '/') + 1 : e->name);
+			     ? strrchr(e->name, '/') + 1
+			     : e->name);
 		x.name = xname;
 		ustar(xh, xname, 'x', &x, len, &a, &b, &c);
 		if (put(w, xh, TAR_BLOCK) < 0 || put(w, pax, len) < 0 ||

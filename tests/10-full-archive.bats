@@ -122,10 +122,10 @@ make_tree() {
 	tar -tf "$T/l.tar" >"$T/names"
 	grep -x 'etc/.wh.gone' "$T/names"
 	grep -A1 -x 'opq/' "$T/names" | grep -x 'opq/.wh..wh..opq'
-	! grep -x 'etc/gone' "$T/names"
+	[ -z "$(grep -x 'etc/gone' "$T/names")" ]
 	"$A" list "$T/l.tar" >"$T/list"
 	grep -x '  xattr user.kept=yes' "$T/list"
-	! grep overlay "$T/list"
+	[ -z "$(grep overlay "$T/list")" ]
 	# Back: the whiteout and the opaque mark, nothing else of overlay's.
 	mkdir "$T/back"
 	"$A" unpack "$T/back" <"$T/l.tar"

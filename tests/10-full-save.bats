@@ -398,7 +398,7 @@ refused_load() {
 	[ "$output" = "$(printf 'made\nx\nno-group')" ]
 }
 
-@test "rootless: a user loads docker's archive into their own store and runs it; every file of the layers is the user's" {
+@test "rootless: a user loads docker's archive into their own store and runs it; every file of the layers is the user's; what they save has root's ids" {
 	container=$(for_nobody "$CONTAINER")
 	home=$(mktemp -d /tmp/container-test-home.XXXXXX)
 	chown 65534:65534 "$home"
@@ -418,5 +418,50 @@ refused_load() {
 	run "${N[@]}" run --rm alpine:3.20
 	echo "$output"
 	[ "$output" = "$(printf 'hello\nnew')" ]
+	# A layer the user makes is saved with root's ids (what their
+	# container sees), not theirs: root who loads it gets root's files.
+	tar -C "$T/up" -cf "$home/up.tar" .
+	"${N[@]}" import "$home/up.tar" up >/dev/null
+	"${N[@]}" save up -o "$home/up-saved.tar"
+	L=$(tar -xOf "$home/up-saved.tar" manifest.json | grep -o 'blobs/sha256/[0-9a-f]*"\]' | cut -d'"' -f1)
+	tar -xOf "$home/up-saved.tar" "$L" | tar --numeric-owner -tv >"$T/owners"
+	cat "$T/owners"
+	[ -z "$(grep -v ' 0/0 ' "$T/owners")" ]
 	rm -rf "$home"
+}
+
+@test "save -o: the file appears whole or not at all; a save killed halfway (Ctrl-C, kill -9) leaves no file, no temp file, and an older FILE as it was" {
+	need_strace
+	"${C[@]}" import "$RFS" base >/dev/null
+	mkdir "$T/out"
+	for sig in SIGINT SIGKILL; do
+		run strace -f -o /dev/null -e inject=write:signal=$sig:when=5 \
+			"${C[@]}" save base -o "$T/out/base.tar"
+		[ "$status" -ne 0 ]
+		[ -z "$(ls -A "$T/out")" ]
+	done
+	echo old >"$T/out/base.tar"
+	run strace -f -o /dev/null -e inject=write:signal=SIGKILL:when=5 \
+		"${C[@]}" save base -o "$T/out/base.tar"
+	[ "$(cat "$T/out/base.tar")" = old ]
+	[ "$(ls -A "$T/out")" = base.tar ]
+	"${C[@]}" save base -o "$T/out/base.tar"
+	tar -tf "$T/out/base.tar" | grep -x index.json
+	[ "$(ls -A "$T/out")" = base.tar ]
+}
+
+@test "load killed halfway (kill -9) leaves no image and no layer; what it left in tmp/ the next load removes" {
+	need_strace
+	mkdir "$T/up"
+	upper_layer "$T/up"
+	docker25 "$T/a.tar" a:1 '["/bin/true"]' "$RFS" "$T/up"
+	run strace -f -o /dev/null -e inject=write:signal=SIGKILL:when=100 \
+		"${C[@]}" load -i "$T/a.tar"
+	[ "$status" -ne 0 ]
+	[ -z "$("${C[@]}" images -q)" ]
+	[ -z "$(ls -A "$R/images/layers")" ]
+	[ -n "$(ls -A "$R/images/tmp")" ]
+	run "${C[@]}" load -i "$T/a.tar"
+	[ "$output" = "Loaded image: a:1" ]
+	[ -z "$(ls -A "$R/images/tmp")" ]
 }
