@@ -26,7 +26,10 @@ teardown() {
 	[ -z "${COMMIT_PID:-}" ] || kill -9 "$COMMIT_PID" 2>/dev/null || true
 	for id in $("${C[@]}" ps -aq 2>/dev/null); do
 		v1=/sys/fs/cgroup/freezer/lesson-container-$id
-		[ ! -d "$v1" ] || echo THAWED >"$v1/freezer.state"
+		[ -d "$v1" ] || continue
+		echo THAWED >"$v1/freezer.state"
+		"${C[@]}" rm -f "$id" >/dev/null 2>&1
+		rmdir "$v1"
 	done
 	container_rm_teardown
 }
@@ -349,6 +352,35 @@ frozen() {
 	wait_for eval '[ "$(stat -c %s "$R/containers/$id/upper/count")" -gt "$n" ]'
 	[ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "lesson-container-$id" -path '*freezer*')" ]
 	"${C[@]}" stop -t 0 "$id"
+}
+
+@test "10-full image: a commit killed with -9 while the container is frozen leaves it frozen; rm -f thaws and removes it, and nothing is left" {
+	need_strace
+	base >/dev/null
+	id=$("${C[@]}" run -d base sh -c 'echo started >/s; while :; do echo x >>/count; done')
+	wait_for test -s "$R/containers/$id/upper/s"
+	sh=$(descendant "$("${C[@]}" inspect -f '{{.State.Pid}}' "$id")" sh)
+	strace -o /dev/null -e trace=copy_file_range \
+		-e inject=copy_file_range:signal=SIGSTOP:when=1 \
+		"${C[@]}" commit "$id" snap >/dev/null 2>&1 &
+	st=$!
+	commit=$(traced "$st" container)
+	COMMIT_PID=$commit
+	wait_for stopped "$commit"
+	frozen "$id" "$sh"
+	kill -9 "$commit"
+	wait "$st" || true
+	frozen "$id" "$sh"
+	# Not even SIGKILL ends a frozen process: rm -f thaws it first.
+	run timeout 30 "${C[@]}" rm -f "$id"
+	[ "$status" -eq 0 ]
+	[ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "lesson-container-$id")" ]
+	[ ! -e /proc/"$sh" ]
+	# Nothing of the commit: the next verb that takes the lock empties
+	# tmp/, and no image was made.
+	"${C[@]}" images -q >/dev/null
+	run "${C[@]}" history snap
+	[ "$status" -eq 125 ]
 }
 
 @test "10-full image: rootless, a user has an image store of their own: import, run, commit (whiteouts, opaque dirs) work, and every file of a layer is the user's" {
