@@ -112,6 +112,9 @@ base_id() {
 	# Importing again shares the layer: same tree, same DiffID.
 	base base:two
 	[ "$(ls "$R/images/layers" | wc -l)" -eq 1 ]
+	# Newest first, as docker lists them.
+	[[ "$("${C[@]}" images | sed -n 2p)" =~ ^base\ +two\  ]]
+	[[ "$("${C[@]}" images | sed -n 3p)" =~ ^base\ +latest\  ]]
 	# Bad input: 125 and one line, nothing made.
 	run "${C[@]}" import /no/such/dir x
 	[ "$status" -eq 125 ]
