@@ -428,3 +428,24 @@ frozen() {
 	[ "$(ls "$R/images/layers" | wc -l)" -eq 2 ]
 	diff <(checksums "$RFS") <(checksums "$R/images/layers/$(ls "$R/images/layers" | while read -r l; do grep -q '"parent": ""' "$R/images/layers/$l/layer.json" && echo "$l"; done)/diff")
 }
+
+@test "10-full image: commit keeps a sparse file sparse (256 MiB that use no block in the container use none in the layer); a commit that fails leaves nothing in tmp/" {
+	base >/dev/null
+	"${C[@]}" run --name sp base sh -c 'dd if=/dev/zero of=/sparse bs=1 count=1 seek=268435455 2>/dev/null; echo tail >>/sparse'
+	"${C[@]}" commit sp sparse >/dev/null
+	f=$(ls -d "$R"/images/layers/*/diff/sparse)
+	[ "$(stat -c %s "$f")" -eq $((268435456 + 5)) ]
+	# A few blocks of data at its end, no 256 MiB of zeros.
+	[ "$(stat -c %b "$f")" -lt 64 ]
+	run -0 "${C[@]}" run --rm sparse sh -c 'tail -c 5 /sparse; wc -c </sparse'
+	[ "$output" = "$(printf 'tail\n268435461')" ]
+	# A commit that fails (the disk full: strace makes the first copy
+	# fail with ENOSPC) leaves no tmp layer behind: a full disk does not
+	# stay full until the next verb.
+	need_strace
+	"${C[@]}" run --name full base sh -c 'echo x >/x'
+	run -125 strace -f -o /dev/null -e inject=copy_file_range:error=ENOSPC:when=1 \
+		"${C[@]}" commit full never
+	[[ "$output" == *"No space left on device"* ]]
+	[ -z "$(ls -A "$R/images/tmp")" ]
+}
