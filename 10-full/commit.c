@@ -13,6 +13,9 @@
  *        (tested in tests/10-full-image.bats)
  * Uses:  treecopy.c, imagelayer.c, imageconfig.c, imagestore.c,
  *        freeze.c, verb.c, store.c
+ *
+ * A container of a directory (run build/rootfs) has no image: commit
+ * imports the directory first, as the new image's bottom layer.
  * Read:  docker-commit(1), Documentation/filesystems/overlayfs.rst
  *
  * The notes: "docker commit 和 push只保存这个修改过的可读写层" - commit
@@ -35,6 +38,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +74,7 @@ static int copy_layer(const struct state *st, const struct container *c,
 {
 	struct treecopy tc = {.skip = init_files};
 	struct freeze fz = {0};
+	sigset_t stop, old;
 	char upper[PATH_MAX];
 	int fd, ret = -1;
 
@@ -86,12 +91,44 @@ static int copy_layer(const struct state *st, const struct container *c,
 		warn("%s", upper);
 		return -1;
 	}
+	/* A Ctrl-C while the container is frozen must not leave it so:
+	 * the signals that would end us wait until it is thawed. */
+	lesson_stop_signals(&stop);
+	sigprocmask(SIG_BLOCK, &stop, &old);
 	if ((c->status != STATUS_RUNNING ||
 	     freeze_container(c->pid, c->id, &fz) == 0) &&
 	    imagelayer_make(st->root, fd, &tc, img->layers[img->n_layers - 1],
 			    layer, diff_id) == 0)
 		ret = 0;
 	thaw_container(&fz);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(fd);
+	return ret;
+}
+
+/* A container of a directory: the directory becomes the bottom layer,
+ * as `import` would make it (an import of the same tree gives the same
+ * layer), and img the image of that layer alone, its config in memory
+ * only: the new image's history tells of it. Caller holds the store's
+ * lock. Returns 0 or -1. */
+static int import_rootfs(const struct state *st, const struct container *c,
+			 struct image *img)
+{
+	char diff_id[72], by[4200];
+	struct treecopy tc = {0};
+	int fd = open(c->image, O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret = -1;
+
+	memset(img, 0, sizeof(*img));
+	if (fd < 0) {
+		warn("%s, the container's rootfs", c->image);
+		return -1;
+	}
+	snprintf(by, sizeof(by), "container import %s", c->image);
+	if (imagelayer_make(st->root, fd, &tc, "", img->layers[0], diff_id) == 0 &&
+	    (img->config = imageconfig_new(diff_id, by, &img->config_len))) {
+		img->n_layers = 1;
+		ret = 0;
+	}
 	close(fd);
 	return ret;
 }
@@ -123,15 +160,9 @@ int cmd_commit(int argc, char **argv)
 	    (lock = store_lock(st.root, c->id)) < 0 ||
 	    verb_find(&st, c->id, c) < 0) /* as it is now, locked */
 		goto out;
-	if (!c->image_id[0]) {
-		warnx("container %s runs the directory %s, not an image: "
-		      "import it (container import DIR NAME), and run and "
-		      "commit the image",
-		      argv[optind], c->image);
-		goto out;
-	}
 	if ((store = image_lock(st.root)) < 0 ||
-	    image_read(st.root, c->image_id, &img) < 0)
+	    (c->image_id[0] ? image_read(st.root, c->image_id, &img)
+			    : import_rootfs(&st, c, &img)) < 0)
 		goto out;
 	if (img.n_layers == IMAGE_MAX_LAYERS) {
 		warnx("image %s has %d layers, the most an image may have",

@@ -28,4 +28,10 @@ int freeze_container(pid_t init, const char *id, struct freeze *f);
 /* Thaws what freeze_container froze, and removes what it made. */
 void thaw_container(struct freeze *f);
 
+/* What a commit killed by SIGKILL may leave: the container frozen (and
+ * on v1 its freezer cgroup), where not even SIGKILL ends it. Thaws it
+ * and removes that, unless a commit holds the container now (its lock,
+ * in the data root root). For stop, kill and rm, before they signal. */
+void freeze_forget(const char *root, pid_t init, const char *id);
+
 #endif

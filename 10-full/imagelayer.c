@@ -184,5 +184,9 @@ out:
 	if (diff >= 0)
 		close(diff);
 	close(top);
+	/* Not left for the next verb to clear: a copy that failed on a
+	 * full disk would keep the disk full until then. */
+	if (ret < 0 && access(path, F_OK) == 0)
+		state_remove_tree(AT_FDCWD, path);
 	return ret;
 }

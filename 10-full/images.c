@@ -4,7 +4,8 @@
  * them.
  *
  * Claim: images lists every tag with its image's short id, when it was
- *        made and the size of its layers (an untagged image as <none>);
+ *        made and the size of its layers, newest first (an untagged
+ *        image as <none>);
  *        history lists an image's layers newest first, each with what
  *        made it, and one more after each commit.
  *        (tested in tests/10-full-image.bats)
@@ -72,12 +73,19 @@ static void print_table(const char *const *head, row_t *rows, int n)
 		}
 }
 
-/* One row of `images` for the image id, tagged tag (or NULL), into
- * out; with quiet, the id printed instead. Returns 1, or -1. */
+/* A row of `images`, with when its image was made, to sort by. */
+struct image_entry {
+	row_t row;
+	char created[40];
+	int order; /* as found: the tie-break */
+};
+
+/* The row of the image id, tagged tag (or NULL), into e. Returns 1, or
+ * -1 (after a line) when the image cannot be read. */
 static int image_row(const char *root, const char *tag, const char *id,
-		     bool quiet, row_t *out)
+		     struct image_entry *e)
 {
-	char created[40] = "", ago[40];
+	char ago[40];
 	struct image img;
 	long long total = 0;
 	const char *colon = tag ? strrchr(tag, ':') : NULL;
@@ -88,21 +96,27 @@ static int image_row(const char *root, const char *tag, const char *id,
 		long long s = image_layer_size(root, img.layers[i]);
 		total += s > 0 ? s : 0;
 	}
-	json_get_string(json_get(img.config, "created"), created,
-			sizeof(created));
+	e->created[0] = '\0';
+	json_get_string(json_get(img.config, "created"), e->created,
+			sizeof(e->created));
 	image_free(&img);
-	if (quiet) {
-		printf("%.12s\n", id + 7);
-		return 1;
-	}
-	snprintf((*out)[0], 128, "%.*s", colon ? (int)(colon - tag) : 6,
+	snprintf(e->row[0], 128, "%.*s", colon ? (int)(colon - tag) : 6,
 		 tag ? tag : "<none>");
-	snprintf((*out)[1], 128, "%s", colon ? colon + 1 : "<none>");
-	snprintf((*out)[2], 128, "%.12s", id + 7);
-	verb_human(verb_seconds_since(created), ago, sizeof(ago));
-	snprintf((*out)[3], 128, "%s ago", ago);
-	human_size(total, (*out)[4], 128);
+	snprintf(e->row[1], 128, "%s", colon ? colon + 1 : "<none>");
+	snprintf(e->row[2], 128, "%.12s", id + 7);
+	verb_human(verb_seconds_since(e->created), ago, sizeof(ago));
+	snprintf(e->row[3], 128, "%s ago", ago);
+	human_size(total, e->row[4], 128);
 	return 1;
+}
+
+/* Newest first (RFC 3339 times sort as text), as docker lists them. */
+static int newest_first(const void *a, const void *b)
+{
+	const struct image_entry *x = a, *y = b;
+	int c = strcmp(y->created, x->created);
+
+	return c ? c : x->order - y->order;
 }
 
 int cmd_images(int argc, char **argv)
@@ -110,6 +124,7 @@ int cmd_images(int argc, char **argv)
 	static const char *const head[] = {"REPOSITORY", "TAG", "IMAGE ID",
 					   "CREATED", "SIZE", NULL};
 	static struct image_tags t;
+	static struct image_entry e[IMAGE_MAX_TAGS * 2];
 	static row_t rows[IMAGE_MAX_TAGS * 2];
 	char path[PATH_MAX + 16], id[72];
 	struct state st = {0};
@@ -125,11 +140,9 @@ int cmd_images(int argc, char **argv)
 	}
 	if (verb_open(&st) < 0 || image_tags_read(st.root, &t) < 0)
 		return EXIT_FAILED;
-	/* Newest tag first, as repositories.json keeps them oldest first. */
 	for (int i = t.n - 1; i >= 0; i--)
-		n += image_row(st.root, t.tag[i], t.id[i], quiet,
-			       &rows[n]) > 0;
-	/* Then the images no tag names (docker's dangling <none>). */
+		n += image_row(st.root, t.tag[i], t.id[i], &e[n]) > 0;
+	/* And the images no tag names (docker's dangling <none>). */
 	snprintf(path, sizeof(path), "%s/images/configs", st.root);
 	if ((dir = opendir(path))) {
 		while ((d = readdir(dir)) && n < IMAGE_MAX_TAGS * 2) {
@@ -141,10 +154,17 @@ int cmd_images(int argc, char **argv)
 			for (int i = 0; i < t.n && !tagged; i++)
 				tagged = strcmp(t.id[i], id) == 0;
 			if (!tagged)
-				n += image_row(st.root, NULL, id, quiet,
-					       &rows[n]) > 0;
+				n += image_row(st.root, NULL, id, &e[n]) > 0;
 		}
 		closedir(dir);
+	}
+	for (int i = 0; i < n; i++)
+		e[i].order = i;
+	qsort(e, n, sizeof(e[0]), newest_first);
+	for (int i = 0; i < n; i++) {
+		if (quiet)
+			printf("%s\n", e[i].row[2]);
+		memcpy(rows[i], e[i].row, sizeof(rows[i]));
 	}
 	if (!quiet)
 		print_table(head, rows, n);

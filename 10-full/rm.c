@@ -20,6 +20,7 @@
 #include "note.h"
 #include "run.h"
 #include "userns.h"
+#include "freeze.h"
 #include "verbs.h"
 
 #include "../01-uts/lesson.h"
@@ -47,6 +48,7 @@ static int rm_one(struct state *st, const char *ref, bool force)
 			      "use rm -f", ref);
 			goto out;
 		}
+		freeze_forget(st->root, c->pid, c->id);
 		verb_signal(c, SIGKILL, false);
 		verb_wait_supervisor(c, -1);
 		/* --rm: its supervisor removed it on the way out. */

@@ -17,6 +17,7 @@
  * SIGTERM to the command and waits. SIGKILL it cannot catch: it dies, and
  * with it, by the kernel's rule for PID namespaces, every process in it.
  */
+#include "freeze.h"
 #include "verbs.h"
 
 #include "../01-uts/lesson.h"
@@ -76,6 +77,8 @@ static int stop_one(const struct state *st, const char *ref, int seconds)
 
 	if (!c || verb_find(st, ref, c) < 0)
 		goto out;
+	if (c->status == STATUS_RUNNING)
+		freeze_forget(st->root, c->pid, c->id);
 	/* The image's StopSignal, as docker stop sends it; else SIGTERM. */
 	sig = c->stop_signal[0] ? signal_number(c->stop_signal) : SIGTERM;
 	if (c->status == STATUS_RUNNING &&
@@ -140,8 +143,13 @@ int cmd_kill(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	for (int i = optind; i < argc; i++) {
-		if (verb_find(&st, argv[i], c) < 0 ||
-		    verb_signal(c, sig, true) < 0) {
+		if (verb_find(&st, argv[i], c) < 0) {
+			ret = EXIT_FAILED;
+			continue;
+		}
+		if (c->status == STATUS_RUNNING)
+			freeze_forget(st.root, c->pid, c->id);
+		if (verb_signal(c, sig, true) < 0) {
 			ret = EXIT_FAILED;
 			continue;
 		}

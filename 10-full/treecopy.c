@@ -72,29 +72,56 @@ static int copy_meta(int sfd, int dfd, const char *name,
 		    : utimensat(dfd, name, times, AT_SYMLINK_NOFOLLOW);
 }
 
-/* The data of a regular file: copy_file_range, which shares or copies
- * extents in the kernel, else read/write (another filesystem, an old
- * kernel). Returns 0 or -1. */
-static int copy_data(int in, int out, off_t size)
+/* Bytes [at, end) of in to the same offsets of out: copy_file_range,
+ * which shares or copies extents in the kernel, else pread/pwrite
+ * (another filesystem, an old kernel). Returns 0 or -1. */
+static int copy_range(int in, int out, off_t at, off_t end)
 {
 	char buf[65536];
+	off_t from = at, to = at;
 	ssize_t n;
 
-	while (size > 0) {
-		n = copy_file_range(in, NULL, out, NULL, size, 0);
+	while (from < end) {
+		n = copy_file_range(in, &from, out, &to, end - from, 0);
 		if (n < 0 && (errno == EXDEV || errno == EINVAL ||
 			      errno == ENOSYS || errno == EOPNOTSUPP))
 			break;
 		if (n <= 0)
 			return n < 0 ? -1 : 0; /* shrank meanwhile */
-		size -= n;
 	}
-	if (size == 0)
-		return 0;
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, n) != n)
+	while (from < end) {
+		n = pread(in, buf, end - from < (off_t)sizeof(buf) ?
+				   (size_t)(end - from) : sizeof(buf), from);
+		if (n == 0)
+			return 0; /* shrank meanwhile */
+		if (n < 0 || pwrite(out, buf, n, from) != n)
 			return -1;
-	return n < 0 ? -1 : 0;
+		from += n;
+	}
+	return 0;
+}
+
+/* The data of a regular file, its holes kept: only the extents with data
+ * are copied (SEEK_DATA, SEEK_HOLE), the size set last. A sparse file of
+ * 2 GB that uses no block in the container uses none in the layer either
+ * (written out, it would fill the disk: a hostile test did). Returns 0
+ * or -1. */
+static int copy_data(int in, int out, off_t size)
+{
+	off_t data = 0, hole;
+
+	while (data < size) {
+		data = lseek(in, data, SEEK_DATA);
+		if (data < 0 && errno == ENXIO)
+			break; /* only a hole is left */
+		hole = data < 0 ? size : lseek(in, data, SEEK_HOLE);
+		if (data < 0 || hole < 0) /* no SEEK_DATA here: all of it */
+			data = 0, hole = size;
+		if (copy_range(in, out, data, hole < size ? hole : size) < 0)
+			return -1;
+		data = hole;
+	}
+	return ftruncate(out, size);
 }
 
 /* A hard link to a file copied before, if st is one: 1 if linked, 0 if

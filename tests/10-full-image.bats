@@ -18,8 +18,19 @@ setup() {
 	C=("$CONTAINER" --root "$R")
 }
 
-# What the test did not remove itself is removed (container.bash).
+# What the test did not remove itself is removed (container.bash). A
+# commit held by strace is killed first, and a container it froze thawed,
+# or rm would wait for them.
 teardown() {
+	local id v1
+	[ -z "${COMMIT_PID:-}" ] || kill -9 "$COMMIT_PID" 2>/dev/null || true
+	for id in $("${C[@]}" ps -aq 2>/dev/null); do
+		v1=/sys/fs/cgroup/freezer/lesson-container-$id
+		[ -d "$v1" ] || continue
+		echo THAWED >"$v1/freezer.state"
+		"${C[@]}" rm -f "$id" >/dev/null 2>&1
+		rmdir "$v1"
+	done
 	container_rm_teardown
 }
 
@@ -101,6 +112,9 @@ base_id() {
 	# Importing again shares the layer: same tree, same DiffID.
 	base base:two
 	[ "$(ls "$R/images/layers" | wc -l)" -eq 1 ]
+	# Newest first, as docker lists them.
+	[[ "$("${C[@]}" images | sed -n 2p)" =~ ^base\ +two\  ]]
+	[[ "$("${C[@]}" images | sed -n 3p)" =~ ^base\ +latest\  ]]
 	# Bad input: 125 and one line, nothing made.
 	run "${C[@]}" import /no/such/dir x
 	[ "$status" -eq 125 ]
@@ -218,7 +232,7 @@ base_id() {
 	for line in "A /new" "C /etc/passwd" "D /etc/group" "D /usr/sbin/swapoff" "A /usr/sbin/x" "A /data"; do
 		grep -qx "$line" <<<"$output"
 	done
-	! grep -q "/data/vf" <<<"$output"
+	[[ "$output" != *"/data/vf"* ]] # (bats fails no "! CMD" line)
 	run "${C[@]}" commit -m "the test's change" c1 next:v1
 	[ "$status" -eq 0 ]
 	[[ "$output" =~ ^sha256:[0-9a-f]{64}$ ]]
@@ -279,7 +293,7 @@ base_id() {
 	run "${C[@]}" rmi -f base
 	[ "$status" -eq 0 ]
 	[ "$output" = "Untagged: base:latest" ]
-	! "${C[@]}" images | grep -q '^base '
+	[ -z "$("${C[@]}" images | grep '^base ')" ]
 	[ -d "$R/images/layers/$bl/diff" ]
 	"${C[@]}" start -a user
 	# top goes, with its own layer only: base's is top's bottom layer
@@ -304,20 +318,72 @@ base_id() {
 	[ "$status" -eq 125 ]
 }
 
-@test "10-full image: commit of a running container freezes it while its layer is copied, and thaws it: it runs on, and nothing of the freeze is left" {
+# Whether process $2 of container $1 is frozen, as the kernel's freezer
+# says: on cgroup v1 in the freezer cgroup commit makes, FROZEN; on v2 its
+# own cgroup's cgroup.events says "frozen 1".
+frozen() {
+	local v1=/sys/fs/cgroup/freezer/lesson-container-$1
+	if [ -d "$v1" ]; then
+		[ "$(cat "$v1/freezer.state")" = FROZEN ] && grep -qx "$2" "$v1/cgroup.procs"
+	else
+		grep -qx 'frozen 1' "/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/"$2"/cgroup)/cgroup.events"
+	fi
+}
+
+@test "10-full image: commit of a running container freezes it while its layer is copied (strace holds commit at its first copy), then thaws it: it runs on, and nothing of the freeze is left" {
+	need_strace
 	base >/dev/null
 	id=$("${C[@]}" run -d base sh -c 'echo started >/s; while :; do echo x >>/count; done')
 	wait_for test -s "$R/containers/$id/upper/s"
-	run "${C[@]}" commit "$id" snap
-	[ "$status" -eq 0 ]
+	sh=$(descendant "$("${C[@]}" inspect -f '{{.State.Pid}}' "$id")" sh)
+	# commit stopped by strace at its first copy_file_range: the copy
+	# has begun. The container must be frozen now.
+	strace -o /dev/null -e trace=copy_file_range \
+		-e inject=copy_file_range:signal=SIGSTOP:when=1 \
+		"${C[@]}" commit "$id" snap >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	st=$!
+	commit=$(traced "$st" container)
+	COMMIT_PID=$commit
+	wait_for stopped "$commit"
+	frozen "$id" "$sh"
+	kill -CONT "$commit"
+	wait_status "$st" 0
 	[ "$("${C[@]}" run --rm snap cat /s)" = started ]
 	# Thawed: it still writes.
+	if frozen "$id" "$sh"; then false; fi
 	n=$(stat -c %s "$R/containers/$id/upper/count")
 	wait_for eval '[ "$(stat -c %s "$R/containers/$id/upper/count")" -gt "$n" ]'
-	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' "$id")
-	! grep -q 'freezer:/lesson' /proc/"$pid"/cgroup
 	[ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "lesson-container-$id" -path '*freezer*')" ]
 	"${C[@]}" stop -t 0 "$id"
+}
+
+@test "10-full image: a commit killed with -9 while the container is frozen leaves it frozen; rm -f thaws and removes it, and nothing is left" {
+	need_strace
+	base >/dev/null
+	id=$("${C[@]}" run -d base sh -c 'echo started >/s; while :; do echo x >>/count; done')
+	wait_for test -s "$R/containers/$id/upper/s"
+	sh=$(descendant "$("${C[@]}" inspect -f '{{.State.Pid}}' "$id")" sh)
+	strace -o /dev/null -e trace=copy_file_range \
+		-e inject=copy_file_range:signal=SIGSTOP:when=1 \
+		"${C[@]}" commit "$id" snap >/dev/null 2>&1 &
+	st=$!
+	commit=$(traced "$st" container)
+	COMMIT_PID=$commit
+	wait_for stopped "$commit"
+	frozen "$id" "$sh"
+	kill -9 "$commit"
+	wait "$st" || true
+	frozen "$id" "$sh"
+	# Not even SIGKILL ends a frozen process: rm -f thaws it first.
+	run timeout 30 "${C[@]}" rm -f "$id"
+	[ "$status" -eq 0 ]
+	[ -z "$(find /sys/fs/cgroup -maxdepth 2 -name "lesson-container-$id")" ]
+	[ ! -e /proc/"$sh" ]
+	# Nothing of the commit: the next verb that takes the lock empties
+	# tmp/, and no image was made.
+	"${C[@]}" images -q >/dev/null
+	run "${C[@]}" history snap
+	[ "$status" -eq 125 ]
 }
 
 @test "10-full image: rootless, a user has an image store of their own: import, run, commit (whiteouts, opaque dirs) work, and every file of a layer is the user's" {
@@ -345,4 +411,41 @@ base_id() {
 	[ -z "$(find "$store/layers" ! -uid 65534)" ]
 	"${N[@]}" rm r1
 	rm -rf "$home"
+}
+
+@test "10-full image: commit of a container of a directory makes the directory the bottom layer (the one import makes) and its changes the next" {
+	"${C[@]}" run --name d "$RFS" sh -c 'echo hi >/hi; rm /etc/group'
+	run "${C[@]}" commit d fromdir
+	[ "$status" -eq 0 ]
+	run "${C[@]}" run --rm fromdir sh -c 'cat /hi; test -e /etc/group || echo no-group'
+	[ "$output" = "$(printf 'hi\nno-group')" ]
+	run "${C[@]}" history fromdir
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[2]}" == "<missing>"*"container import $(realpath "$RFS")"* ]]
+	# No untagged image for the directory; its layer is import's.
+	[ "$("${C[@]}" images -q | wc -l)" -eq 1 ]
+	base >/dev/null
+	[ "$(ls "$R/images/layers" | wc -l)" -eq 2 ]
+	diff <(checksums "$RFS") <(checksums "$R/images/layers/$(ls "$R/images/layers" | while read -r l; do grep -q '"parent": ""' "$R/images/layers/$l/layer.json" && echo "$l"; done)/diff")
+}
+
+@test "10-full image: commit keeps a sparse file sparse (256 MiB that use no block in the container use none in the layer); a commit that fails leaves nothing in tmp/" {
+	base >/dev/null
+	"${C[@]}" run --name sp base sh -c 'dd if=/dev/zero of=/sparse bs=1 count=1 seek=268435455 2>/dev/null; echo tail >>/sparse'
+	"${C[@]}" commit sp sparse >/dev/null
+	f=$(ls -d "$R"/images/layers/*/diff/sparse)
+	[ "$(stat -c %s "$f")" -eq $((268435456 + 5)) ]
+	# A few blocks of data at its end, no 256 MiB of zeros.
+	[ "$(stat -c %b "$f")" -lt 64 ]
+	run -0 "${C[@]}" run --rm sparse sh -c 'tail -c 5 /sparse; wc -c </sparse'
+	[ "$output" = "$(printf 'tail\n268435461')" ]
+	# A commit that fails (the disk full: strace makes the first copy
+	# fail with ENOSPC) leaves no tmp layer behind: a full disk does not
+	# stay full until the next verb.
+	need_strace
+	"${C[@]}" run --name full base sh -c 'echo x >/x'
+	run -125 strace -f -o /dev/null -e inject=copy_file_range:error=ENOSPC:when=1 \
+		"${C[@]}" commit full never
+	[[ "$output" == *"No space left on device"* ]]
+	[ -z "$(ls -A "$R/images/tmp")" ]
 }

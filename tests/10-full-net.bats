@@ -208,7 +208,8 @@ teardown() {
 	id=$("${C[@]}" run -d --net bridge "$RFS" sleep 1000)
 	veth=veth${id:0:11}
 	[[ "$(ip -n "$NS" -o link show "$veth")" == *" master lsn-br0 "* ]]
-	[ "$(cat "$R/net/lsn-br0/10.88.0.2")" = "$id " ]
+	# The allocator entry: "ID HOSTNAME NAME" (the hostname: the id; no --name)
+	[ "$(cat "$R/net/lsn-br0/10.88.0.2")" = "$id $id " ]
 	run -0 ip -n "$NS" -d link show lsn-br0
 	[[ "$output" == *"alias made by container --net bridge"* ]]
 	"${C[@]}" rm -f "$id"
