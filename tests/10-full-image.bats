@@ -449,3 +449,20 @@ frozen() {
 	[[ "$output" == *"No space left on device"* ]]
 	[ -z "$(ls -A "$R/images/tmp")" ]
 }
+
+@test "10-full image: as root, a user.overlay.opaque that root inside sets is a plain xattr its overlay ignores; commit does not turn it into an opaque dir" {
+	mkdir "$BATS_TEST_TMPDIR/t"
+	cc -static -O2 -o "$BATS_TEST_TMPDIR/t/setxattr" "$BATS_TEST_DIRNAME/10-full-setxattr.c"
+	base >/dev/null
+	run -0 "${C[@]}" run --name o -v "$BATS_TEST_TMPDIR/t:/t:ro" base sh -c \
+		'/t/setxattr /etc user.overlay.opaque y && ls /etc | grep -c .'
+	seen=$output
+	[ "$seen" -gt 2 ]
+	"${C[@]}" commit o opq >/dev/null
+	# The image's /etc is the one the container saw, nothing hidden.
+	run -0 "${C[@]}" run --rm opq sh -c 'ls /etc | grep -c .; ls /etc/passwd'
+	[ "${lines[0]}" = "$seen" ]
+	[ "${lines[1]}" = /etc/passwd ]
+	run -0 "${C[@]}" diff o
+	[ -z "$(grep '^D ' <<<"$output")" ]
+}
