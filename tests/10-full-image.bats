@@ -466,3 +466,16 @@ frozen() {
 	run -0 "${C[@]}" diff o
 	[ -z "$(grep '^D ' <<<"$output")" ]
 }
+
+@test "10-full image: a name of 64 hex digits is refused (it would read as another image's id, as docker refuses it); a whole id names its image" {
+	base >/dev/null
+	id=$(sed -n 's/.*"base:latest": *"sha256:\([0-9a-f]\{64\}\)".*/\1/p' "$R/images/repositories.json")
+	[ ${#id} -eq 64 ]
+	run -125 "${C[@]}" import "$RFS" "$id"
+	[[ "$output" == *"reads as an image id"* ]]
+	"${C[@]}" run --name c base true
+	run -125 "${C[@]}" commit c "$id:v1"
+	[[ "$output" == *"reads as an image id"* ]]
+	run -0 "${C[@]}" run --rm "$id" cat /etc/hostname
+	run -0 "${C[@]}" run --rm "sha256:$id" true
+}
