@@ -40,6 +40,7 @@ struct diff {
 	char *lowers[MAX_LOWERS]; /* top first */
 	int n;
 	FILE *out;
+	const char *opaque; /* the mark's name in this upper dir */
 };
 
 static bool is_whiteout(const struct stat *st)
@@ -47,15 +48,15 @@ static bool is_whiteout(const struct stat *st)
 	return S_ISCHR(st->st_mode) && st->st_rdev == makedev(0, 0);
 }
 
-/* trusted.overlay.opaque, or user.overlay.opaque when mounted with
- * userxattr (inside a user namespace). */
-static bool is_opaque(const char *path)
+/* The opaque mark: trusted.overlay.opaque, or user.overlay.opaque when
+ * the overlay was mounted with userxattr (inside a user namespace). Only
+ * that one: the other is a plain xattr there, which overlayfs ignored
+ * (and which root in the container may set). */
+static bool is_opaque(const struct diff *d, const char *path)
 {
 	char v;
 
-	return (lgetxattr(path, "trusted.overlay.opaque", &v, 1) == 1 &&
-		v == 'y') ||
-	       (lgetxattr(path, "user.overlay.opaque", &v, 1) == 1 && v == 'y');
+	return lgetxattr(path, d->opaque, &v, 1) == 1 && v == 'y';
 }
 
 /* out = a "/" b, or b alone when a is "". Returns 0, or -1 (and skips the
@@ -156,7 +157,7 @@ static int walk(struct diff *d, const char *upper, const char *rel)
 		existed = in_lowers(d, child);
 		fprintf(d->out, "%c /%s\n", existed ? 'C' : 'A', child);
 		if (S_ISDIR(st.st_mode)) {
-			if (existed && is_opaque(path))
+			if (existed && is_opaque(d, path))
 				hidden_by_opaque(d, upper, child);
 			walk(d, upper, child);
 		}
@@ -167,9 +168,12 @@ next:
 	return 0;
 }
 
-int overlay_diff(const char *upper, const char *lowerdirs, FILE *out)
+int overlay_diff(const char *upper, const char *lowerdirs, bool userxattr,
+		 FILE *out)
 {
-	struct diff d = {.out = out};
+	struct diff d = {.out = out,
+			 .opaque = userxattr ? "user.overlay.opaque"
+					     : "trusted.overlay.opaque"};
 	char *list = strdup(lowerdirs), *save = NULL;
 	int ret;
 

@@ -174,7 +174,10 @@ static void overlay_cleanup(void)
 	overlay_unplan(&dirs);
 	if (want_diff && started) {
 		fflush(stdout);
-		overlay_diff(dirs.upper, dirs.lowers, stdout);
+		/* The child's mount was in a user namespace (userxattr)
+		 * when we are not root, or are in one already. */
+		overlay_diff(dirs.upper, dirs.lowers,
+			     geteuid() != 0 || in_user_namespace(), stdout);
 		fflush(stdout);
 	}
 }

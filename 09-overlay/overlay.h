@@ -7,6 +7,7 @@
 #ifndef OVERLAY_H
 #define OVERLAY_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "../08-chroot/chroot.h"
@@ -18,9 +19,11 @@ int overlay_mount(const char *lowerdirs, const char *upper, const char *work,
 		  const char *target, const char *extra);
 
 /* Prints upper as `docker diff` does: "A /path" added, "C /path" changed,
- * "D /path" deleted (a whiteout). lowerdirs tells added from changed.
- * Returns 0 or -1. */
-int overlay_diff(const char *upper, const char *lowerdirs, FILE *out);
+ * "D /path" deleted (a whiteout). lowerdirs tells added from changed;
+ * userxattr: the overlay kept its marks in user.* (it was mounted in a
+ * user namespace), else in trusted.*. Returns 0 or -1. */
+int overlay_diff(const char *upper, const char *lowerdirs, bool userxattr,
+		 FILE *out);
 
 /* --rootfs, --layers, --upper, --diff. */
 extern const struct lesson overlay_lesson;

@@ -9,6 +9,7 @@
  * Read:  docker-diff(1)
  */
 #include "image.h"
+#include "imagestore.h"
 #include "verbs.h"
 
 #include "../01-uts/lesson.h"
@@ -61,7 +62,10 @@ int cmd_diff(int argc, char **argv)
 		goto out;
 	snprintf(upper, sizeof(upper), "%s/containers/%s/upper", st.root,
 		 c->id);
-	if (overlay_diff(upper, lowers, stdout) == 0)
+	/* Its overlay was mounted in a user namespace (rootless,
+	 * --userns: userxattr) or not (trusted.*). */
+	if (overlay_diff(upper, lowers, imagestore_rootless() || c->id_range,
+			 stdout) == 0)
 		ret = 0;
 out:
 	free(lowers);

@@ -27,6 +27,7 @@
  */
 #include "freeze.h"
 #include "image.h"
+#include "imagestore.h"
 #include "imageconfig.h"
 #include "imagelayer.h"
 #include "userns.h"
@@ -84,6 +85,11 @@ static int copy_layer(const struct state *st, const struct container *c,
 		tc.shift = c->id_range;
 		tc.count = IDPOOL_SIZE;
 	}
+	/* Its overlay kept its marks in user.* if it ran in a user
+	 * namespace (rootless, --userns: userxattr), else in trusted.*. */
+	tc.src_opaque = imagestore_rootless() || c->id_range
+				? "user.overlay.opaque"
+				: "trusted.overlay.opaque";
 	snprintf(upper, sizeof(upper), "%s/containers/%s/upper", st->root,
 		 c->id);
 	fd = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -48,6 +48,15 @@ int image_tag_parse(const char *ref, char *out, size_t size)
 		      ref);
 		return -1;
 	}
+	/* A name of 64 hex digits would be read as an image's id: a
+	 * loaded archive could then stand in for another image that `run
+	 * ID` names (docker refuses such names for this reason). */
+	if ((colon ? (size_t)(colon - ref) : len) == 64 &&
+	    strspn(ref, "0123456789abcdef") == 64) {
+		warnx("'%s': a name of 64 hex digits reads as an image id: "
+		      "choose another name", ref);
+		return -1;
+	}
 	snprintf(out, size, "%s%s", ref, colon ? "" : ":latest");
 	return 0;
 }
@@ -218,7 +227,10 @@ int image_find(const char *root, const char *ref, struct image *img)
 		return -1;
 	/* A name first, as docker: "abc" is the image abc:latest if there
 	 * is one, else an id that starts with abc. */
-	if (hex == ref && image_tag_parse(ref, tag, sizeof(tag)) == 0)
+	/* A whole id is an id (no name can be one: image_tag_parse). */
+	if (hex == ref && !(strlen(ref) == 64 &&
+			    strspn(ref, "0123456789abcdef") == 64) &&
+	    image_tag_parse(ref, tag, sizeof(tag)) == 0)
 		for (int i = 0; i < t.n && !found; i++)
 			if (strcmp(t.tag[i], tag) == 0) {
 				snprintf(id, sizeof(id), "%s", t.id[i]);

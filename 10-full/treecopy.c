@@ -66,7 +66,8 @@ static int copy_meta(int sfd, int dfd, const char *name,
 	    fchmodat(dfd, name, st->st_mode & 07777, 0) < 0)
 		return -1;
 	if (xattrs_copy(file ? xref_fd(&s, in) : xref_at(&s, sfd, name),
-			file ? xref_fd(&d, out) : xref_at(&d, dfd, name)) < 0)
+			file ? xref_fd(&d, out) : xref_at(&d, dfd, name),
+			tc->src_opaque) < 0)
 		return -1;
 	return file ? futimens(out, times)
 		    : utimensat(dfd, name, times, AT_SYMLINK_NOFOLLOW);
@@ -267,7 +268,7 @@ int treecopy(int src, int dst, struct treecopy *tc)
 	if ((fchown(dst, owner(tc, st.st_uid), owner(tc, st.st_gid)) < 0 &&
 	     !(imagestore_rootless() && errno == EPERM)) ||
 	    fchmod(dst, st.st_mode & 07777) < 0 ||
-	    xattrs_copy(xref_fd(&s, src), xref_fd(&d, dst)) < 0 ||
+	    xattrs_copy(xref_fd(&s, src), xref_fd(&d, dst), tc->src_opaque) < 0 ||
 	    futimens(dst, times) < 0)
 		goto out;
 	ret = 0;

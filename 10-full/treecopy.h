@@ -20,6 +20,8 @@ struct treecopy {
 	 * --userns container's upper holds its range's host ids); count 0:
 	 * owners as they are. */
 	unsigned shift, count;
+	/* In: the opaque mark's name in the source (xattrs.h), or NULL. */
+	const char *src_opaque;
 	/* Private: the hard links seen, (dev, ino) -> the first copy's
 	 * path below the top of the copy. */
 	struct treecopy_link {

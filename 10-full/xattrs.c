@@ -4,8 +4,8 @@
  *
  * Claim: every xattr is copied but overlayfs's own (trusted.overlay.*,
  *        user.overlay.*: origin, impure, redirect... name inodes of one
- *        overlay), and the opaque mark, in either namespace, is written
- *        as this store reads it: trusted.overlay.opaque as root,
+ *        overlay), and the opaque mark is kept only in the namespace this
+ *        store's overlays use: trusted.overlay.opaque as root,
  *        user.overlay.opaque in a user's store (overlay's userxattr).
  *        (tested in tests/10-full-image.bats: the commit tests)
  * Uses:  imagestore.c (whose store this is)
@@ -53,7 +53,8 @@ static int x_set(const struct xref *x, const char *n, const void *v, size_t len)
 			  : lsetxattr(x->path, n, v, len, 0);
 }
 
-int xattrs_copy(const struct xref *src, const struct xref *dst)
+int xattrs_copy(const struct xref *src, const struct xref *dst,
+		const char *src_opaque)
 {
 	char names[8192], value[65536], *n;
 	ssize_t len = x_list(src, names, sizeof(names)), v;
@@ -69,8 +70,13 @@ int xattrs_copy(const struct xref *src, const struct xref *dst)
 		v = x_get(src, n, value, sizeof(value));
 		if (v < 0)
 			return -1;
-		if (ovl && strcmp(strchr(n, '.') + 1, "overlay.opaque") == 0 &&
-		    v == 1 && value[0] == 'y') {
+		/* Only the mark of the namespace src's overlay used: as root
+		 * (no userxattr), user.overlay.opaque is a plain xattr that
+		 * root inside may set, and overlayfs ignored it (the container
+		 * saw the directory whole); taken as the mark, commit would
+		 * make an image that hides what the container saw. */
+		if (strcmp(n, src_opaque ? src_opaque : opaque) == 0 && v == 1 &&
+		    value[0] == 'y') {
 			if (x_set(dst, opaque, "y", 1) < 0)
 				return -1;
 			continue;

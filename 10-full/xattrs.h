@@ -21,8 +21,11 @@ struct xref *xref_at(struct xref *x, int dirfd, const char *name);
 struct xref *xref_fd(struct xref *x, int fd);
 
 /* Copies the xattrs of src to dst, dropping overlayfs's own but for the
- * opaque mark, which is written as this store keeps it. Without root, an
- * xattr the user may not set is left out. Returns 0 or -1 (errno). */
-int xattrs_copy(const struct xref *src, const struct xref *dst);
+ * opaque mark, which is written as this store keeps it. src_opaque: the
+ * name of the mark in src (the namespace of the overlay src was the
+ * upper dir of), or NULL for the store's own. Without root, an xattr the
+ * user may not set is left out. Returns 0 or -1 (errno). */
+int xattrs_copy(const struct xref *src, const struct xref *dst,
+		const char *src_opaque);
 
 #endif

@@ -449,3 +449,33 @@ frozen() {
 	[[ "$output" == *"No space left on device"* ]]
 	[ -z "$(ls -A "$R/images/tmp")" ]
 }
+
+@test "10-full image: as root, a user.overlay.opaque that root inside sets is a plain xattr its overlay ignores; commit does not turn it into an opaque dir" {
+	mkdir "$BATS_TEST_TMPDIR/t"
+	cc -static -O2 -o "$BATS_TEST_TMPDIR/t/setxattr" "$BATS_TEST_DIRNAME/10-full-setxattr.c"
+	base >/dev/null
+	run -0 "${C[@]}" run --name o -v "$BATS_TEST_TMPDIR/t:/t:ro" base sh -c \
+		'/t/setxattr /etc user.overlay.opaque y && ls /etc | grep -c .'
+	seen=$output
+	[ "$seen" -gt 2 ]
+	"${C[@]}" commit o opq >/dev/null
+	# The image's /etc is the one the container saw, nothing hidden.
+	run -0 "${C[@]}" run --rm opq sh -c 'ls /etc | grep -c .; ls /etc/passwd'
+	[ "${lines[0]}" = "$seen" ]
+	[ "${lines[1]}" = /etc/passwd ]
+	run -0 "${C[@]}" diff o
+	[ -z "$(grep '^D ' <<<"$output")" ]
+}
+
+@test "10-full image: a name of 64 hex digits is refused (it would read as another image's id, as docker refuses it); a whole id names its image" {
+	base >/dev/null
+	id=$(sed -n 's/.*"base:latest": *"sha256:\([0-9a-f]\{64\}\)".*/\1/p' "$R/images/repositories.json")
+	[ ${#id} -eq 64 ]
+	run -125 "${C[@]}" import "$RFS" "$id"
+	[[ "$output" == *"reads as an image id"* ]]
+	"${C[@]}" run --name c base true
+	run -125 "${C[@]}" commit c "$id:v1"
+	[[ "$output" == *"reads as an image id"* ]]
+	run -0 "${C[@]}" run --rm "$id" cat /etc/hostname
+	run -0 "${C[@]}" run --rm "sha256:$id" true
+}
