@@ -11,6 +11,7 @@
 #ifndef JSON_H
 #define JSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -40,5 +41,9 @@ const char *json_index(const char *v, int i);
 /* A pointer just past the value at v, or NULL when it is not well
  * formed. */
 const char *json_skip(const char *v);
+
+/* Whether the len bytes at text are one JSON value and nothing else,
+ * strictly by RFC 8259 (jsoncheck.c). */
+bool json_valid(const char *text, size_t len);
 
 #endif

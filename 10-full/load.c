@@ -42,10 +42,19 @@
 static int store(const char *root, struct arc *a, struct plan *p)
 {
 	static struct layer_in in[IMAGE_MAX_LAYERS];
-	const char *ids = json_get(json_get(p->config, "rootfs"), "diff_ids");
+	const char *ids;
 	char diff_id[72], parent[17] = "", layer[17], id[72];
 	int i, made = 0, ret = -1;
 
+	/* The config is anyone's: JSON, whole, or no image (a config cut
+	 * off would read as one with no Cmd, no Env: jsoncheck.c). */
+	if (!json_valid(p->config, p->config_len) ||
+	    p->config[strspn(p->config, " \t\r\n")] != '{') {
+		warnx("load: the image's config is not a JSON object: the "
+		      "archive is damaged");
+		return -1;
+	}
+	ids = json_get(json_get(p->config, "rootfs"), "diff_ids");
 	for (i = 0; json_index(ids, i); i++)
 		;
 	if (i != p->n_layers || i == 0) {

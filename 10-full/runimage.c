@@ -28,6 +28,7 @@
 #include "options.h"
 #include "selfexec.h"
 #include "state.h"
+#include "verbs.h"
 
 #include "../09-overlay/layers.h"
 
@@ -129,6 +130,13 @@ int options_image(struct config *c, const char *ref, char **cmd, int n,
 	*argv = k ? args : NULL;
 	if (!*workdir && r.workdir[0])
 		*workdir = r.workdir;
+	/* Said now, as docker does at create, rather than a SIGTERM sent
+	 * at `stop` in place of a signal that names none. */
+	if (r.stop_signal[0] && verb_signal_number(r.stop_signal) < 0) {
+		warnx("%s: its StopSignal '%s' names no signal", ref,
+		      r.stop_signal);
+		goto out;
+	}
 	snprintf(c->stop_signal, sizeof(c->stop_signal), "%s", r.stop_signal);
 	c->from_image = true;
 	ret = 0;

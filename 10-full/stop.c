@@ -39,8 +39,7 @@ static const struct {
 	{"WINCH", SIGWINCH}, {"ALRM", SIGALRM}, {"PIPE", SIGPIPE},
 };
 
-/* "TERM", "SIGTERM", "term" or "15". Returns the number, or -1. */
-static int signal_number(const char *s)
+int verb_signal_number(const char *s)
 {
 	char *end;
 	long n = strtol(s, &end, 10);
@@ -80,7 +79,7 @@ static int stop_one(const struct state *st, const char *ref, int seconds)
 	if (c->status == STATUS_RUNNING)
 		freeze_forget(st->root, c->pid, c->id);
 	/* The image's StopSignal, as docker stop sends it; else SIGTERM. */
-	sig = c->stop_signal[0] ? signal_number(c->stop_signal) : SIGTERM;
+	sig = c->stop_signal[0] ? verb_signal_number(c->stop_signal) : SIGTERM;
 	if (c->status == STATUS_RUNNING &&
 	    verb_signal(c, sig > 0 ? sig : SIGTERM, false) == 0 &&
 	    wait_init(c, seconds * 1000) < 0)
@@ -126,7 +125,7 @@ int cmd_kill(int argc, char **argv)
 	struct state st = {0};
 
 	while ((opt = getopt(argc, argv, "+s:")) != -1) {
-		if (opt != 's' || (sig = signal_number(optarg)) < 0) {
+		if (opt != 's' || (sig = verb_signal_number(optarg)) < 0) {
 			warnx("usage: container kill [-s SIGNAL] NAME... "
 			      "(SIGNAL: a name as TERM, or a number)");
 			free(c);

@@ -68,6 +68,10 @@ int verb_wait_supervisor(const struct container *c, int timeout_ms);
  * shows for c, into buf (size bytes). */
 void verb_status_text(const struct container *c, char *buf, size_t size);
 
+/* "TERM", "SIGTERM", "term" or "15": the signal's number, or -1 when it
+ * names none. (stop.c) */
+int verb_signal_number(const char *s);
+
 /* Docker's words for a duration of s seconds ("Less than a second", "3
  * seconds", "About a minute", ...: go-units' HumanDuration). */
 void verb_human(long s, char *buf, size_t size);

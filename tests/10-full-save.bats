@@ -477,3 +477,34 @@ refused_load() {
 	[ "$output" = "Loaded image: a:1" ]
 	[ -z "$(ls -A "$R/images/tmp")" ]
 }
+
+# config_is FILE: the legacy archive in $O gets FILE as its config (named
+# by its sha256, manifest.json pointing at it).
+config_is() {
+	local old new
+	old=$(ls "$O" | grep -x '[0-9a-f]\{64\}\.json')
+	new=$(sha256sum <"$1" | cut -c1-64)
+	rm "$O/$old"
+	cp "$1" "$O/$new.json"
+	sed -i "s/$old/$new.json/; s/$new.json.json/$new.json/" "$O/manifest.json"
+}
+
+@test "load: a config that is not JSON (cut in the middle) is refused, 125, no image; an image whose StopSignal names no signal does not run" {
+	mkdir "$T/up"
+	echo hi >"$T/up/f"
+	legacy "$T/ok.tar" ok:1 "$T/up"
+	cfg=$(ls "$O" | grep -x '[0-9a-f]\{64\}\.json')
+	head -c 100 "$O/$cfg" >"$T/cut.json"
+	sed 's/"Cmd":\["\/bin\/sh"\]/"Cmd":["\/bin\/sh"],"StopSignal":"SIGFOO"/' "$O/$cfg" >"$T/sig.json"
+	grep -q SIGFOO "$T/sig.json"
+	config_is "$T/cut.json"
+	tar -C "$O" -cf "$T/cut.tar" .
+	run -125 "${C[@]}" load -i "$T/cut.tar"
+	[[ "$output" == *"config is not a JSON object"* ]]
+	[ -z "$("${C[@]}" images -q)" ]
+	config_is "$T/sig.json"
+	tar -C "$O" -cf "$T/sig.tar" .
+	"${C[@]}" load -i "$T/sig.tar"
+	run -125 "${C[@]}" run --rm ok:1 true
+	[[ "$output" == *"StopSignal 'SIGFOO' names no signal"* ]]
+}
