@@ -45,7 +45,7 @@ container_leftovers() {
 		find "$DATA"/containers "$DATA"/names \
 			/var/tmp/lesson-container-*/containers \
 			/var/tmp/lesson-container-*/names -mindepth 1 -maxdepth 1 2>/dev/null
-		grep -H . /run/lesson-container-ids/* 2>/dev/null
+		pool_entries
 		find /sys/fs/cgroup -maxdepth 4 -type d -name 'lesson-container-*' 2>/dev/null
 		grep -e lesson-container -e "$DATA" /proc/self/mountinfo
 		for p in /proc/[0-9]*; do
@@ -63,6 +63,30 @@ container_leftovers() {
 		done
 	} | { [ -z "$foreign" ] && cat || grep -Ev "$foreign"; }
 	return 0
+}
+
+# The --userns pool's entries (/run/lesson-container-ids: one for every
+# machine), as FILE:LINE, but those that are positively someone else's: a
+# range held ("PID ID") by a live process that is not this build's
+# runtime, or kept (FIRST.kept: the record's path) for a container of
+# root's default data root, which no test uses (each has its own).
+pool_entries() {
+	local f line exe
+	for f in /run/lesson-container-ids/*; do
+		line=
+		# (A .kept file's path has no newline after it.)
+		[ -f "$f" ] && { read -r line || [ -n "$line" ]; } <"$f" ||
+			continue
+		case $f in
+		*.kept)
+			[[ $line == /var/lib/lesson-container/* &&
+				$DATA != /var/lib/lesson-container ]] && continue ;;
+		*)
+			exe=$(readlink "/proc/${line%% *}/exe" 2>/dev/null) &&
+				[ "${exe% (deleted)}" != "$BIN" ] && continue ;;
+		esac
+		echo "$f:$line"
+	done
 }
 
 # The ids of containers that another build of the runtime runs (another
