@@ -183,5 +183,7 @@ int imageconfig_read(const char *config, struct imageconfig_run *r)
 			sizeof(r->workdir));
 	json_get_string(json_get(c, "StopSignal"), r->stop_signal,
 			sizeof(r->stop_signal));
+	r->user[0] = '\0';
+	json_get_string(json_get(c, "User"), r->user, sizeof(r->user));
 	return 0;
 }

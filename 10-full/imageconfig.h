@@ -38,7 +38,7 @@ struct imageconfig_run {
 	int n_entry, n_cmd, n_env;
 	char *entry[IMAGECONFIG_MAX + 1], *cmd[IMAGECONFIG_MAX + 1];
 	char *env[IMAGECONFIG_MAX + 1];
-	char workdir[4096], stop_signal[32];
+	char workdir[4096], stop_signal[32], user[256];
 	char pool[32768];
 };
 

@@ -97,6 +97,8 @@ static void configuration(FILE *f, const struct container *c)
 	list(f, c->cmd, c->n_cmd);
 	fprintf(f, ", \"Image\": ");
 	json_string(f, c->image);
+	fprintf(f, ", \"User\": ");
+	json_string(f, ok ? cfg.user : "");
 	fprintf(f, ", \"WorkingDir\": \"/%s\", \"OpenStdin\": %s}",
 		ok ? cfg.workdir : "", ok && cfg.interactive ? "true" : "false");
 	mode = ok && cfg.net_host	? "host"

@@ -11,6 +11,7 @@
  * Read:  getopt_long(3), docker-run(1), open_tree(2) (--userns)
  */
 #include "options.h"
+#include "runas.h"
 #include "rootfs.h"
 
 #include <errno.h>
@@ -37,6 +38,8 @@ static const char usage_text[] =
 	"  -h, --hostname NAME      its hostname (default: the short id)\n"
 	"  -e, --env KEY=VALUE      set a variable (KEY alone: the host's)\n"
 	"  -w, --workdir DIR        start the command in DIR (inside)\n"
+	"  -u, --user USER[:GROUP]  run as that user of the image (a name\n"
+	"                           of its /etc/passwd, or a number)\n"
 	"  -v, --volume HOST:CTR[:ro]  bind a host path into the container\n"
 	"  -m, --memory SIZE        memory limit (64M, 1G...)\n"
 	"      --cpus N.N           CPU limit, in CPUs\n"
@@ -79,6 +82,7 @@ static const struct option long_options[] = {
 	{"hostname", required_argument, NULL, 'h'},
 	{"env", required_argument, NULL, 'e'},
 	{"workdir", required_argument, NULL, 'w'},
+	{"user", required_argument, NULL, 'u'},
 	{"volume", required_argument, NULL, 'v'},
 	{"memory", required_argument, NULL, 'm'},
 	{"cpus", required_argument, NULL, OPT_CPUS},
@@ -369,7 +373,7 @@ int options_parse(int argc, char **argv, struct config *c)
 	c->args = argv + 1;
 	c->n_args = argc - 1;
 	c->userns = c->rootless;
-	while ((opt = getopt_long(argc, argv, "+:dh:e:w:v:m:p:it", long_options,
+	while ((opt = getopt_long(argc, argv, "+:dh:e:w:u:v:m:p:it", long_options,
 				  &index)) != -1) {
 		/* The argument just read: "--name=x", or "--name" with x
 		 * after it. */
@@ -397,6 +401,11 @@ int options_parse(int argc, char **argv, struct config *c)
 			break;
 		case 'w':
 			r.workdir = optarg;
+			break;
+		case 'u':
+			if (user_parse(optarg) < 0)
+				return bad_usage();
+			snprintf(c->user, sizeof(c->user), "%s", optarg);
 			break;
 		case 'v':
 			if (r.n_volumes == MAX_VOLUMES) {
@@ -518,6 +527,14 @@ int options_parse(int argc, char **argv, struct config *c)
 		}
 	}
 checked:
+	/* Rootless, the container's user namespace maps one id, ours, as
+	 * root: there is no other user inside to become. */
+	if (c->rootless && c->user[0] && !user_is_root(c->user)) {
+		warnx("-u %s (or the image's User): a rootless container has "
+		      "only root inside (one id mapped); run as root for other "
+		      "users", c->user);
+		return -1;
+	}
 	if (limits_parse(&r.limits, c) < 0)
 		return -1;
 	for (int i = 0; i < r.n_volumes; i++)

@@ -43,6 +43,7 @@ struct config {
 	int n_volumes;
 	struct cgroup_limits limits;
 	const char *memory_text; /* -m as given, for the OOM message */
+	char user[256];		 /* -u, else the image's User; "": root */
 	bool read_only;		 /* --read-only */
 	bool net_host;		 /* --net host */
 	bool net_bridge;	 /* --net bridge */

@@ -26,6 +26,7 @@
 #include "image.h"
 #include "imageconfig.h"
 #include "options.h"
+#include "runas.h"
 #include "selfexec.h"
 #include "state.h"
 #include "verbs.h"
@@ -138,6 +139,12 @@ int options_image(struct config *c, const char *ref, char **cmd, int n,
 		goto out;
 	}
 	snprintf(c->stop_signal, sizeof(c->stop_signal), "%s", r.stop_signal);
+	/* The image's User, unless -u said otherwise (docker's rule). */
+	if (!c->user[0] && r.user[0]) {
+		if (user_parse(r.user) < 0)
+			goto out;
+		snprintf(c->user, sizeof(c->user), "%s", r.user);
+	}
 	c->from_image = true;
 	ret = 0;
 out:

@@ -508,3 +508,21 @@ config_is() {
 	run -125 "${C[@]}" run --rm ok:1 true
 	[[ "$output" == *"StopSignal 'SIGFOO' names no signal"* ]]
 }
+
+@test "load, run: an image's User is who its command runs as, and who exec runs as; -u wins" {
+	legacy "$T/ok.tar" u:1 "$RFS"
+	cfg=$(ls "$O" | grep -x '[0-9a-f]\{64\}\.json')
+	sed 's/"Cmd":\["\/bin\/sh"\]/"Cmd":["\/bin\/sh"],"User":"nobody"/' "$O/$cfg" >"$T/user.json"
+	grep -q '"User":"nobody"' "$T/user.json"
+	config_is "$T/user.json"
+	tar -C "$O" -cf "$T/user.tar" .
+	"${C[@]}" load -i "$T/user.tar"
+	run -0 "${C[@]}" run --rm u:1 id -u
+	[ "$output" = 65534 ]
+	run -0 "${C[@]}" run --rm -u 0 u:1 id -u
+	[ "$output" = 0 ]
+	"${C[@]}" run -d --name uexec u:1 sleep 100
+	run -0 "${C[@]}" exec uexec id -u
+	[ "$output" = 65534 ]
+	"${C[@]}" rm -f uexec
+}

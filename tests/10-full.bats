@@ -336,6 +336,11 @@ make_bad_root() {
 	rm -rf "$vol"
 	run -125 "${as_nobody[@]}" "$container" run --rm -m 32M --pids-limit 5 "$rfs" true
 	[[ "$output" == *"--memory, --pids-limit need root or a delegated cgroup"* ]]
+	# One id mapped, root: no other user inside to become.
+	run -125 "${as_nobody[@]}" "$container" run --rm -u 1000 "$rfs" true
+	[[ "$output" == *"a rootless container has only root inside"* ]]
+	run -0 "${as_nobody[@]}" "$container" run --rm -u root "$rfs" id -u
+	[ "$output" = 0 ]
 }
 
 @test "10-full: -t: a pty of the container's own, its own session; our terminal is restored" {
@@ -485,6 +490,27 @@ start_sleeper() {
 		CapAmb: 0000000000000000 NoNewPrivs: 1 Seccomp: 2)" ]
 	# The control: root on the host has more (at least CAP_SYS_ADMIN).
 	[ "$(awk '/^CapBnd:/ { print $2 }' /proc/self/status)" != $CAPS ]
+}
+
+@test "10-full harden: -u runs the command as that user of the image, with no capability at all; a name it does not know is refused" {
+	run -0 "$CONTAINER" run --rm -u nobody "$RFS" sh -c \
+		'id -u; id -g; id -G; echo $HOME; grep -E "^Cap(Prm|Eff|Amb):" /proc/self/status
+		touch /x 2>/dev/null || echo denied'
+	[ "$(echo ${lines[@]:0:4})" = "65534 65534 65534 /nonexistent" ]
+	[ "$(printf '%s\n' "${lines[@]:4:3}" | awk '{ print $2 }' | sort -u)" = 0000000000000000 ]
+	# Its uid is the file system's word too: root's / does not let it in.
+	[ "${lines[7]}" = denied ]
+	run -0 "$CONTAINER" run --rm -u 1000:nogroup "$RFS" sh -c 'id -u; id -g; echo $HOME'
+	[ "$(echo $output)" = "1000 65534 /" ]
+	# Seen from the host: the command's process is that uid, not root.
+	"$CONTAINER" run --rm -u 1000 "$RFS" sleep 100 &
+	prog=$!
+	pid=$(descendant $prog sleep)
+	[ "$(awk '/^Uid:/ { print $2 }' /proc/$pid/status)" = 1000 ]
+	kill $prog
+	wait $prog || true
+	run -125 "$CONTAINER" run --rm -u ghost "$RFS" true
+	[[ "$output" == *"no user 'ghost' in the image's /etc/passwd"* ]]
 }
 
 @test "10-full harden: the host's view of the command agrees (from the outside)" {
