@@ -7,7 +7,8 @@
 #        an init), costs at most half of what `crun run` costs in the same
 #        run, and its peak RSS stays under 2 MiB; `container exec NAME
 #        /bin/true` costs at most half of `crun exec` (its own section,
-#        against nsenter -a too).
+#        against nsenter -a too); TCP through -p carries at least half
+#        of a direct connection to the container (bench-net.sh).
 #
 # With the same rootfs (build/rootfs) and the same command (/bin/true) it
 # times, one after the other in one run:
@@ -333,6 +334,10 @@ done
 # The lifecycle rows: an idle supervisor's RSS, a run -d/stop/rm cycle.
 say "timing a container's life: run -d, stop, rm; an idle supervisor's RSS"
 . 10-full/bench-life.sh
+# The network rows: TCP through -p against direct and the loopback; what
+# --net bridge adds to a start. In a network namespace of their own.
+say "timing the network: 1 GiB through -p, direct, loopback; run --net bridge"
+. 10-full/bench-net.sh
 
 left=$(leftovers | comm -13 "$B/before" -)
 leaked=0
@@ -411,6 +416,7 @@ target() { # LABEL OK(0/1) DETAIL
 		echo "SKIP  container exec <= 0.5 x crun exec (no exec or crun exec row)"
 	fi
 	[ "$life_status" = 0 ] || status=1 # its PASS/FAIL is printed above
+	[ "$net_status" = 0 ] || status=1 # so is the network's
 	[ "$leaked" = 0 ] || { echo "FAIL  the bench left something behind (above)"; status=1; }
 	exit "$status"
 } | tee -a "$B/table.txt"
