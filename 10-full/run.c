@@ -18,6 +18,8 @@
  *                                               mistake costs nothing
  *           signals held                        a Ctrl-C from here on must
  *                                               not skip the cleanup
+ *           -p: the host ports bound            a busy one is refused while
+ *           (ports.c)                           nothing exists (125)
  *           data root, sweep (sweep.c)          what a kill -9 left before
  *           owner note (note.c)                 first: whatever a kill -9
  *                                               leaves, a note covers it
@@ -35,6 +37,8 @@
  *           idmapped (userns.c)                 the child attaches it
  *           --net bridge: the veth, its far     plug.c: never in the host's
  *           end made in the child's netns       namespace under its name
+ *           -p: the proxy thread (proxy.c)      accepts once the container
+ *                                               has an address to relay to
  *           the relay thread: -t (tty.c)        waits for the pty's master
  *           or the stdio pipes (relay.c)        copies our 0-2 to the
  *                                               container's pipes and back

@@ -223,7 +223,7 @@ echo_mib() {
 	[[ "$output" == *"Forwarding dropped by: ip filter FORWARD"* ]]
 }
 
-@test "10-full -p: a server in a detached container answers through the proxy from the host's 127.0.0.1 and from another namespace, 1 MiB intact both ways" {
+@test "10-full -p: a server in a detached container answers through the proxy from the host's 127.0.0.1 and from another namespace, 1 MiB intact both ways; stop frees the port, start takes it again" {
 	in_h "$CONTAINER" run -d --name web --net bridge -p 8080:80 \
 		-v "$T:/t:ro" "$RFS" /t/tcp serve 80
 	wait_echo 127.0.0.1 8080
@@ -237,6 +237,15 @@ echo_mib() {
 	run -125 in_h "$CONTAINER" port web 81
 	run in_h "$CONTAINER" inspect web
 	[[ "$output" == *'"Ports": {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}'* ]]
+	# Stopped: the proxy is gone with its supervisor, and the port free.
+	in_h "$CONTAINER" stop -t 0 web
+	run in_h ss -Hltn
+	[[ "$output" != *":8080 "* ]]
+	run in_h "$CONTAINER" port web
+	[ -z "$output" ]
+	# start binds it again.
+	in_h "$CONTAINER" start web
+	wait_echo 127.0.0.1 8080
 	in_h "$CONTAINER" rm -f web
 }
 
