@@ -3,10 +3,13 @@
  *
  *   sudo ./06-net/net -- ip link                 only lo, DOWN
  *   sudo ./06-net/net --veth -- ping -c1 10.200.0.1
+ *   sudo ./06-net/net --bridge br0 --ip 10.201.0.2/24 -- sleep 60 &
+ *   sudo ./06-net/net --bridge br0 --ip 10.201.0.3/24 -- ping -c1 10.201.0.2
  *
  * Like 06-10, it makes a user namespace only when not root (or asked with
  * --userns), so as root the container keeps the host's users. The lesson
- * is the struct it passes; read net.c, then link.c and netlink.c.
+ * is the struct it passes; read net.c, then link.c and netlink.c; for
+ * --bridge, bridge.c and route.c.
  */
 #include "net.h"
 

@@ -147,6 +147,10 @@ static int make_bridge(const struct netcfg *n)
 	}
 	snprintf(cidr, sizeof(cidr), "%s/%d", n->gateway, n->prefix);
 	if (net_bridge_create(n->bridge, BRIDGE_ALIAS) < 0) {
+		/* Made meanwhile by a runtime with another data root (ours
+		 * holds our lock only): it is there, use it. */
+		if (errno == EEXIST)
+			return 0;
 		warn("create bridge %s", n->bridge);
 		return -1;
 	}

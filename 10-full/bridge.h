@@ -10,15 +10,21 @@
  *
  * The bridge: CONTAINER_BRIDGE (default BRIDGE_DEFAULT_NAME), network
  * CONTAINER_SUBNET (default BRIDGE_DEFAULT_SUBNET), read from the
- * environment of `run`. One data root per network namespace: the files
- * describe the bridge of the namespace the runtime runs in. It is made on first use, with the gateway (the
+ * environment of `run`. It is made on first use, with the gateway (the
  * network's first address) on it, and removed when the last container
- * on it is gone.
+ * on it is gone. One data root per network namespace: the files describe
+ * the bridge of the namespace the runtime runs in.
  *
- * Read: rtnetlink(7), bridge(8), fcntl(2) ("Advisory record locking")
+ * bridge.c makes the bridge and hands out addresses; plug.c plugs a
+ * container in and gives back what it held; hosts.c and resolv.c write
+ * its /etc files.
+ *
+ * Read: rtnetlink(7), bridge(8), flock(2)
  */
 #ifndef BRIDGE_H
 #define BRIDGE_H
+
+#include <dirent.h>
 
 #define BRIDGE_DEFAULT_NAME "lesson0"
 /* On the bridges this runtime makes (`ip -d link` shows it): only such a
@@ -50,18 +56,17 @@ int bridge_config(struct netcfg *n);
 int bridge_join(const char *root, const char *id, const char *name,
 		struct netcfg *n);
 
-/* Gives the address back and deletes the host's end of the veth if it is
+/* (plug.c) Gives the address back and deletes the host's end of the veth if it is
  * still there; removes the bridge when it was the last one (hook: port's
  * nat_down() is called just before). */
 void bridge_leave(const char *root, const struct netcfg *n);
 
-/* For the sweep: what container id (its runtime was killed) held on
+/* (plug.c) For the sweep: what container id (its runtime was killed) held on
  * any bridge of ROOT, given back as bridge_leave() does. */
 void bridge_sweep(const char *root, const char *id);
 
 /* A DIR for reading allocator dir d from its start (a dup of d shares its
- * offset, which an earlier reading left at the end), or NULL. */
-#include <dirent.h>
+ * offset, which an earlier reading left at the end), or NULL. (plug.c) */
 DIR *open_dir(int d);
 
 /* ROOT/net, made if missing, flock'ed: the allocator's lock. Returns the
@@ -73,12 +78,12 @@ int bridge_lock(const char *root);
  * with its allocator dir. (plug.c) */
 void bridge_remove_if_unused(const char *root, const struct netcfg *n);
 
-/* In the parent, once the child exists: the veth pair, its host end
+/* (plug.c) In the parent, once the child exists: the veth pair, its host end
  * (n->host_if) on the bridge and up, its other end "eth0" made straight
  * in the network namespace of child. Returns 0, or -1 after saying why. */
 int bridge_plug(const struct netcfg *n, int child);
 
-/* In the child, in its network namespace: eth0's address, eth0 up, the
+/* (plug.c) In the child, in its network namespace: eth0's address, eth0 up, the
  * default route via the gateway. Returns 0, or -1 after saying why. */
 int bridge_child(const struct netcfg *n);
 

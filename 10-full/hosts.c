@@ -5,8 +5,7 @@
  *
  * Claim: a container started with --name on the bridge reaches another
  *        by its name, in both directions, whichever started first; a name
- *        leaves every /etc/hosts when its container is gone; resolv.conf
- *        lists only name servers a container can reach.
+ *        leaves every /etc/hosts when its container is gone.
  *        (tested in tests/10-full-net.bats)
  * Uses:  bridge.c (the allocator dir, under its lock), resolve.c and
  *        mountfd.c (the binds)
@@ -39,9 +38,7 @@
 
 const char *const hosts_files[3] = {"hostname", "hosts", "resolv.conf"};
 
-/* Writes text over ROOT/containers/ID/name, in place (see above); made
- * only with create. Returns 0, or -1 (quietly when it is not there). */
-static int put(const char *root, const char *id, const char *name,
+int hosts_put(const char *root, const char *id, const char *name,
 	       const char *text, bool create)
 {
 	char path[PATH_MAX];
@@ -62,56 +59,6 @@ static int put(const char *root, const char *id, const char *name,
 		warn("write %s", path);
 	close(fd);
 	return ret;
-}
-
-/* The name servers of file that a container can reach (not the host's
- * loopback: 127.0.0.53 is systemd-resolved's stub, in the host's network
- * namespace only), with its search and options lines, appended to out.
- * Returns how many name servers it took. */
-static int servers_of(const char *file, char *out, size_t size)
-{
-	char line[512], addr[64];
-	int n = 0;
-	FILE *f = fopen(file, "re");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "nameserver %63s", addr) == 1) {
-			if (strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0)
-				continue;
-			n++;
-		} else if (strncmp(line, "search ", 7) != 0 &&
-			   strncmp(line, "options ", 8) != 0) {
-			continue;
-		}
-		if (strlen(out) + strlen(line) + 2 < size)
-			strcat(out, line);
-	}
-	fclose(f);
-	return n;
-}
-
-int hosts_write(const char *root, const char *id, const char *hostname)
-{
-	char text[4096], name[300];
-
-	snprintf(name, sizeof(name), "%s\n", hostname);
-	/* The host's name servers, unless they are its own loopback; then
-	 * what systemd-resolved itself asks (what docker does too); then,
-	 * as docker, Google's public ones: the container's queries go out
-	 * through the bridge and NAT like any of its packets. */
-	snprintf(text, sizeof(text), "# --net bridge: the host's name servers "
-				     "that a container can reach\n");
-	if (!servers_of("/etc/resolv.conf", text, sizeof(text)) &&
-	    !servers_of("/run/systemd/resolve/resolv.conf", text, sizeof(text)))
-		strcat(text, "# (the host's are on its loopback only: "
-			     "docker's fallback)\n"
-			     "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
-	return put(root, id, "hostname", name, true) < 0 ||
-			       put(root, id, "resolv.conf", text, true) < 0
-		       ? -1
-		       : 0;
 }
 
 /* One container on the bridge, as its allocator file says. */
@@ -135,16 +82,24 @@ static void read_hostname(const char *root, struct member *m)
 		close(fd);
 }
 
-/* Appends m's line to text: its address, then its names. */
+/* Appends m's line to text: its address, then its names, each once:
+ * its --name first (what the C library then calls it), its hostname,
+ * its id. */
 static void line_of(char *text, size_t size, const struct member *m)
 {
+	const char *names[3] = {m->name, m->hostname, m->id}, *sep = "\t";
 	size_t at = strlen(text);
 
-	snprintf(text + at, size - at, "%s\t%s%s%s%s%s\n", m->ip, m->hostname,
-		 m->name[0] && strcmp(m->name, m->hostname) ? " " : "",
-		 strcmp(m->name, m->hostname) ? m->name : "",
-		 strcmp(m->id, m->hostname) ? " " : "",
-		 strcmp(m->id, m->hostname) ? m->id : "");
+	at += snprintf(text + at, size - at, "%s", m->ip);
+	for (int i = 0; i < 3 && at < size; i++) {
+		if (!names[i][0] || (i > 0 && !strcmp(names[i], names[0])) ||
+		    (i > 1 && !strcmp(names[i], names[1])))
+			continue;
+		at += snprintf(text + at, size - at, "%s%s", sep, names[i]);
+		sep = " ";
+	}
+	if (at < size)
+		snprintf(text + at, size - at, "\n");
 }
 
 /* Reads the members of allocator dir d into *list. Returns how many, or
@@ -214,7 +169,7 @@ int hosts_update(const char *root, int d, const struct netcfg *n,
 		for (int j = 0; j < count; j++)
 			if (j != i)
 				line_of(text, size, &m[j]);
-		if (put(root, m[i].id, "hosts", text, mine) < 0 && mine)
+		if (hosts_put(root, m[i].id, "hosts", text, mine) < 0 && mine)
 			ret = -1;
 	}
 	free(text);

@@ -12,12 +12,20 @@
 
 #include "bridge.h"
 
+#include <stdbool.h>
+
 /* The names of the three files, in the container's dir and in /etc. */
 extern const char *const hosts_files[3];
 
+/* Writes text over ROOT/containers/ID/name in place (the inode a bind
+ * mount holds stays: hosts.c says why); creates it only with create.
+ * Returns 0, or -1 (quietly when it is not there and not to be made). */
+int hosts_put(const char *root, const char *id, const char *name,
+	      const char *text, bool create);
+
 /* Before bridge_join(): writes ROOT/containers/ID/hostname and
  * resolv.conf (the host's name servers that a container can reach).
- * Returns 0, or -1 after saying why. */
+ * Returns 0, or -1 after saying why. (resolv.c) */
 int hosts_write(const char *root, const char *id, const char *hostname);
 
 /* Under the allocator's lock: rewrites, in place, the hosts file of
