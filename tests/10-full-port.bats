@@ -215,12 +215,18 @@ echo_mib() {
 	[[ "${lines[0]}" == *"-p needs root here"*"slirp4netns or pasta"* ]]
 }
 
-@test "10-full info: a FORWARD chain that drops is found and named (Docker's firewall, in a namespace of the test's)" {
+@test "10-full info: a FORWARD chain that drops is found and named by info and at run (Docker's firewall, in a namespace of the test's)" {
 	run ip netns exec "$H" "$CONTAINER" info
 	[[ "$output" == *"Forwarding dropped by: none"* ]]
+	run in_h "$CONTAINER" run --rm --net bridge "$RFS" true
+	[[ "$output" != *warning* ]]
 	ip netns exec "$H" "$T/drv" forward-drop
 	run ip netns exec "$H" "$CONTAINER" info
 	[[ "$output" == *"Forwarding dropped by: ip filter FORWARD"* ]]
+	# And run says it, with the rule that would let the bridge through.
+	run in_h "$CONTAINER" run --rm --net bridge "$RFS" true
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"container: warning: ip filter FORWARD drops forwarded packets by default (a Docker host?): containers on lesson0 will not reach beyond the host unless it accepts them, e.g. iptables -I DOCKER-USER -i lesson0 -j ACCEPT"* ]]
 }
 
 @test "10-full -p: a server in a detached container answers through the proxy from the host's 127.0.0.1 and from another namespace, 1 MiB intact both ways; stop frees the port, start takes it again" {
@@ -314,4 +320,24 @@ echo_mib() {
 	[ "$output" = "no table" ]
 	[ "$(ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
 	[ "$(ip -n "$H" -br link | awk '{print $1}' | sort | tr '\n' ' ')" = "lo up0@if2 " ]
+}
+
+@test "10-full -p: after kill -9 of the supervisor, the port is free at once and the next verb's sweep removes the NAT table and sets ip_forward back" {
+	echo 0 | ip netns exec "$H" tee /proc/sys/net/ipv4/ip_forward
+	id=$(in_h "$CONTAINER" run -d --name web --net bridge -p 8080:80 \
+		-v "$T:/t:ro" "$RFS" /t/tcp serve 80)
+	wait_echo 127.0.0.1 8080
+	sup=$(sed -n 's/^ "Supervisor": \([0-9]*\),$/\1/p' "$DATA/containers/$id.json")
+	[ -n "$sup" ] && [ "$(readlink /proc/$sup/exe)" = "$BIN" ]
+	kill -9 "$sup"
+	# The listening socket was the supervisor's: the kernel closed it.
+	wait_for eval "! in_h ss -Hltn | grep -q ':8080 '"
+	# The table is still there until someone sweeps; ps does.
+	run ip netns exec "$H" "$T/drv" get lesson0
+	[ "$output" = "table container-lesson0 note 0" ]
+	in_h "$CONTAINER" ps -a
+	run ip netns exec "$H" "$T/drv" get lesson0
+	[ "$output" = "no table" ]
+	[ "$(ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
+	in_h "$CONTAINER" rm -f web
 }
