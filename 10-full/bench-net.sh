@@ -3,7 +3,7 @@
 #
 # Claim: TCP through -p (the proxy, proxy.c) carries at least half of what
 #        a direct connection to the container's address carries, 1 GiB
-#        each way (NET_MIB), the median of NET_RUNS; the loopback is the
+#        one way (NET_MIB), the median of NET_RUNS; the loopback is the
 #        ceiling. Printed too: what `run --net bridge /bin/true` adds over
 #        `run --net none /bin/true`, with the bridge already there
 #        (another container keeps it) and when each run makes and removes
@@ -25,12 +25,12 @@ in_ns() { nsenter --net="/run/netns/$NS" "$@"; }
 NC=(in_ns "$CONTAINER" --root "$NR")
 
 # The middle one of the numbers on stdin.
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-# MiB/s from H to $1:$2, the median of NET_RUNS transfers of NET_MIB.
+net_median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# MiB/s from the namespace to $1:$2, the median of NET_RUNS transfers of NET_MIB.
 rate() {
 	for _ in $(seq "$NET_RUNS"); do
 		in_ns "$B/tcp" blast "$1" "$2" "$NET_MIB" || return 1
-	done | median
+	done | net_median
 }
 # The median wall time, in ms, of command $2 (label $1): hyperfine's, or
 # our own loop's without it.
@@ -44,7 +44,7 @@ net_time() {
 			s=$(date +%s%N)
 			bash -c "$2" >/dev/null 2>&1 || return 1
 			echo $((($(date +%s%N) - s) / 1000))
-		done | median | awk '{ printf "%.2f", $1 / 1e3 }'
+		done | net_median | awk '{ printf "%.2f", $1 / 1e3 }'
 	fi
 }
 
@@ -57,15 +57,15 @@ if cc -static -O2 -o "$B/tcp" tests/10-full-port-tcp.c &&
 	sink=$!
 	"${NC[@]}" run -d --name bench-sink --net bridge -p 8080:80 \
 		-v "$PWD/$B:/t:ro" "$ROOTFS" /t/tcp sink 80 >/dev/null
-	ip=$("${NC[@]}" inspect -f '{{.NetworkSettings.IPAddress}}' bench-sink)
+	cip=$("${NC[@]}" inspect -f '{{.NetworkSettings.IPAddress}}' bench-sink)
 	# Until the sinks listen.
 	for _ in $(seq 100); do
-		in_ns "$B/tcp" blast "$ip" 80 1 >/dev/null 2>&1 &&
+		in_ns "$B/tcp" blast "$cip" 80 1 >/dev/null 2>&1 &&
 			in_ns "$B/tcp" blast 127.0.0.1 9000 1 >/dev/null 2>&1 && break
 		sleep 0.05
 	done
 	lo_rate=$(rate 127.0.0.1 9000)
-	direct_rate=$(rate "$ip" 80)
+	direct_rate=$(rate "$cip" 80)
 	proxy_rate=$(rate 127.0.0.1 8080)
 	q="nsenter --net=/run/netns/$NS $CONTAINER --root $NR"
 	t_none=$(net_time none "$q run --rm --net none $ROOTFS /bin/true")
