@@ -7,9 +7,11 @@
 #        an init), costs at most half of what `crun run` costs in the same
 #        run, and its peak RSS stays under 2 MiB; `container exec NAME
 #        /bin/true` costs at most half of `crun exec` (its own section,
-#        against nsenter -a too). The lifecycle rows are bench-life.sh's,
-#        the image rows (commit against GNU tar, run of a 5-layer image
-#        against run of a directory) bench-image.sh's.
+#        against nsenter -a too); TCP through -p carries at least half
+#        of a direct connection to the container (bench-net.sh). The
+#        lifecycle rows are bench-life.sh's, the image rows (commit against
+#        GNU tar, run of a 5-layer image against run of a directory)
+#        bench-image.sh's, save and load bench-image-arc.sh's.
 #
 # With the same rootfs (build/rootfs) and the same command (/bin/true) it
 # times, one after the other in one run:
@@ -342,6 +344,10 @@ say "timing images: commit, and run of a 5-layer image"
 # Images as archives: save and load against GNU tar on the same tree.
 say "timing save and load of an image against GNU tar on the same tree"
 . 10-full/bench-image-arc.sh
+# The network rows: TCP through -p against direct and the loopback; what
+# --net bridge adds to a start. In a network namespace of their own.
+say "timing the network: 1 GiB through -p, direct, loopback; run --net bridge"
+. 10-full/bench-net.sh
 
 left=$(leftovers | comm -13 "$B/before" -)
 leaked=0
@@ -422,6 +428,7 @@ target() { # LABEL OK(0/1) DETAIL
 	[ "$life_status" = 0 ] || status=1 # its PASS/FAIL is printed above
 	[ "$image_status" = 0 ] || status=1 # the same
 	[ "$arc_status" = 0 ] || status=1  # so is save's and load's
+	[ "$net_status" = 0 ] || status=1 # so is the network's
 	[ "$leaked" = 0 ] || { echo "FAIL  the bench left something behind (above)"; status=1; }
 	exit "$status"
 } | tee -a "$B/table.txt"

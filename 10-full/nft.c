@@ -47,7 +47,8 @@ void nft_add_u32(struct nl_request *req, int type, uint32_t host)
 	nl_add_attr(req, type, &be, sizeof(be));
 }
 
-/* A nest whose flag says so (NLA_F_NESTED): newer kernels insist. */
+/* A nest flagged NLA_F_NESTED, as nft(8) sends them (a strict parser
+ * wants the flag). */
 struct rtattr *nft_nest(struct nl_request *req, int type)
 {
 	return nl_nest_begin(req, type | NLA_F_NESTED);

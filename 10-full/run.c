@@ -15,10 +15,11 @@
  * child hooks, exec, wait, cleanup. The order, and why (the numbers are
  * those of the step table in 10-full/README.md; child.c has 11-26):
  *
- *   parent 1  parse and check everything;     nothing exists yet, so a
- *             -p: the host ports bound        mistake costs nothing
- *          2  signals held                    a Ctrl-C from here on must
- *                                             not skip the cleanup
+ *   parent 1  parse and check everything      nothing exists yet, so a
+ *                                             mistake costs nothing
+ *          2  signals held; -p: the host      a Ctrl-C from here on must
+ *             ports bound (ports.c)           not skip the cleanup; a
+ *                                             busy port: 125, nothing made
  *          3  data root, sealed copy,         what a kill -9 left before;
  *             sweep (sweep.c); -d: fork       the supervisor does the rest
  *             the supervisor (supervise.c)

@@ -12,8 +12,14 @@
  *	tcp send ADDR PORT	connect; a child copies stdin to the
  *				connection, then shutdown(SHUT_WR), while
  *				what comes back is copied to stdout until EOF
+ *				(then the child is killed and we exit 0)
  *				(both at once: an echo of 1 MiB would fill
  *				both ways' buffers otherwise)
+ *	tcp sink PORT		accept forever; each connection's bytes are
+ *				read and dropped until EOF, then it is closed
+ *	tcp blast ADDR PORT MIB	connect, write MIB MiB of zeros, shutdown,
+ *				wait for the close; print "MiB/s" (for
+ *				10-full/bench-net.sh)
  * Exit status 0, or 1 with a message.
  */
 #include <arpa/inet.h>
@@ -26,6 +32,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int listener(const char *port)
@@ -73,6 +80,46 @@ int main(int argc, char **argv)
 			close(c);
 		}
 	}
+	if (argc == 3 && !strcmp(argv[1], "sink")) {
+		static char buf[1 << 16];
+
+		signal(SIGCHLD, SIG_IGN);
+		fd = listener(argv[2]);
+		for (;;) {
+			if ((c = accept(fd, NULL, NULL)) < 0)
+				continue;
+			if (fork() == 0) {
+				while (read(c, buf, sizeof(buf)) > 0)
+					;
+				_exit(0);
+			}
+			close(c);
+		}
+	}
+	if (argc == 5 && !strcmp(argv[1], "blast")) {
+		static char buf[1 << 20];
+		long long mib = atoll(argv[4]);
+		struct timespec t0, t1;
+
+		a.sin_port = htons(atoi(argv[3]));
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (inet_pton(AF_INET, argv[2], &a.sin_addr) != 1 ||
+		    connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+			err(1, "connect to %s:%s", argv[2], argv[3]);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (long long i = 0; i < mib; i++)
+			for (ssize_t off = 0, w; off < (ssize_t)sizeof(buf); off += w)
+				if ((w = write(fd, buf + off, sizeof(buf) - off)) <= 0)
+					err(1, "send");
+		/* Until the far end has read it all and closed. */
+		shutdown(fd, SHUT_WR);
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("%.0f\n", mib / (t1.tv_sec - t0.tv_sec +
+					(t1.tv_nsec - t0.tv_nsec) / 1e9));
+		return 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "listen")) {
 		fd = listener(argv[2]);
 		if ((c = accept(fd, (struct sockaddr *)&a, &len)) < 0)
@@ -86,15 +133,19 @@ int main(int argc, char **argv)
 		if (inet_pton(AF_INET, argv[2], &a.sin_addr) != 1 ||
 		    connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
 			err(1, "connect to %s:%s", argv[2], argv[3]);
-		if (fork() == 0) {
+		if ((c = fork()) == 0) {
 			if (copy(0, fd) < 0 || shutdown(fd, SHUT_WR) < 0)
 				err(1, "send");
 			_exit(0);
 		}
-		if (copy(fd, 1) < 0 || wait(&c) < 0 || c != 0)
+		if (copy(fd, 1) < 0)
 			return 1;
+		/* The other side closed: whatever stdin still had to say
+		 * has nowhere to go (the child may still wait on it). */
+		kill(c, SIGKILL);
 		return 0;
 	}
-	fprintf(stderr, "usage: tcp serve PORT | listen PORT | send ADDR PORT\n");
+	fprintf(stderr, "usage: tcp serve PORT | listen PORT | send ADDR PORT "
+			"| sink PORT | blast ADDR PORT MIB\n");
 	return 1;
 }

@@ -46,11 +46,30 @@ setup() {
 	ip -n "$O" addr add 10.99.0.2/24 dev up1
 	ip -n "$O" link set up1 up
 	ip -n "$O" route add 172.31.99.0/24 via 10.99.0.1
+	ip -n "$O" route add 172.29.0.0/16 via 10.99.0.1
+}
+
+# The runtime, in H's network namespace (nsenter: `ip netns exec` would
+# also remount /sys, and the cgroups with it).
+in_h() {
+	nsenter --net=/run/netns/"$H" "$@"
+}
+
+# Waits until a connection to $1:$2 from H gets an answer from the
+# container's echo server (before, the proxy's connect is refused and
+# the client's connection closed with nothing).
+wait_echo() {
+	wait_for eval "[ \"\$(echo x | in_h '$T/tcp' send $1 $2)\" = x ]"
 }
 
 teardown() {
+	local n id
 	kill_spawned
-	local n
+	# What a failed test left runs in H: rm it there (its bridge, its
+	# address), before H goes.
+	for id in $(in_h "$CONTAINER" ps -aq 2>/dev/null); do
+		in_h "$CONTAINER" rm -f "$id" >/dev/null 2>&1
+	done
 	for n in "$H" "$O" "$C"; do
 		ip netns del "$n" 2>/dev/null || true
 	done
@@ -196,10 +215,129 @@ echo_mib() {
 	[[ "${lines[0]}" == *"-p needs root here"*"slirp4netns or pasta"* ]]
 }
 
-@test "10-full info: a FORWARD chain that drops is found and named (Docker's firewall, in a namespace of the test's)" {
+@test "10-full info: a FORWARD chain that drops is found and named by info and at run (Docker's firewall, in a namespace of the test's)" {
 	run ip netns exec "$H" "$CONTAINER" info
 	[[ "$output" == *"Forwarding dropped by: none"* ]]
+	run in_h "$CONTAINER" run --rm --net bridge "$RFS" true
+	[[ "$output" != *warning* ]]
 	ip netns exec "$H" "$T/drv" forward-drop
 	run ip netns exec "$H" "$CONTAINER" info
 	[[ "$output" == *"Forwarding dropped by: ip filter FORWARD"* ]]
+	# And run says it, with the rule that would let the bridge through.
+	run in_h "$CONTAINER" run --rm --net bridge "$RFS" true
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"container: warning: ip filter FORWARD drops forwarded packets by default (a Docker host?): containers on lesson0 will not reach beyond the host unless it accepts them, e.g. iptables -I DOCKER-USER -i lesson0 -j ACCEPT"* ]]
+}
+
+@test "10-full -p: a server in a detached container answers through the proxy from the host's 127.0.0.1 and from another namespace, 1 MiB intact both ways; stop frees the port, start takes it again" {
+	in_h "$CONTAINER" run -d --name web --net bridge -p 8080:80 \
+		-v "$T:/t:ro" "$RFS" /t/tcp serve 80
+	wait_echo 127.0.0.1 8080
+	echo_mib 127.0.0.1 8080 "$H"
+	# The host's other address, from the stand-in LAN.
+	echo_mib 10.99.0.1 8080 "$O"
+	run in_h "$CONTAINER" port web
+	[ "$output" = "80/tcp -> 0.0.0.0:8080" ]
+	run in_h "$CONTAINER" port web 80
+	[ "$output" = "0.0.0.0:8080" ]
+	run -125 in_h "$CONTAINER" port web 81
+	run in_h "$CONTAINER" inspect web
+	[[ "$output" == *'"Ports": {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}'* ]]
+	# Stopped: the proxy is gone with its supervisor, and the port free.
+	in_h "$CONTAINER" stop -t 0 web
+	run in_h ss -Hltn
+	[[ "$output" != *":8080 "* ]]
+	run in_h "$CONTAINER" port web
+	[ -z "$output" ]
+	# start binds it again.
+	in_h "$CONTAINER" start web
+	wait_echo 127.0.0.1 8080
+	in_h "$CONTAINER" rm -f web
+}
+
+@test "10-full -p: in a foreground run the proxy is the run's own; the container sees the connection come from the bridge's gateway" {
+	in_h "$CONTAINER" run --rm --net bridge -p 127.0.0.1:8080:80 \
+		-v "$T:/t:ro" "$RFS" /t/tcp listen 80 >"$T/out" 2>"$T/err" &
+	job=$!
+	# One connection: the listener takes it and exits, and the run too.
+	wait_for eval 'echo hello | in_h "$T/tcp" send 127.0.0.1 8080 && grep -q hello "$T/out"'
+	wait_status $job 0
+	grep -qx 'peer 172.29.0.1' "$T/err"
+}
+
+@test "10-full -p: a busy host port is refused with 125, naming it, before anything is made" {
+	in_h "$T/tcp" listen 8080 &
+	wait_for eval "in_h ss -Hltn | grep -q ':8080 '"
+	run -125 in_h "$CONTAINER" run --net bridge -p 9090:90 -p 8080:80 "$RFS" true
+	[ "${lines[0]}" = "container: -p: port 8080 on 0.0.0.0 is already in use on the host: choose another host port" ]
+	[ "${#lines[@]}" -eq 1 ]
+	# Before anything: the failed bind is the runtime's first change of
+	# anything, with no directory made and no process cloned before it
+	# (a bind after the clone would be cleaned up, and look the same
+	# from outside once it is over).
+	if command -v strace >/dev/null; then
+		in_h strace -f -o "$T/trace" -e trace=bind,mkdir,mkdirat,clone,clone3,fork,vfork \
+			"$CONTAINER" run --net bridge -p 8080:80 "$RFS" true || true
+		grep -q 'bind(.*EADDRINUSE' "$T/trace"
+		[ -z "$(grep -E 'mkdir|clone|fork' "$T/trace")" ]
+	fi
+	# No bridge, no address taken, no container, and 9090 let go.
+	run ip -n "$H" -br link
+	[[ "$output" != *lesson0* ]]
+	[ -z "$(ls "$DATA/containers")" ]
+	[ ! -e "$DATA/net" ] || [ -z "$(find "$DATA/net" -type f)" ]
+	run in_h ss -Hltn
+	[[ "$output" != *":9090 "* ]]
+}
+
+@test "10-full nat: a container on the bridge reaches the stand-in outside, which sees the host's address" {
+	far_listen "$O" 7000
+	echo hello | in_h "$CONTAINER" run --rm --net bridge -v "$T:/t:ro" \
+		"$RFS" /t/tcp send 10.99.0.2 7000
+	wait
+	[ "$(cat "$T/got")" = hello ]
+	[ "$(cat "$T/peer")" = "peer 10.99.0.1" ]
+}
+
+@test "10-full -p: nothing is left after rm: no listening socket, no runtime process, no NAT table, ip_forward as it was, no bridge" {
+	echo 0 | ip netns exec "$H" tee /proc/sys/net/ipv4/ip_forward
+	in_h "$CONTAINER" run -d --name web --net bridge -p 8080:80 \
+		-v "$T:/t:ro" "$RFS" /t/tcp serve 80
+	wait_echo 127.0.0.1 8080
+	run ip netns exec "$H" "$T/drv" get lesson0
+	[ "$output" = "table container-lesson0 note 0" ]
+	[ "$(ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
+	# A connection still open at rm: closed with the rest (the client
+	# reads its end; else timeout ends it, with 124).
+	in_h timeout 20 "$T/tcp" send 127.0.0.1 8080 < <(sleep 1000) &
+	client=$!
+	wait_for eval "in_h ss -Htn | grep -q ':8080 '"
+	in_h "$CONTAINER" rm -f web
+	wait_status $client 0
+	run in_h ss -Hltn
+	[ -z "$output" ]
+	run ip netns exec "$H" "$T/drv" get lesson0
+	[ "$output" = "no table" ]
+	[ "$(ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
+	[ "$(ip -n "$H" -br link | awk '{print $1}' | sort | tr '\n' ' ')" = "lo up0@if2 " ]
+}
+
+@test "10-full -p: after kill -9 of the supervisor, the port is free at once and the next verb's sweep removes the NAT table and sets ip_forward back" {
+	echo 0 | ip netns exec "$H" tee /proc/sys/net/ipv4/ip_forward
+	id=$(in_h "$CONTAINER" run -d --name web --net bridge -p 8080:80 \
+		-v "$T:/t:ro" "$RFS" /t/tcp serve 80)
+	wait_echo 127.0.0.1 8080
+	sup=$(sed -n 's/^ "Supervisor": \([0-9]*\),$/\1/p' "$DATA/containers/$id.json")
+	[ -n "$sup" ] && [ "$(readlink /proc/$sup/exe)" = "$BIN" ]
+	kill -9 "$sup"
+	# The listening socket was the supervisor's: the kernel closed it.
+	wait_for eval "! in_h ss -Hltn | grep -q ':8080 '"
+	# The table is still there until someone sweeps; ps does.
+	run ip netns exec "$H" "$T/drv" get lesson0
+	[ "$output" = "table container-lesson0 note 0" ]
+	in_h "$CONTAINER" ps -a
+	run ip netns exec "$H" "$T/drv" get lesson0
+	[ "$output" = "no table" ]
+	[ "$(ip netns exec "$H" cat /proc/sys/net/ipv4/ip_forward)" = 0 ]
+	in_h "$CONTAINER" rm -f web
 }
