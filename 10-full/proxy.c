@@ -42,10 +42,16 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define MAX_CONNS 64
+/* At most MAX_CONNS connections, and PER_CLIENT of one client address:
+ * one client holding connections open (a hostile test held 64, the old
+ * limit for everyone) must not shut every other client out. */
+#define MAX_CONNS 256
+#define PER_CLIENT 16
+#define FD_NEED (64 + 6 * MAX_CONNS)
 #define CHUNK (1 << 20)
 
 /* One relayed connection. Only the proxy's thread touches these. */
@@ -56,6 +62,7 @@ struct conn {
 	bool eof[2];	/* fd[d] said end of file */
 	bool shut[2];	/* and fd[!d] was told (shutdown SHUT_WR) */
 	int port;	/* its container port */
+	struct in_addr peer; /* the client's address */
 	bool connecting;
 };
 
@@ -84,17 +91,23 @@ static void conn_close(int i)
 static void conn_open(int lfd, int cport)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET,
-				.sin_port = htons(cport), .sin_addr = target};
-	int client = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+				.sin_port = htons(cport), .sin_addr = target},
+			   peer = {0};
+	socklen_t len = sizeof(peer);
+	int client = accept4(lfd, (struct sockaddr *)&peer, &len,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC), mine = 0;
 	struct conn *c = &conns[n_conns];
 
 	if (client < 0)
 		return;
-	if (n_conns == MAX_CONNS) {
+	for (int i = 0; i < n_conns; i++)
+		mine += conns[i].peer.s_addr == peer.sin_addr.s_addr;
+	if (n_conns == MAX_CONNS || mine == PER_CLIENT) {
 		close(client); /* too many: this one is refused */
 		return;
 	}
 	*c = (struct conn){.fd = {client, -1}, .port = cport,
+			   .peer = peer.sin_addr,
 			   .pipe = {{-1, -1}, {-1, -1}}};
 	n_conns++;
 	c->fd[1] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -227,6 +240,7 @@ static void *proxy(void *arg)
 
 int proxy_start(const struct ports *p, const char *ip)
 {
+	struct rlimit rl;
 	sigset_t all, old;
 	int err;
 
@@ -241,6 +255,13 @@ int proxy_start(const struct ports *p, const char *ip)
 	if (stop_fd < 0) {
 		warn("proxy: eventfd");
 		return -1;
+	}
+	/* Six fds a connection (two sockets, two pipes): more than the
+	 * usual soft limit of 1024 at MAX_CONNS. Raised for us alone, up to
+	 * the hard limit: the container, cloned before, keeps its own. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < FD_NEED) {
+		rl.rlim_cur = rl.rlim_max < FD_NEED ? rl.rlim_max : FD_NEED;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	/* Signals stay with the main thread (it forwards them); SIGPIPE
 	 * is then an EPIPE from splice for the one connection. */

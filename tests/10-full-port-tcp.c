@@ -20,6 +20,10 @@
  *	tcp blast ADDR PORT MIB	connect, write MIB MiB of zeros, shutdown,
  *				wait for the close; print "MiB/s" (for
  *				10-full/bench-net.sh)
+ *	tcp hold N ADDR PORT	open N connections to an echo server, say
+ *				"ping" on each: print "held K refused M" (K
+ *				echoed, M closed by the other side), then
+ *				hold them open until stdin ends
  * Exit status 0, or 1 with a message.
  */
 #include <arpa/inet.h>
@@ -58,6 +62,37 @@ static int copy(int from, int to)
 			if ((w = write(to, buf + off, n - off)) <= 0)
 				return -1;
 	return n < 0 ? -1 : 0;
+}
+
+/* tcp hold: see above. */
+static int hold(int n, const char *addr, const char *port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons(atoi(port))};
+	int held = 0, refused = 0;
+	char buf[16];
+
+	if (inet_pton(AF_INET, addr, &a.sin_addr) != 1)
+		errx(1, "%s: no IPv4 address", addr);
+	for (int i = 0; i < n; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		struct pollfd p = {fd, POLLIN, 0};
+
+		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+			err(1, "connect to %s:%s", addr, port);
+		/* An echo within 10 s: held; end of file or a reset:
+		 * refused. (Never both: the reply is waited for.) */
+		if (write(fd, "ping\n", 5) != 5 || poll(&p, 1, 10000) != 1 ||
+		    read(fd, buf, sizeof(buf)) <= 0)
+			refused++;
+		else
+			held++;
+	}
+	printf("held %d refused %d\n", held, refused);
+	fflush(stdout);
+	while (read(0, buf, sizeof(buf)) > 0)
+		;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -145,7 +180,9 @@ int main(int argc, char **argv)
 		kill(c, SIGKILL);
 		return 0;
 	}
+	if (argc == 5 && !strcmp(argv[1], "hold"))
+		return hold(atoi(argv[2]), argv[3], argv[4]);
 	fprintf(stderr, "usage: tcp serve PORT | listen PORT | send ADDR PORT "
-			"| sink PORT | blast ADDR PORT MIB\n");
+			"| sink PORT | blast ADDR PORT MIB | hold N ADDR PORT\n");
 	return 1;
 }

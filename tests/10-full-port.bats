@@ -255,6 +255,25 @@ echo_mib() {
 	in_h "$CONTAINER" rm -f web
 }
 
+@test "10-full -p: one client holding connections open gets 16 and no more; another client is still served" {
+	in_h "$CONTAINER" run -d --name web --net bridge -p 8080:80 \
+		-v "$T:/t:ro" "$RFS" /t/tcp serve 80
+	wait_echo 127.0.0.1 8080
+	# From the host's 127.0.0.1: 300 asked (more than MAX_CONNS, 256),
+	# 16 held (PER_CLIENT), the
+	# others closed at once; they stay open while the test goes on.
+	mkfifo "$BATS_TEST_TMPDIR/hold"
+	in_h "$T/tcp" hold 300 127.0.0.1 8080 <"$BATS_TEST_TMPDIR/hold" >"$BATS_TEST_TMPDIR/held" &
+	exec 7>"$BATS_TEST_TMPDIR/hold"
+	wait_long grep -q held "$BATS_TEST_TMPDIR/held"
+	[ "$(cat "$BATS_TEST_TMPDIR/held")" = "held 16 refused 284" ]
+	# Another client, from the stand-in LAN, is served meanwhile.
+	[ "$(echo other | ip netns exec "$O" "$T/tcp" send 10.99.0.1 8080)" = other ]
+	exec 7>&-
+	wait
+	in_h "$CONTAINER" rm -f web
+}
+
 @test "10-full -p: in a foreground run the proxy is the run's own; the container sees the connection come from the bridge's gateway" {
 	in_h "$CONTAINER" run --rm --net bridge -p 127.0.0.1:8080:80 \
 		-v "$T:/t:ro" "$RFS" /t/tcp listen 80 >"$T/out" 2>"$T/err" &
