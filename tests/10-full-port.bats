@@ -233,6 +233,11 @@ echo_mib() {
 	in_h "$CONTAINER" run -d --name web --net bridge -p 8080:80 \
 		-v "$T:/t:ro" "$RFS" /t/tcp serve 80
 	wait_echo 127.0.0.1 8080
+	# Another container on the bridge reaches it by its name (its
+	# /etc/hosts), at the container's own port.
+	run -0 in_h "$CONTAINER" run --rm --net bridge -v "$T:/t:ro" "$RFS" \
+		sh -c 'echo by-name | /t/tcp send web 80'
+	[ "$output" = by-name ]
 	echo_mib 127.0.0.1 8080 "$H"
 	# The host's other address, from the stand-in LAN.
 	echo_mib 10.99.0.1 8080 "$O"
