@@ -163,6 +163,10 @@ int logs_attach(const struct state *st, struct container *c, long from)
 	}
 	follow(st, c, fd, &buf, &size, 0);
 	free(buf);
+	/* Its init has exited; its supervisor writes the exit code into
+	 * the record as it cleans up: read it once the supervisor is gone
+	 * (before, the record would read "exited" with no code yet). */
+	verb_wait_supervisor(c, -1);
 	/* Its record now says how it ended (an --rm one has none). */
 	if (verb_find(st, c->id, c) < 0)
 		return 0;

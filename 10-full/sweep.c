@@ -31,9 +31,12 @@
 
 #include <dirent.h>
 #include <err.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -158,6 +161,24 @@ out:
 	close(fd);
 }
 
+/* ID.json.PID: a record being written by PID (store.c writes it, then
+ * renames it over ID.json). A writer killed in between left it: gone if
+ * PID runs no more (a live one is writing, or is a stranger with the
+ * number: left for a later sweep). */
+static void stale_record(int dirfd, const char *name)
+{
+	const char *pid = name + 18;
+	long n;
+
+	if (strlen(name) < 19 || strspn(name, "0123456789abcdef") != 12 ||
+	    strncmp(name + 12, ".json.", 6) != 0 ||
+	    strspn(pid, "0123456789") != strlen(pid))
+		return;
+	n = atol(pid);
+	if (n > 0 && n < INT32_MAX && kill((pid_t)n, 0) < 0 && errno == ESRCH)
+		unlinkat(dirfd, name, 0);
+}
+
 void sweep_stale(const struct state *st)
 {
 	char path[sizeof(st->root) + 16];
@@ -168,10 +189,13 @@ void sweep_stale(const struct state *st)
 	dp = opendir(path);
 	if (!dp)
 		return;
-	while ((d = readdir(dp)))
+	while ((d = readdir(dp))) {
 		if (strlen(d->d_name) == 18 &&
 		    strcmp(d->d_name + 12, ".owner") == 0 &&
 		    strspn(d->d_name, "0123456789abcdef") == 12)
 			sweep_one(st, dirfd(dp), d->d_name);
+		else
+			stale_record(dirfd(dp), d->d_name);
+	}
 	closedir(dp);
 }
