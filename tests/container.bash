@@ -48,19 +48,23 @@ container_leftovers() {
 		pool_entries
 		find /sys/fs/cgroup -maxdepth 4 -type d -name 'lesson-container-*' 2>/dev/null
 		grep -e lesson-container -e "$DATA" /proc/self/mountinfo
-		for p in /proc/[0-9]*; do
-			exe=$(readlink "$p/exe" 2>/dev/null) || continue
-			# The runtime is this binary; the init runs it through an
-			# overlay (its exe is then /container) or from a sealed copy
-			# (selfexec.c), its own when it bears our mark.
-			if [ "${exe% (deleted)}" = "$BIN" ] || { { [ "$exe" = "/${BIN##*/}" ] ||
-				[ "$exe" = "/memfd:container (deleted)" ]; } &&
-				grep -qsz "^LESSON_TEST_MARK=lesson-test:$BATS_RUN_TMPDIR" "$p/environ"; }; then
-				echo "process ${p#/proc/} ($exe)"
-			fi
-			cg=$(grep -os 'lesson-container-[0-9a-f]*' "$p/cgroup" | head -1)
-			[ -z "$cg" ] || echo "process ${p#/proc/} in $cg"
-		done
+		# Every process's binary at once (one find, not a readlink per
+		# process: this runs twice in every test). The runtime is this
+		# binary; the init runs it through an overlay (its exe is then
+		# /container) or from a sealed copy (selfexec.c), its own when
+		# it bears our mark.
+		find /proc/[0-9]*/exe -maxdepth 0 -printf '%h %l\n' 2>/dev/null |
+			while read -r p exe; do
+				if [ "${exe% (deleted)}" = "$BIN" ] || { { [ "$exe" = "/${BIN##*/}" ] ||
+					[ "$exe" = "/memfd:container (deleted)" ]; } &&
+					grep -qsz "^LESSON_TEST_MARK=lesson-test:$BATS_RUN_TMPDIR" "$p/environ"; }; then
+					echo "process ${p#/proc/} ($exe)"
+				fi
+			done
+		# And every process in a container's cgroup, in one grep.
+		grep -os 'lesson-container-[0-9a-f]*' /proc/[0-9]*/cgroup 2>/dev/null |
+			awk -F: '{ sub("^/proc/", "", $1); sub("/cgroup$", "", $1) }
+				!seen[$1]++ { print "process " $1 " in " $2 }'
 	} | { [ -z "$foreign" ] && cat || grep -Ev "$foreign"; }
 	return 0
 }

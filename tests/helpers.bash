@@ -67,12 +67,14 @@ host_state() {
 	done | sort -u
 	echo "# processes of this run's in another UTS namespace (every lesson makes one)"
 	host_uts=$(readlink /proc/self/ns/uts)
-	for p in /proc/[0-9]*; do
-		ns=$(readlink "$p/ns/uts" 2>/dev/null) || continue
-		[ "$ns" != "$host_uts" ] || continue
-		grep -qsz "^LESSON_TEST_MARK=$mine" "$p/environ" &&
-			echo "${p#/proc/} $(cat "$p/comm" 2>/dev/null)"
-	done
+	# One find for every process's namespace (not a readlink each).
+	find /proc/[0-9]*/ns/uts -maxdepth 0 -printf '%l %h\n' 2>/dev/null |
+		while read -r ns p; do
+			[ "$ns" != "$host_uts" ] || continue
+			p=${p%/ns}
+			grep -qsz "^LESSON_TEST_MARK=$mine" "$p/environ" &&
+				echo "${p#/proc/} $(cat "$p/comm" 2>/dev/null)"
+		done
 	echo "# lesson temp dirs of this run's"
 	ls -d /tmp/lesson-*-"$LESSON_TAG"-* 2>/dev/null || true
 }
