@@ -76,6 +76,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -347,6 +348,10 @@ static int run_container(void)
 	}
 	code = lesson_run(&container_lesson, config.argv);
 	supervise_end(code);
+	/* The supervisor's work ends here: it must not go back into the
+	 * verb that forked it (`start -a` would then wait on itself). */
+	if (config.detach)
+		exit(code);
 	return code;
 }
 

@@ -73,7 +73,9 @@ int verb_wait_supervisor(const struct container *c, int timeout_ms)
 	struct pollfd p = {.events = POLLIN};
 	int ret;
 
-	if (strcmp(c->boot, note_boot_id()) != 0 || c->supervisor <= 0)
+	/* Not our own: we would wait forever. */
+	if (strcmp(c->boot, note_boot_id()) != 0 || c->supervisor <= 0 ||
+	    c->supervisor == getpid())
 		return 0;
 	p.fd = syscall(SYS_pidfd_open, c->supervisor, 0);
 	if (p.fd < 0)
