@@ -74,7 +74,7 @@ host_state() {
 			p=${p%/ns}
 			grep -qsz "^LESSON_TEST_MARK=$mine" "$p/environ" &&
 				echo "${p#/proc/} $(cat "$p/comm" 2>/dev/null)"
-		done
+		done || true # find says so when a process ended meanwhile
 	echo "# lesson temp dirs of this run's"
 	ls -d /tmp/lesson-*-"$LESSON_TAG"-* 2>/dev/null || true
 }
