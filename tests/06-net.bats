@@ -284,15 +284,14 @@ same_netns() {
 # `ip netns add` on a machine mounts /run/netns, which is undone here if it
 # was not so before (as teardown does for the other tests).
 readme_check() {
-	local before after
-	before=$(ls /run/netns 2>/dev/null | grep '^lesson-' || true)
-	"$ROOT/tests/readme" "$1"
-	after=$(ls /run/netns 2>/dev/null | grep '^lesson-' || true)
+	local rc=0
+	# tests/readme fails a block that leaves its namespace (lesson-$$).
+	"$ROOT/tests/readme" "$1" || rc=$?
 	if [ ! -e "$BATS_FILE_TMPDIR/run-netns-was-mounted" ] &&
 		mountpoint -q /run/netns && [ -z "$(ls -A /run/netns)" ]; then
 		umount /run/netns
 	fi
-	[ "$before" = "$after" ]
+	return "$rc"
 }
 
 @test "06-net: the README's commands print what it shows (tests/readme)" {
