@@ -28,15 +28,19 @@ setup() {
 
 # What a container could leave on the host, and only that: notes, dirs
 # and names in the data roots (this binary's alone), mounts in them, its
-# processes (the runtime and the init are this binary), and the cgroups of
+# processes (the runtime and the init are this binary), the name of the
+# fallback test's container in nobody's shared root, and the cgroups of
 # the containers the test named with `track ID` (other programs on the
 # machine make and leave lesson-container-* cgroups of their own).
 container_leftovers() {
 	local p exe bin id
 	bin=$(realpath "$CONTAINER")
-	find $DATA/containers $DATA/names /var/tmp/lesson-container-*/containers \
-		/var/tmp/lesson-container-*/names -mindepth 1 2>/dev/null
+	find $DATA/containers $DATA/names "$NOBODY_HOME"/lesson-container/containers \
+		"$NOBODY_HOME"/lesson-container/names -mindepth 1 2>/dev/null
 	grep "$DATA" /proc/self/mountinfo
+	# The one container a test made in nobody's shared fallback root.
+	[ -z "${FALLBACK_NAME:-}" ] ||
+		ls -d "/var/tmp/lesson-container-65534/names/$FALLBACK_NAME" 2>/dev/null
 	for id in $(cat "$BATS_TEST_TMPDIR/ids" 2>/dev/null); do
 		cgroups_of "$id"
 	done
@@ -62,6 +66,8 @@ teardown() {
 	kill_spawned
 	[ "$(id -u)" -eq 0 ] || return 0
 	wait_for no_container_leftovers || left=$(container_leftovers)
+	# Reported above, and not left in a root that others share.
+	[ -z "${FALLBACK_NAME:-}" ] || "${N[@]}" rm -f "$FALLBACK_NAME" >/dev/null 2>&1 || true
 	case ${DATA:-} in /var/tmp/lesson-test-root.*) rm -rf "$DATA" ;; esac
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
@@ -171,11 +177,11 @@ kill_at() {
 	printf 'pid 1\nstart 1\npidns 1\nboot earlier-boot\n' >$DATA/containers/0000000000aa.owner
 	mkdir $DATA/containers/0000000000aa
 	chown 65534:65534 $DATA/containers/0000000000aa.owner $DATA/containers/0000000000aa
-	# nobody's own leftovers, in nobody's data root (state.h: HOME is
-	# root's under setpriv, so /var/tmp/lesson-container-65534).
+	# nobody's own leftovers, in nobody's data root (this run's own:
+	# $XDG_DATA_HOME/lesson-container, helpers.bash).
 	container=$(for_nobody "$CONTAINER") && rfs=$(for_nobody "$RFS")
 	"${AS_NOBODY[@]}" "$container" run --rm "$rfs" true
-	mine=/var/tmp/lesson-container-65534/containers
+	mine=$NOBODY_HOME/lesson-container/containers
 	"${AS_NOBODY[@]}" sh -c "printf 'pid 1\nstart 1\npidns 1\nboot earlier-boot\n' >$mine/0000000000bb.owner && mkdir $mine/0000000000bb"
 	# And a dead leftover of root's own.
 	printf 'pid 1\nstart 1\npidns 1\nboot earlier-boot\n' >$DATA/containers/0000000000cc.owner
@@ -198,6 +204,30 @@ kill_at() {
 	[ -d $DATA/containers/0000000000aa ]
 	[ -f $mine/0000000000bb.owner ]
 	rm -r $DATA/containers/0000000000aa* $mine/0000000000bb.owner
+}
+
+@test "10-full disk: a user with no XDG dirs and no HOME of their own keeps containers in /var/tmp/lesson-container-UID" {
+	# The fallback (state.h) as nobody meets it: setpriv, sudo -u and
+	# cron keep someone else's HOME, or none. Every rootless run of
+	# nobody's on this machine without XDG dirs shares this root: the
+	# test judges only its own container, by a name no one else uses.
+	container=$(for_nobody "$CONTAINER") && rfs=$(for_nobody "$RFS")
+	fallback=/var/tmp/lesson-container-65534
+	FALLBACK_NAME=fallback-$$-$RANDOM
+	N=("${AS_NOBODY[@]}" env -u XDG_DATA_HOME -u XDG_RUNTIME_DIR
+		HOME=/nonexistent "$container")
+	# Not removed: kept, exited, under its name until `rm`.
+	run -0 "${N[@]}" run --name "$FALLBACK_NAME" "$rfs" true
+	id=$(readlink "$fallback/names/$FALLBACK_NAME")
+	[[ "$id" =~ ^[0-9a-f]{12}$ ]]
+	[ -d "$fallback/containers/$id" ]
+	[ "$(stat -c '%u %a' "$fallback")" = "65534 700" ]
+	run -0 "${N[@]}" ps -a
+	[[ "$output" == *"$id"*"$FALLBACK_NAME"* ]]
+	run -0 "${N[@]}" rm "$FALLBACK_NAME"
+	[ ! -e "$fallback/names/$FALLBACK_NAME" ]
+	[ ! -e "$fallback/containers/$id" ]
+	[ ! -e "$fallback/containers/$id.owner" ]
 }
 
 @test "10-full disk: an owner that exits while a run judges its note is not reported as killed" {

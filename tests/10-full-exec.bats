@@ -28,6 +28,7 @@ setup_file() {
 
 teardown_file() {
 	rm -rf "$T"
+	remove_nobody_copies
 }
 
 setup() {

@@ -6,7 +6,8 @@
 #   DATA                  the data root (10-full/state.h): root's, and,
 #                         once container_setup ran, the test's own
 #   container_leftovers   what a container can leave on the host: notes,
-#                         dirs and names in the data roots, id ranges of
+#                         dirs and names in the data roots (root's, and
+#                         nobody's of this run: helpers.bash), id ranges of
 #                         the --userns pool, cgroups and mounts named
 #                         after a container, runtime processes, processes
 #                         in a container's cgroup; not those of containers
@@ -43,8 +44,8 @@ container_leftovers() {
 	foreign=$(foreign_ids | paste -sd'|')
 	{
 		find "$DATA"/containers "$DATA"/names \
-			/var/tmp/lesson-container-*/containers \
-			/var/tmp/lesson-container-*/names -mindepth 1 -maxdepth 1 2>/dev/null
+			"$NOBODY_HOME"/lesson-container/containers \
+			"$NOBODY_HOME"/lesson-container/names -mindepth 1 -maxdepth 1 2>/dev/null
 		pool_entries
 		find /sys/fs/cgroup -maxdepth 4 -type d -name 'lesson-container-*' 2>/dev/null
 		grep -e lesson-container -e "$DATA" /proc/self/mountinfo
@@ -100,7 +101,7 @@ pool_entries() {
 # cgroup, whose binary is not ours.
 foreign_ids() {
 	local f cg p pp exe id
-	for f in "$DATA"/containers/*.owner /var/tmp/lesson-container-*/containers/*.owner; do
+	for f in "$DATA"/containers/*.owner "$NOBODY_HOME"/lesson-container/containers/*.owner; do
 		[ -f "$f" ] || continue
 		p=$(awk '$1 == "pid" { print $2 }' "$f" 2>/dev/null)
 		exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue

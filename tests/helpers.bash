@@ -14,7 +14,9 @@
 #                       (waits for it up to 5 s)
 #   wait_for CMD...     retry CMD for up to 5 s
 #   AS_NOBODY           a command prefix: run as nobody (uid 65534), with
-#                       no groups and a PATH of its own
+#                       no groups, a PATH of its own, and XDG dirs of this
+#                       run's own under NOBODY_HOME (10-full's data root
+#                       for nobody: $NOBODY_HOME/lesson-container)
 #   for_nobody PATH     PATH, or a copy of it that nobody can reach
 #   kill_tree PID...    SIGKILL each PID and every process below it
 #   kill_spawned        kill_tree what the test started and left running
@@ -171,8 +173,21 @@ teardown() {
 # An ordinary user with no groups and no capabilities: nobody, with a
 # PATH of its own (root's may name dirs under /root that nobody cannot
 # search, and execvp then says EACCES, 126, where 127 is meant).
+#
+# And with XDG dirs of this run's own (NOBODY_HOME): without them 10-full's
+# runtime keeps nobody's containers in /var/tmp/lesson-container-65534,
+# which every checkout's tests on the machine would share, and one run's
+# sweep would remove the dead leftovers another run made on purpose (or a
+# workshop neighbour's). One per test file, so that the file's teardown
+# removes it (remove_nobody_copies); made here, owned by nobody, 0700 as
+# XDG asks. tests/10-full-disk.bats checks the fallback itself.
+NOBODY_HOME="/var/tmp/lesson-nobody-${BATS_RUN_TMPDIR##*/}-$(basename "$BATS_TEST_FILENAME" .bats)"
 AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups
-	env -u CONTAINER_ROOT PATH=/usr/local/bin:/usr/bin:/bin)
+	env -u CONTAINER_ROOT PATH=/usr/local/bin:/usr/bin:/bin
+	XDG_DATA_HOME="$NOBODY_HOME" XDG_RUNTIME_DIR="$NOBODY_HOME/run")
+if [ "$EUID" -eq 0 ] && [ -n "${BATS_RUN_TMPDIR:-}" ] && [ ! -d "$NOBODY_HOME/run" ]; then
+	install -d -o 65534 -g 65534 -m 700 "$NOBODY_HOME" "$NOBODY_HOME/run"
+fi
 
 # Where for_nobody copies things: one world-readable dir per test file,
 # removed by the default teardown_file (a file with its own calls
@@ -200,7 +215,7 @@ for_nobody() {
 }
 
 remove_nobody_copies() {
-	rm -rf "$NOBODY_COPIES"
+	rm -rf "$NOBODY_COPIES" "$NOBODY_HOME"
 }
 
 teardown_file() {
