@@ -101,6 +101,26 @@ setup() {
 	"$ROOT/tests/readme" "$ROOT/README.zh-CN.md"
 }
 
+@test "the top READMEs link each lesson's README in their own language; every README links its other language" {
+	local d l
+	for d in "$ROOT"/[0-9][0-9]-*/; do
+		l=$(basename "$d")
+		echo "$l"
+		grep -qF "]($l/README.md)" "$ROOT/README.md"
+		grep -qF "]($l/README.zh-CN.md)" "$ROOT/README.zh-CN.md"
+		grep -qF '](README.zh-CN.md)' "$d/README.md"
+		grep -qF '](README.md)' "$d/README.zh-CN.md"
+	done
+	grep -qF '](README.zh-CN.md)' "$ROOT/README.md"
+	grep -qF '](README.md)' "$ROOT/README.zh-CN.md"
+	# No lesson linked by its directory (a Chinese reader would land on
+	# the English README), nor in the other language.
+	run grep -E '\]\([0-9][0-9]-[a-z]+/(README\.md[^)]*)?\)' "$ROOT/README.zh-CN.md"
+	[ "$status" -eq 1 ]
+	run grep -E '\]\([0-9][0-9]-[a-z]+/(README\.zh-CN\.md[^)]*)?\)' "$ROOT/README.md"
+	[ "$status" -eq 1 ]
+}
+
 @test "tests/readme: a README whose output drifted from the program fails the check" {
 	# The control for the check above: the same block with one word
 	# changed must fail, and … must match what varies.
