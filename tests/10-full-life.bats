@@ -237,6 +237,21 @@ root_is_empty() {
 	[ "$(readlink /proc/$sup/fd/0)" = /dev/null ]
 }
 
+@test "10-full life: the supervisor of an idle container holds less than 512 KiB of RSS once run -d has returned" {
+	# It tells run -d only once it has given back the pages of code it
+	# ran (idle.c): no waiting here for it to settle.
+	"${C[@]}" run -d --name idle "$RFS" sleep 100
+	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' idle)
+	sup=$(awk '{print $4}' /proc/$pid/stat)
+	grep -E '^(VmRSS|RssAnon|RssFile)' /proc/$sup/status
+	rss=$(awk '/^VmRSS:/ { print $2 }' /proc/$sup/status)
+	[ "$rss" -lt 512 ]
+	# And it still wakes: stop and rm work as ever.
+	"${C[@]}" stop -t 5 idle
+	[[ "$(status_of idle)" == "Exited (143) "* ]]
+	"${C[@]}" rm idle
+}
+
 @test "10-full life: kill -9 of the supervisor ends the container, ps -a says exited (137), never running; rm removes what is left" {
 	"${C[@]}" run -d --name orphan --pids-limit 20 "$RFS" sleep 100 >/dev/null
 	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' orphan)
