@@ -36,6 +36,7 @@
 #include "../01-uts/lesson.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,13 @@ int reexec_command(int copy, char **argv)
 	}
 	args[0] = REEXEC_NAME;
 	memcpy(args + 1, argv, (n + 1) * sizeof(*args));
+	/* The command starts as if freshly started: every signal to its
+	 * default (an ignored one would stay ignored through execve()),
+	 * still blocked; the copy unblocks them right before it execs the
+	 * command (entry.c, or lesson_exec() through reexec_main()), and a
+	 * stop signal that came meanwhile then ends it: 128+N. */
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
 	/* copy is close-on-exec: the command never holds it. */
 	execveat(copy, "", args, environ, AT_EMPTY_PATH);
 	warn("exec the runtime's sealed copy");
