@@ -49,14 +49,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define PAGE 4096UL /* the smallest page; a larger one only keeps more */
-#define PAGE_DOWN(p) ((uintptr_t)(p) & ~(PAGE - 1))
-#define PAGE_UP(p) PAGE_DOWN((uintptr_t)(p) + PAGE - 1)
+#define PAGE_DOWN(p, page) ((uintptr_t)(p) & ~((page) - 1))
+#define PAGE_UP(p, page) PAGE_DOWN((uintptr_t)(p) + (page) - 1, page)
 #define MAX_SEGMENTS 16
 
 /* Our binary's segments, as the kernel mapped them: the ones we never
  * write (code, read-only data; the ELF headers) and the others. */
 struct segments {
+	uintptr_t page; /* the page size: 4 KiB, 16 or 64 on some arm64 */
 	int n;
 	uintptr_t lo[MAX_SEGMENTS], hi[MAX_SEGMENTS];
 	bool written[MAX_SEGMENTS];
@@ -75,9 +75,9 @@ static int program_segments(struct dl_phdr_info *info, size_t size, void *arg)
 
 		if (ph->p_type != PT_LOAD)
 			continue;
-		s->lo[s->n] = PAGE_DOWN(info->dlpi_addr + ph->p_vaddr);
-		s->hi[s->n] = PAGE_UP(info->dlpi_addr + ph->p_vaddr +
-				      ph->p_memsz);
+		s->lo[s->n] = PAGE_DOWN(info->dlpi_addr + ph->p_vaddr, s->page);
+		s->hi[s->n] = PAGE_UP(info->dlpi_addr + ph->p_vaddr + ph->p_memsz,
+				      s->page);
 		s->written[s->n++] = ph->p_flags & PF_W;
 	}
 	return 1; /* the program only: not the vDSO */
@@ -93,8 +93,8 @@ droppable(const struct segments *s, uintptr_t p, uintptr_t keep1,
 {
 	bool in_read_only = false;
 
-	if ((p >= keep1 && p < keep1 + 2 * PAGE) ||
-	    (p >= keep2 && p < keep2 + 2 * PAGE))
+	if ((p >= keep1 && p < keep1 + 2 * s->page) ||
+	    (p >= keep2 && p < keep2 + 2 * s->page))
 		return false;
 	for (int i = 0; i < s->n; i++)
 		if (p >= s->lo[i] && p < s->hi[i]) {
@@ -108,9 +108,10 @@ droppable(const struct segments *s, uintptr_t p, uintptr_t keep1,
 __attribute__((noinline)) void idle_park(int ready, char word, int null,
 					  int wake)
 {
-	uintptr_t self = PAGE_DOWN(idle_park), stub = PAGE_DOWN(syscall);
+	struct segments s = {.page = sysconf(_SC_PAGESIZE)};
+	uintptr_t self = PAGE_DOWN(idle_park, s.page);
+	uintptr_t stub = PAGE_DOWN(syscall, s.page);
 	uintptr_t lo = UINTPTR_MAX, hi = 0, p, run;
-	struct segments s = {0};
 	char c;
 
 	dl_iterate_phdr(program_segments, &s);
@@ -122,11 +123,11 @@ __attribute__((noinline)) void idle_park(int ready, char word, int null,
 	 * every other page of code and read-only data goes, in runs. */
 	for (p = lo; p < hi; p = run) {
 		for (run = p; run < hi && droppable(&s, run, self, stub);)
-			run += PAGE;
+			run += s.page;
 		if (run > p)
 			syscall(SYS_madvise, p, run - p, MADV_DONTNEED);
 		else
-			run += PAGE; /* a page that stays */
+			run += s.page; /* a page that stays */
 	}
 	/* Now the caller may go: `run -d` returns with us at our idle
 	 * size. It holds nothing of ours; we hold nothing of its. */

@@ -238,6 +238,9 @@ root_is_empty() {
 }
 
 @test "10-full life: the supervisor of an idle container holds less than 512 KiB of RSS once run -d has returned" {
+	# 512 KiB is issue 9's figure for 4 KiB pages (x86-64, most arm64);
+	# with 16 or 64 KiB pages each page kept weighs 4 or 16 times more.
+	[ "$(getconf PAGESIZE)" = 4096 ] || skip "the 512 KiB target assumes 4 KiB pages"
 	# It tells run -d only once it has given back the pages of code it
 	# ran (idle.c): no waiting here for it to settle.
 	"${C[@]}" run -d --name idle "$RFS" sleep 100
