@@ -5,7 +5,7 @@
  *
  * Claim: once `run -d` has returned, its supervisor holds less than
  *        512 KiB of RSS (about 240 on x86-64; `make bench` prints it,
- *        bench-life.sh).
+ *        bench-life.sh).   (tested in tests/10-full-life.bats)
  * Uses:  supervise.c (its watch thread parks here)
  * Read:  madvise(2) (MADV_DONTNEED), dl_iterate_phdr(3), proc(5) (smaps:
  *        the Rss of each mapping), syscall(2)
