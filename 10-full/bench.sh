@@ -43,7 +43,10 @@
 # Knobs: RUNS (default 200), WARMUP (default 5), RSS_RUNS (default 5),
 # PAUSE_MS (default 0), ROOTFS (default build/rootfs), CONTAINER (default
 # ./10-full/container), TIMER=peakrss (peakrss times even when hyperfine
-# is installed).
+# is installed), BENCH_ONLY (default: every part): the parts to run, of
+# run (the start rows and seccomp), exec, life, image, arc, net, separated
+# by commas; e.g. `sudo make bench BENCH_ONLY=exec,life` (only their
+# targets are judged).
 # Everything it creates lives in build/bench/ and is removed at the end,
 # except the results: build/bench/*.json (hyperfine), table.txt and
 # seccomp.txt.
@@ -65,6 +68,10 @@ PAUSE_MS=${PAUSE_MS:-0}
 PAUSE_S=$(awk -v ms="$PAUSE_MS" 'BEGIN { printf "%.3f", ms / 1000 }')
 PEAKRSS=$B/peakrss
 UNIFIED=/sys/fs/cgroup/unified
+BENCH_ONLY=${BENCH_ONLY:-run,exec,life,image,arc,net}
+
+# Whether part $1 is to run (BENCH_ONLY).
+part() { [[ ",$BENCH_ONLY," == *",$1,"* ]]; }
 
 say() { printf 'bench: %s\n' "$*"; }
 die() { say "$*" >&2; exit 2; }
@@ -258,6 +265,7 @@ awk -v l="$load1" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
 	say "the machine is busy (load $load1 on $(nproc) CPUs): wall times will be noisy; compare the CPU column" >&2
 leftovers >"$B/before"
 say "$RUNS runs after $WARMUP warm-up runs each, $([ "$PAUSE_MS" = 0 ] && echo "back to back" || echo "$PAUSE_MS ms apart"), $([ -n "$HYPERFINE" ] && echo "timed by $(hyperfine --version)" || echo "timed by peakrss")"
+part run || rows=()
 for r in "${rows[@]}"; do
 	say "timing $r: ${CMD[$r]}"
 	if [ "$r" = crun ] && mountpoint -q "$UNIFIED"; then
@@ -276,14 +284,14 @@ done
 # after it installs the filter, and in a container; five times each, in
 # turns, and the best of each ("LABEL: getpid N ns/call, personality M
 # ns/call"), the least disturbed by whatever else the machine runs.
-say "timing system calls under seccomp: $B/sc/syscost, on the host and in $CONTAINER run, in turns"
+part run && say "timing system calls under seccomp: $B/sc/syscost, on the host and in $CONTAINER run, in turns"
 best() { # FIRST-WORD LABEL
 	awk -v k="$1" -v l="$2" '$1 == k { for (i = 2; i < NF; i++) {
 			if ($i == "getpid" && (!g || $(i+1) < g)) g = $(i+1)
 			if ($i == "personality" && (!p || $(i+1) < p)) p = $(i+1) } }
 		END { if (g) printf "%-11s getpid %4d ns/call, personality %4d ns/call\n", l, g, p }' "$B/sc.txt"
 }
-{
+part run && if ! {
 	echo "seccomp filter: $("$B/sc/syscost" filter)"
 	for i in 1 2 3 4 5; do
 		"$B/sc/syscost" install &&
@@ -292,7 +300,9 @@ best() { # FIRST-WORD LABEL
 	done >"$B/sc.txt" 2>"$B/seccomp.log"
 	best no "no filter:" && best filter: "filter:" &&
 		best container: "container:"
-} >"$B/seccomp.txt" || say "syscost failed: see $B/seccomp.log" >&2
+} >"$B/seccomp.txt"; then
+	say "syscost failed: see $B/seccomp.log" >&2
+fi
 
 # exec (issue 9): a command in a running container. Each runtime execs
 # /bin/true into an idle container of its own kind, started once:
@@ -309,7 +319,7 @@ in_crun_ns() { # COMMAND...: as crun must run here
 		"$@"
 	fi
 }
-if "$CONTAINER" --root "$EXEC_ROOT" run -d --name bench-exec "$ROOTFS" sleep 100000 >"$B/exec-start.log" 2>&1; then
+if part exec && "$CONTAINER" --root "$EXEC_ROOT" run -d --name bench-exec "$ROOTFS" sleep 100000 >"$B/exec-start.log" 2>&1; then
 	exec_row() { exec_rows+=("$1"); VERSION[$1]=$2; CMD[$1]=$3; }
 	exec_row exec 10-full "$CONTAINER --root $EXEC_ROOT exec bench-exec /bin/true"
 	pid=$("$CONTAINER" --root "$EXEC_ROOT" inspect -f '{{.State.Pid}}' bench-exec)
@@ -335,19 +345,28 @@ done
 "$CONTAINER" --root "$EXEC_ROOT" rm -f bench-exec >/dev/null 2>&1
 [ -z "$HAVE_CRUN" ] || in_crun_ns crun --root "$PWD/$B/crun" delete -f bench-exec >/dev/null 2>&1
 # The lifecycle rows: an idle supervisor's RSS, a run -d/stop/rm cycle.
-say "timing a container's life: run -d, stop, rm; an idle supervisor's RSS"
-. 10-full/bench-life.sh
+life_status=0 image_status=0 arc_status=0 net_status=0
+if part life; then
+	say "timing a container's life: run -d, stop, rm; an idle supervisor's RSS"
+	. 10-full/bench-life.sh
+fi
 # The image rows: commit against GNU tar, run of a 5-layer image against
 # run of a directory.
-say "timing images: commit, and run of a 5-layer image"
-. 10-full/bench-image.sh
+if part image; then
+	say "timing images: commit, and run of a 5-layer image"
+	. 10-full/bench-image.sh
+fi
 # Images as archives: save and load against GNU tar on the same tree.
-say "timing save and load of an image against GNU tar on the same tree"
-. 10-full/bench-image-arc.sh
+if part arc; then
+	say "timing save and load of an image against GNU tar on the same tree"
+	. 10-full/bench-image-arc.sh
+fi
 # The network rows: TCP through -p against direct and the loopback; what
 # --net bridge adds to a start. In a network namespace of their own.
-say "timing the network: 1 GiB through -p, direct, loopback; run --net bridge"
-. 10-full/bench-net.sh
+if part net; then
+	say "timing the network: 1 GiB through -p, direct, loopback; run --net bridge"
+	. 10-full/bench-net.sh
+fi
 
 left=$(leftovers | comm -13 "$B/before" -)
 leaked=0
@@ -363,9 +382,9 @@ ratio() { [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }
 c_ms=$(res container 1)
 c_cpu=$(res container 4)
 {
-	printf '%-10s %-13s %9s %7s %6s %8s %6s %9s\n' runtime version \
+	part run && printf '%-10s %-13s %9s %7s %6s %8s %6s %9s\n' runtime version \
 		"wall ms" "σ" "x" "CPU ms" "x" "peak RSS"
-	printf '%-10s %-13s %9s %7s %6s %8s %6s %9s\n' "" "" "(median)" "" \
+	part run && printf '%-10s %-13s %9s %7s %6s %8s %6s %9s\n' "" "" "(median)" "" \
 		"" "(u+s)" "" "KiB"
 	for r in "${rows[@]}"; do
 		if [ ! -f "$B/$r.res" ]; then
@@ -377,8 +396,8 @@ c_cpu=$(res container 4)
 			"${VERSION[$r]}" "$ms" "$sd" "$(ratio "$ms" "$c_ms")" \
 			"$cpu" "$(ratio "$cpu" "$c_cpu")" "$rss"
 	done
-	echo "(x: this row / container run; σ: standard deviation of the wall time)"
-	cat "$B/seccomp.txt"
+	part run && echo "(x: this row / container run; σ: standard deviation of the wall time)" &&
+		cat "$B/seccomp.txt"
 	e_ms=$(res exec 1) e_cpu=$(res exec 4)
 	for r in "${exec_rows[@]}"; do
 		[ "$r" != exec ] || printf '\n%-10s %-13s %9s %7s %6s %8s %6s %9s\n' exec version \
@@ -401,7 +420,9 @@ target() { # LABEL OK(0/1) DETAIL
 }
 {
 	status=0
-	if [ -z "$c_ms" ]; then
+	if ! part run; then
+		: # not asked for (BENCH_ONLY)
+	elif [ -z "$c_ms" ]; then
 		echo "FAIL  container run did not run: see $B/container.log"
 		status=1
 	else
@@ -418,7 +439,9 @@ target() { # LABEL OK(0/1) DETAIL
 			"$c_rss KiB"
 	fi
 	e_ms=$(res exec 1) ce_ms=$(res crun-exec 1)
-	if [ -n "$e_ms" ] && [ -n "$ce_ms" ]; then
+	if ! part exec; then
+		: # not asked for
+	elif [ -n "$e_ms" ] && [ -n "$ce_ms" ]; then
 		target "container exec <= 0.5 x crun exec" \
 			"$(awk -v a="$e_ms" -v b="$ce_ms" 'BEGIN { print a <= b / 2 }')" \
 			"wall $e_ms ms vs $ce_ms ms, $(ratio "$e_ms" "$ce_ms")x; CPU $(res exec 4) ms vs $(res crun-exec 4) ms, $(ratio "$(res exec 4)" "$(res crun-exec 4)")x"

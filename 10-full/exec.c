@@ -10,7 +10,7 @@
  *        stdin is empty; with -t its terminal is a pty of the container's
  *        own.   (tested in tests/10-full-exec.bats)
  * Uses:  verb.c and store.c (the record), options.c (run's options,
- *        parsed again), selfexec.c (the copy), join.c, spawn.c and
+ *        parsed again), reexec.c (the copy), join.c, spawn.c and
  *        reexec.c (the way in)
  * Read:  docker-exec(1), crun's src/exec.c
  *
@@ -20,8 +20,8 @@
  * -t a pty of the container's devpts (tty.c).
  */
 #include "join.h"
+#include "reexec.h"
 #include "relay.h"
-#include "selfexec.h"
 #include "verbs.h"
 
 #include <errno.h>
@@ -179,7 +179,7 @@ int cmd_exec(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	/* What the command will be exec'd from (reexec.c). */
-	j.copy = selfexec_copy(st.root);
+	j.copy = reexec_copy(st.root, rec.pid, j.pidfd);
 	if (j.copy < 0)
 		return EXIT_FAILED;
 	if (container_config(&rec, &o, &config) < 0)

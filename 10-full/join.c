@@ -69,27 +69,43 @@ static const struct ns {
 };
 #define N_KINDS (sizeof(kinds) / sizeof(*kinds))
 
-/* The cgroup of /proc/PID/cgroup file proc in the v1 tree holding
- * controller ctrl, or in the v2 tree (ctrl NULL), into path. Seen from
- * the host's cgroup namespace: the whole path. Returns 0, 1 if there is
- * none, or -1 after saying why the file does not open. */
-static int cgroup_of(const char *proc, const char *ctrl, char *path)
+/* The text of the /proc/PID/cgroup file at proc, into buf (one read:
+ * the kernel makes the whole file at once, a line per tree). Returns 0,
+ * or -1 after saying why. */
+static int read_cgroups(const char *proc, char *buf, size_t size)
 {
-	FILE *f = fopen(proc, "re");
-	char line[PATH_MAX + 64];
-	int found = 1;
+	int fd = open(proc, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
 
-	if (!f) {
+	if (fd >= 0)
+		close(fd);
+	if (n < 0 || (size_t)n == size - 1) {
 		warn("%s", proc);
 		return -1;
 	}
-	while (found && fgets(line, sizeof(line), f)) {
+	buf[n] = '\0';
+	return 0;
+}
+
+/* The cgroup, in text (a /proc/PID/cgroup file's), of the v1 tree holding
+ * controller ctrl, or of the v2 tree (ctrl NULL), into path. Seen from
+ * the host's cgroup namespace: the whole path. Returns 0, or 1 if there
+ * is none. */
+static int cgroup_of(const char *text, const char *ctrl, char *path)
+{
+	char copy[4096], *line, *next;
+	int found = 1;
+
+	snprintf(copy, sizeof(copy), "%s", text);
+	for (line = copy; found && line && *line; line = next) {
 		char *list = strchr(line, ':'), *where;
 
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
 		if (!list || !(where = strchr(++list, ':')))
 			continue;
 		*where++ = '\0';
-		where[strcspn(where, "\n")] = '\0';
 		for (char *c = strtok(list, ","); c && ctrl; c = strtok(NULL, ","))
 			if (strcmp(c, ctrl) == 0)
 				found = 0;
@@ -98,7 +114,6 @@ static int cgroup_of(const char *proc, const char *ctrl, char *path)
 		if (found == 0)
 			snprintf(path, PATH_MAX, "%s", where);
 	}
-	fclose(f);
 	return found;
 }
 
@@ -109,22 +124,22 @@ static int join_cgroup(pid_t pid)
 {
 	const struct cgroup_host *h = cgroup_detect();
 	static struct cgroup cg;
+	static char theirs_text[4096], ours_text[4096];
 	char proc[32], theirs[PATH_MAX], ours[PATH_MAX];
 	int trees = h->mode == CGROUP_V2 ? 1 : CG_COUNT;
 
 	if (h->mode == CGROUP_NONE)
 		return 0;
 	snprintf(proc, sizeof(proc), "/proc/%d/cgroup", (int)pid);
+	if (read_cgroups(proc, theirs_text, sizeof(theirs_text)) < 0 ||
+	    read_cgroups("/proc/self/cgroup", ours_text, sizeof(ours_text)) < 0)
+		return -1;
 	for (int c = 0; c < trees; c++) {
 		const char *ctrl = h->mode == CGROUP_V2 ? NULL
 							: cgroup_controller_name[c];
 
-		int t = cgroup_of(proc, ctrl, theirs),
-		    o = t ? t : cgroup_of("/proc/self/cgroup", ctrl, ours);
-
-		if (t < 0 || o < 0)
-			return -1;
-		if (t || o || strcmp(theirs, ours) == 0)
+		if (cgroup_of(theirs_text, ctrl, theirs) ||
+		    cgroup_of(ours_text, ctrl, ours) || strcmp(theirs, ours) == 0)
 			continue;
 		if (snprintf(cg.dir[cg.ndirs++], PATH_MAX, "%s/%s%s", h->root,
 			     ctrl ? ctrl : "", theirs) >= PATH_MAX) {

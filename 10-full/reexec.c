@@ -6,7 +6,7 @@
  *        exec, a sealed copy of the runtime, and the host's binary keeps
  *        its owner, mode, xattrs and bytes.
  *        (tested in tests/10-full-exec.bats)
- * Uses:  selfexec.c (the copy), 01-uts (lesson_exec)
+ * Uses:  selfexec.c (the copy, and the init's), 01-uts (lesson_exec)
  * Read:  execveat(2), proc(5) /proc/PID/exe, CVE-2019-5736
  *
  * The process exec starts in the container is a clone of the runtime
@@ -20,22 +20,56 @@
  * execveat it runs the host's binary, but not dumpable (spawn.c): its
  * exe link does not open for root inside, who lacks CAP_SYS_PTRACE.
  *
- * Why a copy of exec's own, made at each exec, and not the one the
- * container's init runs from (/proc/PID/exe would hand it out, sealed):
- * that one is the runtime as it was at `run`, and it may not know what
- * this one asks of it. The copy costs little: the bytes are in the page
- * cache, and sendfile copies them inside the kernel (make bench: no
- * difference to be seen).
+ * Which sealed copy: the one the container's init runs from, when it is
+ * our binary (the same file: inode, size and time of change) and reaches
+ * us read-only (a mount that says so: selfexec.c's overlay, made at
+ * `run`); else a copy of our own, made now (selfexec_copy). Not the
+ * init's when it is another build of the runtime (rebuilt since `run`),
+ * which may not know what this one asks of it; nor when it is the host's
+ * file itself (a runtime from before the copies started it). Reusing it
+ * saves a mount and its teardown at every exec (0.2 ms of 3, make bench).
+ * The bytes are in the page cache either way.
  */
 #include "reexec.h"
+#include "selfexec.h"
 
 #include "../01-uts/lesson.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+int reexec_copy(const char *root, pid_t init, int pidfd)
+{
+	struct stat theirs, ours;
+	struct statvfs fs;
+	char path[32];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)init);
+	fd = open(path, O_PATH | O_CLOEXEC);
+	/* Raw syscall: glibc before 2.36 has no pidfd_send_signal(). The
+	 * pidfd, checked after the open, proves that the PID was still
+	 * the init's: the file is the one it runs. */
+	if (fd >= 0 && fstat(fd, &theirs) == 0 &&
+	    stat("/proc/self/exe", &ours) == 0 && fstatvfs(fd, &fs) == 0 &&
+	    (fs.f_flag & ST_RDONLY) && theirs.st_dev != ours.st_dev &&
+	    theirs.st_ino == ours.st_ino && theirs.st_size == ours.st_size &&
+	    theirs.st_ctim.tv_sec == ours.st_ctim.tv_sec &&
+	    theirs.st_ctim.tv_nsec == ours.st_ctim.tv_nsec &&
+	    syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return selfexec_copy(root);
+}
 
 int reexec_command(int copy, char **argv)
 {
@@ -51,6 +85,13 @@ int reexec_command(int copy, char **argv)
 	}
 	args[0] = REEXEC_NAME;
 	memcpy(args + 1, argv, (n + 1) * sizeof(*args));
+	/* The command starts as if freshly started: every signal to its
+	 * default (an ignored one would stay ignored through execve()),
+	 * still blocked; the copy unblocks them right before it execs the
+	 * command (entry.c, or lesson_exec() through reexec_main()), and a
+	 * stop signal that came meanwhile then ends it: 128+N. */
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
 	/* copy is close-on-exec: the command never holds it. */
 	execveat(copy, "", args, environ, AT_EMPTY_PATH);
 	warn("exec the runtime's sealed copy");

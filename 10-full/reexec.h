@@ -10,6 +10,14 @@
 /* argv[0] of the copy that execs exec's command (main.c knows it). */
 #define REEXEC_NAME "container-exec"
 
+#include <sys/types.h>
+
+/* The sealed copy to exec from (reexec.c says which): the one the init
+ * (host PID init, pidfd a pidfd for it) runs from when it is this very
+ * binary, read-only; else selfexec_copy(root)'s. Returns an fd
+ * (close-on-exec), or -1 after saying why. */
+int reexec_copy(const char *root, pid_t init, int pidfd);
+
 /* In the container, hardened, as the last act: execs copy (a sealed copy
  * of the runtime, selfexec_copy's) as REEXEC_NAME argv..., which execs
  * argv. Returns only on failure, with the exit code. */

@@ -48,13 +48,19 @@ struct chan {
 	int from, to;
 	bool done;
 	size_t off, len;
-	char buf[16384];
+	char *buf;
 };
 
+#define CHAN_BUF 16384
+/* Zero, so in .bss: no page of them is ours until bytes go through (a
+ * buffer inside chans would put 48 KiB in .data, which an idle
+ * supervisor then maps: idle.c). */
+static char bufs[3][CHAN_BUF];
 /* [0] our stdin to the container's, [1] its stdout to ours, [2] its
  * stderr to ours. Our 0-2 are never closed here; the pipe ends are. */
-static struct chan chans[3] = {
-	{STDIN_FILENO, -1}, {-1, STDOUT_FILENO}, {-1, STDERR_FILENO}};
+static struct chan chans[3] = {{STDIN_FILENO, -1, .buf = bufs[0]},
+			       {-1, STDOUT_FILENO, .buf = bufs[1]},
+			       {-1, STDERR_FILENO, .buf = bufs[2]}};
 static int child_end[3] = {-1, -1, -1}; /* become the container's 0-2 */
 static int ended = -1; /* eventfd: main thread to relay, "it is over" */
 static pthread_t thread;
@@ -192,7 +198,7 @@ static void chan_step(struct chan *c)
 	ssize_t n;
 
 	if (c->len == 0) {
-		n = read(c->from, c->buf, sizeof(c->buf));
+		n = read(c->from, c->buf, CHAN_BUF);
 		if (n > 0) {
 			c->off = 0;
 			c->len = c->to < 0 ? 0 : n; /* detached: the log only */
@@ -225,7 +231,7 @@ static void drain(struct chan *c)
 		return;
 	while (!c->done) {
 		if (c->len == 0) {
-			n = read(c->from, c->buf, sizeof(c->buf));
+			n = read(c->from, c->buf, CHAN_BUF);
 			if (n <= 0) {
 				chan_end(c);
 				break;

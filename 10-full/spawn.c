@@ -145,6 +145,7 @@ int spawn_run(struct join *j)
 	bool tty = j->config->tty;
 	int report[2] = {-1, -1}, ret = EXIT_FAILED, wstatus;
 	pid_t joiner, command;
+	ssize_t n;
 	sigset_t stop;
 
 	/* Held until the command exists, then forwarded to it (03). */
@@ -168,9 +169,16 @@ int spawn_run(struct join *j)
 		_exit(join_and_start(j));
 	close(report[1]);
 	report[1] = -1;
-	wstatus = wait_for(joiner);
-	if (wstatus < 0 || read(report[0], &command, sizeof(command)) !=
-				    sizeof(command)) {
+	/* The command's PID comes as soon as it exists; the joiner then
+	 * exits, and we reap it once the relay runs, so that its exit (its
+	 * copy of our memory unmapped) overlaps our work instead of adding
+	 * to it. End of file instead: the joiner failed; its status says
+	 * why. */
+	while ((n = read(report[0], &command, sizeof(command))) < 0 &&
+	       errno == EINTR)
+		;
+	if (n != sizeof(command)) {
+		wstatus = wait_for(joiner);
 		if (wstatus > 0)
 			ret = lesson_exit_status(wstatus); /* it said why */
 		goto out;
@@ -179,8 +187,10 @@ int spawn_run(struct join *j)
 	    pid_forward_signals(command) < 0) {
 		kill(command, SIGKILL);
 		wait_for(command);
+		wait_for(joiner);
 		goto out;
 	}
+	wait_for(joiner);
 	sigprocmask(SIG_UNBLOCK, &stop, NULL);
 	wstatus = wait_for(command);
 	if (wstatus >= 0)

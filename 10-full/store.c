@@ -357,12 +357,15 @@ bool store_running(const struct container *c)
 int store_pidfd(const struct container *c)
 {
 	/* Raw syscall: glibc before 2.36 has no pidfd_open(). */
-	int fd = store_running(c) ? syscall(SYS_pidfd_open, c->pid, 0) : -1;
+	int fd = c->status == STATUS_RUNNING && c->pid > 0
+			 ? syscall(SYS_pidfd_open, c->pid, 0)
+			 : -1;
 
-	/* Checked again with the fd in hand: the fd names one process for
-	 * good, so if the process at PID is still the recorded one now,
-	 * the fd is that process, and a signal through it reaches no one
-	 * else, even if the PID is reused later. */
+	/* Checked with the fd in hand (once: a check before it would prove
+	 * nothing more): the fd names one process for good, so if the
+	 * process at PID is still the recorded one now, the fd is that
+	 * process, and a signal through it reaches no one else, even if
+	 * the PID is reused later. */
 	if (fd >= 0 && !same_process(c, c->pid, c->pid_start)) {
 		close(fd);
 		return -1;

@@ -9,7 +9,8 @@
  *        of the caller, so closing the caller's terminal (SIGHUP) or the
  *        caller's shell exiting does not touch the container.
  *        (tested in tests/10-full-life.bats)
- * Uses:  03-pid (pid_report_fd: the init says when the command runs)
+ * Uses:  03-pid (pid_report_fd: the init says when the command runs),
+ *        idle.c (where the watch thread sleeps, small)
  * Read:  setsid(2), fork(2), pipe(7); podman's conmon, which does this
  *        job for podman (and containerd-shim for docker)
  *
@@ -25,15 +26,13 @@
  * writes 'S' or 'F' on a pipe the supervisor reads (fd 3 inside).
  */
 #include "supervise.h"
+#include "idle.h"
 
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -124,44 +123,6 @@ static void let_caller_go(const char *msg, size_t len)
 	}
 }
 
-/* Idle from now on, we give back the pages of our binary that the setup
- * read: each read-only mapping of a file that holds no page of our own
- * (smaps' Anonymous: 0; a written one, as relocations are, must stay).
- * The kernel maps a page again from the page cache if it is run again.
- * That is most of a supervisor's RSS: code it ran once. */
-static void shrink(void)
-{
-	unsigned long start = 0, end = 0, a, b, anon, drop[16][2];
-	char line[512], perms[8];
-	bool candidate = false;
-	FILE *f = fopen("/proc/self/smaps", "re");
-	int n = 0;
-
-	while (f && fgets(line, sizeof(line), f) && n < 16) {
-		/* A mapping's first line: "START-END PERMS OFFSET DEV INODE
-		 * PATH"; a file's, not written to, is a candidate. */
-		if (sscanf(line, "%lx-%lx %7s", &a, &b, perms) == 3 &&
-		    strlen(perms) == 4) {
-			start = a;
-			end = b;
-			candidate = !strchr(perms, 'w') && strchr(line, '/');
-		} else if (candidate &&
-			   sscanf(line, "Anonymous: %lu", &anon) == 1) {
-			if (anon == 0) {
-				drop[n][0] = start;
-				drop[n++][1] = end - start;
-			}
-			candidate = false;
-		}
-	}
-	if (f)
-		fclose(f);
-	/* Last, with nothing else run after it: stdio and sscanf would
-	 * map their pages again. */
-	for (int i = 0; i < n; i++)
-		madvise((void *)drop[i][0], drop[i][1], MADV_DONTNEED);
-}
-
 static void *watch(void *arg)
 {
 	char c = 0;
@@ -176,12 +137,14 @@ static void *watch(void *arg)
 	pthread_cond_broadcast(&heard);
 	pthread_mutex_unlock(&mutex);
 	if (c == 'S') {
-		let_caller_go("S", 1);
-		/* Parked until the end (supervise_end): a thread that
-		 * exited now would run, and map again, glibc's exit path. */
-		shrink();
-		while (read(wake, &c, 1) < 0 && errno == EINTR)
-			;
+		/* The caller goes once we are as small as we stay (idle.c);
+		 * we are parked there until the end (supervise_end): a
+		 * thread that exited now would run, and map again, glibc's
+		 * exit path. */
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		idle_park(ready, 'S', null, wake);
+		ready = -1;
 	}
 	return NULL;
 }

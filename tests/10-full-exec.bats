@@ -174,6 +174,28 @@ hardening() {
 	wait_status $tracer 0
 }
 
+@test "10-full exec harden: the sealed copy is not dumpable either, up to its exec of the command" {
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+	command -v setpriv >/dev/null || skip "setpriv is not installed (util-linux)"
+	start_container "$RFS" sleep 100
+	# The copy runs from its own entry point (entry.c): its execve() of
+	# the command is the only execve of exec's processes (the copy
+	# itself comes through execveat). strace holds it there for 3 s.
+	strace -f -qq -o /dev/null -e trace=execve \
+		-e inject=execve:delay_enter=3000000 \
+		"${C[@]}" exec "$NAME" true 2>/dev/null &
+	tracer=$!
+	wait_for eval 'held=$(for p in $(tree_of $tracer); do
+		[ "$(tr "\0" " " </proc/$p/cmdline 2>/dev/null)" != "container-exec true " ] || echo $p; done); [ -n "$held" ]'
+	# Root inside lacks CAP_SYS_PTRACE: a process that is not dumpable
+	# keeps its exe, fds and memory from it.
+	run setpriv --inh-caps=-all --bounding-set=-sys_ptrace readlink /proc/$held/exe
+	echo "$output"
+	[ "$status" -ne 0 ]
+	grep -q '^NSpid:.*[[:space:]][0-9]*[[:space:]][0-9]*$' /proc/$held/status # in the container
+	wait_status $tracer 0
+}
+
 @test "10-full exec: exit status: the command's, 128+N, 126, 127" {
 	start_container "$RFS" sleep 100
 	run -3 "${C[@]}" exec "$NAME" sh -c 'exit 3'
