@@ -10,7 +10,7 @@
  *        bench, the exec rows).
  * Uses:  reexec.c (REEXEC_NAME, and reexec_main where this is not built)
  * Read:  execve(2) (the initial stack: argc, argv, envp), execvp(3),
- *        the System V ABI for x86-64 and AArch64 (process entry); runc's
+ *        the System V ABI for x86-64 (process entry); runc's
  *        libcontainer/nsenter, whose C runs before Go's runtime starts
  *
  * Why: a program linked with glibc spends its first 0.3-0.4 ms, on this
@@ -28,8 +28,9 @@
  * and no loop the compiler could turn into a call of memcpy() or
  * strlen() (the volatile pointers below; glibc resolves those calls only
  * in its start-up). The Makefile builds this file -fno-stack-protector.
- * Where the entry is not built (another architecture), main() sees
- * REEXEC_NAME and reexec_main() does the same with glibc.
+ * Only x86-64 has this entry, the one architecture where its tests have
+ * run; elsewhere main() sees REEXEC_NAME and reexec_main() does the same
+ * with glibc.
  */
 #include "reexec.h"
 
@@ -40,13 +41,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#if defined(__x86_64__) || defined(__aarch64__)
+#ifdef __x86_64__
 
 void container_entry_c(long *sp);
 
-/* The kernel starts us with sp at argc; x86-64 also passes rdx and
- * AArch64 x0 (a function for atexit, 0 for us), which _start reads. */
-#ifdef __x86_64__
+/* The kernel starts us with sp at argc, and passes rdx (a function for
+ * atexit, 0 for us), which _start reads: kept for it. */
 __asm__(".text\n"
 	".globl container_entry\n"
 	".type container_entry, @function\n"
@@ -70,30 +70,6 @@ static long sys(long n, long a, long b, long c, long d)
 			 : "rcx", "r11", "memory");
 	return ret;
 }
-#else
-__asm__(".text\n"
-	".globl container_entry\n"
-	".type container_entry, %function\n"
-	"container_entry:\n"
-	"	stp x0, x30, [sp, #-16]!\n"
-	"	add x0, sp, #16\n"
-	"	bl container_entry_c\n"
-	"	ldp x0, x30, [sp], #16\n"
-	"	b _start\n");
-
-static long sys(long n, long a, long b, long c, long d)
-{
-	register long x8 __asm__("x8") = n, x0 __asm__("x0") = a;
-	register long x1 __asm__("x1") = b, x2 __asm__("x2") = c;
-	register long x3 __asm__("x3") = d;
-
-	__asm__ volatile("svc #0"
-			 : "+r"(x0)
-			 : "r"(x8), "r"(x1), "r"(x2), "r"(x3)
-			 : "memory");
-	return x0;
-}
-#endif
 
 static int same(const volatile char *a, const char *b)
 {
