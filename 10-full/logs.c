@@ -31,21 +31,24 @@
 
 static bool stamps;
 
-/* Prints one log line ("TIME STREAM F|P TEXT"). */
-static void print_line(char *line)
+/* Prints one log line ("TIME STREAM F|P TEXT", len bytes). TEXT is the
+ * container's bytes, NULs included: written by its length, so that no
+ * byte the container wrote can hide the rest of its line from a reader
+ * (docker's logs keep them too). */
+static void print_line(char *line, size_t len)
 {
-	char *stream = strchr(line, ' '), *tag, *text;
+	char *end = line + len, *stream = memchr(line, ' ', len), *tag, *text;
 	FILE *out;
 
-	if (!stream || !(tag = strchr(stream + 1, ' ')) || !tag[1] ||
-	    tag[2] != ' ')
+	if (!stream || !(tag = memchr(stream + 1, ' ', end - stream - 1)) ||
+	    end - tag < 3 || tag[2] != ' ')
 		return; /* not a line of ours */
 	*stream++ = '\0';
 	text = tag + 3;
 	out = strncmp(stream, "stderr", 6) == 0 ? stderr : stdout;
 	if (stamps)
 		fprintf(out, "%s ", line);
-	fputs(text, out);
+	fwrite(text, 1, end - text, out);
 	if (tag[1] == 'F')
 		putc('\n', out);
 	fflush(out);
@@ -68,7 +71,7 @@ static size_t print_lines(char *buf, size_t len, long tail)
 	for (char *nl; p <= last; p = nl + 1) {
 		nl = memchr(p, '\n', last + 1 - p);
 		*nl = '\0';
-		print_line(p);
+		print_line(p, nl - p);
 	}
 	return last + 1 - buf;
 }

@@ -16,6 +16,7 @@
  * return their exit code; only main() exits.
  */
 #include "archive.h"
+#include "argvhide.h"
 #include "reexec.h"
 #include "run.h"
 #include "selfexec.h"
@@ -82,6 +83,10 @@ int main(int argc, char **argv)
 	/* A command of `container exec`'s, exec'd from the copy (reexec.c). */
 	if (argv[0] && strcmp(argv[0], REEXEC_NAME) == 0)
 		return reexec_main(argv + 1);
+
+	/* Our own copy of the arguments: a supervisor overwrites the
+	 * kernel's (argvhide.c). */
+	argv_private(argc, argv);
 
 	/* Options of the runtime itself, before the verb. */
 	while (argc > 2 && strncmp(argv[1], "--root", 6) == 0) {

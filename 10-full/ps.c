@@ -24,19 +24,55 @@ static const char usage[] =
 	"List containers (-a: also those that exited; -q: ids only; -l: the\n"
 	"latest one; -f: only those with that status or name).\n";
 
-/* COMMAND as docker shows it: quoted, cut to 20 characters with "…". */
+/* Appends byte b of a command to out (o bytes used) as Go's
+ * strconv.Quote, which docker's ps uses, shows it: a control byte as \n,
+ * \t, \r or \xNN, a quote or a backslash after a backslash. The image
+ * chose these bytes: printed raw, ESC sequences would set the title of
+ * the terminal that runs ps, clear it or move its cursor, and a newline
+ * would split the row. Returns the new o. */
+static size_t quote_byte(char *out, size_t o, unsigned char b)
+{
+	const char *named = b == '\n' ? "\\n" : b == '\t' ? "\\t"
+			  : b == '\r' ? "\\r" : b == '"' ? "\\\""
+			  : b == '\\' ? "\\\\" : NULL;
+
+	if (named)
+		return o + sprintf(out + o, "%s", named);
+	if (b < 0x20 || b == 0x7f)
+		return o + sprintf(out + o, "\\x%02x", b);
+	out[o] = b;
+	return o + 1;
+}
+
+/* COMMAND as docker shows it: quoted, cut to 20 characters with "…"
+ * (characters, not bytes: a cut never splits one). */
 static void command_text(const struct container *c, char *buf, size_t size)
 {
 	char cmd[256] = "";
-	size_t used = 0;
+	size_t used = 0, chars = 0, limit = 0, o = 0;
+	const unsigned char *p = (const unsigned char *)cmd;
 
 	for (int i = 0; i < c->n_cmd && used < sizeof(cmd); i++)
 		used += snprintf(cmd + used, sizeof(cmd) - used, "%s%s",
 				 i ? " " : "", c->cmd[i]);
-	if (strlen(cmd) > 20)
-		snprintf(buf, size, "\"%.19s…\"", cmd);
-	else
-		snprintf(buf, size, "\"%s\"", cmd);
+	for (const char *q = cmd; *q; q++)
+		limit += (*q & 0xc0) != 0x80; /* not a UTF-8 continuation */
+	limit = limit > 20 ? 19 : limit;
+	buf[o++] = '"';
+	/* Room for the widest escape, "…" and the closing quote. */
+	for (; *p && o + 10 < size; p++) {
+		if ((*p & 0xc0) != 0x80 && chars++ == limit)
+			break;
+		/* U+0080-U+009F, C1 controls, which a terminal may obey. */
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			o += sprintf(buf + o, "\\u%04x", p[1]);
+			p++;
+			continue;
+		}
+		o = quote_byte(buf, o, *p);
+	}
+	/* Stopped before the end: cut. */
+	snprintf(buf + o, size - o, "%s\"", *p ? "…" : "");
 }
 
 /* IMAGE: the image's name ("base:latest"), or the rootfs directory, its

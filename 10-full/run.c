@@ -58,6 +58,7 @@
  *             one out, the bridge); kept, or dir, name, note removed
  */
 #include "run.h"
+#include "argvhide.h"
 #include "selfexec.h"
 #include "child.h"
 #include "hostcheck.h"
@@ -305,6 +306,7 @@ static int run_container(void)
 {
 	sigset_t stop;
 	int code;
+	char title[64];
 
 	/* A Ctrl-C or SIGTERM would kill us between creating the state dir
 	 * or cgroup and removing them: hold them. lesson_run() holds them
@@ -345,6 +347,11 @@ static int run_container(void)
 			return code < 0 ? EXIT_FAILED : code;
 		if (start_lock >= 0)
 			close(start_lock); /* the supervisor: not ours */
+		/* Our command line is world-readable, and lives as long as
+		 * the container: its -e values must not (argvhide.c). */
+		snprintf(title, sizeof(title), "container supervisor %s",
+			 state.id);
+		argv_hide(title);
 	}
 	code = lesson_run(&container_lesson, config.argv);
 	supervise_end(code);

@@ -28,13 +28,17 @@
 #include "options.h"
 
 #include <err.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_GROUPS 32
+/* The most of /etc/passwd or /etc/group we read: a real one is a few KiB. */
+#define DB_MAX (4 << 20)
 
 /* A decimal id, all of s. Returns 0, or -1 when s is no number. */
 static int number(const char *s, unsigned *id)
@@ -51,17 +55,63 @@ static int number(const char *s, unsigned *id)
 	return 0;
 }
 
+/* Opens the image's file for reading into *in (NULL when there is none:
+ * no entries). The image is the attacker's: a FIFO there would block us
+ * at open, /dev/zero or a file another process keeps growing would have
+ * us read forever, and we run as root before the command, in the init
+ * that `run` waits for. So: opened without waiting, only a regular file,
+ * and no more than DB_MAX bytes of it read (*budget). Returns 0, or -1
+ * when the file is not one to read. */
+static int open_db(const char *file, FILE **in, long *budget)
+{
+	int fd = open(file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+
+	*in = NULL;
+	*budget = DB_MAX;
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > DB_MAX ||
+	    !(*in = fdopen(fd, "r"))) {
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* fgets() within the budget open_db() set: NULL at the end of the file,
+ * or (*budget < 0) when the file grew past it while read. */
+static char *db_line(char *line, size_t size, FILE *in, long *budget)
+{
+	if (!fgets(line, size, in))
+		return NULL;
+	*budget -= strlen(line);
+	return *budget >= 0 ? line : NULL;
+}
+
+/* The one line for a file open_db() or db_line() would not read. */
+static void bad_db(const char *spec, const char *file)
+{
+	warnx("-u %s: the image's %s is not a regular file of at most %d "
+	      "MiB: fix the image, or give -u numbers", spec, file,
+	      DB_MAX >> 20);
+}
+
 /* The line of file whose first field is name (or, name NULL, whose third
  * is id) split into fields: f[0] name, f[2] id, f[3]... Returns 0 when
- * found. Lines that do not parse are skipped. */
+ * found, -1 when not, -2 when the file is not one to read (open_db).
+ * Lines that do not parse are skipped. */
 static int lookup(const char *file, const char *name, unsigned id,
 		  char *line, size_t size, char *f[7])
 {
-	FILE *in = fopen(file, "re");
+	FILE *in;
 	unsigned got;
 	int found = -1;
+	long budget;
 
-	while (in && found < 0 && fgets(line, size, in)) {
+	if (open_db(file, &in, &budget) < 0)
+		return -2;
+	while (in && found < 0 && db_line(line, size, in, &budget)) {
 		int n = 0;
 
 		line[strcspn(line, "\n")] = '\0';
@@ -78,7 +128,7 @@ static int lookup(const char *file, const char *name, unsigned id,
 	}
 	if (in)
 		fclose(in);
-	return found;
+	return budget < 0 ? -2 : found;
 }
 
 int user_parse(const char *spec)
@@ -103,16 +153,21 @@ bool user_is_root(const char *spec)
 }
 
 /* The groups /etc/group lists user in (as login(1) gives them), after
- * gid, into groups (at most MAX_GROUPS). Returns how many. */
+ * gid, into groups (at most MAX_GROUPS). Returns how many, or -1 when
+ * the file is not one to read (open_db). */
 static int member_groups(const char *user, gid_t gid, gid_t *groups)
 {
-	FILE *in = user ? fopen("/etc/group", "re") : NULL;
+	FILE *in = NULL;
 	char line[4096], *f[4], *m, *save;
 	unsigned id;
 	int n = 0;
+	long budget = 0;
 
+	if (user && open_db("/etc/group", &in, &budget) < 0)
+		return -1;
 	groups[n++] = gid;
-	while (in && n < MAX_GROUPS && fgets(line, sizeof(line), in)) {
+	while (in && n < MAX_GROUPS &&
+	       db_line(line, sizeof(line), in, &budget)) {
 		char *p = line;
 		int k;
 
@@ -131,7 +186,7 @@ static int member_groups(const char *user, gid_t gid, gid_t *groups)
 	}
 	if (in)
 		fclose(in);
-	return n;
+	return budget < 0 ? -1 : n;
 }
 
 int user_switch(const char *spec, const char **home)
@@ -141,7 +196,7 @@ int user_switch(const char *spec, const char **home)
 	unsigned uid, gid = 0;
 	gid_t groups[MAX_GROUPS];
 	bool known;
-	int n;
+	int n, found;
 
 	snprintf(copy, sizeof(copy), "%s", spec);
 	group = strchr(copy, ':');
@@ -150,9 +205,15 @@ int user_switch(const char *spec, const char **home)
 	*home = NULL;
 	user[0] = '\0';
 	/* The user: a name must be in /etc/passwd; a number may be. */
-	known = number(copy, &uid) == 0
-			? lookup("/etc/passwd", NULL, uid, line, sizeof(line), f) == 0
-			: lookup("/etc/passwd", copy, 0, line, sizeof(line), f) == 0;
+	found = number(copy, &uid) == 0
+			? lookup("/etc/passwd", NULL, uid, line, sizeof(line), f)
+			: lookup("/etc/passwd", copy, 0, line, sizeof(line), f);
+	/* A number needs no entry: only a name needs the file read. */
+	if (found == -2 && number(copy, &uid) < 0) {
+		bad_db(spec, "/etc/passwd");
+		return -1;
+	}
+	known = found == 0;
 	if (known) {
 		if (number(f[2], &uid) < 0 || !f[3] || number(f[3], &gid) < 0)
 			gid = 0;
@@ -165,13 +226,21 @@ int user_switch(const char *spec, const char **home)
 		return -1;
 	}
 	if (group && number(group, &gid) < 0 &&
-	    (lookup("/etc/group", group, 0, line, sizeof(line), f) < 0 ||
+	    ((found = lookup("/etc/group", group, 0, line, sizeof(line),
+			     f)) < 0 ||
 	     number(f[2], &gid) < 0)) {
-		warnx("-u %s: no group '%s' in the image's /etc/group", spec,
-		      group);
+		if (found == -2)
+			bad_db(spec, "/etc/group");
+		else
+			warnx("-u %s: no group '%s' in the image's /etc/group",
+			      spec, group);
 		return -1;
 	}
 	n = member_groups(user[0] ? user : NULL, gid, groups);
+	if (n < 0) {
+		bad_db(spec, "/etc/group");
+		return -1;
+	}
 	if (setgroups(n, groups) < 0 || setresgid(gid, gid, gid) < 0 ||
 	    setresuid(uid, uid, uid) < 0) {
 		warn("-u %s: become uid %u, gid %u", spec, uid, gid);

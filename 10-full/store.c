@@ -296,7 +296,18 @@ int store_find(const char *root, const char *ref, char *id)
 	int n, found = 0;
 	ssize_t len;
 
-	/* A name first, as docker: ROOT/names/NAME -> ID (names.c). */
+	/* A whole id first, then a name, then the beginning of an id: docker's
+	 * order. A name may be any 12 hex digits, another container's id
+	 * too; looked up before the id, it would hide that container from
+	 * every verb (rm -f ID would remove the wrong one). */
+	if (strlen(ref) == 12 && strspn(ref, "0123456789abcdef") == 12) {
+		snprintf(link, sizeof(link), "%s/containers/%s.json", root, ref);
+		if (access(link, F_OK) == 0) {
+			memcpy(id, ref, 13);
+			return 0;
+		}
+	}
+	/* ROOT/names/NAME -> ID (names.c). */
 	snprintf(link, sizeof(link), "%s/names/%s", root, ref);
 	if (!strchr(ref, '/') && (len = readlink(link, id, 12)) == 12) {
 		id[12] = '\0';

@@ -84,7 +84,8 @@ int store_read(const char *root, const char *id, struct container *c);
 /* Removes the record and the logs of id. */
 void store_remove(const char *root, const char *id);
 
-/* ref: a name, or an id or a unique prefix of one (docker's rule). Puts
+/* ref: a whole id, a name, or a unique prefix of an id, tried in that
+ * order (docker's rule: a name cannot hide a container's id). Puts
  * the id into id (13 bytes). Returns 0, or -1 after one line saying that
  * there is no such container, or that the prefix is ambiguous. */
 int store_find(const char *root, const char *ref, char *id);

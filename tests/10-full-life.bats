@@ -255,6 +255,54 @@ root_is_empty() {
 	"${C[@]}" rm idle
 }
 
+# The supervisor is run -d itself, forked, and /proc/PID/cmdline is for
+# every user to read: run's arguments, -e values included, stayed there
+# as long as the container lived.
+@test "10-full life: the supervisor's command line is its id, never run's arguments: no host user reads an -e value there" {
+	id=$("${C[@]}" run -d -e TOKEN=sec-$$-ret -v "$BATS_TEST_TMPDIR:/t:ro" "$RFS" sleep 100)
+	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' "$id")
+	sup=$(awk '{ print $4 }' /proc/$pid/stat)
+	run -0 "${AS_NOBODY[@]}" cat /proc/$sup/cmdline
+	[[ "$output" != *sec-$$-ret* ]]
+	[ "$(tr '\0' ' ' </proc/$sup/cmdline | sed 's/ *$//')" = "container supervisor $id" ]
+	# The record keeps it, for root's inspect.
+	[[ "$("${C[@]}" inspect -f '{{.Config.Env}}' "$id")" == *TOKEN=sec-$$-ret* ]]
+	"${C[@]}" rm -f "$id" >/dev/null
+}
+
+# Ids are 12 hex digits, and so may a name be: looked up before ids, a
+# name that was another container's id hid that container from every
+# verb (rm -f ID removed the other one). Docker's order: id, name, prefix.
+@test "10-full life: a name that is another container's id never hides it: inspect, ps and rm -f of the id reach that container" {
+	victim=$("${C[@]}" run -d "$RFS" sleep 100)
+	other=$("${C[@]}" run -d --name "$victim" "$RFS" sleep 100)
+	[ "$("${C[@]}" inspect -f '{{.Id}}' "$victim")" = "$victim" ]
+	[ "$("${C[@]}" ps | awk 'NR > 1 { print $1 }' | sort | tr '\n' ' ')" = \
+		"$(printf '%s\n' "$victim" "$other" | sort | tr '\n' ' ')" ]
+	"${C[@]}" rm -f "$victim" >/dev/null
+	[ "$("${C[@]}" ps -aq)" = "$other" ]
+	"${C[@]}" rm -f "$other" >/dev/null
+}
+
+# logs printed each line up to its first NUL: a container could write
+# text that no reader of logs ever saw (the log file held it).
+@test "10-full life: logs prints every byte a container wrote, NULs and what follows them" {
+	id=$("${C[@]}" run -d "$RFS" sh -c 'printf "a\0b\n"; printf "\0c\n"')
+	[ "$("${C[@]}" logs -f "$id" | od -An -tx1 | tr -s ' \n' ' ')" = " 61 00 62 0a 00 63 0a " ]
+	"${C[@]}" rm "$id" >/dev/null
+}
+
+# An image chooses its Cmd: printed raw, ESC sequences set the title of
+# the terminal that runs ps and clear it, and a newline split the row.
+@test "10-full life: ps shows a command's control bytes escaped, as docker's (Go's %q): one row, no ESC reaches the terminal" {
+	"${C[@]}" run --name esc "$RFS" sh -c $'true \e]0;T\a\nx' || true
+	out=$("${C[@]}" ps -a)
+	[[ "$out" != *$'\e'* && "$out" != *$'\a'* ]]
+	[ "$(printf '%s\n' "$out" | wc -l)" = 2 ]
+	[[ "$out" == *'"sh -c true \x1b]0;T\x07\nx"'* ]]
+	"${C[@]}" rm esc >/dev/null
+}
+
 @test "10-full life: kill -9 of the supervisor ends the container, ps -a says exited (137), never running; rm removes what is left" {
 	"${C[@]}" run -d --name orphan --pids-limit 20 "$RFS" sleep 100 >/dev/null
 	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' orphan)

@@ -515,6 +515,26 @@ start_sleeper() {
 	[[ "$output" == *"no user 'ghost' in the image's /etc/passwd"* ]]
 }
 
+# The image is the attacker's: -u reads its /etc/passwd and /etc/group
+# as root in the init, before the command. A FIFO there blocked the open
+# and /dev/zero was read forever; the init is PID 1 of its namespace, so
+# run's SIGTERM did not end it (timeout -k: without the fix, this fails
+# instead of hanging).
+@test "10-full harden: an image whose /etc/passwd is a FIFO, or /etc/group a link to /dev/zero, cannot hang -u: 125 and one line; numbers need neither" {
+	C=("$CONTAINER" --root "$BATS_TEST_TMPDIR/root")
+	"${C[@]}" run --name mk "$RFS" sh -c \
+		'rm /etc/passwd /etc/group && mknod /etc/passwd p && ln -s /dev/zero /etc/group'
+	"${C[@]}" commit mk pw >/dev/null
+	run -125 timeout -k 5 20 "${C[@]}" run --rm -u nobody pw true
+	[ "$output" = "container: -u nobody: the image's /etc/passwd is not a regular file of at most 4 MiB: fix the image, or give -u numbers" ]
+	run -125 timeout -k 5 20 "${C[@]}" run --rm -u 1000:wheel pw true
+	[ "$output" = "container: -u 1000:wheel: the image's /etc/group is not a regular file of at most 4 MiB: fix the image, or give -u numbers" ]
+	run -0 timeout -k 5 20 "${C[@]}" run --rm -u 1000:1000 pw sh -c 'id -u; id -g'
+	[ "$(echo $output)" = "1000 1000" ]
+	"${C[@]}" rm mk >/dev/null
+	"${C[@]}" rmi pw >/dev/null
+}
+
 @test "10-full harden: the host's view of the command agrees (from the outside)" {
 	"$CONTAINER" run --rm "$RFS" sleep 3 &
 	prog=$!
