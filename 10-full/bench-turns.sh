@@ -1,0 +1,45 @@
+# 10-full/bench-turns.sh - timing commands in turns, for the image rows:
+# sourced by bench-image.sh and bench-image-arc.sh.
+#
+# Those rows write trees of 10,000 files, and on ext4 without a journal
+# (the disk of the VM this lesson was written on) a file's creation can
+# cost a hundred times more right after many files were deleted nearby:
+# without a journal ext4 will not reuse an inode freed in the last minute
+# (recently_deleted(), in find_inode_bit(): the freed inode might not be
+# on disk yet), and it finds that out with a buffer-cache lookup for each
+# such inode it passes, at every creation. A command timed after a
+# deletion (commit after `rmi`, `tar -xf` after `rm -rf`) paid for it,
+# its comparison timed after none did not: commit measured 35x tar so,
+# and 2x without (the same binary).
+#
+# So: every run writes somewhere new, nothing is removed until every run
+# of every command is timed, and the commands take turns, run after run,
+# each meeting the disk as the other left it. (With a journal, as most
+# ext4 filesystems have, the lookups do not happen at all.)
+#
+# Read: the kernel's fs/ext4/ialloc.c (recently_deleted, find_inode_bit)
+
+# turns_time FILE COMMAND...: runs COMMAND (its output to FILE.log),
+# appends its wall time in ms to FILE. Returns 1 if it failed.
+turns_time() {
+	local out=$1 t0 t1
+	shift
+	t0=$EPOCHREALTIME
+	"$@" >>"$out.log" 2>&1 || return 1
+	t1=$EPOCHREALTIME
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", (b - a) * 1000 }' >>"$out"
+}
+
+# turns_median FILE: the median of its numbers, one a line.
+turns_median() {
+	[ -s "$1" ] && sort -g "$1" | awk '{ t[NR] = $1 } END {
+		printf "%.1f", NR % 2 ? t[(NR+1)/2] : (t[NR/2] + t[NR/2+1]) / 2 }'
+}
+
+# tar_copy FROM TO: GNU tar doing what commit and load do, a tree read
+# and written again elsewhere: tar -c into tar -x.
+tar_copy() {
+	tar -cf - -C "$1" . | tar -xf - -C "$2"
+	local s=("${PIPESTATUS[@]}")
+	[ "${s[0]}" = 0 ] && [ "${s[1]}" = 0 ]
+}
