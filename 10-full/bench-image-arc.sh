@@ -8,8 +8,8 @@
 #        GNU tar's time for the same bytes: `tar -c` of the layer's tree
 #        for save, `tar -x` of that tar into an empty dir for load.
 #
-# save packs the layer again (a walk of its metadata to size the tar, then
-# the tar itself; its DiffID is known, not hashed again); load reads the
+# save packs the layer again (its DiffID and its tar's size are known
+# from commit or import: neither is found again); load reads the
 # archive once to list it, then each layer blob where it lies, hashing it
 # and keeping a copy while it unpacks it. Both also read and write the
 # small JSON files. tar does none of this: the ratio is the price of the
