@@ -3,7 +3,7 @@
 #
 # Those rows write trees of 10,000 files, and on ext4 without a journal
 # (the disk of the VM this lesson was written on) a file's creation can
-# cost a hundred times more right after many files were deleted nearby:
+# cost many times more right after many files were deleted nearby:
 # without a journal ext4 will not reuse an inode freed in the last minute
 # (recently_deleted(), in find_inode_bit(): the freed inode might not be
 # on disk yet), and it finds that out with a buffer-cache lookup for each
