@@ -16,7 +16,8 @@
 # checks.
 #
 # The commands take turns, each run into a new file or dir, and nothing
-# is removed until all are timed (bench-turns.sh says why).
+# is removed until all are timed (bench-turns.sh says why): build/bench
+# needs about 3 GB free meanwhile.
 #
 # Prints its rows and one PASS/FAIL line; sets arc_status (0 or 1).
 

@@ -17,7 +17,8 @@
 # (bench-turns.sh says why): a file changed in the upper dir between runs
 # makes each commit a new layer (the same layer again would be found in
 # the store, and its copy removed, inside the timing); every layer and
-# copy is removed once all are timed.
+# copy is removed once all are timed (so build/bench needs about 2 GB
+# free meanwhile).
 # The runs are `run --rm IMAGE /bin/true` against `run --rm ROOTFS
 # /bin/true`: the same start, only the lower dirs differ.
 #
