@@ -7,7 +7,8 @@
  *        then one rename(2)); two images with the same bottom layers
  *        share those layer dirs; the DiffID of a layer made here is the
  *        sha256 of the tar that `save` writes of it (both come from
- *        layer_pack).   (tested in tests/10-full-image.bats)
+ *        layer_pack), and layer.json's tar_size that tar's size.
+ *        (tested in tests/10-full-image.bats, tests/10-full-save.bats)
  * Uses:  treecopy.c, imagestore.c, layer_pack.c, sha256.c, state.c
  * Read:  the OCI image spec (config.md: "DiffID", "Layer ChainID"),
  *        rename(2), nftw(3)
