@@ -51,16 +51,17 @@ diff="$AR/images/layers/$layer/diff"
 sync
 
 rm -f "$B"/arc-*.ms*
+save_run() { turns_time "$B/arc-save.ms" "${A[@]}" save arcbench -o "$B/arc-save.$1.tar"; }
+tar_c_run() { turns_time "$B/arc-tar-c.ms" tar -cf "$B/arc-gnu.$1.tar" -C "$diff" .; }
+load_run() {
+	turns_time "$B/arc-load.ms" "$CONTAINER" --root "$B/arc-root2.$1" load -i "$B/arc-save.1.tar"
+}
+tar_x_run() { mkdir "$B/arc-x.$1" && turns_time "$B/arc-tar-x.ms" tar -xf "$B/arc-gnu.1.tar" -C "$B/arc-x.$1"; }
 for i in $(seq "$ARC_RUNS"); do
-	turns_time "$B/arc-save.ms" "${A[@]}" save arcbench -o "$B/arc-save.$i.tar" &&
-		turns_time "$B/arc-tar-c.ms" tar -cf "$B/arc-gnu.$i.tar" -C "$diff" . ||
-		break
+	turns_both "$i" save_run tar_c_run || break
 done
 for i in $(seq "$ARC_RUNS"); do
-	mkdir "$B/arc-x.$i" &&
-		turns_time "$B/arc-load.ms" "$CONTAINER" --root "$B/arc-root2.$i" load -i "$B/arc-save.1.tar" &&
-		turns_time "$B/arc-tar-x.ms" tar -xf "$B/arc-gnu.1.tar" -C "$B/arc-x.$i" ||
-		break
+	turns_both "$i" load_run tar_x_run || break
 done
 save_c=$(turns_median "$B/arc-save.ms")
 save_t=$(turns_median "$B/arc-tar-c.ms")

@@ -56,11 +56,16 @@ then
 	upper="$IR/containers/$("${I[@]}" ps -aq)/upper"
 	say "timing commit of 10,000 small files + 100 MiB against GNU tar copying the same tree, in turns"
 	sync
+	commit_run() {
+		turns_time "$B/image-commit.ms" "${I[@]}" commit bench-writer "bench-snap-$1"
+	}
+	copy_run() {
+		mkdir "$IR/images/tar-copy.$1" &&
+			turns_time "$B/image-copy.ms" tar_copy "$upper" "$IR/images/tar-copy.$1"
+	}
 	for i in $(seq "$IMAGE_RUNS"); do
 		echo "$i" >"$upper/bench-run" &&
-			mkdir "$IR/images/tar-copy.$i" &&
-			turns_time "$B/image-commit.ms" "${I[@]}" commit bench-writer "bench-snap-$i" &&
-			turns_time "$B/image-copy.ms" tar_copy "$upper" "$IR/images/tar-copy.$i" &&
+			turns_both "$i" commit_run copy_run &&
 			turns_time "$B/image-tar.ms" tar -cf "$B/image-$i.tar" -C "$upper" . ||
 			break
 	done

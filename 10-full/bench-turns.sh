@@ -16,7 +16,8 @@
 #
 # So: every run writes somewhere new, nothing is removed until every run
 # of every command is timed, and the commands take turns, run after run,
-# each meeting the disk as the other left it. (With a journal, as most
+# each going first every other run (what was deleted just before the
+# bench weighs less with every run that follows). (With a journal, as most
 # ext4 filesystems have, the lookups do not happen at all.)
 #
 # Read: the kernel's fs/ext4/ialloc.c (recently_deleted, find_inode_bit)
@@ -30,6 +31,17 @@ turns_time() {
 	"$@" >>"$out.log" 2>&1 || return 1
 	t1=$EPOCHREALTIME
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", (b - a) * 1000 }' >>"$out"
+}
+
+# turns_both N FIRST SECOND: calls the functions FIRST N and SECOND N,
+# FIRST first when N is odd, SECOND first when it is even. Returns 1 if
+# one failed.
+turns_both() {
+	if [ $(($1 % 2)) = 1 ]; then
+		"$2" "$1" && "$3" "$1"
+	else
+		"$3" "$1" && "$2" "$1"
+	fi
 }
 
 # turns_median FILE: the median of its numbers, one a line.
