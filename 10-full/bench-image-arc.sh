@@ -1,6 +1,6 @@
 # 10-full/bench-image-arc.sh - what moving an image as an archive costs:
 # `save` and `load` against GNU tar writing and reading the same tree.
-# Sourced by bench.sh (its $B, $CONTAINER, $HYPERFINE, say), after the
+# Sourced by bench.sh (its $B, $CONTAINER, say), after the
 # lifecycle rows; runs alone too: sudo bash 10-full/bench-image-arc.sh
 #
 # Claim: save and load of an image of 10,000 small files and 100 MiB in
@@ -8,11 +8,16 @@
 #        GNU tar's time for the same bytes: `tar -c` of the layer's tree
 #        for save, `tar -x` of that tar into an empty dir for load.
 #
-# save packs the layer again (a walk of its metadata to size the tar, then
-# the tar itself, hashed to check its DiffID); load reads the archive once
-# to list it, then each layer blob where it lies, hashing it and keeping
-# a copy while it unpacks it. Both also read and write the small JSON
-# files. tar does none of this: the ratio is the price of the checks.
+# save packs the layer again (its DiffID and its tar's size are known
+# from commit or import: neither is found again); load reads the
+# archive once to list it, then each layer blob where it lies, hashing it
+# and keeping a copy while it unpacks it. Both also read and write the
+# small JSON files. tar does none of this: the ratio is the price of the
+# checks.
+#
+# The commands take turns, each run into a new file or dir, and nothing
+# is removed until all are timed (bench-turns.sh says why): build/bench
+# needs about 3 GB free meanwhile.
 #
 # Prints its rows and one PASS/FAIL line; sets arc_status (0 or 1).
 
@@ -20,32 +25,14 @@ if [ -z "${B:-}" ]; then # alone: what bench.sh would have set
 	cd "$(dirname "$(realpath "$0")")/.." || exit 2
 	B=build/bench
 	CONTAINER=${CONTAINER:-./10-full/container}
-	HYPERFINE=${HYPERFINE-$(command -v hyperfine)}
 	say() { printf 'bench: %s\n' "$*"; }
 	mkdir -p "$B"
 fi
+. 10-full/bench-turns.sh
 arc_status=0
 ARC_RUNS=${ARC_RUNS:-5}
 AR="$B/arc-root"
 A=("$CONTAINER" --root "$AR")
-
-# The median wall time, in ms, of shell command $2 (label $1), each run
-# after shell command $3: hyperfine's, else date's around each run.
-arc_time() {
-	if [ -n "$HYPERFINE" ]; then
-		hyperfine --style none --warmup 1 --runs "$ARC_RUNS" --prepare "$3" \
-			--export-csv "$B/arc-$1.csv" "$2" >"$B/arc-$1.log" 2>&1 &&
-			awk -F, 'NR == 2 { printf "%.1f", $(NF-4) * 1e3 }' "$B/arc-$1.csv"
-		return
-	fi
-	local i t0 t1
-	for i in $(seq "$ARC_RUNS"); do
-		bash -c "$3" && t0=$(date +%s%N) &&
-			bash -c "$2" >"$B/arc-$1.log" 2>&1 && t1=$(date +%s%N) ||
-			return 1
-		echo $(((t1 - t0) / 1000))
-	done | sort -n | awk '{ t[NR] = $1 } END { if (NR) printf "%.1f", t[int((NR + 1) / 2)] / 1000 }'
-}
 
 # The tree: 10,000 small files (100 dirs of 100, 1 KiB each) and 100 MiB
 # in ten large ones, imported as a one-layer image.
@@ -63,13 +50,25 @@ layer=$(ls "$AR/images/layers")
 diff="$AR/images/layers/$layer/diff"
 sync
 
-save_c=$(arc_time save "${A[*]} save arcbench -o $B/arc-save.tar" "rm -f $B/arc-save.tar")
-save_t=$(arc_time tar-c "tar -cf $B/arc-gnu.tar -C $diff ." "rm -f $B/arc-gnu.tar")
-tar -cf "$B/arc-gnu.tar" -C "$diff" .
-load_c=$(arc_time load "$CONTAINER --root $B/arc-root2 load -i $B/arc-save.tar >/dev/null" "rm -rf $B/arc-root2")
-load_t=$(arc_time tar-x "tar -xf $B/arc-gnu.tar -C $B/arc-x" "rm -rf $B/arc-x; mkdir $B/arc-x")
-size=$(stat -c %s "$B/arc-save.tar" 2>/dev/null)
-rm -rf "$AR" "$B/arc-root2" "$B/arc-x" "$B/arc-tree" "$B/arc-save.tar" "$B/arc-gnu.tar"
+rm -f "$B"/arc-*.ms*
+save_run() { turns_time "$B/arc-save.ms" "${A[@]}" save arcbench -o "$B/arc-save.$1.tar"; }
+tar_c_run() { turns_time "$B/arc-tar-c.ms" tar -cf "$B/arc-gnu.$1.tar" -C "$diff" .; }
+load_run() {
+	turns_time "$B/arc-load.ms" "$CONTAINER" --root "$B/arc-root2.$1" load -i "$B/arc-save.1.tar"
+}
+tar_x_run() { mkdir "$B/arc-x.$1" && turns_time "$B/arc-tar-x.ms" tar -xf "$B/arc-gnu.1.tar" -C "$B/arc-x.$1"; }
+for i in $(seq "$ARC_RUNS"); do
+	turns_both "$i" save_run tar_c_run || break
+done
+for i in $(seq "$ARC_RUNS"); do
+	turns_both "$i" load_run tar_x_run || break
+done
+save_c=$(turns_median "$B/arc-save.ms")
+save_t=$(turns_median "$B/arc-tar-c.ms")
+load_c=$(turns_median "$B/arc-load.ms")
+load_t=$(turns_median "$B/arc-tar-x.ms")
+size=$(stat -c %s "$B/arc-save.1.tar" 2>/dev/null)
+rm -rf "$AR" "$B"/arc-root2.* "$B"/arc-x.* "$B/arc-tree" "$B"/arc-save.*.tar "$B"/arc-gnu.*.tar
 
 {
 	echo "images as archives: a layer of 10,000 x 1 KiB + 10 x 10 MiB" \
@@ -83,7 +82,7 @@ rm -rf "$AR" "$B/arc-root2" "$B/arc-x" "$B/arc-tree" "$B/arc-save.tar" "$B/arc-g
 	for row in "save:$save_c:$save_t" "load:$load_c:$load_t"; do
 		IFS=: read -r what c t <<<"$row"
 		if [ -z "$c" ] || [ -z "$t" ]; then
-			echo "FAIL  $what did not run (see $B/arc-$what.log)"
+			echo "FAIL  $what did not run (see $B/arc-$what.ms.log)"
 			arc_status=1
 		elif awk -v a="$c" -v b="$t" 'BEGIN { exit !(a <= 1.5 * b) }'; then
 			echo "PASS  $what <= 1.5 x GNU tar ($c ms vs $t ms)"

@@ -72,6 +72,12 @@ int image_layer_begin(const char *root, char *path);
 int image_layer_commit(const char *root, const char *path,
 		       const char *parent, const char *diff_id,
 		       char out[17]);
+/* The same, with the size of the layer tar whose sha256 is diff_id
+ * (-1: not known), kept in layer.json: save then writes the tar's
+ * header without a first walk of the tree to size it. */
+int image_layer_commit_sized(const char *root, const char *path,
+			     const char *parent, const char *diff_id,
+			     long long tar_size, char out[17]);
 
 /* Stores config bytes (its id is their sha256) and points tag at it
  * (tag may be NULL: untagged). Returns 0 or -1. Caller holds the lock. */
@@ -110,5 +116,7 @@ int image_chain_names(const char *config, char (*layers)[17]);
 
 /* The size of layer (its layer.json), or -1. */
 long long image_layer_size(const char *root, const char *layer);
+/* The size of its tar (layer.json's tar_size), or -1 if not known. */
+long long image_layer_tar_size(const char *root, const char *layer);
 
 #endif

@@ -7,7 +7,8 @@
  *        then one rename(2)); two images with the same bottom layers
  *        share those layer dirs; the DiffID of a layer made here is the
  *        sha256 of the tar that `save` writes of it (both come from
- *        layer_pack).   (tested in tests/10-full-image.bats)
+ *        layer_pack), and layer.json's tar_size that tar's size.
+ *        (tested in tests/10-full-image.bats, tests/10-full-save.bats)
  * Uses:  treecopy.c, imagestore.c, layer_pack.c, sha256.c, state.c
  * Read:  the OCI image spec (config.md: "DiffID", "Layer ChainID"),
  *        rename(2), nftw(3)
@@ -79,23 +80,41 @@ static int layer_field(const char *root, const char *layer, const char *key,
 	return ret;
 }
 
-long long image_layer_size(const char *root, const char *layer)
+static long long layer_int(const char *root, const char *layer,
+			   const char *key)
 {
 	char path[PATH_MAX], *text;
-	long long size;
+	long long n;
 	size_t len;
 
 	snprintf(path, sizeof(path), "%s/images/layers/%s/layer.json", root,
 		 layer);
 	if (imagestore_slurp(path, &text, &len) < 0)
 		return -1;
-	size = json_get_int(json_get(text, "size"), -1);
+	n = json_get_int(json_get(text, key), -1);
 	free(text);
-	return size;
+	return n;
+}
+
+long long image_layer_size(const char *root, const char *layer)
+{
+	return layer_int(root, layer, "size");
+}
+
+long long image_layer_tar_size(const char *root, const char *layer)
+{
+	return layer_int(root, layer, "tar_size");
 }
 
 int image_layer_commit(const char *root, const char *path,
 		       const char *parent, const char *diff_id, char out[17])
+{
+	return image_layer_commit_sized(root, path, parent, diff_id, -1, out);
+}
+
+int image_layer_commit_sized(const char *root, const char *path,
+			     const char *parent, const char *diff_id,
+			     long long tar_size, char out[17])
 {
 	char chain[72] = "", other[72] = "", dst[PATH_MAX], file[PATH_MAX];
 	struct stat st;
@@ -135,8 +154,11 @@ int image_layer_commit(const char *root, const char *path,
 		return -1;
 	}
 	fprintf(f, "{\"chain_id\": \"%s\", \"diff_id\": \"%s\", "
-		   "\"parent\": \"%s\", \"size\": %lld}\n",
+		   "\"parent\": \"%s\", \"size\": %lld",
 		chain, diff_id, parent, tree_bytes);
+	if (tar_size >= 0)
+		fprintf(f, ", \"tar_size\": %lld", tar_size);
+	fputs("}\n", f);
 	if (fclose(f) != 0) {
 		warn("write %s", file);
 		return -1;
@@ -150,10 +172,18 @@ int image_layer_commit(const char *root, const char *path,
 }
 
 
-/* layer_pack's sink: every byte of the tar into the hash. */
+/* layer_pack's sink: every byte of the tar into the hash, counted. */
+struct hashed {
+	struct sha256 s;
+	long long n;
+};
+
 static int hash_sink(void *ctx, const void *buf, size_t n)
 {
-	sha256_update(ctx, buf, n);
+	struct hashed *h = ctx;
+
+	sha256_update(&h->s, buf, n);
+	h->n += n;
 	return 0;
 }
 
@@ -161,7 +191,7 @@ int imagelayer_make(const char *root, int src, struct treecopy *tc,
 		    const char *parent, char layer[17], char diff_id[72])
 {
 	char path[PATH_MAX], hex[65];
-	struct sha256 s;
+	struct hashed h = {.n = 0};
 	int top, diff = -1, ret = -1;
 
 	top = image_layer_begin(root, path);
@@ -174,12 +204,12 @@ int imagelayer_make(const char *root, int src, struct treecopy *tc,
 	}
 	if (treecopy(src, diff, tc) < 0)
 		goto out;
-	sha256_init(&s);
-	if (layer_pack(diff, NULL, hash_sink, &s) < 0)
+	sha256_init(&h.s);
+	if (layer_pack(diff, NULL, hash_sink, &h) < 0)
 		goto out;
-	sha256_hex(&s, hex);
+	sha256_hex(&h.s, hex);
 	snprintf(diff_id, 72, "sha256:%s", hex);
-	ret = image_layer_commit(root, path, parent, diff_id, layer);
+	ret = image_layer_commit_sized(root, path, parent, diff_id, h.n, layer);
 out:
 	if (diff >= 0)
 		close(diff);

@@ -108,6 +108,32 @@ bad:
 	return -1;
 }
 
+/* The archive as a file: written, and every 8 MiB the kernel told to
+ * start writing it to disk (sync_file_range: the disk works while we
+ * pack), so that the fsync at the end waits for the last few MiB only,
+ * not for the whole archive (124 MiB: 50-90 ms on this VM's disk). */
+struct out {
+	int fd;
+	bool sync; /* -o FILE: the writeback is ours to start */
+	uint64_t done, started;
+};
+
+static int out_sink(void *ctx, const void *buf, size_t n)
+{
+	struct out *o = ctx;
+
+	if (tar_sink_fd(&o->fd, buf, n) < 0)
+		return -1;
+	o->done += n;
+	if (o->sync && o->done - o->started >= 8 << 20) {
+		/* Only a hint: the fsync says whether it all got there. */
+		sync_file_range(o->fd, o->started, o->done - o->started,
+				SYNC_FILE_RANGE_WRITE);
+		o->started = o->done;
+	}
+	return 0;
+}
+
 static const char usage[] =
     "Usage: container save IMAGE... [-o FILE]\n"
     "Write images as the tar docker save writes (an OCI layout with\n"
@@ -118,6 +144,7 @@ int cmd_save(int argc, char **argv)
 	static struct image imgs[MAX_IMAGES];
 	struct state st = {0};
 	struct save *s = NULL;
+	struct out out = {.fd = 1}; /* stdout, unless -o */
 	char *refs[MAX_IMAGES], tmp[PATH_MAX] = "", *ix = NULL, *mf = NULL;
 	const char *file = NULL;
 	size_t ix_len, mf_len;
@@ -154,15 +181,16 @@ int cmd_save(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		if (image_find(st.root, refs[i], &imgs[i]) < 0)
 			goto out;
-	if (file && (fd = out_open(file, tmp)) < 0)
+	if (file && (fd = out.fd = out_open(file, tmp)) < 0)
 		goto out;
+	out.sync = file != NULL;
 	s = calloc(1, sizeof(*s));
 	index = open_memstream(&ix, &ix_len);
 	manifest = open_memstream(&mf, &mf_len);
 	if (!s || !index || !manifest)
 		goto out;
 	s->root = st.root;
-	tar_writer_init(&s->w, tar_sink_fd, file ? &fd : &(int){1});
+	tar_writer_init(&s->w, out_sink, &out);
 	fputc('[', manifest);
 	fputc('[', index);
 	if (save_header(s, "blobs/", 0, '5') < 0 ||

@@ -11,9 +11,10 @@
  * Read:  the OCI image spec, manifest.md, descriptor.md
  *
  * A tar header states its entry's size before the bytes, and a blob is
- * named by its digest: a layer packed here is sized first by a walk of
- * its metadata (layer_pack_size), named by its DiffID from the config,
- * then packed straight into the archive.
+ * named by its digest: a layer packed here is named by its DiffID from
+ * the config, sized by what commit or import counted when they hashed
+ * it (layer.json's tar_size; a layer of an older store: by a walk of
+ * its metadata, layer_pack_size), then packed straight into the archive.
  */
 #include "archive.h"
 #include "imagestore.h"
@@ -110,6 +111,7 @@ static int packed_layer(struct save *s, const char *layer, const char *diff_id,
 			struct desc *d)
 {
 	char path[PATH_MAX], name[96];
+	long long size;
 	int fd, ret = -1;
 
 	snprintf(path, sizeof(path), "%s/images/layers/%s/diff", s->root,
@@ -123,7 +125,12 @@ static int packed_layer(struct save *s, const char *layer, const char *diff_id,
 		 "application/vnd.oci.image.layer.v1.tar");
 	snprintf(d->digest, sizeof(d->digest), "%s", diff_id);
 	snprintf(name, sizeof(name), "blobs/sha256/%s", diff_id + 7);
-	if (layer_pack_size(fd, NULL, &d->size) == 0 &&
+	/* Its size as commit or import counted it; a layer of an older
+	 * store has none: a walk of its metadata finds it. */
+	size = image_layer_tar_size(s->root, layer);
+	if (size >= 0)
+		d->size = size;
+	if ((size >= 0 || layer_pack_size(fd, NULL, &d->size) == 0) &&
 	    save_header(s, name, d->size, '0') == 0 &&
 	    layer_pack(fd, NULL, into_entry, s) == 0)
 		ret = 0;

@@ -1,11 +1,12 @@
 /*
- * 10-full/sha256.c - SHA-256 in one small file, libc only.
+ * 10-full/sha256.c - SHA-256 in one small file, libc only (on x86 the
+ * block function may run as the CPU's SHA instructions: sha256_ni.c).
  *
  * Claim: the digests are sha256sum's, for the standard's test vectors
  *        (empty, "abc", the 448-bit message, a million 'a') and for
  *        random files of every length around a block's edges.
  *        (tested in tests/10-full-archive.bats)
- * Uses:  nothing but libc
+ * Uses:  sha256_ni.c (the same block function with the SHA instructions)
  * Read:  FIPS 180-4, sections 4.1.2 (functions), 4.2.2 (constants),
  *        5.1.1 (padding), 6.2.2 (the computation)
  *
@@ -15,10 +16,11 @@
  * two messages that differ only in trailing zeros differ in the hash.
  */
 #include "sha256.h"
+#include "sha256_int.h"
 
 #include <string.h>
 
-static const uint32_t k[64] = {
+const uint32_t sha256_k[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
     0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
     0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
@@ -53,7 +55,7 @@ static void block(uint32_t h[8], const unsigned char *p)
 	e = h[4], f = h[5], g = h[6], hh = h[7];
 	for (i = 0; i < 64; i++) {
 		t1 = hh + (ROTR(e, 6) ^ ROTR(e, 11) ^ ROTR(e, 25)) +
-		     ((e & f) ^ (~e & g)) + k[i] + w[i];
+		     ((e & f) ^ (~e & g)) + sha256_k[i] + w[i];
 		t2 = (ROTR(a, 2) ^ ROTR(a, 13) ^ ROTR(a, 22)) +
 		     ((a & b) ^ (a & c) ^ (b & c));
 		hh = g, g = f, f = e, e = d + t1;
@@ -63,6 +65,26 @@ static void block(uint32_t h[8], const unsigned char *p)
 	h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
 }
 
+void sha256_blocks_c(uint32_t h[8], const unsigned char *p, size_t n)
+{
+	for (; n > 0; n--, p += 64)
+		block(h, p);
+}
+
+/* The block function: the SHA instructions where the CPU has them
+ * (sha256_ni.c), else the C above. Chosen at the first hash; a static,
+ * as the choice is the same for every thread. */
+static void (*blocks)(uint32_t h[8], const unsigned char *p, size_t n);
+
+const char *sha256_impl(bool portable)
+{
+	if (portable)
+		blocks = sha256_blocks_c;
+	if (!blocks)
+		blocks = sha256_ni_usable() ? sha256_blocks_ni : sha256_blocks_c;
+	return blocks == sha256_blocks_ni ? "sha-ni" : "portable";
+}
+
 void sha256_init(struct sha256 *s)
 {
 	static const uint32_t h0[8] = {
@@ -70,6 +92,8 @@ void sha256_init(struct sha256 *s)
 	    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 	};
 
+	if (!blocks)
+		sha256_impl(false);
 	memcpy(s->h, h0, sizeof(h0));
 	s->len = 0;
 	s->fill = 0;
@@ -87,12 +111,13 @@ void sha256_update(struct sha256 *s, const void *p, size_t n)
 		s->fill += take, c += take, n -= take;
 		if (s->fill < 64)
 			return;
-		block(s->h, s->buf);
+		blocks(s->h, s->buf, 1);
 		s->fill = 0;
 	}
 	/* Whole blocks straight from the caller's buffer: no copy. */
-	for (; n >= 64; c += 64, n -= 64)
-		block(s->h, c);
+	blocks(s->h, c, n / 64);
+	c += n / 64 * 64;
+	n %= 64;
 	memcpy(s->buf, c, n);
 	s->fill = n;
 }
@@ -106,13 +131,13 @@ void sha256_final(struct sha256 *s, unsigned char out[32])
 	s->buf[s->fill++] = 0x80;
 	if (s->fill > 56) {
 		memset(s->buf + s->fill, 0, 64 - s->fill);
-		block(s->h, s->buf);
+		blocks(s->h, s->buf, 1);
 		s->fill = 0;
 	}
 	memset(s->buf + s->fill, 0, 56 - s->fill);
 	for (i = 0; i < 8; i++)
 		s->buf[56 + i] = bits >> (56 - 8 * i);
-	block(s->h, s->buf);
+	blocks(s->h, s->buf, 1);
 	for (i = 0; i < 32; i++)
 		out[i] = s->h[i / 4] >> (24 - 8 * (i % 4));
 }

@@ -31,6 +31,8 @@ struct treecopy {
 	} *links;
 	size_t n_links, cap;
 	int dst_top;
+	uid_t euid; /* ours, asked once: not two system calls a file */
+	gid_t egid;
 	char path[4096]; /* the entry being copied, relative to the top */
 };
 

@@ -13,7 +13,7 @@ FULL="$BATS_TEST_DIRNAME/../10-full"
 setup_file() {
 	make -C "$ROOT/10-full" >&2
 	cc -std=gnu11 -O2 -Wall -o "$BATS_FILE_TMPDIR/archive" \
-		"$BATS_TEST_DIRNAME/10-full-archive.c" "$FULL/sha256.o" \
+		"$BATS_TEST_DIRNAME/10-full-archive.c" "$FULL/sha256.o" "$FULL/sha256_ni.o" \
 		"$FULL/tar_write.o" "$FULL/tar_read.o" "$FULL/tar_pax.o" \
 		"$FULL/layer_pack.o" "$FULL/layer_xattr.o" "$FULL/layer_unpack.o" "$FULL/layer_walk.o" \
 		"$FULL/inflate.o" "$FULL/gunzip.o"
@@ -70,6 +70,30 @@ make_tree() {
 		files+=("$T/r$n")
 	done
 	diff <(sha256sum "${files[@]}") <($A sha256 "${files[@]}")
+}
+
+# sha256_ni.c: the SHA instructions, held against the portable C (-p)
+# and sha256sum; where the CPU has them (sha_ni in /proc/cpuinfo) they
+# must be what sha256 uses, else this test would hold C against C.
+@test "sha256: the SHA instructions give the portable C's digests, vectors and random lengths" {
+	local n files=() impl
+	impl=$("$A" sha256-impl)
+	if grep -qw sha_ni /proc/cpuinfo; then
+		[ "$impl" = sha-ni ]
+	else
+		[ "$impl" = portable ]
+	fi
+	printf abc >"$T/abc"
+	printf abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq >"$T/448"
+	head -c 1000000 /dev/zero | tr '\0' a >"$T/million"
+	files=("$T/abc" "$T/448" "$T/million")
+	for n in 0 1 55 56 57 63 64 65 127 128 129 191 192 193 4095 4096 4097 65536 65599 1048583; do
+		head -c "$n" /dev/urandom >"$T/r$n"
+		files+=("$T/r$n")
+	done
+	[ "$("$A" sha256 "$T/abc" | cut -c1-64)" = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad ]
+	diff <(sha256sum "${files[@]}") <("$A" sha256 "${files[@]}")
+	diff <("$A" sha256 -p "${files[@]}") <("$A" sha256 "${files[@]}")
 }
 
 @test "tar: GNU tar reads what the writer writes (long names and links, big ids, nanoseconds, xattrs, hard links)" {

@@ -3,7 +3,10 @@
  * so that tests/10-full-archive.bats can hold each of them against the
  * standard tools (sha256sum, GNU tar, gzip).
  *
- *   archive sha256 [FILE...]   as sha256sum prints it ("-": stdin)
+ *   archive sha256 [-p] [FILE...]   as sha256sum prints it ("-": stdin;
+ *                              -p: with the portable C block function,
+ *                              not the SHA instructions)
+ *   archive sha256-impl        which block function sha256 uses here
  *   archive list [FILE]        tar_read: one line an entry (TYPE MODE
  *                              UID/GID SIZE MTIME NAME [-> LINK]), then a
  *                              line for each xattr; stdin without FILE
@@ -21,6 +24,7 @@
 #include "../10-full/inflate.h"
 #include "../10-full/layertar.h"
 #include "../10-full/sha256.h"
+#include "../10-full/sha256_int.h"
 #include "../10-full/tar.h"
 
 #include <err.h>
@@ -35,9 +39,15 @@ static int cmd_sha256(int argc, char **argv)
 {
 	static char buf[1 << 16];
 	const char *stdin_only[] = {"-"};
-	const char **files = argc > 1 ? (const char **)argv + 1 : stdin_only;
-	int n = argc > 1 ? argc - 1 : 1;
+	const char **files;
+	int n;
 
+	if (argc > 1 && !strcmp(argv[1], "-p")) {
+		sha256_impl(true);
+		argc--, argv++;
+	}
+	files = argc > 1 ? (const char **)argv + 1 : stdin_only;
+	n = argc > 1 ? argc - 1 : 1;
 	for (int i = 0; i < n; i++) {
 		struct sha256 s;
 		char hex[65];
@@ -183,11 +193,19 @@ static int cmd_gunzip(int argc, char **argv)
 	return z && got == 0 ? 0 : 1;
 }
 
+static int cmd_sha256_impl(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	puts(sha256_impl(false));
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } cmds[] = {
 	{"sha256", cmd_sha256},
+	{"sha256-impl", cmd_sha256_impl},
 	{"list", cmd_list},
 	{"pack", cmd_pack},
 	{"unpack", cmd_unpack},

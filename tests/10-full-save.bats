@@ -49,7 +49,7 @@ getx() {
 setup_file() {
 	make -C "$ROOT/10-full" >&2
 	cc -std=gnu11 -O2 -o "$BATS_FILE_TMPDIR/archive" \
-		"$BATS_TEST_DIRNAME/10-full-archive.c" "$ROOT"/10-full/sha256.o \
+		"$BATS_TEST_DIRNAME/10-full-archive.c" "$ROOT"/10-full/sha256.o "$ROOT"/10-full/sha256_ni.o \
 		"$ROOT"/10-full/tar_write.o "$ROOT"/10-full/tar_read.o \
 		"$ROOT"/10-full/tar_pax.o "$ROOT"/10-full/layer_pack.o "$ROOT"/10-full/layer_xattr.o \
 		"$ROOT"/10-full/layer_unpack.o "$ROOT"/10-full/layer_walk.o \
@@ -396,6 +396,27 @@ refused_load() {
 	grep -x 'usr/sbin/.wh..wh..opq' "$T/names"
 	run "$CONTAINER" --root "$R2" run --rm next:1 sh -c 'cat /new; ls /usr/sbin; test -e /etc/group || echo no-group'
 	[ "$output" = "$(printf 'made\nx\nno-group')" ]
+}
+
+# The DiffID commit computes (sha256_ni.c's hash where the CPU has the
+# SHA instructions) and the tar size it keeps for save (layer.json's
+# tar_size) against the layer tar save writes, held up to sha256sum and
+# wc: files of lengths around the hash's blocks and the pack's 128 KiB
+# buffer, 300 names in one dir, a hard link, a symlink, a deletion.
+@test "commit: the layer's DiffID is sha256sum's of the layer tar save writes, and the tar size commit kept is that tar's" {
+	"${C[@]}" import "$RFS" base
+	"${C[@]}" run --name c1 base sh -c 'mkdir /d && for i in $(seq 300); do echo $i >/d/f$i; done &&
+		for n in 1 55 64 65 131071 131072 131073 1048583; do head -c $n /dev/urandom >/d/r$n; done &&
+		ln /d/r65 /hard && ln -s d/r1 /sym && rm /etc/group'
+	"${C[@]}" commit c1 next:1 >/dev/null
+	"${C[@]}" save next:1 -o "$T/next.tar"
+	cid=$(tar -xOf "$T/next.tar" manifest.json | grep -o '"Config":"blobs/sha256/[0-9a-f]*' | cut -d/ -f3)
+	diff_id=$(tar -xOf "$T/next.tar" "blobs/sha256/$cid" | grep -o 'sha256:[0-9a-f]*"\]' | cut -c8-71)
+	[ ${#diff_id} -eq 64 ]
+	tar -xOf "$T/next.tar" "blobs/sha256/$diff_id" >"$T/layer.tar"
+	[ "$(sha256sum <"$T/layer.tar" | cut -c1-64)" = "$diff_id" ]
+	tar -tf "$T/layer.tar" | grep -x d/f300
+	grep -q "\"diff_id\": \"sha256:$diff_id\", .*\"tar_size\": $(stat -c %s "$T/layer.tar")}" "$R"/images/layers/*/layer.json
 }
 
 @test "rootless: a user loads docker's archive into their own store and runs it; every file of the layers is the user's; what they save has root's ids" {
