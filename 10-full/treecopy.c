@@ -170,6 +170,15 @@ static bool skipped(const struct treecopy *tc)
 
 static int copy_dir(int sfd, int dfd, struct treecopy *tc);
 
+/* Whether fd is the regular file st describes (same device and inode). */
+static bool same_file(int fd, const struct stat *st)
+{
+	struct stat now;
+
+	return fstat(fd, &now) == 0 && S_ISREG(now.st_mode) &&
+	       now.st_dev == st->st_dev && now.st_ino == st->st_ino;
+}
+
 /* One entry of dir sfd, name, into dir dfd. Returns 0 or -1. */
 static int copy_entry(int sfd, int dfd, const char *name,
 		      struct treecopy *tc)
@@ -195,7 +204,16 @@ static int copy_entry(int sfd, int dfd, const char *name,
 			goto out;
 		break;
 	case S_IFREG:
-		in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		/* The tree may be another user's (import DIR): a FIFO put
+		 * in the file's place since fstatat() would block open()
+		 * for good, the image store locked. So: opened without
+		 * waiting, and only the very file that was looked at. */
+		in = openat(sfd, name,
+			    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (in >= 0 && !same_file(in, &st)) {
+			errno = ESTALE; /* "changed while copied" */
+			goto out;
+		}
 		out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 			     st.st_mode & 0777);
 		if (in < 0 || out < 0 || copy_data(in, out, &st) < 0)
@@ -281,7 +299,10 @@ int treecopy(int src, int dst, struct treecopy *tc)
 	ret = 0;
 out:
 	umask(mask);
-	if (ret < 0)
+	if (ret < 0 && errno == ESTALE)
+		warnx("copy /%s: it changed while copied (no longer the "
+		      "regular file first looked at)", tc->path);
+	else if (ret < 0)
 		warn("copy /%s", tc->path);
 	for (size_t i = 0; i < tc->n_links; i++)
 		free(tc->links[i].path);

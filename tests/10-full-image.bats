@@ -482,3 +482,35 @@ frozen() {
 	run -0 "${C[@]}" run --rm "$id" cat /etc/hostname
 	run -0 "${C[@]}" run --rm "sha256:$id" true
 }
+
+# import DIR copies a tree someone else may own and change meanwhile. A
+# file swapped for a FIFO between the look (fstatat) and the open blocked
+# the open for good, the image store locked. strace holds import right
+# after it looked at the file (a dry run tells which of its fstatat calls
+# that is: their order does not change); the test then swaps the file.
+@test "10-full image: import DIR opens only the file it looked at: one swapped for a FIFO meanwhile is 125 and one line, never a hang; nothing is left" {
+	need_strace
+	src="$BATS_TEST_TMPDIR/src"
+	mkdir "$src"
+	echo hi >"$src/victim"
+	strace -o "$BATS_TEST_TMPDIR/dry" -e trace=newfstatat \
+		"${C[@]}" import "$src" dry >/dev/null
+	n=$(grep -v ' +++ \| --- ' "$BATS_TEST_TMPDIR/dry" |
+		grep -n 'newfstatat([0-9]*, "victim"' | head -1 | cut -d: -f1)
+	[ -n "$n" ]
+	strace -o /dev/null -e trace=newfstatat \
+		-e inject=newfstatat:signal=SIGSTOP:when="$n" \
+		"${C[@]}" import "$src" swapped >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	st=$!
+	imp=$(traced "$st" container)
+	COMMIT_PID=$imp # the teardown ends it if it hangs
+	wait_for stopped "$imp"
+	rm "$src/victim"
+	mkfifo "$src/victim"
+	kill -CONT "$imp"
+	wait_for eval '! kill -0 "$imp" 2>/dev/null'
+	wait_status "$st" 125
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "container: copy /victim: it changed while copied (no longer the regular file first looked at)" ]
+	[ -z "$(ls -A "$R/images/tmp")" ]
+	[ "$("${C[@]}" images | awk 'NR > 1 { print $1 }')" = dry ]
+}
