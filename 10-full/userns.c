@@ -289,7 +289,7 @@ int userns_idmap_image(int image_fd, pid_t child)
 		      "(mount_setattr: %s), so inside its files belong to "
 		      "nobody and none can be changed, not even in /tmp "
 		      "(this needs Linux 5.19 and a filesystem such as ext4, "
-		      "xfs, btrfs or tmpfs)",
+		      "xfs or btrfs; tmpfs from Linux 6.3)",
 		      strerror(errno));
 	close(ns);
 	return 0;
