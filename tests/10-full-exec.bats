@@ -87,7 +87,8 @@ hardening() {
 	e=$!
 	s=$(descendant $e sleep)
 	diff /proc/$init/cgroup /proc/$s/cgroup
-	grep -q "pids:.*lesson-container-" /proc/$s/cgroup
+	# v1: the pids hierarchy's line; v2: the one line, "0::/...".
+	grep -qE '^[0-9]+:(pids)?:.*lesson-container-' /proc/$s/cgroup
 	kill $e
 	# 40 background sleeps need 40 tasks more; the limit allows 10.
 	run "${C[@]}" exec "$NAME" sh -c 'for i in $(seq 40); do sleep 5 & done; echo all-started'
