@@ -204,7 +204,8 @@ teardown() {
 	# eth0, was never in the host's namespace, not even for a moment.
 	grep -q 'lsn-br0' "$BATS_TEST_TMPDIR/links"
 	grep -q 'veth[0-9a-f]*@' "$BATS_TEST_TMPDIR/links"
-	run -1 grep eth0 "$BATS_TEST_TMPDIR/links"
+	# (A link named eth0, not a veth whose id starts with 0: "veth0...".)
+	run -1 grep -E '^([0-9]+: |Deleted [0-9]+: )?eth0[@:]' "$BATS_TEST_TMPDIR/links"
 	id=$("${C[@]}" run -d --net bridge "$RFS" sleep 1000)
 	veth=veth${id:0:11}
 	[[ "$(ip -n "$NS" -o link show "$veth")" == *" master lsn-br0 "* ]]
