@@ -397,6 +397,10 @@ make_bad_root() {
 	# The runtime opens the image as root and hands the mount over.
 	run "$CONTAINER" run --rm --userns "$BATS_TEST_TMPDIR/home/rootfs" sh -c \
 		'id -u; cat /proc/self/uid_map; ls /bin/sh'
+	# The control: the test's dir must be one this kernel can idmap (a
+	# tmpfs /tmp before Linux 6.3 is not; the run says so, and runs).
+	[[ "$output" != *"the image cannot be idmapped"* ]] ||
+		skip "this kernel cannot idmap the file system of $BATS_TEST_TMPDIR"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 0 ]
 	[[ "${lines[1]}" =~ ^[[:space:]]+0[[:space:]]+[0-9]+[[:space:]]+65536$ ]]
