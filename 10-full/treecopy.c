@@ -8,7 +8,8 @@
  *        character devices) and opaque marks as the original, and none
  *        of overlayfs's other xattrs (origin, impure, redirect...).
  *        (tested in tests/10-full-image.bats: the commit test)
- * Uses:  xattrs.c, imagestore.c (which opaque mark this store writes)
+ * Uses:  xattrs.c, imagestore.c (which opaque mark this store writes),
+ *        filecopy.c (the bytes; large files on a second thread)
  * Read:  copy_file_range(2), xattr(7), utimensat(2), linkat(2),
  *        Documentation/filesystems/overlayfs.rst
  *
@@ -18,6 +19,7 @@
  * entries (each entry made in it changes its mtime).
  */
 #include "treecopy.h"
+#include "filecopy.h"
 #include "imagestore.h"
 #include "xattrs.h"
 
@@ -41,8 +43,9 @@ static unsigned owner(const struct treecopy *tc, unsigned id)
 
 /* Owner, mode, xattrs, times of src (entry name of dir sfd, stat st)
  * onto the entry name of dir dfd; a regular file through its fds in and
- * out (else -1), made with st's permission bits (umask 0). Returns 0 or
- * -1. */
+ * out alone (else -1: sfd, dfd and name are not used then: filecopy.c's
+ * thread calls this after the walk left the dir), made with st's
+ * permission bits (umask 0). Returns 0 or -1. */
 static int copy_meta(int sfd, int dfd, const char *name,
 		     const struct stat *st, const struct treecopy *tc, int in,
 		     int out)
@@ -56,14 +59,15 @@ static int copy_meta(int sfd, int dfd, const char *name,
 	/* A new entry is ours already (its dir is no set-group-ID one
 	 * while we copy: each is made 0700): no chown to do then. */
 	if ((uid != tc->euid || gid != tc->egid) &&
-	    fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 &&
+	    (file ? fchown(out, uid, gid)
+		  : fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW)) < 0 &&
 	    !(imagestore_rootless() && errno == EPERM))
 		return -1;
 	/* A file was made with its permission bits; a chown cleared the
 	 * set-ID bits, and only a chmod gives them. */
-	if (!S_ISLNK(st->st_mode) &&
-	    (!file || (st->st_mode & 07000)) &&
-	    fchmodat(dfd, name, st->st_mode & 07777, 0) < 0)
+	if (!S_ISLNK(st->st_mode) && (!file || (st->st_mode & 07000)) &&
+	    (file ? fchmod(out, st->st_mode & 07777)
+		  : fchmodat(dfd, name, st->st_mode & 07777, 0)) < 0)
 		return -1;
 	if (xattrs_copy(file ? xref_fd(&s, in) : xref_at(&s, sfd, name),
 			file ? xref_fd(&d, out) : xref_at(&d, dfd, name),
@@ -71,63 +75,6 @@ static int copy_meta(int sfd, int dfd, const char *name,
 		return -1;
 	return file ? futimens(out, times)
 		    : utimensat(dfd, name, times, AT_SYMLINK_NOFOLLOW);
-}
-
-/* Bytes [at, end) of in to the same offsets of out: copy_file_range,
- * which shares or copies extents in the kernel, else pread/pwrite
- * (another filesystem, an old kernel). Returns 0 or -1. */
-static int copy_range(int in, int out, off_t at, off_t end)
-{
-	char buf[65536];
-	off_t from = at, to = at;
-	ssize_t n;
-
-	while (from < end) {
-		n = copy_file_range(in, &from, out, &to, end - from, 0);
-		if (n < 0 && (errno == EXDEV || errno == EINVAL ||
-			      errno == ENOSYS || errno == EOPNOTSUPP))
-			break;
-		if (n <= 0)
-			return n < 0 ? -1 : 0; /* shrank meanwhile */
-	}
-	while (from < end) {
-		n = pread(in, buf, end - from < (off_t)sizeof(buf) ?
-				   (size_t)(end - from) : sizeof(buf), from);
-		if (n == 0)
-			return 0; /* shrank meanwhile */
-		if (n < 0 || pwrite(out, buf, n, from) != n)
-			return -1;
-		from += n;
-	}
-	return 0;
-}
-
-/* The data of a regular file, its holes kept: only the extents with data
- * are copied (SEEK_DATA, SEEK_HOLE), the size set last. A sparse file of
- * 2 GB that uses no block in the container uses none in the layer either
- * (written out, it would fill the disk: a hostile test did). A file with
- * as many blocks as bytes has no hole: copied whole, with no lseek and
- * no ftruncate (on ext4 a truncate to the same size still costs a pass
- * through the truncate code: 12% of a commit of 10,000 small files).
- * Returns 0 or -1. */
-static int copy_data(int in, int out, const struct stat *st)
-{
-	off_t data = 0, hole, size = st->st_size;
-
-	if ((off_t)st->st_blocks * 512 >= size)
-		return copy_range(in, out, 0, size);
-	while (data < size) {
-		data = lseek(in, data, SEEK_DATA);
-		if (data < 0 && errno == ENXIO)
-			break; /* only a hole is left */
-		hole = data < 0 ? size : lseek(in, data, SEEK_HOLE);
-		if (data < 0 || hole < 0) /* no SEEK_DATA here: all of it */
-			data = 0, hole = size;
-		if (copy_range(in, out, data, hole < size ? hole : size) < 0)
-			return -1;
-		data = hole;
-	}
-	return ftruncate(out, size);
 }
 
 /* A hard link to a file copied before, if st is one: 1 if linked, 0 if
@@ -216,7 +163,13 @@ static int copy_entry(int sfd, int dfd, const char *name,
 		}
 		out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 			     st.st_mode & 0777);
-		if (in < 0 || out < 0 || copy_data(in, out, &st) < 0)
+		if (in < 0 || out < 0)
+			goto out;
+		if (tc->fc && st.st_size >= FILECOPY_LARGE) {
+			ret = filecopy_add(tc->fc, in, out, &st, tc->path);
+			return ret; /* in and out are the thread's now */
+		}
+		if (filecopy_data(in, out, &st) < 0)
 			goto out;
 		break;
 	case S_IFLNK:
@@ -274,19 +227,42 @@ static int copy_dir(int sfd, int dfd, struct treecopy *tc)
 	return ret;
 }
 
+/* filecopy.c's thread, for a large file: its bytes, then the rest. */
+static int finish_file(void *ctx, int in, int out, const struct stat *st)
+{
+	if (filecopy_data(in, out, st) < 0)
+		return -1;
+	return copy_meta(-1, -1, NULL, st, ctx, in, out);
+}
+
 int treecopy(int src, int dst, struct treecopy *tc)
 {
 	struct stat st;
 	struct xref s, d;
 	struct timespec times[2];
+	struct filecopy fc;
 	mode_t mask = umask(0); /* files made with their bits, as they are */
-	int ret = -1;
+	int ret = -1, walked, err;
 
 	tc->dst_top = dst;
 	tc->euid = geteuid();
 	tc->egid = getegid();
 	tc->path[0] = '\0';
-	if (copy_dir(src, dst, tc) < 0 || fstat(src, &st) < 0)
+	tc->fc = filecopy_start(&fc, finish_file, tc) == 0 ? &fc : NULL;
+	walked = copy_dir(src, dst, tc);
+	err = errno;
+	/* The thread's files are done before the top's times are set, and
+	 * its failure (the first file it could not copy) is named. */
+	if (tc->fc && filecopy_end(&fc) < 0 && walked == 0) {
+		snprintf(tc->path, sizeof(tc->path), "%s", fc.err_path);
+		walked = -1;
+	} else if (walked < 0) {
+		errno = err;
+	}
+	if (tc->fc)
+		free(fc.err_path);
+	tc->fc = NULL;
+	if (walked < 0 || fstat(src, &st) < 0)
 		goto out;
 	times[0] = st.st_atim;
 	times[1] = st.st_mtim;

@@ -58,11 +58,12 @@ int xattrs_copy(const struct xref *src, const struct xref *dst,
 {
 	char names[8192], value[65536], *n;
 	ssize_t len = x_list(src, names, sizeof(names)), v;
-	const char *opaque = imagestore_rootless() ? "user.overlay.opaque"
-						   : "trusted.overlay.opaque";
+	const char *opaque;
 
-	if (len < 0)
-		return errno == ENOTSUP ? 0 : -1;
+	if (len <= 0) /* most files: none, and no geteuid() asked */
+		return len < 0 && errno != ENOTSUP ? -1 : 0;
+	opaque = imagestore_rootless() ? "user.overlay.opaque"
+				       : "trusted.overlay.opaque";
 	for (n = names; n < names + len; n += strlen(n) + 1) {
 		bool ovl = strncmp(n, "trusted.overlay.", 16) == 0 ||
 			   strncmp(n, "user.overlay.", 13) == 0;

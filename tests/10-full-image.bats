@@ -453,6 +453,35 @@ frozen() {
 	[ -z "$(ls -A "$R/images/tmp")" ]
 }
 
+@test "10-full image: commit copies large files on a second thread with all a layer keeps (bytes, owner, set-user-ID bit, xattr, mtime, hard links); a failure there names the file, and nothing is left in tmp/" {
+	base >/dev/null
+	cc -O2 -o "$BATS_TEST_TMPDIR/xattr" "$BATS_TEST_DIRNAME/10-full-setxattr.c"
+	"${C[@]}" run --name big base sh -c \
+		'dd if=/dev/urandom of=/big bs=64k count=3 2>/dev/null && ln /big /biglink && ln /big /biglink2'
+	up="$R/containers/$("${C[@]}" ps -aq)/upper"
+	# As the container's root would have set them (chown first: it
+	# clears the set-user-ID bit), the mtime last.
+	chown 123:456 "$up/big"
+	chmod 4750 "$up/big"
+	"$BATS_TEST_TMPDIR/xattr" "$up/big" user.test value
+	touch -d "2001-02-03 04:05:06" "$up/big"
+	"${C[@]}" commit big bigimg >/dev/null
+	new=$(ls -d "$R"/images/layers/*/diff/big)
+	[ "$(stat -c '%a %u:%g %h' "$new")" = "4750 123:456 3" ]
+	[ "$(stat -c '%s %a %u:%g %Y %h' "$new")" = "$(stat -c '%s %a %u:%g %Y %h' "$up/big")" ]
+	cmp "$up/big" "$new"
+	[ "$("$BATS_TEST_TMPDIR/xattr" "$new" user.test)" = value ]
+	[ "$(stat -c %i "$new")" = "$(stat -c %i "${new}link2")" ]
+	# The thread's file fails (the disk full, as strace makes its copy
+	# say): 125, the file named, no half-made layer.
+	need_strace
+	"${C[@]}" run --name full base sh -c 'dd if=/dev/zero of=/big2 bs=64k count=2 2>/dev/null'
+	run -125 strace -f -o /dev/null -e inject=copy_file_range:error=ENOSPC:when=1 \
+		"${C[@]}" commit full never
+	[[ "$output" == *"copy /big2: No space left on device"* ]]
+	[ -z "$(ls -A "$R/images/tmp")" ]
+}
+
 @test "10-full image: as root, a user.overlay.opaque that root inside sets is a plain xattr its overlay ignores; commit does not turn it into an opaque dir" {
 	mkdir "$BATS_TEST_TMPDIR/t"
 	cc -static -O2 -o "$BATS_TEST_TMPDIR/t/setxattr" "$BATS_TEST_DIRNAME/10-full-setxattr.c"
