@@ -176,9 +176,23 @@ leftovers() {
 	  [ -d "$B/runc" ] && runc --root "$B/runc" list -q
 	  grep -F -e "$PWD/$B" -e "$(realpath "$ROOTFS")" /proc/self/mountinfo
 	  find /sys/fs/cgroup -maxdepth 4 -type d \
-		\( -name 'bench-*' -o -name 'lesson-container-*' \)
+		\( -name 'bench-*' -o -name 'lesson-container-*' \) |
+		while read -r cg; do foreign "$cg" || echo "$cg"; done
 	  ls -d /run/lesson-container-*
 	} 2>/dev/null | sort
+}
+
+# Whether cgroup $1 is someone else's: a container that another build of
+# the runtime runs (another checkout's tests, a workshop neighbour),
+# known by its first process's parent, outside the cgroup, whose binary
+# is not ours. Theirs came and went while we ran: not ours to judge.
+foreign() {
+	local p pp exe
+	p=$(head -n1 "$1/cgroup.procs" 2>/dev/null) && [ -n "$p" ] || return 1
+	pp=$(awk '{ print $4 }' "/proc/$p/stat" 2>/dev/null) || return 1
+	grep -qs "${1##*/}" "/proc/$pp/cgroup" && return 1
+	exe=$(readlink "/proc/$pp/exe" 2>/dev/null) || return 1
+	[ "${exe% (deleted)}" != "$(realpath "$CONTAINER")" ]
 }
 
 # Remove what a run left: containers still known to crun/runc (after a
