@@ -63,6 +63,16 @@ static struct chan chans[3] = {{STDIN_FILENO, -1, .buf = bufs[0]},
 			       {-1, STDERR_FILENO, .buf = bufs[2]}};
 static int child_end[3] = {-1, -1, -1}; /* become the container's 0-2 */
 static int ended = -1; /* eventfd: main thread to relay, "it is over" */
+/* Detached (run -d, start): the container's stderr goes to the log, and
+ * to ours (the caller's) only to say why a start failed. What it writes
+ * before the init has told how its exec went is held: 'S' (the command
+ * runs) drops it for us (it is the command's, and in the log: `start
+ * -a` prints it from there; copied to us too, it came out twice, and
+ * `run -d` printed a container's stderr); 'F' lets it out (the init's
+ * reason: 126, 127). relay_verdict() sets it; `told` wakes the thread. */
+static bool hold;
+static volatile char verdict; /* 0 not yet, 'S' or 'F' */
+static int told = -1;	      /* eventfd */
 static pthread_t thread;
 static bool running;
 
@@ -89,6 +99,7 @@ static void close_all(void)
 		close_fd(our_end(&chans[i]));
 	}
 	close_fd(&ended);
+	close_fd(&told);
 }
 
 int relay_stdio_open(void)
@@ -151,8 +162,11 @@ int relay_prepare(bool detached, bool keep_stdin)
 	/* -itd: the container's stdin stays open, and nothing comes (a
 	 * shell then waits for its next line instead of ending). */
 	chans[0].done = keep_stdin;
+	hold = detached && chans[2].to >= 0;
+	verdict = 0;
 	if (fcntl(chans[0].to, F_SETFL, O_NONBLOCK) < 0 ||
-	    (ended = eventfd(0, EFD_CLOEXEC)) < 0) {
+	    (ended = eventfd(0, EFD_CLOEXEC)) < 0 ||
+	    (hold && (told = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)) {
 		warn("relay: fcntl, eventfd");
 		goto bad;
 	}
@@ -246,9 +260,38 @@ static void drain(struct chan *c)
 	}
 }
 
+/* The init's word came (or never will: the end): held stderr is let
+ * out ('F'), or dropped and from now on only logged ('S'). */
+static void decide(void)
+{
+	uint64_t n;
+
+	if (!hold)
+		return;
+	if (told >= 0 && read(told, &n, sizeof(n)) < 0) {
+		/* nothing to read: asked at the end */
+	}
+	hold = false;
+	if (verdict == 'S') {
+		chans[2].len = 0;
+		chans[2].to = -1;
+	}
+}
+
+void relay_verdict(char v)
+{
+	uint64_t one = 1;
+
+	if (told < 0)
+		return;
+	verdict = v;
+	if (write(told, &one, sizeof(one)) != sizeof(one))
+		warn("relay: eventfd");
+}
+
 static void *relay(void *arg)
 {
-	struct pollfd p[4];
+	struct pollfd p[5];
 	bool over = false;
 
 	(void)arg;
@@ -261,8 +304,11 @@ static void *relay(void *arg)
 			p[i].fd = c->done ? -1 : c->len ? c->to : c->from;
 			p[i].events = c->len ? POLLOUT : POLLIN;
 		}
+		if (hold && chans[2].len)
+			p[2].fd = -1; /* held until the init's word */
 		p[3] = (struct pollfd){ended, POLLIN, 0};
-		if (poll(p, 4, -1) < 0) {
+		p[4] = (struct pollfd){hold ? told : -1, POLLIN, 0};
+		if (poll(p, 5, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			warn("relay: poll");
@@ -272,9 +318,15 @@ static void *relay(void *arg)
 			if (p[i].revents)
 				chan_step(&chans[i]);
 		over = p[3].revents != 0;
+		if (p[4].revents)
+			decide();
 	}
 	if (!chans[0].done)
 		chan_end(&chans[0]);
+	/* No word by the end: the command never ran. */
+	if (hold && !verdict)
+		verdict = 'F';
+	decide();
 	drain(&chans[1]);
 	drain(&chans[2]);
 	return NULL;

@@ -40,6 +40,12 @@ int relay_start(void);
  * or -1 after saying why. */
 int relay_stdin(void);
 
+/* Supervisor (detached), from any thread: the init said whether the
+ * command runs ('S': the container's stderr is only logged from now on,
+ * what was held dropped) or not ('F': held stderr goes to ours, the
+ * caller's, which tells why). Until then the thread holds it. */
+void relay_verdict(char v);
+
 /* Parent, after the container ended: stops relaying our stdin, copies
  * what is left in the pipes, and waits for the thread. Safe to call
  * when relay_prepare() or relay_start() was not. */

@@ -10,7 +10,8 @@
  *        caller's shell exiting does not touch the container.
  *        (tested in tests/10-full-life.bats)
  * Uses:  03-pid (pid_report_fd: the init says when the command runs),
- *        idle.c (where the watch thread sleeps, small)
+ *        idle.c (where the watch thread sleeps, small), relay.c (the
+ *        container's stderr is the caller's only when the start failed)
  * Read:  setsid(2), fork(2), pipe(7); podman's conmon, which does this
  *        job for podman (and containerd-shim for docker)
  *
@@ -27,6 +28,7 @@
  */
 #include "supervise.h"
 #include "idle.h"
+#include "relay.h"
 
 #include <err.h>
 #include <errno.h>
@@ -132,6 +134,8 @@ static void *watch(void *arg)
 	 * died first: then the exit code tells the caller, later. */
 	while (read(report, &c, 1) < 0 && errno == EINTR)
 		;
+	/* The container's stderr: the caller's too only if it failed. */
+	relay_verdict(c == 'S' ? 'S' : 'F');
 	pthread_mutex_lock(&mutex);
 	told = c;
 	pthread_cond_broadcast(&heard);

@@ -73,6 +73,22 @@ root_is_empty() {
 	[ "$("${C[@]}" ps -aq | wc -l)" -eq 1 ]
 }
 
+@test "10-full life: run -d: what the command writes to stderr goes to its log, never to the caller's stderr (which tells only why a start failed)" {
+	# The command writes at once, racing the init's word that it runs:
+	# before the fix, 7 starts in 10 printed "err" where run -d was typed.
+	for n in 1 2 3 4 5; do
+		run --separate-stderr "${C[@]}" run -d --name "e$n" "$RFS" sh -c 'echo err >&2; exec sleep 100'
+		[ "$status" -eq 0 ]
+		[ -z "$stderr" ]
+		wait_for logged_err "e$n"
+	done
+}
+
+# Whether container $1's log holds the line "err".
+logged_err() {
+	"${C[@]}" logs "$1" 2>&1 | grep -qx err
+}
+
 @test "10-full life: a foreground run without --rm is kept, exited, with its output, until rm; with --rm nothing stays" {
 	run -3 "${C[@]}" run --name fg "$RFS" sh -c 'echo out; echo err >&2; exit 3'
 	[[ "$(status_of fg)" == "Exited (3) "* ]]
