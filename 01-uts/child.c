@@ -41,10 +41,31 @@ static bool in_path(const char *name)
 	return false;
 }
 
+/* name for a message: each control byte (below 0x20, and 0x7f) as \xNN,
+ * as docker quotes a command it cannot run. The name may come from an
+ * image's config (10-full): printed raw, an ESC in it would drive the
+ * terminal of whoever reads the message. Returns buf (size bytes). */
+static const char *shown(const char *name, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (; *name && n + 5 < size; name++) {
+		unsigned char c = (unsigned char)*name;
+
+		if (c < 0x20 || c == 0x7f)
+			n += snprintf(buf + n, size - n, "\\x%02x", c);
+		else
+			buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 int lesson_exec(char **argv)
 {
+	char name[256];
 	sigset_t none;
-	int stop;
+	int stop, err;
 
 	/* Signal dispositions set to "ignore" survive execve(); a command
 	 * must start as if freshly started, so restore every default. */
@@ -62,8 +83,11 @@ int lesson_exec(char **argv)
 	execvp(argv[0], argv);
 	if (errno == EACCES && !strchr(argv[0], '/') && !in_path(argv[0]))
 		errno = ENOENT; /* only a PATH directory was unreadable */
-	warn("exec %s", argv[0]);
-	return errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
+	err = errno;
+	shown(argv[0], name, sizeof(name));
+	errno = err;
+	warn("exec %s", name);
+	return err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
 }
 
 const char *lesson_root;

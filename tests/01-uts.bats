@@ -60,6 +60,11 @@ setup() {
 	[ "$status" -eq $((128 + 15)) ]
 }
 
+@test "01-uts: a command that cannot run is named with its control bytes escaped, never raw: an image's command cannot drive the reader's terminal" {
+	run -127 "$UTS" $'\e]0;title\anot-here'
+	[ "$output" = '01-uts: exec \x1b]0;title\x07not-here: No such file or directory' ]
+}
+
 @test "01-uts: stdin and stdout pass through" {
 	run sh -c "echo through-the-pipe | '$UTS' cat"
 	[ "$status" -eq 0 ]
