@@ -81,9 +81,17 @@ int child_namespaces(const struct config *c, struct cgroup *enter)
 	if (uts_set_hostname(c->hostname) < 0)
 		return -1;
 	/* 15. A new network namespace has only lo, and it is down: without
-	 * this even 127.0.0.1 is unreachable. */
-	if (!c->net_host && net_link_up("lo") < 0)
+	 * this even 127.0.0.1 is unreachable. Made early by the runtime
+	 * (netearly.c), its lo is up already: we enter it, and drop the fd. */
+	if (c->net_fd >= 0) {
+		if (setns(c->net_fd, CLONE_NEWNET) < 0) {
+			warn("setns(CLONE_NEWNET)");
+			return -1;
+		}
+		close(c->net_fd);
+	} else if (!c->net_host && net_link_up("lo") < 0) {
 		return -1;
+	}
 	/* --net bridge: eth0, made by the parent in our namespace, gets
 	 * its address, goes up, and the default route goes through the
 	 * bridge's gateway (plug.c). */

@@ -34,6 +34,8 @@ struct config {
 	char rootfs_real[PATH_MAX]; /* ROOTFS, absolute: the image layer */
 	int rootfs_fd; /* ROOTFS opened by us for a --userns child, or -1 */
 	int self_fd;   /* the sealed copy the init runs from (selfexec.c) */
+	int net_fd;    /* the network namespace made early (netearly.c), or
+			  -1: clone() makes it */
 	const char *name;	    /* --name, or NULL */
 	const char *hostname;	    /* -h, or NULL: the short id */
 	char workdir[PATH_MAX];	    /* -w, resolved inside the rootfs */

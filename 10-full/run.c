@@ -65,6 +65,7 @@
 #include "hosts.h"
 #include "life.h"
 #include "names.h"
+#include "netearly.h"
 #include "note.h"
 #include "proxy.h"
 #include "relay.h"
@@ -117,7 +118,8 @@ static void root_ids(struct user_map *uid, struct user_map *gid)
 
 static int run_time_flags(void)
 {
-	return (config.net_host ? 0 : CLONE_NEWNET) |
+	/* Made already, by a thread of ours (netearly.c), or now. */
+	return (config.net_host || config.net_fd >= 0 ? 0 : CLONE_NEWNET) |
 	       (config.userns ? CLONE_NEWUSER : 0);
 }
 
@@ -145,6 +147,9 @@ static void cleanup(void)
 	}
 	/* The reverse of prepare(): the note last, so that a kill -9
 	 * here still leaves a note for what is left (sweep.c). */
+	if (config.net_fd >= 0) /* a run that never cloned */
+		close(config.net_fd);
+	config.net_fd = -1;
 	userns_give_range(&ids); /* the container's processes are gone */
 	if (config.net_bridge)
 		bridge_leave(state.root, &config.net); /* and its address */
@@ -225,6 +230,8 @@ static int prepare(void)
 			goto bad;
 		child_enters = uid.outside == geteuid();
 	}
+	/* The network namespace, made meanwhile (run_container). */
+	config.net_fd = netearly_join();
 	return 0;
 bad:
 	cleanup(); /* lesson_run cleans up only after a prepare succeeds */
@@ -235,6 +242,10 @@ static int parent(pid_t child)
 {
 	struct user_map uid, gid;
 
+	/* The child has its copy of the network namespace's fd. */
+	if (config.net_fd >= 0)
+		close(config.net_fd);
+	config.net_fd = -1;
 	root_ids(&uid, &gid);
 	if (config.userns && user_write_maps(child, &uid, &gid) < 0)
 		return -1;
@@ -320,6 +331,12 @@ static int run_container(void)
 	 * keeps them (the supervisor with -d: inherited through fork). */
 	if (ports_bind(&config.ports) < 0)
 		return EXIT_FAILED;
+	/* The container's network namespace, made by a thread while we go
+	 * on (netearly.c): 0.4 ms off the start. Only where the runtime may
+	 * own it: as root, no user namespace; not --net bridge, whose cable
+	 * goes into the child's namespace before "go". */
+	if (!config.net_host && !config.net_bridge && !config.userns)
+		netearly_start();
 	/* The input is good: now we may change the host, starting with what
 	 * a container killed by SIGKILL left there (sweep.c). */
 	if (state_open_root(&state, config.rootless) < 0)
@@ -338,8 +355,10 @@ static int run_container(void)
 	if (!config.hostname)
 		config.hostname = state.id;
 	/* -d: from here on, a supervisor of its own does the run, and we
-	 * return once the command runs (supervise.c). */
+	 * return once the command runs (supervise.c). A thread does not
+	 * live on in a fork()ed child: the namespace is waited for first. */
 	if (config.detach) {
+		config.net_fd = netearly_join();
 		code = supervise_detach();
 		if (code == 0 && !state.restart)
 			printf("%s\n", state.id);
