@@ -9,7 +9,8 @@
  *        before, and leaves nothing of it behind; the namespace is made
  *        beside the data root, the sweep, the note, the container's dir
  *        and cgroup, not in clone().   (tested in tests/10-full.bats,
- *        10-full net: lo, no other interface; make bench, the run row)
+ *        "the network namespace holds only lo, and lo is up"; make
+ *        bench, the run row)
  * Uses:  06-net (net_link_up)
  * Read:  unshare(2) CLONE_NEWNET, setns(2), namespaces(7) (/proc/PID/ns),
  *        pthread_create(3)
