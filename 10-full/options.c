@@ -371,6 +371,7 @@ int options_parse(int argc, char **argv, struct config *c)
 	c->image_lock_fd = -1;
 	c->report_fd = -1;
 	c->net_fd = -1;
+	c->self_fd = -1;
 	c->args = argv + 1;
 	c->n_args = argc - 1;
 	c->userns = c->rootless;

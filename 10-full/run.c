@@ -131,6 +131,11 @@ static void cleanup(void)
 	 * discarded when we exit, which is what it asked for.) */
 	stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
+	/* The container is gone: its init's sealed binary goes too, in a
+	 * thread, whose wait for the kernel (RCU) is spent while we wait
+	 * for the disk below (selfexec.c). */
+	selfexec_release(config.self_fd);
+	config.self_fd = -1;
 	attach_stop(); /* no one types in any more */
 	proxy_stop(); /* every relayed connection closed */
 	ports_close(&config.ports);
@@ -159,6 +164,7 @@ static void cleanup(void)
 	state_remove(&state);
 	names_release(&state);
 	note_remove(&state);
+	selfexec_release_wait();
 }
 
 /* An image's store is locked (shared) from options_parse until the
