@@ -34,7 +34,9 @@
  *             attach socket (attachd.c)
  *          5  cgroup_create (07), noted       limits set before anything
  *                                             runs in it
- *          6  clone(UTS IPC PID NS NET [USER]) the child waits on a pipe
+ *          6  clone(UTS IPC PID NS [NET]      the child waits on a pipe;
+ *             [USER]); NET made already by a  a thread made it meanwhile
+ *             thread (netearly.c) as root     (step 3 on)
  *          7  uid/gid maps (05, with USER);   only a process outside may
  *             --userns as root: the image     write them; the child must
  *             idmapped (userns.c)             be root inside to mount
@@ -55,7 +57,9 @@
  *         24-26 cwd, env, -t pty, hardening,  child.c, child_exec
  *             seccomp; pid_init(command) (03) PID 1 reaps and forwards
  *   parent 27 wait; OOM report; cgroup_destroy; the address (and the last
- *             one out, the bridge); kept, or dir, name, note removed
+ *             one out, the bridge); kept, or dir, name, note removed;
+ *             the mounts and the sealed binary let go by a thread
+ *             meanwhile (release.c)
  */
 #include "run.h"
 #include "argvhide.h"
@@ -69,6 +73,7 @@
 #include "note.h"
 #include "proxy.h"
 #include "relay.h"
+#include "release.h"
 #include "supervise.h"
 #include "sweep.h"
 #include "tty.h"
@@ -131,10 +136,10 @@ static void cleanup(void)
 	 * discarded when we exit, which is what it asked for.) */
 	stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
-	/* The container is gone: its init's sealed binary goes too, in a
-	 * thread, whose wait for the kernel (RCU) is spent while we wait
-	 * for the disk below (selfexec.c). */
-	selfexec_release(config.self_fd);
+	/* The container is gone: its mounts and its init's sealed binary
+	 * go too, in a thread, whose wait for the kernel is spent while we
+	 * wait for the disk below (release.c). */
+	release_start(config.self_fd);
 	config.self_fd = -1;
 	attach_stop(); /* no one types in any more */
 	proxy_stop(); /* every relayed connection closed */
@@ -164,7 +169,7 @@ static void cleanup(void)
 	state_remove(&state);
 	names_release(&state);
 	note_remove(&state);
-	selfexec_release_wait();
+	release_wait();
 }
 
 /* An image's store is locked (shared) from options_parse until the
@@ -248,6 +253,8 @@ static int parent(pid_t child)
 {
 	struct user_map uid, gid;
 
+	/* Its mounts, kept past its end for release.c. */
+	release_hold_mounts(child);
 	/* The child has its copy of the network namespace's fd. */
 	if (config.net_fd >= 0)
 		close(config.net_fd);

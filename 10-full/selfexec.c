@@ -65,9 +65,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,7 +96,8 @@ static const char *split_exe(char *path)
 /* overlay_view's mount, kept open until selfexec_release(): closing it
  * dissolves the private namespace fsmount() made for it, which waits for
  * an RCU grace period (0.4-0.6 ms at every start on this VM, perf sched:
- * synchronize_rcu_expedited <- namespace_unlock <- __fput). */
+ * synchronize_rcu_expedited <- namespace_unlock <- __fput), which at the
+ * end of a run passes beside other work (release.c). */
 static int view_mnt = -1;
 
 /* exe (our binary, open) as seen through a private overlayfs mount with
@@ -181,41 +179,13 @@ int selfexec_copy(const char *root)
 	return fd;
 }
 
-/* The thread of selfexec_release(), and what it closes. */
-static pthread_t releaser;
-static bool releasing;
-static int release_fd = -1;
-
-static void *release(void *arg)
+void selfexec_close(int copy)
 {
-	(void)arg;
-	close(release_fd);
+	if (copy >= 0)
+		close(copy);
 	if (view_mnt >= 0)
 		close(view_mnt);
-	return NULL;
-}
-
-void selfexec_release(int copy)
-{
-	sigset_t all, old;
-
-	if (copy < 0 || releasing)
-		return;
-	release_fd = copy;
-	/* No signal for the thread: they are the main thread's. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	releasing = pthread_create(&releaser, NULL, release, NULL) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!releasing)
-		release(NULL); /* here, then */
-}
-
-void selfexec_release_wait(void)
-{
-	if (releasing)
-		pthread_join(releaser, NULL);
-	releasing = false;
+	view_mnt = -1;
 }
 
 int selfexec_init(int copy, char **cmd, char **envp)

@@ -24,13 +24,10 @@
  * before clone(); the child inherits the fd. */
 int selfexec_copy(const char *root);
 
-/* Closes copy (selfexec_copy's fd) and the mount it came through, in a
- * thread of ours: the last close of the mount waits for two RCU grace
- * periods (0.2-0.5 ms here), which the caller spends on other work (the
- * disk). Call once the container is gone; selfexec_release_wait() then
- * waits for the thread. */
-void selfexec_release(int copy);
-void selfexec_release_wait(void);
+/* Closes copy (selfexec_copy's fd) and the mount it came through, kept
+ * open until now: the last close waits for two RCU grace periods (0.2-0.5
+ * ms here), so `run` calls it in a thread (release.c). */
+void selfexec_close(int copy);
 
 /* In the container, after the hardening: execs copy (selfexec_copy's fd)
  * as the container's init, with argv SELFEXEC_INIT_NAME followed by cmd,
