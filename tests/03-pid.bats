@@ -124,12 +124,18 @@ children_of() {
 }
 
 @test "03-pid: without --init, sleep as PID 1 ignores a forwarded SIGTERM" {
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+	log="$BATS_TEST_TMPDIR/kills"
 	start -- sleep 100
 	wait_for comm_is $pid1 sleep
+	strace -qq -e trace=kill -e signal=none -o "$log" -p "$prog" &
+	tracer=$!
+	wait_for traced_by "$prog" "$tracer"
 	kill -TERM $prog
 	# Outside a PID namespace SIGTERM kills sleep at once. PID 1 without
-	# a handler drops it: give it time to die, and see it did not.
-	sleep 0.5
+	# a handler drops it, in the kill() that forwards it: once that call
+	# has returned (strace logs it whole), sleep would be dying already.
+	wait_for grep -q '^kill([0-9]*, SIGTERM) *= 0' "$log"
 	[ "$(state_of $pid1)" = S ]
 	[ -d /proc/$prog ]
 	# SIGKILL cannot be forwarded: the program dies, and the kernel
@@ -138,19 +144,30 @@ children_of() {
 	finish $prog
 	[ "$rc" = 137 ]
 	wait_for test ! -e /proc/$pid1
+	wait "$tracer" || true # strace ends with the program
 }
 
 @test "03-pid: the third SIGINT/SIGTERM becomes SIGKILL (exit 137)" {
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+	log="$BATS_TEST_TMPDIR/signals"
 	start -- sleep 100
 	wait_for comm_is $pid1 sleep
+	strace -qq -e trace=none -e signal=SIGINT,SIGTERM -o "$log" -p "$prog" &
+	tracer=$!
+	wait_for traced_by "$prog" "$tracer"
+	n=0
 	for sig in TERM INT; do
 		kill -$sig $prog
-		sleep 0.3 # two pending SIGTERMs would merge into one
+		# Arrived before the next is sent (strace sees it): two
+		# pending SIGTERMs would merge into one.
+		n=$((n + 1))
+		wait_for seen_at_least $n "^--- SIG" "$log"
 	done
 	[ "$(state_of $pid1)" = S ] # two were not enough
 	kill -TERM $prog
 	finish $prog
 	[ "$rc" = 137 ]
+	wait "$tracer" || true
 }
 
 # Runs the program on a terminal of its own, made by script(1): what the
@@ -215,17 +232,25 @@ on_terminal() {
 }
 
 @test "03-pid: three Ctrl-C end a PID 1 that drops them (137)" {
+	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
+	log="$BATS_TEST_TMPDIR/signals"
 	on_terminal "'$PID' -- sleep 100"
 	pid1=$(child_of $program)
 	wait_for comm_is $pid1 sleep
-	for i in 1 2; do
+	# Each Ctrl-C reaches the program before the next is typed (strace
+	# sees it arrive): two pending SIGINTs would merge into one.
+	strace -qq -e trace=none -e signal=SIGINT -o "$log" -p "$program" &
+	tracer=$!
+	wait_for traced_by "$program" "$tracer"
+	for n in 1 2; do
 		printf '\003' >&4
-		sleep 0.3 # two pending SIGINTs would merge into one
+		wait_for seen_at_least $n SIGINT "$log"
 	done
 	[ "$(state_of $pid1)" = S ] # dropped: PID 1 has no handler
 	printf '\003' >&4
 	finish $prog
 	[ "$rc" = 137 ]
+	wait "$tracer" || true # strace ends with the program
 	exec 4>&-
 }
 

@@ -422,8 +422,9 @@ make_bad_root() {
 	"$CONTAINER" run --rm "$RFS" sh -c 'trap "echo got-term; exit 3" TERM; sleep 10 & wait' >"$BATS_TEST_TMPDIR/out" &
 	prog=$!
 	init=$(init_of $prog)
-	wait_for test -n "$(child_of "$init")"
-	sleep 0.2
+	# The shell's trap is set once it has started its sleep.
+	sh=$(child_of "$init")
+	child_of "$sh" >/dev/null
 	kill -TERM $prog
 	wait_status $prog 3
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = got-term ]
