@@ -13,7 +13,7 @@
 # The program links its own objects plus the LIB of every lesson reachable
 # through USES (02-ipc, and what 02-ipc uses, down to 01-uts). `make -C
 # 03-pid` builds those earlier objects first, by asking each lesson's own
-# Makefile for them: code is linked, never copied.
+# Makefile for them (make -C ../01-uts lib): code is linked, never copied.
 
 CC      ?= cc
 WERROR  ?= -Werror
@@ -28,11 +28,26 @@ LDLIBS  ?=
 
 OBJS := $(SRCS:.c=.o)
 
-# Read LIB and USES from another lesson's Makefile.
-field_of = $(shell sed -n 's/^$2 *:= *//p' ../$1/Makefile)
+# Read LIB and USES ("LIB := a.o b.o", one line) from another lesson's
+# Makefile with make's own functions, no shell: a process costs a lot
+# where each one is slow to start (an emulated machine: .ci/v2-vm took 5
+# minutes for a make with nothing to do, most of them in 800 seds). The
+# file's lines become words: spaces and tabs turn into ^, newlines into
+# spaces; the line that starts with the field is turned back.
+empty :=
+space := $(empty) $(empty)
+tab := $(empty)	$(empty)
+define newline
+
+
+endef
+lines_of = $(subst $(newline), ,$(subst $(tab),^,$(subst $(space),^,$(file <../$1/Makefile))))
+line_of = $(subst :=, := ,$(subst ^, ,$(filter $2^% $2:=%,$(call lines_of,$1))))
+field_of = $(if $(filter :=,$(word 2,$(call line_of,$1,$2))),$(wordlist 3,$(words $(call line_of,$1,$2)),$(call line_of,$1,$2)))
 # All lessons reachable from the ones given, each once.
 uses_all = $(sort $(foreach u,$1,$u $(call uses_all,$(call field_of,$u,USES))))
-LINK := $(foreach u,$(call uses_all,$(USES)),$(addprefix ../$u/,$(call field_of,$u,LIB)))
+USED := $(call uses_all,$(USES))
+LINK := $(foreach u,$(USED),$(addprefix ../$u/,$(call field_of,$u,LIB)))
 
 # Only the rules below: make's built-in ones would try to rebuild this file.
 MAKEFLAGS += --no-builtin-rules
@@ -44,12 +59,16 @@ all: $(PROG)
 $(PROG): $(OBJS) $(LINK)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# An object of an earlier lesson: let that lesson build it, with the same
-# compiler and flags, so that its own dependency tracking stays in charge.
-# (Asked with -q first: an object that is up to date says nothing.)
-../%.o: FORCE
-	@$(MAKE) --no-print-directory -C $(dir $@) -q $(notdir $@) || \
-		$(MAKE) --no-print-directory -C $(dir $@) $(notdir $@)
+# The objects of earlier lessons: each lesson builds its own (its target
+# lib), with the same compiler and flags, so that its own dependency
+# tracking stays in charge. One make per earlier lesson, not one per
+# object, run without a shell: quiet when there is nothing to do.
+$(LINK): earlier ;
+earlier:
+	$(foreach u,$(USED),@$(MAKE) --no-print-directory -C ../$u lib$(newline))
+
+lib: $(LIB)
+	@:
 
 %.o: %.c
 	$(CC) $(CFLAGS) -c -o $@ $<
@@ -58,7 +77,6 @@ clean:
 	rm -f $(PROG) *.o *.d $(EXTRA_CLEAN)
 
 ../lesson.mk: ;
-FORCE:
-.PHONY: all clean FORCE
+.PHONY: all clean earlier lib
 
 -include $(OBJS:.o=.d)

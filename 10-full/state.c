@@ -5,7 +5,8 @@
  * Claim: the container's writable layer is on disk, under the runtime's
  *        data root, never in memory: writing 256 MiB inside does not grow
  *        the host's Shmem; its dir is gone after every run, whatever the
- *        command did; a data root on overlayfs is refused up front.
+ *        command did; a data root on overlayfs, or a user's without
+ *        user.* xattrs (userxattr.c), is refused up front.
  *        (tested in tests/10-full-disk.bats and tests/10-full.bats)
  * Uses:  nothing but libc; 09-overlay mounts these directories.
  * Read:  statfs(2), getrandom(2), getdents64(2), unlinkat(2), and the XDG
@@ -18,6 +19,7 @@
  * full disk is what the container then meets: ENOSPC.
  */
 #include "state.h"
+#include "userxattr.h"
 
 #include <dirent.h>
 #include <err.h>
@@ -153,6 +155,9 @@ int state_open_root(struct state *st, bool rootless)
 		      rootless ? ", or set XDG_DATA_HOME to one" : "");
 		return -1;
 	}
+	/* A user's overlay keeps its marks in user.* xattrs (userxattr.c). */
+	if (rootless && userxattr_check_root(st->root) < 0)
+		return -1;
 	/* Made once; later runs find it. */
 	snprintf(path, sizeof(path), "%s/names", st->root);
 	if (access(path, F_OK) < 0 && make_root(st->root, rootless) < 0)

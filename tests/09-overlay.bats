@@ -134,7 +134,7 @@ C /two"
 }
 
 @test "09-overlay: the root is an overlay in the container's namespace only" {
-	"$OVERLAY" --layers "$LAYERS" --upper "$T/up" -- sleep 3 &
+	"$OVERLAY" --layers "$LAYERS" --upper "$T/up" -- sleep 1000 &
 	prog=$!
 	child=$(child_of $prog)
 	own=$prog-$(start_of $prog)

@@ -126,6 +126,34 @@ need_strace() {
 	[ -z "$(ls -A "$scratch/u")" ]
 }
 
+@test "10-full disk: a user's data root without user.* xattrs (ramfs) is refused up front, saying what to do; nothing is made" {
+	# A rootless overlay keeps its marks (opaque dirs, an image's
+	# whiteouts) in user.* xattrs. ramfs has none (tmpfs had none before
+	# Linux 6.6, Debian 12's /tmp): the run used to fail later, inside
+	# (EIO removing a lower directory). In a mount namespace of its own,
+	# on a dir of this test's: no one else sees the mount.
+	container=$(for_nobody "$CONTAINER") && rfs=$(for_nobody "$RFS")
+	mnt=$DATA/xattrless
+	mkdir -m 755 "$mnt"
+	mkdir -m 777 "$DATA/disk"
+	# try MOUNT: nobody's run with its data root on what MOUNT puts on
+	# mnt; then what the mount holds afterwards.
+	try() {
+		unshare -m sh -c '$1 "$2" || exit 1; m=$2; shift 2
+			"$@"; echo "rc $?"; ls -A "$m"' sh "$1" "$mnt" \
+			"${AS_NOBODY[@]}" XDG_DATA_HOME="$mnt" "$container" run --rm "$rfs" true
+	}
+	run -0 try "mount -t ramfs -o mode=777 lesson-xattr"
+	[ "${lines[0]}" = "container: $mnt/lesson-container is on a filesystem without user.* extended attributes (ramfs, or tmpfs before Linux 6.6), in which a rootless overlay keeps its marks: set XDG_DATA_HOME, or --root, to a directory on a disk" ]
+	[ "${lines[1]}" = "rc 125" ]
+	# Nothing made: no data root, nothing at all.
+	[ "${#lines[@]}" -eq 2 ]
+	# The control: the same run on a dir of the disk runs, and makes its
+	# data root there.
+	run -0 try "mount --bind $DATA/disk"
+	[ "$output" = "$(printf 'rc 0\nlesson-container')" ]
+}
+
 # kill_at INJECT: runs `container run --name x -m 64M` under strace with
 # the fault injection INJECT (a syscall held after it completed), kills
 # the runtime with SIGKILL while it is held there, and sets id to the

@@ -277,7 +277,7 @@ hardening() {
 
 @test "10-full exec: rootless, a user execs into the user's own container, with its hardening" {
 	container=$(for_nobody "$CONTAINER") && rfs=$(for_nobody "$RFS")
-	home=$(mktemp -d /tmp/container-test-home.XXXXXX)
+	home=$(mktemp -d /var/tmp/container-test-home.XXXXXX)
 	chown 65534:65534 "$home"
 	N=("${AS_NOBODY[@]}" XDG_DATA_HOME="$home" "$container")
 	"${N[@]}" run -d --name mine -h nobodys "$rfs" sleep 100

@@ -14,7 +14,11 @@ setup() {
 	need_root
 	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
 	container_setup
-	R="$BATS_TEST_TMPDIR/root"
+	# On disk, as a data root is (/var/lib): the writable layers are
+	# there, and /tmp may be a tmpfs, with no user.* xattrs before Linux
+	# 6.6 (the user.overlay.opaque test sets one).
+	R0=$(mktemp -d /var/tmp/lesson-test-root.XXXXXX)
+	R=$R0/root
 	C=("$CONTAINER" --root "$R")
 }
 
@@ -32,12 +36,15 @@ teardown() {
 		rmdir "$v1"
 	done
 	container_rm_teardown
+	rm -rf "$R0"
 }
 
-# Every file below $1, one line each: path, type, mode, owner, size,
-# mtime, link target, and the bytes' hash for a file.
+# Every file below $1, one line each: path, type, mode, owner, size
+# (not a directory's: each filesystem counts its own, 4096 on ext4, 40
+# and up on tmpfs), mtime, link target, and the bytes' hash for a file.
 checksums() {
-	(cd "$1" && find . -printf '%p %y %m %U:%G %s %T@ %l\n' | sort &&
+	(cd "$1" && find . \( -type d -printf '%p %y %m %U:%G - %T@ %l\n' \) -o \
+		-printf '%p %y %m %U:%G %s %T@ %l\n' | sort &&
 		find . -type f -exec sha256sum {} + | sort -k2)
 }
 
@@ -390,7 +397,7 @@ frozen() {
 
 @test "10-full image: rootless, a user has an image store of their own: import, run, commit (whiteouts, opaque dirs) work, and every file of a layer is the user's" {
 	container=$(for_nobody "$CONTAINER")
-	home=$(mktemp -d /tmp/container-test-home.XXXXXX)
+	home=$(mktemp -d /var/tmp/container-test-home.XXXXXX)
 	chown 65534:65534 "$home"
 	# A rootfs the user may read whole (build/rootfs has /root 0700).
 	rfs=$home/rfs

@@ -425,7 +425,7 @@ assert c["State"]["Status"] == "running" and c["State"]["Pid"] > 0
 @test "10-full life: rootless, a user's verbs work on the user's own containers, and never reach root's" {
 	container=$(for_nobody "$CONTAINER") && rfs=$(for_nobody "$RFS")
 	# nobody's own data root, in a dir of nobody's (XDG_DATA_HOME).
-	home=$(mktemp -d /tmp/container-test-home.XXXXXX)
+	home=$(mktemp -d /var/tmp/container-test-home.XXXXXX)
 	chown 65534:65534 "$home"
 	N=("${AS_NOBODY[@]}" XDG_DATA_HOME="$home" "$container")
 	"${N[@]}" run -d --name mine "$rfs" sleep 100

@@ -208,7 +208,7 @@ echo_mib() {
 		[[ "${lines[0]}" == *"-p $bad: use [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp]"* ]]
 	done
 	container=$(for_nobody "$CONTAINER") && rfs=$(for_nobody "$RFS")
-	home=$(mktemp -d /tmp/container-test-home.XXXXXX)
+	home=$(mktemp -d /var/tmp/container-test-home.XXXXXX)
 	chown 65534:65534 "$home"
 	run -125 "${AS_NOBODY[@]}" XDG_DATA_HOME="$home" "$container" run -p 8080:80 "$rfs" true
 	rm -rf "$home"

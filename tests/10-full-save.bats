@@ -421,7 +421,7 @@ refused_load() {
 
 @test "rootless: a user loads docker's archive into their own store and runs it; every file of the layers is the user's; what they save has root's ids" {
 	container=$(for_nobody "$CONTAINER")
-	home=$(mktemp -d /tmp/container-test-home.XXXXXX)
+	home=$(mktemp -d /var/tmp/container-test-home.XXXXXX)
 	chown 65534:65534 "$home"
 	mkdir "$T/up"
 	upper_layer "$T/up"

@@ -51,7 +51,7 @@ cgroup_dir() {
 }
 
 @test "10-full: the command's init is PID 1 inside and an ordinary PID on the host" {
-	"$CONTAINER" run --rm "$RFS" sleep 3 &
+	"$CONTAINER" run --rm "$RFS" sleep 1000 &
 	prog=$!
 	init=$(init_of $prog)
 	# NSpid: the PID in each namespace, the host's first.
@@ -80,7 +80,7 @@ cgroup_dir() {
 }
 
 @test "10-full: the network namespace holds only lo, and lo is up (seen from the host)" {
-	"$CONTAINER" run --rm "$RFS" sleep 3 &
+	"$CONTAINER" run --rm "$RFS" sleep 1000 &
 	prog=$!
 	init=$(init_of $prog)
 	# Once the command runs, the child has brought lo up.
@@ -368,7 +368,7 @@ make_bad_root() {
 }
 
 @test "10-full: --userns as root: root inside is a host uid of the pool (from 0x60000000), not 100000" {
-	"$CONTAINER" run --rm --userns "$RFS" sh -c 'sleep 3' &
+	"$CONTAINER" run --rm --userns "$RFS" sh -c 'sleep 1000' &
 	prog=$!
 	init=$(init_of $prog)
 	cmd=$(child_of "$init")
@@ -541,7 +541,7 @@ start_sleeper() {
 }
 
 @test "10-full harden: the host's view of the command agrees (from the outside)" {
-	"$CONTAINER" run --rm "$RFS" sleep 3 &
+	"$CONTAINER" run --rm "$RFS" sleep 1000 &
 	prog=$!
 	pid=$(descendant $prog sleep)
 	grep -q "^CapBnd:	$CAPS$" /proc/$pid/status
