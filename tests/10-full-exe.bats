@@ -176,6 +176,7 @@ shebang_attack() {
 		"$CONTAINER" run --rm "$@" -v "$T:/t:ro" "$T/img" /bin/sh \
 		>/dev/null 2>"$BATS_TEST_TMPDIR/err" &
 	tracer=$!
+	runtime=$(child_of $tracer)
 	wait_for eval 'cmd=$(held_runtime $tracer); [ -n "$cmd" ]' || {
 		echo "the runtime inside did not run: $(cat "$BATS_TEST_TMPDIR/err")"
 		wait $tracer || true
@@ -191,6 +192,10 @@ shebang_attack() {
 	# Killed, it lets its tracees go on; they end as they would have.
 	kill -KILL $tracer 2>/dev/null || true
 	wait $tracer || true
+	# And the run, let go, cleans up before the teardown looks (which
+	# would kill it, with the test's mark, halfway: its leftovers then
+	# wait for the next run's sweep).
+	wait_long test ! -e /proc/$runtime
 	binary_unchanged
 }
 
