@@ -19,9 +19,16 @@ setup_file() {
 		"$FULL/inflate.o" "$FULL/gunzip.o"
 }
 
+# The trees on disk (/var/tmp): they carry user.* xattrs, which a tmpfs
+# /tmp before Linux 6.6 cannot hold ("Operation not supported").
 setup() {
 	A=$BATS_FILE_TMPDIR/archive
-	T=$BATS_TEST_TMPDIR
+	T=$(mktemp -d /var/tmp/lesson-archive.XXXXXX)
+}
+
+teardown() {
+	kill_spawned
+	rm -rf "$T"
 }
 
 # Everything a tree holds, one line a file: type, mode, owner, size,

@@ -15,7 +15,9 @@ setup() {
 	need_root
 	[ -f "$RFS/.complete" ] || skip "no build/rootfs (run: make rootfs)"
 	container_setup
-	T=$BATS_TEST_TMPDIR
+	# On disk (/var/tmp), as a data root is: the layers carry user.*
+	# xattrs, which a tmpfs /tmp before Linux 6.6 cannot hold.
+	T=$(mktemp -d /var/tmp/lesson-save.XXXXXX)
 	R="$T/root"
 	C=("$CONTAINER" --root "$R")
 	case $(uname -m) in
@@ -27,6 +29,7 @@ setup() {
 
 teardown() {
 	container_rm_teardown
+	case ${T:-} in /var/tmp/lesson-save.*) rm -rf "$T" ;; esac
 }
 
 # Every file below $1, one line each: path, type, mode, owner, size,
