@@ -9,7 +9,7 @@
  *        of overlayfs's other xattrs (origin, impure, redirect...).
  *        (tested in tests/10-full-image.bats: the commit test)
  * Uses:  xattrs.c, imagestore.c (which opaque mark this store writes),
- *        filecopy.c (the bytes; large files on a second thread)
+ *        filecopy.c (the bytes)
  * Read:  copy_file_range(2), xattr(7), utimensat(2), linkat(2),
  *        Documentation/filesystems/overlayfs.rst
  *
@@ -43,9 +43,8 @@ static unsigned owner(const struct treecopy *tc, unsigned id)
 
 /* Owner, mode, xattrs, times of src (entry name of dir sfd, stat st)
  * onto the entry name of dir dfd; a regular file through its fds in and
- * out alone (else -1: sfd, dfd and name are not used then: filecopy.c's
- * thread calls this after the walk left the dir), made with st's
- * permission bits (umask 0). Returns 0 or -1. */
+ * out alone (else -1), made with st's permission bits (umask 0).
+ * Returns 0 or -1. */
 static int copy_meta(int sfd, int dfd, const char *name,
 		     const struct stat *st, const struct treecopy *tc, int in,
 		     int out)
@@ -163,13 +162,7 @@ static int copy_entry(int sfd, int dfd, const char *name,
 		}
 		out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 			     st.st_mode & 0777);
-		if (in < 0 || out < 0)
-			goto out;
-		if (tc->fc && st.st_size >= FILECOPY_LARGE) {
-			ret = filecopy_add(tc->fc, in, out, &st, tc->path);
-			return ret; /* in and out are the thread's now */
-		}
-		if (filecopy_data(in, out, &st) < 0)
+		if (in < 0 || out < 0 || filecopy_data(in, out, &st) < 0)
 			goto out;
 		break;
 	case S_IFLNK:
@@ -227,42 +220,19 @@ static int copy_dir(int sfd, int dfd, struct treecopy *tc)
 	return ret;
 }
 
-/* filecopy.c's thread, for a large file: its bytes, then the rest. */
-static int finish_file(void *ctx, int in, int out, const struct stat *st)
-{
-	if (filecopy_data(in, out, st) < 0)
-		return -1;
-	return copy_meta(-1, -1, NULL, st, ctx, in, out);
-}
-
 int treecopy(int src, int dst, struct treecopy *tc)
 {
 	struct stat st;
 	struct xref s, d;
 	struct timespec times[2];
-	struct filecopy fc;
 	mode_t mask = umask(0); /* files made with their bits, as they are */
-	int ret = -1, walked, err;
+	int ret = -1;
 
 	tc->dst_top = dst;
 	tc->euid = geteuid();
 	tc->egid = getegid();
 	tc->path[0] = '\0';
-	tc->fc = filecopy_start(&fc, finish_file, tc) == 0 ? &fc : NULL;
-	walked = copy_dir(src, dst, tc);
-	err = errno;
-	/* The thread's files are done before the top's times are set, and
-	 * its failure (the first file it could not copy) is named. */
-	if (tc->fc && filecopy_end(&fc) < 0 && walked == 0) {
-		snprintf(tc->path, sizeof(tc->path), "%s", fc.err_path);
-		walked = -1;
-	} else if (walked < 0) {
-		errno = err;
-	}
-	if (tc->fc)
-		free(fc.err_path);
-	tc->fc = NULL;
-	if (walked < 0 || fstat(src, &st) < 0)
+	if (copy_dir(src, dst, tc) < 0 || fstat(src, &st) < 0)
 		goto out;
 	times[0] = st.st_atim;
 	times[1] = st.st_mtim;

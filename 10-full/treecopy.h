@@ -12,8 +12,6 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-struct filecopy;
-
 struct treecopy {
 	/* In: paths to leave out, relative to the top, NULL-terminated
 	 * (commit: the init layer's three files), or NULL. */
@@ -32,7 +30,6 @@ struct treecopy {
 		char *path;
 	} *links;
 	size_t n_links, cap;
-	struct filecopy *fc; /* the thread for large files, or NULL */
 	int dst_top;
 	uid_t euid; /* ours, asked once: not two system calls a file */
 	gid_t egid;

@@ -460,7 +460,7 @@ frozen() {
 	[ -z "$(ls -A "$R/images/tmp")" ]
 }
 
-@test "10-full image: commit copies large files on a second thread with all a layer keeps (bytes, owner, set-user-ID bit, xattr, mtime, hard links); a failure there names the file, and nothing is left in tmp/" {
+@test "10-full image: commit copies a large file with all a layer keeps (bytes, owner, set-user-ID bit, xattr, mtime, hard links); a failed copy names the file, and nothing is left in tmp/" {
 	base >/dev/null
 	cc -O2 -o "$BATS_TEST_TMPDIR/xattr" "$BATS_TEST_DIRNAME/10-full-setxattr.c"
 	"${C[@]}" run --name big base sh -c \
@@ -479,7 +479,7 @@ frozen() {
 	cmp "$up/big" "$new"
 	[ "$("$BATS_TEST_TMPDIR/xattr" "$new" user.test)" = value ]
 	[ "$(stat -c %i "$new")" = "$(stat -c %i "${new}link2")" ]
-	# The thread's file fails (the disk full, as strace makes its copy
+	# A large file's copy fails (the disk full, as strace makes it
 	# say): 125, the file named, no half-made layer.
 	need_strace
 	"${C[@]}" run --name full base sh -c 'dd if=/dev/zero of=/big2 bs=64k count=2 2>/dev/null'
