@@ -280,17 +280,21 @@ start_of() {
 
 # plant PREFIX DEAD LIVE DIR...: in each DIR, leftovers the sweep must
 # leave alone: another user's (dead owner), a live owner's, another
-# program's, one of a run without our LESSON_TAG (dead owner, ours).
-# Listed in planted, removed by teardown if a check fails.
+# program's, one of a run with another LESSON_TAG (ours with each digit
+# moved on by one, which no run has; dead owner, ours). Not one without
+# a tag: any untagged run on the machine (a student's, another
+# checkout's README check) rightly sweeps that. Listed in planted,
+# removed by teardown if a check fails.
 plant() {
-	local prefix=$1 dead=$2 live=$3 d
+	local prefix=$1 dead=$2 live=$3 d other
+	other=$(tr 0-9 1-90 <<<"$LESSON_TAG") # as long as ours: read as one
 	shift 3
 	for d; do
 		mkdir "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)" \
-			"$d/lesson-other-program-$dead-1" "$d/${prefix%-$LESSON_TAG}-$dead-1"
+			"$d/lesson-other-program-$dead-1" "$d/${prefix%-$LESSON_TAG}-$other-$dead-1"
 		chown 65534 "$d/$prefix-$dead-1"
 		printf '%s\n' "$d/$prefix-$dead-1" "$d/$prefix-$live-$(start_of $live)" \
-			"$d/lesson-other-program-$dead-1" "$d/${prefix%-$LESSON_TAG}-$dead-1" \
+			"$d/lesson-other-program-$dead-1" "$d/${prefix%-$LESSON_TAG}-$other-$dead-1" \
 			>>"$BATS_TEST_TMPDIR/planted"
 	done
 }
