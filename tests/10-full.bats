@@ -41,13 +41,25 @@ init_of() {
 	child_of "$1"
 }
 
-# The container's cgroup directory in the v1 tree of controller $1 (or the
-# v2 tree), while it runs.
+# The cgroup directory of process $2 (a container's init) in the v1 tree
+# of controller $1, or the v2 tree without $1: its own, from its
+# /proc/PID/cgroup, never the first lesson-container-* of the machine
+# (someone else's container, which may go at any moment).
 cgroup_dir() {
-	local d
-	for d in /sys/fs/cgroup/"$1" /sys/fs/cgroup; do
-		find "$d" -maxdepth 4 -type d -name 'lesson-container-*' 2>/dev/null
-	done | head -1
+	local path
+	if [ -n "$1" ]; then
+		path=$(awk -F: -v c="$1" '{ n = split($2, a, ","); for (i = 1; i <= n; i++)
+			if (a[i] == c) { print $3; exit } }' "/proc/$2/cgroup")
+		[[ "$path" == *lesson-container-* ]] && echo "/sys/fs/cgroup/$1$path"
+	else
+		path=$(awk -F: '$1 == "0" { print $3 }' "/proc/$2/cgroup")
+		[[ "$path" == *lesson-container-* ]] && echo "/sys/fs/cgroup$path"
+	fi
+}
+
+# True when process $1's cgroup (controller $2, or v2) is a container's.
+in_container_cgroup() {
+	[ -n "$(cgroup_dir "$2" "$1")" ]
 }
 
 @test "10-full: the command's init is PID 1 inside and an ordinary PID on the host" {
@@ -144,10 +156,12 @@ cgroup_dir() {
 	init=$(init_of $prog)
 	# The cgroup's own CPU counter, in ns: v1 cpuacct.usage, v2 cpu.stat.
 	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
-		dir=$(cgroup_dir)
+		wait_for in_container_cgroup "$init"
+		dir=$(cgroup_dir "" "$init")
 		usage() { echo $(($(awk '$1 == "usage_usec" { print $2 }' "$dir/cpu.stat") * 1000)); }
 	else
-		dir=$(cgroup_dir cpuacct)
+		wait_for in_container_cgroup "$init" cpuacct
+		dir=$(cgroup_dir cpuacct "$init")
 		usage() { cat "$dir/cpuacct.usage"; }
 	fi
 	[ -n "$dir" ]
