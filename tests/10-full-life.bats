@@ -35,7 +35,10 @@ is_status() {
 
 # Nothing of any container is left in the test's data root.
 root_is_empty() {
-	[ -z "$(ls -A "$R/containers")" ] && [ -z "$(ls -A "$R/names")" ]
+	[ -z "$(ls -A "$R/containers")" ] && [ -z "$(ls -A "$R/names")" ] || {
+		ls -lA "$R/containers" "$R/names" # shown if the test fails
+		return 1
+	}
 }
 
 @test "10-full life: run -d prints the id and returns while the command runs; ps shows it Up; stop records 143; rm leaves nothing" {
