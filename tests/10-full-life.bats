@@ -147,6 +147,7 @@ logged_err() {
 @test "10-full life: start -a prints what this run writes, stdout and stderr apart, and exits with its status" {
 	"${C[@]}" run --name att "$RFS" sh -c 'echo "run $(cat /n)"; echo err >&2; echo x >> /n; exit 3' >/dev/null 2>&1 || true
 	run -3 --separate-stderr "${C[@]}" start -a att
+	echo "stdout: [$output] stderr: [$stderr]" # shown if the test fails
 	[ "$output" = "run x" ] # this run's, not the first's ("run ")
 	[ "$stderr" = err ]
 }
