@@ -124,10 +124,17 @@ static void follow(const struct state *st, struct container *c, int fd,
 						      IN_CREATE | IN_DELETE);
 	snprintf(path, sizeof(path), "%s/containers/%s.log", st->root, c->id);
 	while (!done) {
-		/* Its end first, then whether it has exited: what it wrote
-		 * before exiting is in the log by then. */
+		/* Whether it has exited first, then the log's end: what it
+		 * wrote is in the log once its supervisor is gone. Not once
+		 * its init is gone (verb_find says "exited" then): the
+		 * supervisor still copies the pipes' last bytes into the log
+		 * (relay_finish) before it rewrites the record and exits.
+		 * Judged by the init, `logs -f` and `start -a` lost them
+		 * (seen under load: part of a line missing). */
 		done = verb_find(st, c->id, c) < 0 ||
 		       c->status != STATUS_RUNNING;
+		if (done)
+			verb_wait_supervisor(c, -1);
 		len = fd < 0 ? (ssize_t)left : slurp(fd, buf, size, left);
 		if (len < 0)
 			break;
