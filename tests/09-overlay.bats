@@ -140,7 +140,8 @@ C /two"
 	own=$prog-$(start_of $prog)
 	# The container's "/" is the overlay of our layers...
 	wait_for grep -q " / / .* - overlay overlay .*lowerdir=$T/l1:$T/l2:$T/l3:" /proc/$child/mountinfo
-	grep -q "upperdir=$T/up,workdir=$T/up.work-$LESSON_TAG-$own[,\ ]" /proc/$child/mountinfo
+	# (the work dir is the last option on Linux 6.1; later kernels add more)
+	grep -Eq "upperdir=$T/up,workdir=$T/up\.work-$LESSON_TAG-$own(,| |\$)" /proc/$child/mountinfo
 	# ...the host has no overlay mount, and the mount point is empty.
 	run ! grep -q ' - overlay ' /proc/self/mountinfo
 	[ -d /tmp/lesson-merged-$LESSON_TAG-$own ]
