@@ -66,6 +66,16 @@ static int rm_one(struct state *st, const char *ref, bool force)
 		warnx("container %s was started again meanwhile", ref);
 		goto out;
 	}
+	/* "Exited" may mean only that its init is gone: its supervisor may
+	 * still be about to write the exit code (a `stop` just ended it).
+	 * What we removed now, that write would bring back as a record of
+	 * nothing. Wait for it (it needs no lock), then read what it left. */
+	if (verb_wait_supervisor(c, -1) == 0 &&
+	    store_read(st->root, c->id, c) < 0 && errno == ENOENT) {
+		printf("%s\n", ref); /* --rm: it removed itself */
+		ret = 0;
+		goto out;
+	}
 	snprintf(st->dir, sizeof(st->dir), "%s/containers/%s", st->root,
 		 c->id);
 	memcpy(st->id, c->id, sizeof(st->id));

@@ -365,6 +365,37 @@ logged_err() {
 	root_is_empty
 }
 
+# The race above, made exact: once its init has exited, a container is
+# "exited" to every verb, but its supervisor has still to write the exit
+# code. strace holds the supervisor at that write's rename; an rm that
+# removed everything meanwhile would see the record come back after it.
+@test "10-full life: rm of a container whose init has just exited waits for its supervisor's last write (strace)" {
+	need_strace
+	id=$("${C[@]}" run -d --name late "$RFS" sleep 100)
+	sup=$(sed -nE 's/.*"Supervisor": ([0-9]+).*/\1/p' "$R/containers/$id.json")
+	[ -n "$sup" ] && [ "$(cat /proc/"$sup"/comm)" = container ]
+	strace -qq -p "$sup" -o /dev/null -e trace=rename \
+		-e inject=rename:delay_enter=60000000 >/dev/null 2>&1 3>&- &
+	tracer=$!
+	wait_for grep -q "^TracerPid:[[:space:]]*$tracer\$" /proc/"$sup"/status
+	"${C[@]}" kill late >/dev/null
+	# The supervisor has reaped the init and written the new record,
+	# and is held before renaming it over the old one.
+	wait_for [ -e "$R/containers/$id.json.$sup" ]
+	[[ "$(status_of late)" == Exited* ]]
+	"${C[@]}" rm late >/dev/null 3>&- &
+	rmp=$!
+	# rm now waits on a pidfd of the supervisor (or, the defect, it has
+	# removed everything and exited).
+	wait_for eval "grep -qs '^Pid:[[:space:]]*$sup\$' /proc/$rmp/fdinfo/* ||
+		! grep -qs '^State:[[:space:]]*[^Z]' /proc/$rmp/status"
+	kill "$tracer"
+	wait "$tracer" || true
+	wait "$rmp"
+	wait_for eval "! kill -0 $sup 2>/dev/null"
+	root_is_empty
+}
+
 @test "10-full life: a PID in a record is believed only with its start time: a stranger that has the PID is never signalled" {
 	"${C[@]}" run --name old "$RFS" true
 	id=$("${C[@]}" ps -aq)
