@@ -14,7 +14,8 @@
  * Two verbs on one container at once (a `stop` and an `rm -f`, two
  * `start`s) are put in a row by an exclusive flock(2) on the container's
  * dir (store_lock): the second waits, then reads the record again and
- * finds it as the first one left it.
+ * finds it as the first one left it. The supervisor of a run that just
+ * ended takes no lock: both verbs wait for it (verb_settle).
  */
 #include "names.h"
 #include "note.h"
@@ -66,14 +67,14 @@ static int rm_one(struct state *st, const char *ref, bool force)
 		warnx("container %s was started again meanwhile", ref);
 		goto out;
 	}
-	/* "Exited" may mean only that its init is gone: its supervisor may
-	 * still be about to write the exit code (a `stop` just ended it).
-	 * What we removed now, that write would bring back as a record of
-	 * nothing. Wait for it (it needs no lock), then read what it left. */
-	if (verb_wait_supervisor(c, -1) == 0 &&
-	    store_read(st->root, c->id, c) < 0 && errno == ENOENT) {
+	/* "Exited" may mean only that its init is gone (a `stop` beside
+	 * us just ended it). */
+	switch (verb_settle(st, c)) {
+	case 1:
 		printf("%s\n", ref); /* --rm: it removed itself */
 		ret = 0;
+		/* fall through */
+	case -1:
 		goto out;
 	}
 	snprintf(st->dir, sizeof(st->dir), "%s/containers/%s", st->root,
@@ -155,6 +156,14 @@ int cmd_start(int argc, char **argv)
 		close(lock);
 		printf("%s\n", ref); /* as docker: already running */
 		return 0;
+	}
+	/* A `kill` just before us: its last supervisor may not be done. */
+	if ((ret = verb_settle(&st, &c)) != 0) {
+		if (ret > 0)
+			warnx("no such container: %s (it was run with --rm)",
+			      ref);
+		close(lock);
+		return EXIT_FAILED;
 	}
 	/* Its layer was mounted "volatile" (no sync, child.c): after a
 	 * reboot, what it held may be torn. */

@@ -91,6 +91,23 @@ int verb_wait_supervisor(const struct container *c, int timeout_ms)
 	return ret == 1 ? 0 : -1;
 }
 
+int verb_settle(const struct state *st, struct container *c)
+{
+	/* What we changed now, its last write would undo: a record of
+	 * nothing after `rm`, or an exit code over `start`'s "running"
+	 * (and its note is still linked, which `start` needs to make). */
+	verb_wait_supervisor(c, -1);
+	if (store_read(st->root, c->id, c) < 0) {
+		if (errno == ENOENT)
+			return 1;
+		warnx("cannot read the record of %s", c->id);
+		return -1;
+	}
+	if (c->status == STATUS_RUNNING && !store_running(c))
+		c->status = STATUS_EXITED; /* its supervisor was killed */
+	return 0;
+}
+
 long verb_seconds_since(const char *when)
 {
 	struct tm tm = {0};

@@ -64,6 +64,13 @@ int verb_signal(const struct container *c, int sig, bool say);
  * Returns 0, or -1 on timeout. */
 int verb_wait_supervisor(const struct container *c, int timeout_ms);
 
+/* For a verb that changes an exited container (rm, start), under its
+ * lock: its init may be gone while its supervisor still writes the exit
+ * code and lets go of the container's files. Waits for that supervisor,
+ * then reads the record again into c. Returns 0; 1 when the supervisor
+ * removed the container (--rm); -1 after saying why. */
+int verb_settle(const struct state *st, struct container *c);
+
 /* "Up 3 seconds", "Exited (137) 5 seconds ago", "Created": what `ps`
  * shows for c, into buf (size bytes). */
 void verb_status_text(const struct container *c, char *buf, size_t size);

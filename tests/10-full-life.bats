@@ -367,32 +367,63 @@ logged_err() {
 
 # The race above, made exact: once its init has exited, a container is
 # "exited" to every verb, but its supervisor has still to write the exit
-# code. strace holds the supervisor at that write's rename; an rm that
-# removed everything meanwhile would see the record come back after it.
-@test "10-full life: rm of a container whose init has just exited waits for its supervisor's last write (strace)" {
-	need_strace
-	id=$("${C[@]}" run -d --name late "$RFS" sleep 100)
+# code. hold_last_write NAME: kill NAME's init while strace holds its
+# supervisor ($sup) at that write's rename; release_last_write lets it go.
+hold_last_write() {
+	local id
+	id=$("${C[@]}" inspect -f '{{.Id}}' "$1" | cut -c1-12)
 	sup=$(sed -nE 's/.*"Supervisor": ([0-9]+).*/\1/p' "$R/containers/$id.json")
 	[ -n "$sup" ] && [ "$(cat /proc/"$sup"/comm)" = container ]
 	strace -qq -p "$sup" -o /dev/null -e trace=rename \
 		-e inject=rename:delay_enter=60000000 >/dev/null 2>&1 3>&- &
 	tracer=$!
 	wait_for grep -q "^TracerPid:[[:space:]]*$tracer\$" /proc/"$sup"/status
-	"${C[@]}" kill late >/dev/null
-	# The supervisor has reaped the init and written the new record,
-	# and is held before renaming it over the old one.
+	"${C[@]}" kill "$1" >/dev/null
+	# It has reaped the init and written the new record.
 	wait_for [ -e "$R/containers/$id.json.$sup" ]
-	[[ "$(status_of late)" == Exited* ]]
-	"${C[@]}" rm late >/dev/null 3>&- &
-	rmp=$!
-	# rm now waits on a pidfd of the supervisor (or, the defect, it has
-	# removed everything and exited).
-	wait_for eval "grep -qs '^Pid:[[:space:]]*$sup\$' /proc/$rmp/fdinfo/* ||
-		! grep -qs '^State:[[:space:]]*[^Z]' /proc/$rmp/status"
+	[[ "$(status_of "$1")" == Exited* ]]
+}
+
+# True when process $1 waits on a pidfd of $sup, or has exited.
+waits_on_sup() {
+	grep -qs "^Pid:[[:space:]]*$sup\$" /proc/"$1"/fdinfo/* ||
+		! grep -qs '^State:[[:space:]]*[^Z]' /proc/"$1"/status
+}
+
+release_last_write() {
 	kill "$tracer"
 	wait "$tracer" || true
+}
+
+@test "10-full life: rm of a container whose init has just exited waits for its supervisor's last write (strace)" {
+	need_strace
+	"${C[@]}" run -d --name late "$RFS" sleep 100 >/dev/null
+	hold_last_write late
+	"${C[@]}" rm late >/dev/null 3>&- &
+	rmp=$!
+	# (the defect: rm removed everything, exited, and the record comes
+	# back when the supervisor renames it)
+	wait_for waits_on_sup $rmp
+	release_last_write
 	wait "$rmp"
 	wait_for eval "! kill -0 $sup 2>/dev/null"
+	root_is_empty
+}
+
+@test "10-full life: start right after kill waits for the last supervisor; the new run stays Up (strace)" {
+	need_strace
+	"${C[@]}" run -d --name again "$RFS" sleep 100 >/dev/null
+	hold_last_write again
+	"${C[@]}" start again >/dev/null 3>&- &
+	startp=$!
+	# (the defect: start failed, its note still held by the old one; or
+	# the old one's exit code lands over the new run's record)
+	wait_for waits_on_sup $startp
+	release_last_write
+	wait "$startp"
+	wait_for eval "! kill -0 $sup 2>/dev/null"
+	[[ "$(status_of again)" == "Up "* ]]
+	"${C[@]}" rm -f again >/dev/null
 	root_is_empty
 }
 
