@@ -149,6 +149,9 @@ container_teardown() {
 	[ -f "$BATS_TEST_TMPDIR/containers-before" ] || return 0 # skipped
 	wait_for no_new_container_leftovers || left=$(new_container_leftovers)
 	case $DATA in /var/tmp/lesson-test-root.*) rm -rf "$DATA" ;; esac
+	# The home of a rootless test's user (its XDG_DATA_HOME), when the
+	# test failed before it removed it.
+	case ${home:-} in /var/tmp/container-test-home.*) rm -rf "$home" ;; esac
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
 
