@@ -402,19 +402,21 @@ make_bad_root() {
 
 @test "10-full: --userns as root: an image only root can reach still works" {
 	# A checkout in a home dir of mode 0700: the container's root is
-	# a host uid of the pool (userns.c), which may not walk there.
-	mkdir -m 700 "$BATS_TEST_TMPDIR/home"
-	cp -a "$RFS" "$BATS_TEST_TMPDIR/home/rootfs"
+	# a host uid of the pool (userns.c), which may not walk there. On
+	# the disk, as a home is (a tmpfs /tmp cannot be idmapped before
+	# Linux 6.3; teardown removes it).
+	home=$(mktemp -d /var/tmp/container-test-home.XXXXXX)
+	cp -a "$RFS" "$home/rootfs"
 	# The control: the pool's first uid cannot reach the image's shell.
 	run -1 setpriv --reuid=1610612736 --regid=1610612736 --clear-groups \
-		test -x "$BATS_TEST_TMPDIR/home/rootfs/bin/sh"
+		test -x "$home/rootfs/bin/sh"
 	# The runtime opens the image as root and hands the mount over.
-	run "$CONTAINER" run --rm --userns "$BATS_TEST_TMPDIR/home/rootfs" sh -c \
+	run "$CONTAINER" run --rm --userns "$home/rootfs" sh -c \
 		'id -u; cat /proc/self/uid_map; ls /bin/sh'
-	# The control: the test's dir must be one this kernel can idmap (a
-	# tmpfs /tmp before Linux 6.3 is not; the run says so, and runs).
+	# The control: the dir must be one this kernel can idmap (the run
+	# says so, and runs).
 	[[ "$output" != *"the image cannot be idmapped"* ]] ||
-		skip "this kernel cannot idmap the file system of $BATS_TEST_TMPDIR"
+		skip "this kernel cannot idmap the file system of $home"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = 0 ]
 	[[ "${lines[1]}" =~ ^[[:space:]]+0[[:space:]]+[0-9]+[[:space:]]+65536$ ]]
