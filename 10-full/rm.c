@@ -41,7 +41,7 @@ static int rm_one(struct state *st, const char *ref, bool force)
 	struct container *c = malloc(sizeof(*c));
 	int lock = -1, ret = -1;
 
-	if (!c || verb_find(st, ref, c) < 0)
+	if (!c || verb_find_now(st, ref, c) < 0)
 		goto out;
 	if (c->status == STATUS_RUNNING) {
 		if (!force) {
@@ -61,7 +61,7 @@ static int rm_one(struct state *st, const char *ref, bool force)
 	}
 	lock = store_lock(st->root, c->id);
 	/* Read again under the lock: a `start` may have come first. */
-	if (lock < 0 || verb_find(st, c->id, c) < 0)
+	if (lock < 0 || verb_find_now(st, c->id, c) < 0)
 		goto out;
 	if (c->status == STATUS_RUNNING) {
 		warnx("container %s was started again meanwhile", ref);
@@ -143,14 +143,14 @@ int cmd_start(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	ref = argv[optind];
-	if (verb_open(&st) < 0 || verb_find(&st, ref, &c) < 0)
+	if (verb_open(&st) < 0 || verb_find_now(&st, ref, &c) < 0)
 		return EXIT_FAILED;
 	/* -a: what this run writes, from where the log ends now. */
 	snprintf(log, sizeof(log), "%s/containers/%s.log", st.root, c.id);
 	if (stat(log, &sb) < 0)
 		sb.st_size = 0;
 	lock = store_lock(st.root, c.id);
-	if (lock < 0 || verb_find(&st, c.id, &c) < 0)
+	if (lock < 0 || verb_find_now(&st, c.id, &c) < 0)
 		return EXIT_FAILED;
 	if (c.status == STATUS_RUNNING) {
 		close(lock);

@@ -6,7 +6,9 @@
  * Claim: a signal is sent through a pidfd opened for the recorded PID and
  *        checked against its start time, so it never reaches a process
  *        that reused the PID; a verb sees a container whose supervisor
- *        was killed as exited.   (tested in tests/10-full-life.bats)
+ *        was killed as exited, and one whose init has just exited with
+ *        the exit code its supervisor writes.
+ *        (tested in tests/10-full-life.bats)
  * Uses:  store.c, sweep.c, state.c, 07-cgroups/stale.c
  * Read:  pidfd_open(2), pidfd_send_signal(2), poll(2)
  */
@@ -34,7 +36,8 @@ int verb_open(struct state *st)
 	return 0;
 }
 
-int verb_find(const struct state *st, const char *ref, struct container *c)
+static int find(const struct state *st, const char *ref,
+		struct container *c, bool wait)
 {
 	char id[13];
 
@@ -44,11 +47,32 @@ int verb_find(const struct state *st, const char *ref, struct container *c)
 		warnx("no such container: %s", ref);
 		return -1;
 	}
-	/* Its init gone but the record not yet rewritten (its supervisor
-	 * is about to, or was killed): it has exited. */
+	/* Its init gone, its supervisor is about to write the exit code (a
+	 * `kill` just now: inspect must say 137, not the 0 of a record that
+	 * has none yet). That takes milliseconds; one stuck (stopped) is
+	 * not waited for longer. */
+	if (wait && c->status == STATUS_RUNNING && !store_running(c) &&
+	    verb_wait_supervisor(c, 3000) == 0 &&
+	    store_read(st->root, id, c) < 0) {
+		warnx("no such container: %s", ref); /* --rm: it is gone */
+		return -1;
+	}
+	/* Its init gone, the record not rewritten (its supervisor is slow,
+	 * or was killed): it has exited all the same. */
 	if (c->status == STATUS_RUNNING && !store_running(c))
 		c->status = STATUS_EXITED;
 	return 0;
+}
+
+int verb_find(const struct state *st, const char *ref, struct container *c)
+{
+	return find(st, ref, c, true);
+}
+
+int verb_find_now(const struct state *st, const char *ref,
+		  struct container *c)
+{
+	return find(st, ref, c, false);
 }
 
 int verb_signal(const struct container *c, int sig, bool say)

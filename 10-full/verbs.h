@@ -50,9 +50,15 @@ int logs_attach(const struct state *st, struct container *c, long from);
  * Returns 0, or -1 after saying why. */
 int verb_open(struct state *st);
 
-/* Finds ref (a name or an id prefix) and reads its record into c.
- * Returns 0, or -1 after one line saying why. */
+/* Finds ref (a name or an id prefix) and reads its record into c; when
+ * its init has just exited, first gives its supervisor up to 3 s to write
+ * the exit code. Returns 0, or -1 after one line saying why. */
 int verb_find(const struct state *st, const char *ref, struct container *c);
+
+/* verb_find without that wait, for rm and start, which wait for the
+ * supervisor without a limit, under the container's lock (verb_settle). */
+int verb_find_now(const struct state *st, const char *ref,
+		  struct container *c);
 
 /* Sends sig to c's init through a pidfd (store.h: no stranger that
  * reused the PID can get it). Returns 0, or -1 when it does not run (with
