@@ -25,6 +25,7 @@
 #include "../01-uts/lesson.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +94,26 @@ static void no_huge_pages(void)
 		madvise((void *)from, to - from, MADV_NOHUGEPAGE);
 }
 
+/* Threads' stacks of 256 KiB, not RLIMIT_STACK's 8 MiB: a mapping that
+ * holds a whole aligned 2 MiB may get a huge page there, and with THP
+ * "always" khugepaged makes one as soon as a thread's stack reaches into
+ * such a range (a few KiB deep, by the luck of where the mapping lies):
+ * 2 MiB more of an idle supervisor (idle.c). Kernels since 6.7 place
+ * 8 MiB mappings on a 2 MiB boundary, which makes it certain. Our
+ * threads need a few KiB (netearly.c asks 64 KiB for its own). */
+#define THREAD_STACK (256 * 1024)
+
+static void small_thread_stacks(void)
+{
+	pthread_attr_t attr;
+
+	if (pthread_attr_init(&attr) != 0)
+		return;
+	if (pthread_attr_setstacksize(&attr, THREAD_STACK) == 0)
+		pthread_setattr_default_np(&attr);
+	pthread_attr_destroy(&attr);
+}
+
 int main(int argc, char **argv)
 {
 	/* err(3) and warn(3) prefix every message with this name. */
@@ -107,6 +128,7 @@ int main(int argc, char **argv)
 		return reexec_main(argv + 1);
 
 	no_huge_pages();
+	small_thread_stacks();
 	/* Our own copy of the arguments: a supervisor overwrites the
 	 * kernel's (argvhide.c). */
 	argv_private(argc, argv);

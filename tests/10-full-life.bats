@@ -257,6 +257,29 @@ logged_err() {
 	[ "$(readlink /proc/$sup/fd/0)" = /dev/null ]
 }
 
+# The anonymous writable mappings of process $1 (.bss, heap, stacks) of
+# 2 MiB or more that are not marked nh (MADV_NOHUGEPAGE): one line each.
+huge_page_capable() {
+	local l from to size=0 anon=
+	while read -r l; do
+		case $l in
+		[0-9a-f]*-[0-9a-f]*' '*)
+			from=${l%%-*} to=${l#*-}
+			to=${to%% *}
+			size=$((0x$to - 0x$from))
+			anon=
+			[[ "$l" =~ ^[^\ ]+\ rw-p\ 0+\ 00:00\ 0 ]] && anon=$l
+			;;
+		VmFlags:*)
+			if [ -n "$anon" ] && [ "$size" -ge $((2 << 20)) ] &&
+				[[ "$l " != *" nh "* ]]; then
+				echo "$anon"
+			fi
+			;;
+		esac
+	done <"/proc/$1/smaps"
+}
+
 @test "10-full life: the supervisor of an idle container holds less than 512 KiB of RSS once run -d has returned" {
 	# 512 KiB is issue 9's figure for 4 KiB pages (x86-64, most arm64);
 	# with 16 or 64 KiB pages each page kept weighs 4 or 16 times more.
@@ -269,6 +292,12 @@ logged_err() {
 	grep -E '^(VmRSS|RssAnon|RssFile)' /proc/$sup/status
 	rss=$(awk '/^VmRSS:/ { print $2 }' /proc/$sup/status)
 	[ "$rss" -lt 512 ]
+	# Nor can it grow by a 2 MiB page: where transparent huge pages are
+	# "always" (Debian's stock kernel), khugepaged fills a whole aligned
+	# 2 MiB range of an anonymous mapping around one page in use (seen:
+	# 2256 KiB). So every such mapping is under 2 MiB or marked nh.
+	run -0 huge_page_capable $sup
+	[ -z "$output" ]
 	# And it still wakes: stop and rm work as ever.
 	"${C[@]}" stop -t 5 idle
 	[[ "$(status_of idle)" == "Exited (143) "* ]]
