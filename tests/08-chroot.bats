@@ -163,12 +163,18 @@ setup() {
 	[ -n "$host_only" ]
 	# And one of the test's own, which stays while it runs: other host
 	# mounts may go meanwhile (other tests, other users), so only this
-	# one must be seen inside after chroot(2).
+	# one must be seen inside after chroot(2). It is made in a mount
+	# namespace of the test's own, a copy of the host's (a mount on the
+	# host would show in other tests' checks of the host's mounts), and
+	# goes with it.
 	mkdir "$BATS_TEST_TMPDIR/own"
-	mount -t tmpfs lesson-own "$BATS_TEST_TMPDIR/own"
 	for mode in "" --pivot; do
-		"$CHROOT" $mode "$RFS" sleep 3 &
+		unshare -m --propagation private -- sh -c \
+			'mount -t tmpfs lesson-own "$0" && exec "$@"' \
+			"$BATS_TEST_TMPDIR/own" "$CHROOT" $mode "$RFS" sleep 3 &
 		prog=$!
+		# (sh's child, until it execs the program, is the mount)
+		wait_for eval '[ "$(cat /proc/$prog/comm 2>/dev/null)" = chroot ]'
 		child=$(child_of $prog)
 		wait_for runs_sleep $child
 		# Its whole mount table, from inside its namespaces.
@@ -189,7 +195,6 @@ setup() {
 			fi
 		done
 	done
-	umount "$BATS_TEST_TMPDIR/own"
 }
 
 @test "08-chroot: --pivot: the namespace's root mount is the rootfs" {
@@ -309,7 +314,6 @@ plant() {
 
 teardown() {
 	kill_spawned
-	! mountpoint -q "$BATS_TEST_TMPDIR/own" || umount "$BATS_TEST_TMPDIR/own"
 	if [ -f "$BATS_TEST_TMPDIR/planted" ]; then
 		xargs -r rmdir <"$BATS_TEST_TMPDIR/planted" 2>/dev/null || true
 	fi
