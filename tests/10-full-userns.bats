@@ -37,6 +37,16 @@ first_of_map() {
 
 # A range of the pool: inside it, aligned, not 100000 (the first user's
 # /etc/subuid range on Debian and Ubuntu).
+# True unless the range starting at $1 is stale: its file there, and
+# locked by no run. (Opened without O_CREAT: flock(1) would make it.)
+not_stale() {
+	local fd ret=0
+	exec {fd}<"$POOL/$1" || return 0 # gone: given back
+	! flock -n "$fd" || ret=1
+	exec {fd}<&-
+	return $ret
+}
+
 in_pool() {
 	echo "range starts at $1"
 	[ "$1" -ge $POOL_FIRST ] && [ "$1" -lt $POOL_END ] &&
@@ -123,7 +133,7 @@ in_pool() {
 	[ "$status" -eq 0 ]
 	first=$(echo "$output" | awk '$1 == 0 { print $2 }')
 	in_pool "$first"
-	[ ! -e "$POOL/$first" ] # given back
+	not_stale "$first" # given back
 
 	"$CONTAINER" run --rm --userns "$RFS" sleep 1000 &
 	prog=$!
@@ -138,11 +148,16 @@ in_pool() {
 	# dropped the lock with its holder.
 	[ -e "$POOL/$dead" ]
 	run -0 flock -n "$POOL/$dead" true
-	# The next run takes it back: the lowest free range again (nothing
-	# else holds one in this test), and gives it back in turn.
+	# The next run takes it back: the lowest free range, and gives it
+	# back in turn.
 	run --separate-stderr "$CONTAINER" run --rm --userns "$RFS" cat /proc/self/uid_map
 	echo "$output $stderr"
 	[ "$status" -eq 0 ]
-	[ "$(echo "$output" | awk '{ print $2 }')" = "$dead" ]
-	[ ! -e "$POOL/$dead" ]
+	got=$(echo "$output" | awk '{ print $2 }')
+	in_pool "$got"
+	# The pool is the machine's (host ids are): another run here may
+	# have freed a lower range meanwhile, or taken this one first; then
+	# it is not left stale either.
+	[ "$got" = "$dead" ] || [ "$got" -lt "$dead" ] || not_stale "$dead"
+	not_stale "$got"
 }
