@@ -191,7 +191,10 @@ teardown() {
 	# marker first, so that we know the monitor listens.
 	ip -n "$NS" monitor link >"$BATS_TEST_TMPDIR/links" &
 	monitor=$!
-	monitor_listens() { ip -n "$NS" link add lsn-mark type bridge 2>/dev/null || true
+	# (made anew each time: a marker made before the monitor listened
+	# is never seen, and one that is there cannot be added again)
+	monitor_listens() { ip -n "$NS" link del lsn-mark 2>/dev/null || true
+		ip -n "$NS" link add lsn-mark type bridge
 		grep -q lsn-mark "$BATS_TEST_TMPDIR/links"; }
 	wait_for monitor_listens
 	ip -n "$NS" link del lsn-mark
