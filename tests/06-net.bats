@@ -14,12 +14,7 @@ bats_require_minimum_version 1.5.0
 NET="$BATS_TEST_DIRNAME/../06-net/net"
 
 setup_file() {
-	# `ip netns add` bind-mounts /run/netns onto itself the first time;
-	# teardown undoes that if it was not so before, to leave no mount.
-	if mountpoint -q /run/netns; then
-		touch "$BATS_FILE_TMPDIR/run-netns-was-mounted"
-	fi
-	[ -d /run/netns ] || touch "$BATS_FILE_TMPDIR/run-netns-was-missing"
+	netns_setup_file
 	snapshot_host
 }
 
@@ -36,14 +31,8 @@ teardown() {
 	kill_spawned
 	if [ -e "/run/netns/$NS" ]; then
 		ip netns del "$NS"
-		if [ ! -e "$BATS_FILE_TMPDIR/run-netns-was-mounted" ] &&
-			[ -z "$(ls -A /run/netns)" ]; then
-			umount /run/netns
-			if [ -e "$BATS_FILE_TMPDIR/run-netns-was-missing" ]; then
-				rmdir /run/netns
-			fi
-		fi
 	fi
+	netns_tidy
 }
 
 # A shell command that waits until FILE exists (or 20 s pass).
@@ -287,10 +276,7 @@ readme_check() {
 	local rc=0
 	# tests/readme fails a block that leaves its namespace (lesson-$$).
 	"$ROOT/tests/readme" "$1" || rc=$?
-	if [ ! -e "$BATS_FILE_TMPDIR/run-netns-was-mounted" ] &&
-		mountpoint -q /run/netns && [ -z "$(ls -A /run/netns)" ]; then
-		umount /run/netns
-	fi
+	netns_tidy
 	return "$rc"
 }
 

@@ -17,12 +17,7 @@ load container
 bats_require_minimum_version 1.5.0
 
 setup_file() {
-	# `ip netns add` bind-mounts /run/netns onto itself the first time;
-	# teardown undoes that if it was not so before, to leave no mount.
-	if mountpoint -q /run/netns; then
-		touch "$BATS_FILE_TMPDIR/run-netns-was-mounted"
-	fi
-	[ -d /run/netns ] || touch "$BATS_FILE_TMPDIR/run-netns-was-missing"
+	netns_setup_file
 }
 
 setup() {
@@ -59,12 +54,8 @@ teardown() {
 	if [ -e "/run/netns/$NS" ]; then
 		wait_for no_net_leftovers || left="$left $(net_leftovers)"
 		ip netns del "$NS"
-		if [ ! -e "$BATS_FILE_TMPDIR/run-netns-was-mounted" ] &&
-			[ -z "$(ls -A /run/netns)" ]; then
-			umount /run/netns
-			[ ! -e "$BATS_FILE_TMPDIR/run-netns-was-missing" ] || rmdir /run/netns
-		fi
 	fi
+	netns_tidy
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
 

@@ -11,6 +11,7 @@ load container
 bats_require_minimum_version 1.5.0
 
 setup_file() {
+	netns_setup_file
 	T=$(mktemp -d /tmp/container-port-test.XXXXXX)
 	chmod 755 "$T"
 	export T
@@ -73,6 +74,7 @@ teardown() {
 	for n in "$H" "$O" "$C"; do
 		ip netns del "$n" 2>/dev/null || true
 	done
+	netns_tidy
 	container_teardown
 }
 

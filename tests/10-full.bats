@@ -17,6 +17,7 @@ CAPS=00000000a00425fb
 DATA=/var/lib/lesson-container
 
 setup_file() {
+	netns_setup_file
 	# A host file the chroot escape would read if it got out.
 	export SECRET="host-secret-$$"
 	export MARKER="$BATS_FILE_TMPDIR/marker"
@@ -821,9 +822,11 @@ written" ]
 # of them left.
 @test "10-full: the README's commands print what it shows (tests/readme)" {
 	"$ROOT/tests/readme" "$ROOT/10-full/README.md"
+	netns_tidy # (its --net bridge blocks use ip netns add)
 }
 
 @test "10-full: the Chinese README's commands print what it shows, and its code is the English one's" {
 	"$ROOT/tests/readme" "$ROOT/10-full/README.zh-CN.md"
+	netns_tidy
 	same_blocks "$ROOT/10-full/README.md" "$ROOT/10-full/README.zh-CN.md"
 }

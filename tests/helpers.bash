@@ -283,3 +283,24 @@ wait_long() {
 	done
 	return 1
 }
+
+# `ip netns add` binds /run/netns onto itself the first time, and no one
+# undoes it. Files run side by side, so one that saw no such mount when it
+# began cannot tell whether another made it meanwhile: the state that
+# counts is the one before the whole run (tests/run exports it; a file
+# run alone by bats records its own in netns_setup_file). netns_tidy, in
+# a teardown: the mount goes once no namespace is left under it.
+netns_setup_file() {
+	if [ -z "${LESSON_NETNS_MOUNTED:-}" ]; then
+		LESSON_NETNS_MOUNTED=0
+		! mountpoint -q /run/netns || LESSON_NETNS_MOUNTED=1
+		export LESSON_NETNS_MOUNTED
+	fi
+}
+
+netns_tidy() {
+	[ "${LESSON_NETNS_MOUNTED:-1}" = 0 ] || return 0
+	if mountpoint -q /run/netns && [ -z "$(ls -A /run/netns)" ]; then
+		umount /run/netns 2>/dev/null || true
+	fi
+}
