@@ -11,7 +11,8 @@
 #                         the --userns pool, cgroups and mounts named
 #                         after a container, runtime processes, processes
 #                         in a container's cgroup; not those of containers
-#                         another build of the runtime runs (foreign_ids)
+#                         another build of the runtime runs, or another
+#                         test file of the suite (foreign_ids)
 #   container_setup       a data root of the test's own (CONTAINER_ROOT),
 #                         and remember container_leftovers (call it in
 #                         setup)
@@ -56,9 +57,8 @@ container_leftovers() {
 		# it bears our mark.
 		find /proc/[0-9]*/exe -maxdepth 0 -printf '%h %l\n' 2>/dev/null |
 			while read -r p exe; do
-				if [ "${exe% (deleted)}" = "$BIN" ] || { { [ "$exe" = "/${BIN##*/}" ] ||
-					[ "$exe" = "/memfd:container (deleted)" ]; } &&
-					grep -qsz "^LESSON_TEST_MARK=lesson-test:$BATS_RUN_TMPDIR" "$p/environ"; }; then
+				if { [ "${exe% (deleted)}" = "$BIN" ] || [ "$exe" = "/${BIN##*/}" ] ||
+					[ "$exe" = "/memfd:container (deleted)" ]; } && of_this_file "$p"; then
 					echo "process ${p#/proc/} ($exe)"
 				fi
 			done
@@ -94,11 +94,20 @@ pool_entries() {
 	done
 }
 
+# Whether process $1 was started by a test of this file (its mark, which
+# every process a test starts inherits: helpers.bash). The files of a
+# suite run side by side with the same binary: another file's runtime is
+# not this test's to judge.
+of_this_file() {
+	grep -qsz "^LESSON_TEST_MARK=lesson-test:$BATS_RUN_TMPDIR/" "/proc/$1/environ"
+}
+
 # The ids of containers that another build of the runtime runs (another
-# checkout's tests, a helper, a workshop neighbour): what is theirs is not
-# this test's to judge. Known by the runtime that holds them: the owner
-# named in a note, or the parent of the first process in a container's
-# cgroup, whose binary is not ours.
+# checkout's tests, a helper, a workshop neighbour), or this build for
+# another test file of the same suite: what is theirs is not this test's
+# to judge. Known by the runtime that holds them: the owner named in a
+# note, or the parent of the first process in a container's cgroup, whose
+# binary is not ours, or that no test of this file started.
 foreign_ids() {
 	local f cg p pp exe id
 	for f in "$DATA"/containers/*.owner "$NOBODY_HOME"/lesson-container/containers/*.owner; do
@@ -113,7 +122,8 @@ foreign_ids() {
 			pp=$(awk '{ print $4 }' "/proc/$p/stat" 2>/dev/null)
 			grep -qs "lesson-container-$id" "/proc/$pp/cgroup" && continue
 			exe=$(readlink "/proc/$pp/exe" 2>/dev/null) || continue
-			[ "${exe% (deleted)}" = "$BIN" ] || echo "$id"
+			{ [ "${exe% (deleted)}" = "$BIN" ] && of_this_file "$pp"; } ||
+				echo "$id"
 			break
 		done
 	done | sort -u
