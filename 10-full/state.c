@@ -276,6 +276,34 @@ bad:
 
 void state_remove(struct state *st)
 {
-	if (st->created && state_remove_tree(AT_FDCWD, st->dir) == 0)
+	/* What a run leaves in its dir, deepest first: overlayfs's scratch
+	 * dir work/work (`volatile` marks it with incompat/volatile/dirty)
+	 * and an empty upper/.
+	 * Removed by name, one call each, not found by reading directories
+	 * and trying each entry twice (a dir, then a file): 20 calls fewer
+	 * at the end of every --rm run. Whatever is not there, or not
+	 * empty (a container that wrote), is left to state_remove_tree. */
+	static const struct {
+		const char *name;
+		int flags;
+	} known[] = {
+		{"work/work/incompat/volatile/dirty", 0},
+		{"work/work/incompat/volatile", AT_REMOVEDIR},
+		{"work/work/incompat", AT_REMOVEDIR},
+		{"work/work", AT_REMOVEDIR},
+		{"work", AT_REMOVEDIR},
+		{"upper", AT_REMOVEDIR},
+	};
+	int fd;
+
+	if (!st->created)
+		return;
+	fd = open(st->dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	for (size_t i = 0; fd >= 0 && i < sizeof(known) / sizeof(known[0]);
+	     i++)
+		unlinkat(fd, known[i].name, known[i].flags);
+	if (fd >= 0)
+		close(fd);
+	if (state_remove_tree(AT_FDCWD, st->dir) == 0)
 		st->created = false;
 }
