@@ -65,6 +65,7 @@
 #include "argvhide.h"
 #include "selfexec.h"
 #include "child.h"
+#include "devfs.h"
 #include "hostcheck.h"
 #include "hosts.h"
 #include "life.h"
@@ -241,6 +242,10 @@ static int prepare(void)
 			goto bad;
 		child_enters = uid.outside == geteuid();
 	}
+	/* Which cgroup hierarchies /sys/fs/cgroup shows the child (sysfs.c),
+	 * looked up now, from the host's short mount table. */
+	if (sysfs_find_cgroups() < 0)
+		goto bad;
 	/* The network namespace, made meanwhile (run_container). */
 	config.net_fd = netearly_join();
 	return 0;

@@ -68,6 +68,49 @@ static bool ours(const char *super, const char *const *joined)
 	return false;
 }
 
+/* The host's cgroup hierarchies under /sys/fs/cgroup, as mountinfo
+ * names them: mount point, type (cgroup or cgroup2), super options. Read
+ * by the parent before clone() (sysfs_find_cgroups), used by the child. */
+#define MAX_HIERARCHIES 24
+static struct hierarchy {
+	char mp[128], type[8], super[512];
+} hier[MAX_HIERARCHIES];
+static int n_hier = -1; /* not read yet */
+
+static const char *const base = "/sys/fs/cgroup";
+
+int sysfs_find_cgroups(void)
+{
+	char *line = NULL, mp[PATH_MAX], type[32], super[512];
+	size_t cap = 0, blen = strlen(base);
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (!f) {
+		warn("/proc/self/mountinfo");
+		return -1;
+	}
+	n_hier = 0;
+	while (getline(&line, &cap, f) > 0 && n_hier < MAX_HIERARCHIES) {
+		char *sep = strstr(line, " - ");
+		struct hierarchy *h = &hier[n_hier];
+
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 ||
+		    sscanf(sep + 3, "%31s %*s %511s", type, super) != 2 ||
+		    strncmp(mp, base, blen) ||
+		    (strcmp(type, "cgroup") && strcmp(type, "cgroup2")) ||
+		    strlen(mp) >= sizeof(h->mp) ||
+		    strlen(super) >= sizeof(h->super))
+			continue;
+		strcpy(h->mp, mp);
+		strcpy(h->type, type);
+		strcpy(h->super, super);
+		n_hier++;
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
 /* Mounts again, read-only, the host's cgroup2 tree on cg (an fd of
  * sys/fs/cgroup), or each v1 hierarchy the container has a cgroup in
  * (joined) at the same place under it (a tmpfs). Each is read-only from
@@ -76,26 +119,17 @@ static bool ours(const char *super, const char *const *joined)
  * -1. */
 static int mount_cgroups_readonly(int sys, int cg, const char *const *joined)
 {
-	char *line = NULL, mp[PATH_MAX], type[32], super[512], opts[512];
-	char what[PATH_MAX + 16], path[32];
-	const char *base = "/sys/fs/cgroup";
-	size_t cap = 0, blen = strlen(base);
+	char opts[512], super[512], path[32];
+	const char *mp, *type;
+	size_t blen = strlen(base);
 	int ret = -1, tmp = -1, fd = -1;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
 
-	if (!f) {
-		warn("/proc/self/mountinfo");
+	if (n_hier < 0 && sysfs_find_cgroups() < 0)
 		return -1;
-	}
-	while (getline(&line, &cap, f) > 0) {
-		char *sep = strstr(line, " - ");
-
-		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 ||
-		    sscanf(sep + 3, "%31s %*s %511s", type, super) != 2 ||
-		    strncmp(mp, base, blen) ||
-		    (strcmp(type, "cgroup") && strcmp(type, "cgroup2")))
-			continue;
-		snprintf(what, sizeof(what), "%s", mp);
+	for (int i = 0; i < n_hier; i++) {
+		mp = hier[i].mp;
+		type = hier[i].type;
+		memcpy(super, hier[i].super, sizeof(super));
 		if (mp[blen] == '\0') { /* a cgroup2-only host */
 			fd = dup(cg);
 		} else if (mp[blen] == '/' && !strchr(mp + blen + 1, '/') &&
@@ -116,7 +150,7 @@ static int mount_cgroups_readonly(int sys, int cg, const char *const *joined)
 			continue;
 		}
 		if (fd < 0) {
-			warn("%s", what);
+			warn("%s", mp);
 			goto out;
 		}
 		cgroup_options(super, opts, sizeof(opts));
@@ -127,7 +161,7 @@ static int mount_cgroups_readonly(int sys, int cg, const char *const *joined)
 			/* EPERM: a kernel may refuse a hierarchy to a user
 			 * namespace (v1, before cgroup namespaces knew
 			 * it): its directory stays empty, which is safe. */
-			warn("mount %s (%s) on %s", type, opts, what);
+			warn("mount %s (%s) on %s", type, opts, mp);
 			goto out;
 		}
 		close(fd);
@@ -141,8 +175,6 @@ out:
 		close(fd);
 	if (tmp >= 0)
 		close(tmp);
-	free(line);
-	fclose(f);
 	return ret;
 }
 
