@@ -2,9 +2,10 @@
  * 01-uts/child.c - the child's side of one run: wait for "go", die with
  * the program, set up, exec.
  *
- * Claim: the child runs no line of setup before the parent's "go", never
- *        outlives the program (not even one killed before the child's
- *        prctl), and execs the command with default signals.
+ * Claim: the child runs no line of setup before the parent's "go" (but a
+ *        lesson's child_early, which 01-09 have not), never outlives the
+ *        program (not even one killed before the child's prctl), and execs
+ *        the command with default signals.
  *        (tested in tests/01-uts.bats, the strace tests)
  * Uses:  lesson.c (which clones it), signals.c (lesson_stop_pending)
  * Read:  prctl(2) PR_SET_PDEATHSIG, pipe(7), execvp(3), signal(7)
@@ -175,6 +176,7 @@ static int wait_for_go(void)
 
 int child_main(void *arg)
 {
+	bool early_failed = false;
 	struct run *r = arg;
 	int (*exec)(char **) = lesson_exec;
 
@@ -184,8 +186,16 @@ int child_main(void *arg)
 	close(r->write_end);
 	parent_pipe = r->sync_fd;
 
-	/* Nothing is changed before the "go", nor after the program died. */
-	if (wait_for_go() < 0 || lesson_die_with_parent() < 0)
+	/* A lesson's setup that needs nothing from the parent runs now,
+	 * while the parent does its part (10-full). A failure is reported
+	 * only after "go", as any other: the parent's side stays the same. */
+	for (int i = 0; i < r->n; i++)
+		if (r->chain[i]->child_early && r->chain[i]->child_early() < 0)
+			early_failed = true;
+
+	/* Nothing else is changed before the "go", nor after the program
+	 * died. */
+	if (wait_for_go() < 0 || lesson_die_with_parent() < 0 || early_failed)
 		_exit(EXIT_FAILED);
 
 	/* Namespaces, the new root made ready, the mounts inside it, and

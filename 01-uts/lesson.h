@@ -11,9 +11,13 @@
  *   parse options           all of them, before anything changes on the host
  *   check()                 validate; bad input stops here with exit 125
  *   prepare()               parent: take host resources (a cgroup, ...)
- *   clone(flags)            the child starts in its new namespaces and waits
+ *   clone(flags)            the child starts in its new namespaces
  *   parent(child_pid)       parent: work that needs the child's PID (uid
- *                           maps, veth, joining the cgroup)
+ *                           maps, veth, joining the cgroup), while the
+ *                           child waits, or runs its child_early(): setup
+ *                           that needs none of that work (10-full: its
+ *                           whole root, as root without a user namespace);
+ *                           a failure there is reported after "go"
  *   -- parent says "go" through a pipe --
  *                           (from the first prepare() to "go" the stop
  *                           signals are held: one that comes ends the
@@ -85,6 +89,9 @@ struct lesson {
 	int (*check)(void);
 	int (*prepare)(void);
 	int (*parent)(pid_t child);
+	/* Before "go": only what needs no parent() work and changes nothing
+	 * the host sees (the child's own mount namespace, say). */
+	int (*child_early)(void);
 	int (*child_ns)(void);
 	int (*child_root)(void);
 	int (*child_fs)(void);

@@ -301,13 +301,38 @@ static int parent(pid_t child)
 	return pid_forward_signals(child);
 }
 
+/* Set in the child when child_early_hook did the setup. */
+static bool early;
+
+/* As root without a user namespace and without --net bridge, nothing the
+ * parent does after clone() (parent(), above) touches the child's setup:
+ * its cgroup and network namespace exist already, it joins them itself,
+ * and its mounts are its own. So it makes its whole root now, while the
+ * parent starts the relay and writes the record, not after "go": 0.3-0.4
+ * ms off a start where a second CPU is free (README, "Speed"). The
+ * command still waits for "go". */
+static int child_early_hook(void)
+{
+	if (config.userns || config.net_bridge)
+		return 0;
+	early = true;
+	if (child_namespaces(&config, child_enters ? cgroup : NULL) < 0 ||
+	    child_root(&config, &state) < 0)
+		return -1;
+	return 0;
+}
+
 static int child_ns_hook(void)
 {
+	if (early)
+		return 0;
 	return child_namespaces(&config, child_enters ? cgroup : NULL);
 }
 
 static int child_root_hook(void)
 {
+	if (early)
+		return 0;
 	return child_root(&config, &state);
 }
 
@@ -323,6 +348,7 @@ static const struct lesson container_lesson = {
 	.run_time_flags = run_time_flags,
 	.prepare = prepare,
 	.parent = parent,
+	.child_early = child_early_hook,
 	.child_ns = child_ns_hook,
 	.child_root = child_root_hook,
 	.exec = exec_hook,

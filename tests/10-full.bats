@@ -768,6 +768,43 @@ written" ]
 	[[ "$output" != *the-command-ran* ]]
 }
 
+# Where nothing the parent does after clone() concerns the child (root, no
+# --userns, no --net bridge), the child makes its root before "go", and
+# then waits for "go" to run the command. strace holds the parent 2 s as
+# it starts its relay thread (a clone3 between clone() and "go": the
+# second as root, after the network namespace's thread, the first with
+# --userns); meanwhile the child comes to wait for "go" (poll), and its
+# mount table is read: the container's overlay is there as root. The
+# control: with --userns, whose maps the parent writes first, the child
+# waits for "go" with nothing mounted. (x86-64 syscall numbers.)
+parent_held_child_waits() {
+	[ "$(cut -d' ' -f1 /proc/"$1"/syscall 2>/dev/null)" = 435 ] && # clone3
+		[ "$(cut -d' ' -f1 /proc/"$2"/syscall 2>/dev/null)" = 7 ] # poll
+}
+
+@test "10-full: as root the child makes its root before \"go\"; with --userns, only after it (strace)" {
+	need_strace
+	[ "$(uname -m)" = x86_64 ] || skip "the syscall numbers here are x86-64's"
+	local mode when runtime child
+	for mode in root userns; do
+		when=2
+		[ $mode = root ] || when=1
+		strace -qq -o /dev/null -e trace=clone3 \
+			-e inject=clone3:delay_enter=2000000:when=$when \
+			"$CONTAINER" run --rm $([ $mode = root ] || echo --userns) \
+			"$RFS" true &
+		runtime=$(traced $! container)
+		child=$(child_of "$runtime")
+		wait_for parent_held_child_waits "$runtime" "$child"
+		if [ $mode = root ]; then
+			grep -q ' - overlay overlay ' /proc/"$child"/mountinfo
+		else
+			! grep -q ' - overlay overlay ' /proc/"$child"/mountinfo
+		fi
+		wait_status %% 0
+	done
+}
+
 # The issue's recipe: strace holds the child 3 s before its prctl, after
 # "go", and the runtime is killed meanwhile. The container used to run
 # its command to the end, with no runtime. The next run sweeps what the
