@@ -70,17 +70,13 @@ static const uint64_t keep =
 static int drop_bounding_set(void)
 {
 	for (int cap = 0; cap < 64; cap++) {
-		/* PR_CAPBSET_READ fails with EINVAL past the kernel's last
-		 * capability: the loop needs no table of how many exist. */
-		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0) {
-			if (errno == EINVAL)
-				break;
-			warn("prctl(PR_CAPBSET_READ, %d)", cap);
-			return -1;
-		}
 		if (keep & BIT(cap))
 			continue;
+		/* EINVAL past the kernel's last capability: the loop needs
+		 * no table of how many exist (every kept one is older). */
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+			if (errno == EINVAL)
+				break;
 			warn("prctl(PR_CAPBSET_DROP, %d)", cap);
 			return -1;
 		}

@@ -469,9 +469,10 @@ refused_load() {
 	"${C[@]}" import "$RFS" base >/dev/null
 	mkdir "$T/out"
 	for sig in SIGINT SIGKILL; do
-		run strace -f -o /dev/null -e inject=write:signal=$sig:when=5 \
+		run strace -f -o "$T/trace" -e inject=write:signal=$sig:when=5 \
 			"${C[@]}" save base -o "$T/out/base.tar"
-		[ "$status" -ne 0 ]
+		echo "$sig: status $status: $output"
+		[ "$status" -ne 0 ] || { grep -e write -e SIG "$T/trace" | head -20; false; }
 		[ -z "$(ls -A "$T/out")" ]
 	done
 	echo old >"$T/out/base.tar"
