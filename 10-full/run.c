@@ -308,7 +308,7 @@ static bool early;
  * parent does after clone() (parent(), above) touches the child's setup:
  * its cgroup and network namespace exist already, it joins them itself,
  * and its mounts are its own. So it makes its whole root now, while the
- * parent starts the relay and writes the record, not after "go": 0.3-0.4
+ * parent starts the relay and writes the record, not after "go": 0.1-0.3
  * ms off a start where a second CPU is free (README, "Speed"). The
  * command still waits for "go". */
 static int child_early_hook(void)
