@@ -146,6 +146,7 @@ static void cleanup(void)
 	proxy_stop(); /* every relayed connection closed */
 	ports_close(&config.ports);
 	tty_finish(); /* our terminal back to how it was */
+	supervise_heard(); /* -d: the init's word, for the relay */
 	relay_finish(); /* the container's last output copied out */
 	if (cgroup) {
 		/* Read before the cgroup is gone: only it knows. */

@@ -178,6 +178,16 @@ int supervise_watch(int write_end)
 	return 0;
 }
 
+void supervise_heard(void)
+{
+	if (!watching)
+		return;
+	pthread_mutex_lock(&mutex);
+	while (told < 0)
+		pthread_cond_wait(&heard, &mutex);
+	pthread_mutex_unlock(&mutex);
+}
+
 bool supervise_ran(void)
 {
 	char c = 0;

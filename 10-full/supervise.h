@@ -35,6 +35,14 @@ int supervise_watch(int write_end);
  * before, and nothing of the container is worth keeping. */
 bool supervise_ran(void);
 
+/* In the cleanup, before the relay ends (relay_finish): with -d, waits
+ * until the thread has heard the init's word, which it always does once
+ * the init is gone (its 'S', 'F', or the end of the pipe), and has told
+ * the relay. Without it, a command that ended before the thread ran got
+ * the word "never ran" from the relay, and its held stderr went to the
+ * caller (seen under load; tests/10-full-life.bats, strace). */
+void supervise_heard(void);
+
 /* In the supervisor, at the end: the caller, if not told yet, learns the
  * container's exit code. Waits for the thread. */
 void supervise_end(int status);

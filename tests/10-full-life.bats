@@ -92,6 +92,26 @@ logged_err() {
 	"${C[@]}" logs "$1" 2>&1 | grep -qx err
 }
 
+# The same when the command has ended before the supervisor's thread has
+# heard the init's word that it runs: strace makes every thread's first
+# read() return 1 s late (that thread's is the word), and the command,
+# static, reads nothing and ends at once. The relay took "no word by the
+# end" for "never ran" and let the held stderr out where run -d was
+# typed (seen under load as an "err" twice in start -a's stderr).
+@test "10-full life: run -d: a command that ended before the supervisor heard that it ran still keeps its stderr from the caller (strace)" {
+	need_strace
+	mkdir "$BATS_TEST_TMPDIR/t"
+	cc -static -O2 -o "$BATS_TEST_TMPDIR/t/quick" "$BATS_TEST_DIRNAME/10-full-life-quick.c"
+	run --separate-stderr strace -f -qq -o /dev/null \
+		-e inject=read:delay_exit=1000000:when=1 \
+		"${C[@]}" run -d --name quick -v "$BATS_TEST_TMPDIR/t:/t:ro" "$RFS" /t/quick
+	echo "status $status, stderr [$stderr]"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	wait_for logged_err quick
+	wait_for is_status quick "Exited (3) *"
+}
+
 @test "10-full life: a foreground run without --rm is kept, exited, with its output, until rm; with --rm nothing stays" {
 	run -3 "${C[@]}" run --name fg "$RFS" sh -c 'echo out; echo err >&2; exit 3'
 	[[ "$(status_of fg)" == "Exited (3) "* ]]
