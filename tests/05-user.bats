@@ -40,7 +40,8 @@ setup() {
 	"${AS_NOBODY[@]}" "$NB_USR" -- sh -c "id -u >$SHARED/in; id -g >>$SHARED/in; $(hold $SHARED/go1)" &
 	prog=$!
 	child=$(child_of $prog)
-	wait_for test -s "$SHARED/in"
+	# Both lines: the file is not empty after the first (seen under load).
+	wait_for has_lines "$SHARED/in" 2
 	[ "$(cat "$SHARED/in")" = "$(printf '0\n0')" ]
 	# The kernel's view of the same process: nobody, all four ids.
 	grep -q "^Uid:	65534	65534	65534	65534$" /proc/$child/status

@@ -123,6 +123,12 @@ wait_for() {
 	return 1
 }
 
+# Whether FILE ($1) has at least N ($2) whole lines: what a command inside
+# writes line by line is read once it is all there, not at its first line.
+has_lines() {
+	[ "$(wc -l <"$1" 2>/dev/null || echo 0)" -ge "$2" ]
+}
+
 # PID and every process below it, parents first.
 tree_of() {
 	local c
