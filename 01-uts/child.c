@@ -161,6 +161,24 @@ int lesson_die_with_parent(void)
 	return 0;
 }
 
+/* Before setup that runs ahead of "go" (child_early): the same death
+ * signal, and the same look at the pipe, but one that takes nothing out
+ * of it ("go" may be there already: it is wait_for_go's). A writer gone
+ * shows as POLLHUP. Returns 0 while the program lives, else -1. */
+static int die_with_parent_early(void)
+{
+	struct pollfd p = {.fd = parent_pipe, .events = POLLIN};
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+		warn("prctl(PR_SET_PDEATHSIG)");
+		return -1;
+	}
+	if (poll(&p, 1, 0) == 1 && (p.revents & POLLHUP) &&
+	    !(p.revents & POLLIN))
+		return -1;
+	return 0;
+}
+
 /* Waits for the parent's one byte, "go". Returns 0, or -1 at end of file:
  * the parent gave up, or died. */
 static int wait_for_go(void)
@@ -189,9 +207,15 @@ int child_main(void *arg)
 	/* A lesson's setup that needs nothing from the parent runs now,
 	 * while the parent does its part (10-full). A failure is reported
 	 * only after "go", as any other: the parent's side stays the same. */
-	for (int i = 0; i < r->n; i++)
-		if (r->chain[i]->child_early && r->chain[i]->child_early() < 0)
+	for (int i = 0; i < r->n; i++) {
+		if (!r->chain[i]->child_early)
+			continue;
+		/* Killed meanwhile, the program takes this setup with it. */
+		if (die_with_parent_early() < 0)
+			_exit(EXIT_FAILED);
+		if (r->chain[i]->child_early() < 0)
 			early_failed = true;
+	}
 
 	/* Nothing else is changed before the "go", nor after the program
 	 * died. */

@@ -90,7 +90,9 @@ struct lesson {
 	int (*prepare)(void);
 	int (*parent)(pid_t child);
 	/* Before "go": only what needs no parent() work and changes nothing
-	 * the host sees (the child's own mount namespace, say). */
+	 * the host sees (the child's own mount namespace, say). The child
+	 * asks for its death signal first: killed meanwhile, the program
+	 * takes it along (child.c). */
 	int (*child_early)(void);
 	int (*child_ns)(void);
 	int (*child_root)(void);

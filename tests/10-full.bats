@@ -805,6 +805,36 @@ parent_held_child_waits() {
 	done
 }
 
+# The runtime killed while its child makes the root before "go": the child
+# goes with it at once (its death signal is asked for before that setup),
+# not after making the rest of the root for nobody. strace holds the
+# child 2 s in its first mount() (its own namespace made private, before
+# the layers); the runtime is killed meanwhile; once the child is gone,
+# the container's dir on the disk has no upper/, which the next step
+# would have made. (x86-64 syscall numbers.)
+child_in_mount() {
+	[ "$(cut -d' ' -f1 /proc/"$1"/syscall 2>/dev/null)" = 165 ] # mount
+}
+
+@test "10-full: the runtime killed while the child makes its root before \"go\": the child dies with it, the root unmade (strace)" {
+	need_strace
+	[ "$(uname -m)" = x86_64 ] || skip "the syscall numbers here are x86-64's"
+	local runtime child dir
+	strace -f -qq -o /dev/null -e trace=mount \
+		-e inject=mount:delay_enter=2000000:when=1 \
+		"$CONTAINER" run --rm "$RFS" echo the-command-ran >"$BATS_TEST_TMPDIR/out" &
+	runtime=$(traced $! container)
+	child=$(child_of "$runtime")
+	wait_for child_in_mount "$child"
+	dir=$(find "$DATA/containers" -mindepth 1 -maxdepth 1 -type d)
+	[ -n "$dir" ]
+	kill -KILL "$runtime"
+	wait_for test ! -e /proc/"$child"
+	[ ! -e "$dir/upper" ]
+	! grep -q the-command-ran "$BATS_TEST_TMPDIR/out"
+	run -0 "$CONTAINER" run --rm "$RFS" true # and the next run sweeps
+}
+
 # The issue's recipe: strace holds the child 3 s before its prctl, after
 # "go", and the runtime is killed meanwhile. The container used to run
 # its command to the end, with no runtime. The next run sweeps what the
