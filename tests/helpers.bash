@@ -305,6 +305,11 @@ netns_setup_file() {
 }
 
 netns_tidy() {
+	# Under tests/run, which tidies once, after every file: a file's
+	# tidy raced another's `ip netns add`, which had found the mount and
+	# then bound its namespace under a /run/netns unmounted meanwhile,
+	# where nothing could reach or delete it (seen with two suites).
+	[ -z "${LESSON_NETNS_TIDY_AT_END:-}" ] || return 0
 	[ "${LESSON_NETNS_MOUNTED:-1}" = 0 ] || return 0
 	if mountpoint -q /run/netns && [ -z "$(ls -A /run/netns)" ]; then
 		umount /run/netns 2>/dev/null || true
