@@ -158,7 +158,13 @@ container_teardown() {
 	[ "$(id -u)" -eq 0 ] || return 0
 	[ -f "$BATS_TEST_TMPDIR/containers-before" ] || return 0 # skipped
 	wait_for no_new_container_leftovers || left=$(new_container_leftovers)
-	case $DATA in /var/tmp/lesson-test-root.*) rm -rf "$DATA" ;; esac
+	# Judged; now what a runtime killed by a failed test left (its
+	# cgroup, named in its note) goes with the sweep of any verb, before
+	# the note goes with the data root.
+	case $DATA in /var/tmp/lesson-test-root.*)
+		CONTAINER_ROOT=$DATA "$CONTAINER" ps -a >/dev/null 2>&1
+		rm -rf "$DATA" ;;
+	esac
 	# The home of a rootless test's user (its XDG_DATA_HOME), when the
 	# test failed before it removed it.
 	case ${home:-} in /var/tmp/container-test-home.*) rm -rf "$home" ;; esac
