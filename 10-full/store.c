@@ -9,7 +9,8 @@
  *        an ambiguous prefix is refused.
  *        (tested in tests/10-full-life.bats)
  * Uses:  json.c, note.c (the boot id), 07-cgroups/stale.c (start times)
- * Read:  rename(2) (renameat2, RENAME_EXCHANGE), flock(2), pidfd_open(2), proc(5) (/proc/PID/stat)
+ * Read:  rename(2) (renameat2, RENAME_EXCHANGE), flock(2), pidfd_open(2),
+ *        proc(5) (/proc/PID/stat)
  *
  * crun keeps the same in /run/crun/ID/status, and checks a PID against
  * its start time before it believes it: the kernel hands out PIDs again,
