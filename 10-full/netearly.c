@@ -29,6 +29,21 @@
  *
  * On this machine (2 vCPUs, a VM), a start took 0.4 ms less wall time
  * for it when a second CPU was free (README, "Speed").
+ *
+ * The thread is always joined before clone(), though the child needs the
+ * namespace only at its /sys mount, a millisecond later (tried, and taken
+ * out: the fd sent over a socket instead, 0.04-0.07 ms a start less). A
+ * child clone()d beside a live thread is a copy of a threaded process's
+ * memory, glibc's included, and glibc's bookkeeping of its threads then
+ * lies to it: its list still holds our thread, which does not exist in
+ * the child. glibc's setgroups() and setuid() (runas.c, for -u)
+ * wait for every thread of that list to change its ids too, and one that
+ * was still starting when the child was made never answers: with two CPU
+ * hogs beside it, runs with -u hung in a futex (gdb: __nptl_setxid).
+ * A lock the thread held at that instant (malloc's, stdio's) would stay
+ * held in the child just as well. fork() repairs all that for its child;
+ * clone() does not, so POSIX allows such a child only async-signal-safe
+ * calls, and ours makes many. One thread at clone() time keeps it safe.
  */
 #include "netearly.h"
 

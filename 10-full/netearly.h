@@ -15,7 +15,8 @@
 void netearly_start(void);
 
 /* Waits for the thread; returns the namespace's fd (close-on-exec), or -1
- * (no thread, or it failed). Call before anything forks or clones. */
+ * (no thread, or it failed). Call before anything forks or clones: a
+ * child clone()d beside a live thread can hang in glibc (netearly.c). */
 int netearly_join(void);
 
 #endif
