@@ -74,7 +74,7 @@ static int ns_fd = -1; /* written by the thread, read after the join */
  * Given in its attributes, the set is applied by glibc between clone()
  * and the thread's first instruction, and the kernel moves a thread that
  * is not running yet at once: its unshare() began 0.23 ms sooner, and our
- * wait for it before clone() went from 0.31 ms to 0.05 (medians of 300
+ * wait for it before clone() went from 0.29 ms to none (medians of 300
  * runs on the machine of the README's "Speed"). Where we may run on one
  * CPU only, nothing changes. */
 static void keep_off_main_cpu(pthread_attr_t *attr)
