@@ -14,13 +14,14 @@
  * Uses:  06-net (net_link_up)
  * Read:  unshare(2) CLONE_NEWNET, setns(2), namespaces(7) (/proc/PID/ns),
  *        pthread_create(3), pthread_attr_setaffinity_np(3),
- *        sched_getcpu(3)
+ *        sched_getaffinity(2), sched_getcpu(3)
  *
  * A network namespace is a thing of its own: a process (or a thread:
  * each has its own set of namespaces) enters it with unshare(), and an
  * fd of /proc/thread-self/ns/net keeps it alive after the thread is gone.
- * The child, clone()d without CLONE_NEWNET, enters it with setns() as
- * its first step after "go" (child.c). Nothing is left behind: the last
+ * The child, clone()d without CLONE_NEWNET, enters it with setns() in
+ * child_namespaces, after its cgroup and hostname (child.c, step 15).
+ * Nothing is left behind: the last
  * fd closed (the child's, at its exec, or ours after clone()) ends the
  * namespace with the container, as clone()'s would; a kill -9 closes
  * every fd. Only where the runtime itself may own the namespace: as root
@@ -31,20 +32,22 @@
  * On this machine (2 vCPUs, a VM), a start took 0.4 ms less wall time
  * for it when a second CPU was free (README, "Speed").
  *
- * The thread is always joined before clone(), though the child needs the
- * namespace only at its /sys mount, a millisecond later (tried, and taken
- * out: the fd sent over a socket instead, 0.04-0.07 ms a start less). A
- * child clone()d beside a live thread is a copy of a threaded process's
- * memory, glibc's included, and glibc's bookkeeping of its threads then
- * lies to it: its list still holds our thread, which does not exist in
- * the child. glibc's setgroups() and setuid() (runas.c, for -u)
- * wait for every thread of that list to change its ids too, and one that
- * was still starting when the child was made never answers: with two CPU
- * hogs beside it, runs with -u hung in a futex (gdb: __nptl_setxid).
- * A lock the thread held at that instant (malloc's, stdio's) would stay
- * held in the child just as well. fork() repairs all that for its child;
- * clone() does not, so POSIX allows such a child only async-signal-safe
- * calls, and ours makes many. One thread at clone() time keeps it safe.
+ * The thread is always joined before clone(), though the child could
+ * enter the namespace as late as its /sys mount, a millisecond later
+ * (tried, and taken out: the fd sent over a socket instead, 0.04-0.07 ms
+ * a start faster). A child clone()d beside a live thread is a copy of a
+ * threaded process's memory, glibc's included, and glibc's bookkeeping of
+ * its threads then lies to it: its list still holds our thread, which
+ * does not exist in the child. glibc's setgroups(), setresgid() and
+ * setresuid() (runas.c, for -u) wait for every thread of that list to
+ * change its ids too, and one that was still starting when the child was
+ * made never answers: with two CPU hogs beside it, runs with -u hung in a
+ * futex (gdb: __nptl_setxid). A lock the thread held at that instant
+ * (malloc's, stdio's) would stay held in the child just as well. glibc's
+ * fork() repairs its own state for its child; a raw clone() does not, and
+ * our child calls much that is not async-signal-safe (all that POSIX
+ * allows even after fork() in a threaded process). One thread at clone()
+ * time keeps it safe.
  */
 #include "netearly.h"
 
@@ -64,19 +67,20 @@ static pthread_t thread;
 static bool started;
 static int ns_fd = -1; /* written by the thread, read after the join */
 
-/* The thread keeps off the main thread's CPU, from its first instruction.
- * The kernel starts a new thread on its creator's CPU, and this one's 0.5
- * ms of kernel work there took that CPU from the main thread (perf sched:
- * 0.64 ms a run of the main thread runnable but waiting, mostly for this
- * one), while the other CPU ran the last run's namespace teardown or
- * nothing. It used to move itself, with sched_setaffinity() as its first
- * call: that waited first for its turn on our CPU, then for the move.
- * Given in its attributes, the set is applied by glibc between clone()
- * and the thread's first instruction, and the kernel moves a thread that
- * is not running yet at once: its unshare() began 0.23 ms sooner, and our
- * wait for it before clone() went from 0.29 ms to none (medians of 300
- * runs on the machine of the README's "Speed"). Where we may run on one
- * CPU only, nothing changes. */
+/* The thread keeps off the main thread's CPU, before its work begins. The
+ * kernel usually starts a new thread on its creator's CPU, and this one's
+ * 0.5 ms of kernel work there took that CPU from the main thread (perf
+ * sched: 0.64 ms a run of the main thread runnable but waiting, mostly
+ * for this one), while the other CPU ran the last run's namespace
+ * teardown or nothing. It used to move itself, with sched_setaffinity()
+ * as its first call: that waited first for its turn on our CPU, then for
+ * the move. Given in its attributes, the set is applied by us, the
+ * creator, right after clone(), while the new thread waits on a lock
+ * before its start function runs; and the kernel moves a thread that is
+ * not running at once. Its unshare() began 0.23 ms sooner, and our wait
+ * for it before clone() went from 0.29 ms to none (medians of a paired
+ * trace, 300 runs each, on the machine of the README's "Speed"). Where we
+ * may run on one CPU only, nothing changes. */
 static void keep_off_main_cpu(pthread_attr_t *attr)
 {
 	cpu_set_t set;

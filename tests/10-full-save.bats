@@ -468,9 +468,10 @@ refused_load() {
 	need_strace
 	# A Ctrl-C comes to a command of the terminal's foreground, whose
 	# SIGINT is at its default. A background job of a script starts
-	# with SIGINT ignored (so may this suite, started with `&`), and a
-	# save that inherits that goes on to the end, rightly: it exited 0
-	# here. So save gets the default, as a Ctrl-C would find it.
+	# with SIGINT ignored (as this suite is, when a script starts it
+	# with `&`), and a save that inherits that goes on to the end,
+	# rightly: it exited 0 here. So save gets the default, as a Ctrl-C
+	# would find it.
 	local dflt=(env --default-signal=INT)
 	env --default-signal=INT true 2>/dev/null || dflt=() # coreutils < 8.31
 	"${C[@]}" import "$RFS" base >/dev/null
