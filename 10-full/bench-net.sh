@@ -49,6 +49,10 @@ net_time() {
 }
 
 lo_rate= direct_rate= proxy_rate= t_none= t_bridge= t_alone=
+# `ip netns add` binds /run/netns on itself the first time and never
+# undoes that: undone below if it was not there before and is empty then.
+netns_mounted=0
+! mountpoint -q /run/netns 2>/dev/null || netns_mounted=1
 if cc -static -O2 -o "$B/tcp" tests/10-full-port-tcp.c &&
 	ip netns add "$NS" && ip -n "$NS" link set lo up; then
 	# The ceiling: a listener of the namespace's own, on its loopback.
@@ -76,6 +80,10 @@ if cc -static -O2 -o "$B/tcp" tests/10-full-port-tcp.c &&
 	wait "$sink" 2>/dev/null
 fi
 ip netns del "$NS" 2>/dev/null
+if [ "$netns_mounted" = 0 ] && mountpoint -q /run/netns 2>/dev/null &&
+	[ -z "$(ls -A /run/netns)" ]; then
+	umount /run/netns 2>/dev/null || true
+fi
 rm -rf "$NR" "$B/tcp"
 
 {

@@ -179,6 +179,8 @@ leftovers() {
 		\( -name 'bench-*' -o -name 'lesson-container-*' \) |
 		while read -r cg; do foreign "$cg" || echo "$cg"; done
 	  ls -d /run/lesson-container-*
+	  # `ip netns add` (bench-net.sh) binds /run/netns on itself.
+	  ! mountpoint -q /run/netns || echo "/run/netns (a mount)"
 	} 2>/dev/null | sort
 }
 
@@ -378,7 +380,7 @@ fi
 # The network rows: TCP through -p against direct and the loopback; what
 # --net bridge adds to a start. In a network namespace of their own.
 if part net; then
-	say "timing the network: 1 GiB through -p, direct, loopback; run --net bridge"
+	say "timing the network: ${NET_MIB:-1024} MiB through -p, direct, loopback; run --net bridge"
 	. 10-full/bench-net.sh
 fi
 
