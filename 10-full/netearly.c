@@ -21,13 +21,13 @@
  * fd of /proc/thread-self/ns/net keeps it alive after the thread is gone.
  * The child, clone()d without CLONE_NEWNET, enters it with setns() in
  * child_namespaces, after its cgroup and hostname (child.c, step 15).
- * Nothing is left behind: the last
- * fd closed (the child's, at its exec, or ours after clone()) ends the
- * namespace with the container, as clone()'s would; a kill -9 closes
- * every fd. Only where the runtime itself may own the namespace: as root
- * without --userns (with a user namespace, the network namespace must be
- * the container's root's; clone() makes it), and not with --net bridge,
- * whose cable the parent plugs into the child's namespace before "go".
+ * Nothing is left behind: the last fd closed (the child's, at its exec,
+ * or ours after clone()) ends the namespace with the container, as
+ * clone()'s would; a kill -9 closes every fd. Only where the runtime
+ * itself may own the namespace: as root without --userns (with a user
+ * namespace, the network namespace must be the container's root's;
+ * clone() makes it), and not with --net bridge, whose cable the parent
+ * plugs into the child's namespace before "go".
  *
  * On this machine (2 vCPUs, a VM), a start took 0.4 ms less wall time
  * for it when a second CPU was free (README, "Speed").
