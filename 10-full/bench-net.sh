@@ -48,11 +48,32 @@ net_time() {
 	fi
 }
 
-lo_rate= direct_rate= proxy_rate= t_none= t_bridge= t_alone=
+lo_rate= direct_rate= proxy_rate= t_none= t_bridge= t_alone= sink=
 # `ip netns add` binds /run/netns on itself the first time and never
-# undoes that: undone below if it was not there before and is empty then.
+# undoes that: undone at the end if it was not there before and is empty
+# then.
 netns_mounted=0
 ! mountpoint -q /run/netns 2>/dev/null || netns_mounted=1
+
+# Everything of this part goes: at its end, and from bench.sh's cleanup
+# after a Ctrl-C in the middle of it (the container, the sink, the
+# namespace).
+net_cleanup() {
+	[ -z "$NS" ] && return
+	"${NC[@]}" rm -f bench-sink >/dev/null 2>&1
+	if [ -n "$sink" ]; then
+		kill "$sink" 2>/dev/null
+		wait "$sink" 2>/dev/null
+	fi
+	ip netns del "$NS" 2>/dev/null
+	if [ "$netns_mounted" = 0 ] && mountpoint -q /run/netns 2>/dev/null &&
+		[ -z "$(ls -A /run/netns)" ]; then
+		umount /run/netns 2>/dev/null || true
+	fi
+	rm -rf "$NR" "$B/tcp"
+	NS= sink=
+}
+
 if cc -static -O2 -o "$B/tcp" tests/10-full-port-tcp.c &&
 	ip netns add "$NS" && ip -n "$NS" link set lo up; then
 	# The ceiling: a listener of the namespace's own, on its loopback.
@@ -76,15 +97,8 @@ if cc -static -O2 -o "$B/tcp" tests/10-full-port-tcp.c &&
 	t_bridge=$(net_time bridge "$q run --rm --net bridge $ROOTFS /bin/true")
 	"${NC[@]}" rm -f bench-sink >/dev/null
 	t_alone=$(net_time alone "$q run --rm --net bridge $ROOTFS /bin/true")
-	kill "$sink"
-	wait "$sink" 2>/dev/null
 fi
-ip netns del "$NS" 2>/dev/null
-if [ "$netns_mounted" = 0 ] && mountpoint -q /run/netns 2>/dev/null &&
-	[ -z "$(ls -A /run/netns)" ]; then
-	umount /run/netns 2>/dev/null || true
-fi
-rm -rf "$NR" "$B/tcp"
+net_cleanup
 
 {
 	echo "network: TCP, $NET_MIB MiB one way (median of $NET_RUNS), MiB/s:" \

@@ -198,9 +198,13 @@ foreign() {
 }
 
 # Remove what a run left: containers still known to crun/runc (after a
-# Ctrl-C), their state dirs, the bundle, the helper. Results stay.
+# Ctrl-C), their state dirs, the bundle, the helper, the network part's
+# container and namespace. Results stay.
 cleanup() {
 	local id
+	# A Ctrl-C in the network part (bench-net.sh): its container, its
+	# namespace.
+	! declare -F net_cleanup >/dev/null || net_cleanup
 	if [ -d "$B/crun" ]; then
 		for id in $(crun --root "$B/crun" list -q 2>/dev/null); do
 			unshare -m sh -c "umount $UNIFIED 2>/dev/null;
