@@ -201,10 +201,17 @@ foreign() {
 # Ctrl-C), their state dirs, the bundle, the helper, the network part's
 # container and namespace. Results stay.
 cleanup() {
-	local id
+	local id root
 	# A Ctrl-C in the network part (bench-net.sh): its container, its
 	# namespace.
 	! declare -F net_cleanup >/dev/null || net_cleanup
+	# ... or in another part: the containers of its own data root.
+	for root in "$B"/*-root; do
+		[ -d "$root/containers" ] || continue
+		for id in $("$CONTAINER" --root "$root" ps -aq 2>/dev/null); do
+			"$CONTAINER" --root "$root" rm -f "$id" >/dev/null 2>&1
+		done
+	done
 	if [ -d "$B/crun" ]; then
 		for id in $(crun --root "$B/crun" list -q 2>/dev/null); do
 			unshare -m sh -c "umount $UNIFIED 2>/dev/null;
