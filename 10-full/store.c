@@ -43,17 +43,46 @@ void store_forget_address(struct container *c)
 	c->prefix = 0;
 }
 
+/* The civil date (year, month 1-12, day 1-31) of a day counted from
+ * 1970-01-01, in the proleptic Gregorian calendar. Done here, not by
+ * gmtime_r(): glibc's reads the time zone file (/etc/localtime) at its
+ * first call, even for UTC, and `run` calls it before clone(), where a
+ * start waits for every file it opens ("Speed" in the README). The years
+ * are counted in eras of 400 (146097 days, the calendar's full cycle),
+ * each year beginning on March 1st, so that February's leap day is a
+ * year's last day and never moves the months before it. */
+static void civil_date(long long days, int *year, int *month, int *day)
+{
+	long long z = days + 719468; /* days from 0000-03-01 */
+	long long era = (z >= 0 ? z : z - 146096) / 146097;
+	long long doe = z - era * 146097; /* day of the era, 0-146096 */
+	/* Its year, 0-399: the leap days before doe taken out, then / 365.
+	 * One in every 1461 days (4 years) is a leap day, except in a
+	 * century's last 4 years (36524 days: one less), except in the
+	 * era's last (146097 days: the one more). */
+	long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100); /* from Mar 1 */
+	long long mp = (5 * doy + 2) / 153; /* months from March: 0-11 */
+
+	*day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*year = (int)(yoe + era * 400 + (*month <= 2));
+}
+
 void store_now(char *buf)
 {
 	struct timespec ts;
-	struct tm tm;
+	long long secs, days;
+	int year, month, day, sod;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(buf, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%09dZ",
-		 (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
-		 tm.tm_mday % 100, tm.tm_hour % 100, tm.tm_min % 100,
-		 tm.tm_sec % 100, (int)(ts.tv_nsec % 1000000000));
+	secs = ts.tv_sec;
+	days = secs / 86400 - (secs % 86400 < 0);
+	sod = (int)(secs - days * 86400); /* second of the day */
+	civil_date(days, &year, &month, &day);
+	snprintf(buf, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%09dZ", year % 10000,
+		 month, day, sod / 3600, sod / 60 % 60, sod % 60,
+		 (int)(ts.tv_nsec % 1000000000));
 }
 
 static void put_list(FILE *f, const char *key, char *const *v, int n)

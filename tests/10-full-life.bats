@@ -527,6 +527,36 @@ assert c["State"]["Status"] == "running" and c["State"]["Pid"] > 0
 	[ "$stderr" = "container: no such container: nothing-here" ]
 }
 
+@test "10-full life: a record's times are the host's clock in UTC; a --rm run in the foreground has a record while it runs, none after" {
+	# The dates are worked out by the runtime itself (store.c), not by
+	# gmtime(): compared here with date(1)'s reading of them.
+	in_utc() { # FIELD BEFORE AFTER: inspect's FIELD of "clock"
+		local t s
+		t=$("${C[@]}" inspect -f "{{.$1}}" clock)
+		echo "$1: $t (between $2 and $3)"
+		[[ "$t" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z$ ]]
+		s=$(date -u -d "$t" +%s)
+		[ "$2" -le "$s" ] && [ "$s" -le "$3" ]
+	}
+	local before after job
+	before=$(date -u +%s)
+	"${C[@]}" run --name clock "$RFS" true
+	after=$(date -u +%s)
+	in_utc Created "$before" "$after"
+	in_utc State.StartedAt "$before" "$after"
+	in_utc State.FinishedAt "$before" "$after"
+	"${C[@]}" rm clock
+	before=$(date -u +%s)
+	"${C[@]}" run --rm --name clock "$RFS" sleep 100 &
+	job=$!
+	wait_for eval '[ "$("${C[@]}" inspect -f "{{.State.Status}}" clock 2>/dev/null)" = running ]'
+	after=$(date -u +%s)
+	in_utc Created "$before" "$after"
+	"${C[@]}" kill clock
+	wait_status "$job" 137
+	root_is_empty
+}
+
 @test "10-full life: --userns: an exited container keeps its range of host ids until rm; start gets the same one back" {
 	# The container's root, a host user of its own, walks to its dir.
 	run -125 "${C[@]}" run --userns "$RFS" true
