@@ -117,7 +117,7 @@ int life_created(const struct state *st, const struct config *c,
 	rec.status = STATUS_CREATED;
 	rec.pid = 0;
 	rec.supervisor = getpid();
-	rec.supervisor_start = stale_start_time(rec.supervisor);
+	rec.supervisor_start = note_self_start(); /* ours */
 	snprintf(rec.boot, sizeof(rec.boot), "%s", note_boot_id());
 	/* Its output is kept when it is: detached, or not --rm. */
 	snprintf(log, sizeof(log), "%s/containers/%s.log", st->root, st->id);

@@ -61,6 +61,19 @@ const char *note_boot_id(void)
 	return id;
 }
 
+unsigned long long note_self_start(void)
+{
+	static pid_t pid;
+	static unsigned long long start;
+	pid_t self = getpid();
+
+	if (self != pid) { /* read once per process: a fork has its own */
+		start = stale_start_time(self);
+		pid = self;
+	}
+	return start;
+}
+
 /* The inode of our PID namespace: which PIDs a note's PID is among. */
 static unsigned long long pid_ns(void)
 {
@@ -73,12 +86,11 @@ static unsigned long long pid_ns(void)
 int note_write(struct state *st, bool cgroups)
 {
 	char text[512], dir[sizeof(st->root) + 16], path[PATH_MAX], fdpath[64];
-	char state;
-	int fd, n, threads, ret = -1;
+	int fd, n, ret = -1;
 
 	n = snprintf(text, sizeof(text),
 		     "pid %d\nstart %llu\npidns %llu\nboot %s\n%s%s%s%s",
-		     (int)getpid(), stale_proc_stat(getpid(), &state, &threads),
+		     (int)getpid(), note_self_start(),
 		     pid_ns(), note_boot_id(), st->name ? "name " : "",
 		     st->name ? st->name : "", st->name ? "\n" : "",
 		     cgroups ? "cgroups\n" : "");

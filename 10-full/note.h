@@ -54,6 +54,10 @@ int note_read(int dirfd, const char *id, struct note *n);
  * start time mean something only within one boot. */
 const char *note_boot_id(void);
 
+/* Our own start time (/proc/self/stat), read once per process: the note
+ * and the record both name it. */
+unsigned long long note_self_start(void);
+
 /* Whether the owner of n still runs. */
 enum note_owner note_judge(const struct note *n);
 
