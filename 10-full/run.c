@@ -74,6 +74,7 @@
 #include "note.h"
 #include "proxy.h"
 #include "relay.h"
+#include "cpuplace.h"
 #include "release.h"
 #include "supervise.h"
 #include "sweep.h"
@@ -259,6 +260,8 @@ static int parent(pid_t child)
 {
 	struct user_map uid, gid;
 
+	/* It has the longer way to go: our CPU is its (cpuplace.c). */
+	cpu_leave_to(child);
 	/* Its mounts, kept past its end for release.c. */
 	release_hold_mounts(child);
 	/* The child has its copy of the network namespace's fd. */

@@ -179,6 +179,20 @@ in_container_cgroup() {
 	[ "$share" -le 40 ]
 }
 
+@test "10-full: the container runs on the CPUs it was started on: all the caller's, or those taskset gave" {
+	# Right after clone() the runtime moves itself off its child's CPU
+	# and back (cpuplace.c): the child's own CPU set is never touched.
+	local host cpu
+	host=$(grep '^Cpus_allowed_list:' /proc/self/status)
+	run -0 "$CONTAINER" run --rm "$RFS" grep '^Cpus_allowed_list:' /proc/self/status
+	[ "$output" = "$host" ]
+	command -v taskset >/dev/null || skip "no taskset (util-linux)"
+	cpu=${host##*[,-]} # the last CPU we may run on
+	[ "$host" != "Cpus_allowed_list:	$cpu" ] || skip "one CPU only: nothing to narrow"
+	run -0 taskset -c "$cpu" "$CONTAINER" run --rm "$RFS" grep '^Cpus_allowed_list:' /proc/self/status
+	[ "$output" = "Cpus_allowed_list:	$cpu" ]
+}
+
 @test "10-full: the image directory is byte-for-byte unchanged after the container writes and deletes" {
 	snapshot() {
 		(cd "$RFS" && find . -printf '%p %y %m %U %G %s %T@ %l\n' | sort &&
