@@ -176,7 +176,10 @@ shebang_attack() {
 		"$CONTAINER" run --rm "$@" -v "$T:/t:ro" "$T/img" /bin/sh \
 		>/dev/null 2>"$BATS_TEST_TMPDIR/err" &
 	tracer=$!
-	runtime=$(child_of $tracer)
+	# By name: strace first forks short-lived probes of its own, which
+	# child_of could take for the runtime (then the wait below ends at
+	# once, and the teardown kills the real one halfway).
+	runtime=$(traced $tracer container)
 	wait_for eval 'cmd=$(held_runtime $tracer); [ -n "$cmd" ]' || {
 		echo "the runtime inside did not run: $(cat "$BATS_TEST_TMPDIR/err")"
 		wait $tracer || true
