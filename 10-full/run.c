@@ -29,7 +29,8 @@
  *             container's dir (state.c);
  *             --net bridge: /etc files, an    bridge.c, hosts.c; under the
  *             address (the bridge if need be) allocator's lock
- *             the record (life.c); stdio
+ *             the record (life.c; a --rm run
+ *             in the foreground: at 9); stdio
  *             pipes or the pty's socket; the
  *             attach socket (attachd.c)
  *          5  cgroup_create (07), noted       limits set before anything
@@ -37,7 +38,10 @@
  *          6  clone(UTS IPC PID NS [NET]      the child waits on a pipe;
  *             [USER]); NET made already by a  a thread made it meanwhile
  *             thread (netearly.c) as root     (step 3 on)
- *          7  uid/gid maps (05, with USER);   only a process outside may
+ *          7  off the child's CPU and back    its way is the longer one
+ *             (cpuplace.c); an fd of its
+ *             mount ns (release.c);
+ *             uid/gid maps (05, with USER);   only a process outside may
  *             --userns as root: the image     write them; the child must
  *             idmapped (userns.c)             be root inside to mount
  *          8  --net bridge: the veth, its far plug.c: never in the host's
@@ -46,6 +50,7 @@
  *          9  the relay thread: -t (tty.c)    copies our 0-2 to the
  *             or the stdio pipes (relay.c);   container's and back; the
  *             -i -d: attach (attachd.c);      signals reach the command
+ *             the record, running (life.c);
  *             signal forwarding (03)
  *   -- 10 "go" --
  *   child 11-15 setsid, stdio; --userns root;  child.c, child_namespaces
