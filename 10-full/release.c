@@ -27,11 +27,24 @@
  * before `container` returns, and a kill -9 closes the fd as any exit.
  * The sealed binary's view (selfexec.c) goes in the same thread: its
  * last close waits for two grace periods more.
+ *
+ * In the foreground the thread starts earlier, once the container is on
+ * its way (release_watch), for a third wait of the disk's: overlayfs
+ * marks a `volatile` mount with two dirs and a file in work/work
+ * (incompat/volatile/dirty), which it only looks for when it mounts.
+ * Removed at the end, they were two of the six dirs whose blocks the disk
+ * discards there; removed while the command runs, once the init says it
+ * does ('S' or 'F' readable on its report pipe, supervise.c: the overlay
+ * is mounted by then), that wait is spent beside the container's own
+ * time. Without that word (the container died before its command), the
+ * end removes them, as before.
  */
 #include "release.h"
 #include "selfexec.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -42,6 +55,14 @@ static int mnt_ns = -1; /* the container's mount namespace, or -1 */
 static int self = -1;	/* the sealed copy */
 static pthread_t thread;
 static bool running;
+/* release_watch(): the init's report pipe, and the container's dir. The
+ * thread says when it is past the mark (marked), and waits for the go
+ * (release_start) under the lock. */
+static int report = -1;
+static struct state *watched;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
+static bool marked, go;
 
 void release_hold_mounts(pid_t child)
 {
@@ -53,7 +74,23 @@ void release_hold_mounts(pid_t child)
 
 static void *release(void *arg)
 {
+	struct pollfd p = {.fd = report, .events = POLLIN};
+
 	(void)arg;
+	if (report >= 0) {
+		/* Readable once the init has spoken (the byte stays there
+		 * for supervise_ran), or when it died without a word. */
+		while (poll(&p, 1, -1) < 0 && errno == EINTR)
+			;
+		if (p.revents & POLLIN)
+			state_unlink_mark(watched);
+		pthread_mutex_lock(&lock);
+		marked = true;
+		pthread_cond_broadcast(&changed);
+		while (!go)
+			pthread_cond_wait(&changed, &lock);
+		pthread_mutex_unlock(&lock);
+	}
 	if (mnt_ns >= 0)
 		close(mnt_ns); /* the container's mounts go now */
 	selfexec_close(self);
@@ -61,20 +98,54 @@ static void *release(void *arg)
 	return NULL;
 }
 
-void release_start(int self_fd)
+static void start(void)
 {
 	sigset_t all, old;
 
-	if (running)
-		return;
-	self = self_fd;
 	/* No signal for the thread: they are the main thread's. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	running = pthread_create(&thread, NULL, release, NULL) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void release_watch(int report_fd, struct state *st)
+{
+	if (running || report_fd < 0)
+		return;
+	report = report_fd;
+	watched = st;
+	start();
+	if (!running)
+		report = -1; /* the end removes the mark, as before */
+}
+
+void release_start(int self_fd)
+{
+	if (running && report >= 0) { /* watching since release_watch */
+		pthread_mutex_lock(&lock);
+		self = self_fd;
+		go = true;
+		pthread_cond_broadcast(&changed);
+		pthread_mutex_unlock(&lock);
+		return;
+	}
+	if (running)
+		return;
+	self = self_fd;
+	start();
 	if (!running)
 		release(NULL); /* here, then */
+}
+
+void release_mark_wait(void)
+{
+	if (!running || report < 0)
+		return;
+	pthread_mutex_lock(&lock);
+	while (!marked)
+		pthread_cond_wait(&changed, &lock);
+	pthread_mutex_unlock(&lock);
 }
 
 void release_wait(void)
@@ -82,4 +153,5 @@ void release_wait(void)
 	if (running)
 		pthread_join(thread, NULL);
 	running = false;
+	report = -1;
 }

@@ -8,6 +8,8 @@
 #ifndef RELEASE_H
 #define RELEASE_H
 
+#include "state.h"
+
 #include <sys/types.h>
 
 /* Parent, after clone(): holds the child's mount namespace, so that its
@@ -15,10 +17,21 @@
  * Quiet: without it (no /proc), the last process tears them down. */
 void release_hold_mounts(pid_t child);
 
-/* Once the container is gone: a thread closes the mount namespace and the
- * sealed copy self_fd (selfexec_close). Never fails: without a thread,
- * here and now. */
+/* Parent, in the foreground, once nothing of ours holds the write end
+ * of the init's report pipe (report_fd: its read end, supervise.c): the
+ * thread starts now, and removes overlayfs's volatile mark from st's
+ * dir as soon as the init has spoken (state_unlink_mark). Quiet: without
+ * a thread, the end does it. */
+void release_watch(int report_fd, struct state *st);
+
+/* Once the container is gone: the thread (started now, or by
+ * release_watch) closes the mount namespace and the sealed copy self_fd
+ * (selfexec_close). Never fails: without a thread, here and now. */
 void release_start(int self_fd);
+
+/* Waits until release_watch's thread is done with st's dir (at once
+ * without one). Call before removing the dir. */
+void release_mark_wait(void);
 
 /* Waits for that thread. Call before returning from the run. */
 void release_wait(void);

@@ -51,6 +51,8 @@
  *             or the stdio pipes (relay.c);   container's and back; the
  *             -i -d: attach (attachd.c);      signals reach the command
  *             the record, running (life.c);
+ *             foreground: the release thread  overlayfs's mark goes while
+ *             (release.c);                    the command runs
  *             signal forwarding (03)
  *   -- 10 "go" --
  *   child 11-15 setsid, stdio; --userns root;  child.c, child_namespaces
@@ -173,6 +175,7 @@ static void cleanup(void)
 		bridge_leave(state.root, &config.net); /* and its address */
 	/* Kept (exited, until `rm`) or removed (--rm, or it never ran):
 	 * life.c decides; then whatever is left of the run goes. */
+	release_mark_wait(); /* done in the dir, if it started there */
 	life_ended(&state, lesson_status, supervise_ran());
 	state_remove(&state);
 	names_release(&state);
@@ -300,9 +303,12 @@ static int parent(pid_t child)
 	     attach_start(relay_stdin()) < 0) ||
 	    life_running(&state, child) < 0)
 		return -1;
-	if (!config.detach)
+	if (!config.detach) {
 		close(config.report_fd); /* the child has its copy */
-	else if (supervise_watch(config.report_fd) < 0)
+		/* Its word, once the command runs, lets a thread of ours
+		 * clear overlayfs's mark meanwhile (release.c). */
+		release_watch(supervise_report_fd(), &state);
+	} else if (supervise_watch(config.report_fd) < 0)
 		return -1;
 	config.report_fd = -1;
 	/* Once lesson_run() has said "go", a signal is forwarded, not

@@ -186,7 +186,7 @@ int state_new_id(struct state *st)
 		snprintf(st->id + 2 * i, 3, "%02x", bytes[i]);
 	snprintf(st->dir, sizeof(st->dir), "%s/containers/%s", st->root,
 		 st->id);
-	st->noted = st->named = st->created = false;
+	st->noted = st->named = st->created = st->unmarked = false;
 	return 0;
 }
 
@@ -274,34 +274,51 @@ bad:
 	return -1;
 }
 
+/* overlayfs's mark of a `volatile` mount, deepest first: it refuses to
+ * mount the same upper/ and work/ again while the mark is there. */
+static const char *const volatile_mark[] = {
+	"work/work/incompat/volatile/dirty",
+	"work/work/incompat/volatile",
+	"work/work/incompat",
+};
+
+static void unlink_mark(int dirfd)
+{
+	for (size_t i = 0; i < sizeof(volatile_mark) / sizeof(*volatile_mark);
+	     i++)
+		unlinkat(dirfd, volatile_mark[i], i ? AT_REMOVEDIR : 0);
+}
+
+void state_unlink_mark(struct state *st)
+{
+	int fd = open(st->dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	unlink_mark(fd);
+	close(fd);
+	st->unmarked = true;
+}
+
 void state_remove(struct state *st)
 {
-	/* What a run leaves in its dir, deepest first: overlayfs's scratch
-	 * dir work/work (`volatile` marks it with incompat/volatile/dirty)
+	/* What a run leaves in its dir, deepest first: overlayfs's mark
+	 * (above), unless it is gone already, its scratch dir work/work,
 	 * and an empty upper/.
 	 * Removed by name, one call each, not found by reading directories
 	 * and trying each entry twice (a dir, then a file): 20 calls fewer
 	 * at the end of every --rm run. Whatever is not there, or not
 	 * empty (a container that wrote), is left to state_remove_tree. */
-	static const struct {
-		const char *name;
-		int flags;
-	} known[] = {
-		{"work/work/incompat/volatile/dirty", 0},
-		{"work/work/incompat/volatile", AT_REMOVEDIR},
-		{"work/work/incompat", AT_REMOVEDIR},
-		{"work/work", AT_REMOVEDIR},
-		{"work", AT_REMOVEDIR},
-		{"upper", AT_REMOVEDIR},
-	};
+	static const char *const known[] = {"work/work", "work", "upper"};
 	int fd;
 
 	if (!st->created)
 		return;
 	fd = open(st->dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	for (size_t i = 0; fd >= 0 && i < sizeof(known) / sizeof(known[0]);
-	     i++)
-		unlinkat(fd, known[i].name, known[i].flags);
+	if (fd >= 0 && !st->unmarked)
+		unlink_mark(fd);
+	for (size_t i = 0; fd >= 0 && i < sizeof(known) / sizeof(*known); i++)
+		unlinkat(fd, known[i], AT_REMOVEDIR);
 	if (fd >= 0)
 		close(fd);
 	if (state_remove_tree(AT_FDCWD, st->dir) == 0)

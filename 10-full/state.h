@@ -36,6 +36,7 @@ struct state {
 	bool noted;   /* ROOT/containers/ID.owner */
 	bool named;   /* ROOT/names/NAME -> ID */
 	bool created; /* ROOT/containers/ID/ */
+	bool unmarked; /* overlayfs's volatile mark removed (release.c) */
 };
 
 /* `container --root DIR VERB`: the data root instead of the default
@@ -74,6 +75,13 @@ int state_make_layers(const struct state *st, const char *hostname,
 /* Removes path (relative to dirfd) and everything under it, rm -rf
  * without a fork. Returns 0, or -1 after saying why. */
 int state_remove_tree(int dirfd, const char *path);
+
+/* Removes what overlayfs makes in work/ to mark a `volatile` mount
+ * (work/work/incompat/volatile/dirty), which it looks for only when it
+ * mounts: while the container runs, by release.c. Quiet; ours to call
+ * only once the overlay is mounted (the init has said that the command
+ * runs). Sets st->unmarked. */
+void state_unlink_mark(struct state *st);
 
 /* Removes the container's dir, if made (the owner note is note.c's). */
 void state_remove(struct state *st);

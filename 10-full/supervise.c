@@ -153,6 +153,11 @@ static void *watch(void *arg)
 	return NULL;
 }
 
+int supervise_report_fd(void)
+{
+	return report;
+}
+
 int supervise_watch(int write_end)
 {
 	sigset_t all, old;

@@ -30,6 +30,11 @@ int supervise_report_pipe(void);
  * stdout, stderr) is let go. Returns 0, or -1 after saying why. */
 int supervise_watch(int write_end);
 
+/* In the foreground: the read end of that pipe, which nobody reads
+ * before supervise_ran() (release.c only waits until it can be read), or
+ * -1. */
+int supervise_report_fd(void);
+
 /* In the cleanup: whether the init got to start the command (its exec
  * may have failed: 126, 127), as it reported. Not: the runtime failed
  * before, and nothing of the container is worth keeping. */

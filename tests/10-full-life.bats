@@ -557,6 +557,27 @@ assert c["State"]["Status"] == "running" and c["State"]["Pid"] > 0
 	root_is_empty
 }
 
+@test "10-full life: overlayfs's volatile mark leaves the container's dir while its command runs; upper/ and work/work stay until the end" {
+	# release.c: the mark (work/work/incompat/volatile/dirty) is looked
+	# for only when an overlay is mounted; a thread of ours removes it
+	# once the init says the command runs, so that the disk's wait for
+	# its two dirs is not part of the end of the run.
+	local job id
+	"${C[@]}" run --rm --name mark "$RFS" sleep 100 &
+	job=$!
+	wait_for eval '[ "$("${C[@]}" inspect -f "{{.State.Status}}" mark 2>/dev/null)" = running ]'
+	id=$(readlink "$R/names/mark")
+	[ -d "$R/containers/$id/work/work" ]
+	wait_for test ! -e "$R/containers/$id/work/work/incompat"
+	[ -d "$R/containers/$id/upper" ] && [ -d "$R/containers/$id/work/work" ]
+	# The overlay still works: a write inside is copied up through work/.
+	"${C[@]}" exec mark sh -c 'echo kept > /etc/mark && cat /etc/mark'
+	[ -f "$R/containers/$id/upper/etc/mark" ]
+	"${C[@]}" kill mark
+	wait_status "$job" 137
+	root_is_empty
+}
+
 @test "10-full life: --userns: an exited container keeps its range of host ids until rm; start gets the same one back" {
 	# The container's root, a host user of its own, walks to its dir.
 	run -125 "${C[@]}" run --userns "$RFS" true
