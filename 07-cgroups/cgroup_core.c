@@ -242,11 +242,19 @@ void cgroup_destroy(struct cgroup *cg)
 {
 	if (!cg)
 		return;
-	for (int i = cg->ndirs - 1; i >= 0; i--)
-		if (cg->dir[i][0]) {
-			cgroup_kill_all(cg->dir[i]);
-			cgroup_remove_dir(cg->dir[i]);
-		}
+	for (int i = cg->ndirs - 1; i >= 0; i--) {
+		if (!cg->dir[i][0])
+			continue;
+		/* Most often nothing is left in it (the program has reaped
+		 * its child, and a PID namespace takes the rest along): one
+		 * rmdir. It fails with EBUSY while a process is inside (one
+		 * the command left behind), ENOTEMPTY for a scratch dir:
+		 * then kill what is left, and remove it. */
+		if (rmdir(cg->dir[i]) == 0 || errno == ENOENT)
+			continue;
+		cgroup_kill_all(cg->dir[i]);
+		cgroup_remove_dir(cg->dir[i]);
+	}
 	free(cg);
 }
 
