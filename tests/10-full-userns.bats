@@ -98,7 +98,9 @@ in_pool() {
 	prog_b=$!
 	a=$(command_of $prog_a)
 	b=$(command_of $prog_b)
-	[ "$(cat /proc/$a/comm) $(cat /proc/$b/comm)" = "sleep sleep" ]
+	# The init's child is "container" until its exec of sleep (vfork):
+	# wait for both execs, not only for both children (seen under load).
+	wait_for eval '[ "$(cat /proc/$a/comm) $(cat /proc/$b/comm)" = "sleep sleep" ]'
 	# The host's view: each command's real, effective, saved, fs uid.
 	uid_a=$(first_of_map /proc/$a/uid_map)
 	uid_b=$(first_of_map /proc/$b/uid_map)

@@ -74,7 +74,9 @@ in_container_cgroup() {
 	cmd=$(child_of $init)
 	run grep NSpid /proc/$cmd/status
 	[[ "$output" =~ [[:space:]]2$ ]] # the command: PID 2, under init
-	[ "$(cat /proc/$cmd/comm)" = sleep ]
+	# Once the init's vfork child has exec'd it (it is "container" until
+	# then: seen under load).
+	wait_for eval '[ "$(cat /proc/$cmd/comm)" = sleep ]'
 	kill $prog
 	wait_status $prog 143
 }
