@@ -318,6 +318,10 @@ teardown() {
 	own=$prog-$(start_of $prog)
 	kill -KILL $prog
 	wait $prog || true
+	# Its child dies with it (the parent-death signal), but not always at
+	# once: one that had not exec'd the command yet still held the upper
+	# dir's lock when the next run came (seen under load: 125, "in use").
+	wait_for test ! -e /proc/$child
 	# What SIGKILL left: no code ran after it.
 	[ -d /tmp/lesson-merged-$LESSON_TAG-$own ]
 	[ -d "$T/up.work-$LESSON_TAG-$own" ]
