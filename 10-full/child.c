@@ -31,6 +31,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -303,6 +304,26 @@ static int keep_fds(const struct config *c, int *self)
 	return 0;
 }
 
+/* -u (runas.c): a uid changed by setresuid() makes the kernel forget the
+ * death signal 01-uts asked for (commit_creds() clears it), and PID 1
+ * would outlive a runtime killed with -9, for good. So ask again, and
+ * look whether our parent died before that: 01's pipe is closed by now,
+ * but the start report's write end (fd 3) shows POLLERR once no one can
+ * read it, and only the runtime can (the pipe's read end went with our
+ * other fds). Returns 0 while the parent lives, else -1. */
+static int die_with_parent_again(void)
+{
+	struct pollfd p = {.fd = 3, .events = POLLOUT};
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
+		warn("prctl(PR_SET_PDEATHSIG)");
+		return -1;
+	}
+	if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
+		return -1;
+	return 0;
+}
+
 int child_exec(const struct config *c, char **argv)
 {
 	const char *dir = c->workdir[0] ? c->workdir : "";
@@ -335,6 +356,7 @@ int child_exec(const struct config *c, char **argv)
 	 * needs no_new_privs to be installed without CAP_SYS_ADMIN. */
 	if (keep_fds(c, &self) < 0 || harden_close_fds(self + 1, -1) < 0 ||
 	    harden_capabilities() < 0 || runas_config(c) < 0 ||
+	    (c->report_fd >= 0 && die_with_parent_again() < 0) ||
 	    harden_no_new_privs() < 0 || seccomp_install() < 0)
 		return EXIT_FAILED;
 
