@@ -4,7 +4,7 @@
 #
 # Claim: `container run ROOTFS /bin/true`, with every step of 10-full (six
 #        namespaces, a cgroup, an overlay root, /dev, masked /proc, seccomp,
-#        an init), costs at most half of what `crun run` costs in the same
+#        the command as PID 1, exec'd by a sealed copy), costs at most half of what `crun run` costs in the same
 #        run, and its peak RSS stays under 2 MiB; `container exec NAME
 #        /bin/true` costs at most half of `crun exec` (its own section,
 #        against nsenter -a too); TCP through -p carries at least half

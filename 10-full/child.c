@@ -4,15 +4,15 @@
  * numbers are those of the step table in 10-full/README.md (run.c has
  * steps 1-10 and 27).
  *
- * Claim: the command runs as PID 1's child under 03-pid's init, in a root
- *        of its own (overlay on ROOTFS) with a fresh /proc, a minimal
- *        /dev, a read-only /sys, the reduced capabilities, no_new_privs
- *        and the seccomp filter.   (tested in tests/10-full.bats, the
+ * Claim: the command runs as PID 1 (with --init, as the child of 03-pid's
+ *        init), in a root of its own (overlay on ROOTFS) with a fresh
+ *        /proc, a minimal /dev, a read-only /sys, the reduced
+ *        capabilities, no_new_privs and the seccomp filter.   (tested in tests/10-full.bats, the
  *        "10-full harden:" tests among them)
  * Uses:  01-uts, 03-pid, 04-mount, 06-net, 07-cgroups (cgroup_enter.c),
  *        08-chroot, 09-overlay, state.c, volumes.c, resolve.c, mountfd.c,
  *        devfs.c, procfs.c, sysfs.c, harden.c, seccomp.c, tty.c, relay.c,
- *        selfexec.c
+ *        selfexec.c, reexec.c
  * Read:  mount_namespaces(7), pivot_root(2), capabilities(7), seccomp(2),
  *        move_mount(2) (--userns)
  */
@@ -22,6 +22,7 @@
 #include "harden.h"
 #include "runas.h"
 #include "hosts.h"
+#include "reexec.h"
 #include "relay.h"
 #include "resolve.h"
 #include "rootfs.h"
@@ -276,8 +277,9 @@ void child_set_environment(const struct config *c)
 	environ = (char **)env;
 }
 
-/* The two fds the init may have: `run -d`'s start report on fd 3, where
- * the init looks for it (selfexec.c), and the sealed copy just above, in
+/* The two fds PID 1 may have: the start report on fd 3, where the init
+ * (selfexec.c) or the sealed copy (entry.c) looks for it, and the sealed
+ * copy of the runtime just above, in
  * *self. Every fd above *self is closed next. Returns 0, or -1 after
  * saying why. */
 static int keep_fds(const struct config *c, int *self)
@@ -360,10 +362,15 @@ int child_exec(const struct config *c, char **argv)
 	    harden_no_new_privs() < 0 || seccomp_install() < 0)
 		return EXIT_FAILED;
 
-	/* 26. PID 1 is special: a signal it has no handler for is ignored,
-	 * and orphans are reparented to it. 03-pid's init handles both;
-	 * it runs from the runtime's sealed copy, exec'd afresh, so that
+	/* 26. From the runtime's sealed copy, exec'd afresh, so that
 	 * nothing of the host's binary, argv or environment is in reach
-	 * (selfexec.c). Returns only if the exec failed. */
-	return selfexec_init(self, argv, environ);
+	 * (selfexec.c): by default the copy execs the command, which is
+	 * then PID 1, as docker, runc and crun run it (reexec.c, entry.c);
+	 * with --init, 03-pid's init is PID 1 and the command its child
+	 * (PID 1 is special: a signal it has no handler for is ignored, and
+	 * orphans are reparented to it; the init handles both). Returns
+	 * only if the exec failed. */
+	if (c->init)
+		return selfexec_init(self, argv, environ);
+	return reexec_run(self, argv);
 }

@@ -179,7 +179,7 @@ int cmd_exec(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	/* What the command will be exec'd from (reexec.c). */
-	j.copy = reexec_copy(st.root, rec.pid, j.pidfd);
+	j.copy = reexec_copy(st.root, &rec, j.pidfd);
 	if (j.copy < 0)
 		return EXIT_FAILED;
 	if (container_config(&rec, &o, &config) < 0)

@@ -125,7 +125,10 @@ int main(int argc, char **argv)
 		return selfexec_init_main(argv + 1);
 	/* A command of `container exec`'s, exec'd from the copy (reexec.c). */
 	if (argv[0] && strcmp(argv[0], REEXEC_NAME) == 0)
-		return reexec_main(argv + 1);
+		return reexec_main(argv + 1, false);
+	/* `run`'s command as PID 1, exec'd from the copy (child.c). */
+	if (argv[0] && strcmp(argv[0], REEXEC_RUN_NAME) == 0)
+		return reexec_main(argv + 1, true);
 
 	no_huge_pages();
 	small_thread_stacks();

@@ -54,6 +54,9 @@ static const char usage_text[] =
 	"                           the container's PORT (--net bridge)\n"
 	"      --userns             a user namespace even when run as root\n"
 	"      --rm                 remove the container when it exits\n"
+	"      --init               run 03's init as PID 1, the command as\n"
+	"                           its child: it forwards signals, reaps\n"
+	"                           orphans (default: the command is PID 1)\n"
 	"  -i, --interactive        accepted: stdin is always passed through\n"
 	"                           (with -d: kept open for `attach`)\n"
 	"  -t, --tty                a pty of its own (when stdin is a\n"
@@ -73,6 +76,7 @@ enum {
 	OPT_NET,
 	OPT_USERNS,
 	OPT_RM,
+	OPT_INIT,
 	OPT_HELP,
 };
 
@@ -95,6 +99,7 @@ static const struct option long_options[] = {
 	{"userns", no_argument, NULL, OPT_USERNS},
 	{"publish", required_argument, NULL, 'p'},
 	{"rm", no_argument, NULL, OPT_RM},
+	{"init", no_argument, NULL, OPT_INIT},
 	{"interactive", no_argument, NULL, 'i'},
 	{"tty", no_argument, NULL, 't'},
 	{"help", no_argument, NULL, OPT_HELP},
@@ -463,6 +468,9 @@ int options_parse(int argc, char **argv, struct config *c)
 			break;
 		case OPT_RM:
 			c->auto_remove = true;
+			break;
+		case OPT_INIT:
+			c->init = true;
 			break;
 		case 'i':
 			c->interactive = true;

@@ -61,7 +61,9 @@ struct config {
 	bool detach;		 /* -d: a supervisor waits, output to a log */
 	bool interactive;	 /* -i (with -d: stdin kept open) */
 	bool auto_remove;	 /* --rm: nothing is kept once it exits */
-	int report_fd; /* -d: the init's start report (supervise.c), or -1 */
+	bool init;		 /* --init: 03's init is PID 1, the command
+				    its child; else the command is PID 1 */
+	int report_fd; /* the start report (supervise.c), or -1 */
 	/* An image (runimage.c) instead of a rootfs directory: rootfs is
 	 * then its top layer, for the early checks only. */
 	bool from_image;

@@ -22,7 +22,7 @@
  * container's dir. The dirs the overlay still holds (upper/, work/) are
  * emptied and unlinked by the main thread; their blocks are freed, and
  * discarded, when the thread's close lets the overlay go. No process is
- * left in the namespace by then (the PID namespace ended with its init),
+ * left in the namespace by then (the PID namespace ended with its PID 1),
  * so nothing can use the mounts meanwhile; the thread is waited for
  * before `container` returns, and a kill -9 closes the fd as any exit.
  * The sealed binary's view (selfexec.c) goes in the same thread: its
@@ -33,11 +33,12 @@
  * marks a `volatile` mount with two dirs and a file in work/work
  * (incompat/volatile/dirty), which it only looks for when it mounts.
  * Removed at the end, they were two of the six dirs whose blocks the disk
- * discards there; removed while the command runs, once the init says it
- * does ('S' or 'F' readable on its report pipe, supervise.c: the overlay
- * is mounted by then), that wait is spent beside the container's own
- * time. Without that word (the container died before its command), the
- * end removes them, as before.
+ * discards there; removed while the command runs, once PID 1 says it
+ * does (a byte readable on its report pipe, supervise.c: the sealed
+ * copy's 'X', or --init's 'S' or 'F'; the overlay is mounted by then),
+ * that wait is spent beside the container's own time. Without that word
+ * (the container died before its command), the end removes them, as
+ * before.
  */
 #include "release.h"
 #include "selfexec.h"
@@ -55,7 +56,7 @@ static int mnt_ns = -1; /* the container's mount namespace, or -1 */
 static int self = -1;	/* the sealed copy */
 static pthread_t thread;
 static bool running;
-/* release_watch(): the init's report pipe, and the container's dir. The
+/* release_watch(): PID 1's report pipe, and the container's dir. The
  * thread says when it is past the mark (marked), and waits for the go
  * (release_start) under the lock. */
 static int report = -1;
@@ -78,7 +79,7 @@ static void *release(void *arg)
 
 	(void)arg;
 	if (report >= 0) {
-		/* Readable once the init has spoken (the byte stays there
+		/* Readable once PID 1 has spoken (the byte stays there
 		 * for supervise_ran), or when it died without a word. */
 		while (poll(&p, 1, -1) < 0 && errno == EINTR)
 			;

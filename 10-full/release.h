@@ -18,9 +18,9 @@
 void release_hold_mounts(pid_t child);
 
 /* Parent, in the foreground, once nothing of ours holds the write end
- * of the init's report pipe (report_fd: its read end, supervise.c): the
+ * of PID 1's report pipe (report_fd: its read end, supervise.c): the
  * thread starts now, and removes overlayfs's volatile mark from st's
- * dir as soon as the init has spoken (state_unlink_mark). Quiet: without
+ * dir as soon as PID 1 has spoken (state_unlink_mark). Quiet: without
  * a thread, the end does it. */
 void release_watch(int report_fd, struct state *st);
 

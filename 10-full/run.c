@@ -62,7 +62,8 @@
  *             /etc binds, volumes, /dev,
  *             /proc, /sys, read-only, pivot
  *         24-26 cwd, env, -t pty, hardening,  child.c, child_exec
- *             seccomp; pid_init(command) (03) PID 1 reaps and forwards
+ *             seccomp; the sealed copy execs the command, PID 1 (--init:
+ *             pid_init(command) (03) reaps and forwards)
  *   parent 27 wait; OOM report; cgroup_destroy; the address (and the last
  *             one out, the bridge); kept, or dir, name, note removed;
  *             the mounts and the sealed binary let go by a thread
@@ -145,7 +146,7 @@ static void cleanup(void)
 	 * discarded when we exit, which is what it asked for.) */
 	stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
-	/* The container is gone: its mounts and its init's sealed binary
+	/* The container is gone: its mounts and the sealed binary
 	 * go too, in a thread, whose wait for the kernel is spent while we
 	 * wait for the disk below (release.c). */
 	release_start(config.self_fd);
@@ -154,7 +155,7 @@ static void cleanup(void)
 	proxy_stop(); /* every relayed connection closed */
 	ports_close(&config.ports);
 	tty_finish(); /* our terminal back to how it was */
-	supervise_heard(); /* -d: the init's word, for the relay */
+	supervise_heard(); /* -d: PID 1's word, for the relay */
 	relay_finish(); /* the container's last output copied out */
 	if (cgroup) {
 		/* Read before the cgroup is gone: only it knows. */
@@ -238,7 +239,7 @@ static int prepare(void)
 	if (config.detach && config.interactive &&
 	    attach_listen(state.root, state.id) < 0)
 		goto bad;
-	/* The init tells us when the command runs (supervise.c): -d
+	/* PID 1 tells us when the command runs (supervise.c): -d
 	 * returns then; a run that never got there keeps nothing. */
 	if ((config.report_fd = supervise_report_pipe()) < 0)
 		goto bad;
@@ -381,8 +382,8 @@ static int run_container(void)
 	/* A Ctrl-C or SIGTERM would kill us between creating the state dir
 	 * or cgroup and removing them: hold them. lesson_run() holds them
 	 * too, until "go", and ends the run with one that came meanwhile
-	 * (01-uts/signals.c). The child inherits the mask; 03's init and
-	 * the command's exec set their own. */
+	 * (01-uts/signals.c). The child inherits the mask; the sealed copy
+	 * (or 03's init) sets the command's own. */
 	stop_signals(&stop);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
 	/* -p: the host ports are taken first, while a busy one costs
@@ -400,7 +401,7 @@ static int run_container(void)
 	 * a container killed by SIGKILL left there (sweep.c). */
 	if (state_open_root(&state, config.rootless) < 0)
 		return EXIT_FAILED;
-	/* Our binary, sealed, that the container's init will run from
+	/* Our binary, sealed, that the container's PID 1 will exec from
 	 * (selfexec.c): opened now, inherited by the child. */
 	config.self_fd = selfexec_copy(state.root);
 	if (config.self_fd < 0)

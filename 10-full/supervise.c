@@ -9,7 +9,8 @@
  *        of the caller, so closing the caller's terminal (SIGHUP) or the
  *        caller's shell exiting does not touch the container.
  *        (tested in tests/10-full-life.bats)
- * Uses:  03-pid (pid_report_fd: the init says when the command runs),
+ * Uses:  entry.c, reexec.c (the sealed copy says when the command runs;
+ *        --init: 03-pid's pid_report_fd),
  *        idle.c (where the watch thread sleeps, small), relay.c (the
  *        container's stderr is the caller's only when the start failed)
  * Read:  setsid(2), fork(2), pipe(7); podman's conmon, which does this
@@ -22,9 +23,14 @@
  * cleans up, exactly as a foreground `run` does, because it is one: the
  * same code, with no terminal. The caller only forks it and waits on a
  * pipe for one word: "the command runs" ('S'), or the exit code of a
- * container that ended first. The init knows when the command runs: its
- * vfork() returns once the command has exec'd or failed (03-pid), and it
- * writes 'S' or 'F' on a pipe the supervisor reads (fd 3 inside).
+ * container that ended first. PID 1 tells the supervisor, on a pipe that
+ * is its fd 3 (report_verdict below). With --init, the init knows when
+ * the command runs: its vfork() returns once the command has exec'd or
+ * failed (03-pid), and it writes 'S' or 'F'. Without it, the sealed copy
+ * that becomes the command writes 'X' right before its execve(); the
+ * pipe is close-on-exec, so end of file then means the exec succeeded,
+ * and an 'F' after the 'X' that it failed (runc's exec fifo is the same
+ * idea: a file the start waits on).
  */
 #include "supervise.h"
 #include "idle.h"
@@ -39,11 +45,11 @@
 #include <unistd.h>
 
 static int ready = -1;		/* to the caller: 'S', or 'E' and a code */
-static int report = -1;		/* from the init: 'S' or 'F' */
+static int report = -1;		/* from PID 1: report_verdict() */
 static int wake = -1, wake_end = -1; /* the end: the thread may return */
 static pthread_t thread;
 static bool watching;
-/* What the init said, as the thread heard it: 'S', 'F', 0 for nothing
+/* What PID 1 said, as the thread heard it: 'S', 'F', 0 for nothing
  * (it died first); -1 while the thread waits. */
 static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t heard = PTHREAD_COND_INITIALIZER;
@@ -125,15 +131,42 @@ static void let_caller_go(const char *msg, size_t len)
 	}
 }
 
+/* What PID 1 said on the report pipe: 'S' the command runs (or ran),
+ * 'F' it could not start, 0 nothing (the container ended before). Reads
+ * up to end of file, or, with wait false, what is there. */
+static char report_verdict(int fd, bool wait)
+{
+	char said[2];
+	size_t got = 0;
+	ssize_t n;
+
+	if (!wait && fcntl(fd, F_SETFL, O_NONBLOCK) < 0)
+		return 0;
+	while (got < sizeof(said)) {
+		n = read(fd, said + got, sizeof(said) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += n;
+		if (said[0] != 'X')
+			break; /* --init's one word */
+	}
+	if (got == 0)
+		return 0;
+	if (said[0] == 'X') /* no --init: the copy's */
+		return got == 2 && said[1] == 'F' ? 'F' : 'S';
+	return said[0] == 'S' || said[0] == 'F' ? said[0] : 0;
+}
+
 static void *watch(void *arg)
 {
-	char c = 0;
+	char c;
 
 	(void)arg;
-	/* 'S' once the command runs; 'F', or end of file when the init
-	 * died first: then the exit code tells the caller, later. */
-	while (read(report, &c, 1) < 0 && errno == EINTR)
-		;
+	/* 'S' once the command runs; 'F', or nothing when PID 1 died
+	 * first: then the exit code tells the caller, later. */
+	c = report_verdict(report, true);
 	/* The container's stderr: the caller's too only if it failed. */
 	relay_verdict(c == 'S' ? 'S' : 'F');
 	pthread_mutex_lock(&mutex);
@@ -198,15 +231,15 @@ bool supervise_ran(void)
 	char c = 0;
 
 	if (watching) {
-		/* The init is gone by now: the thread's read returns. */
+		/* PID 1 is gone by now: the thread's read returns. */
 		pthread_mutex_lock(&mutex);
 		while (told < 0)
 			pthread_cond_wait(&heard, &mutex);
 		c = told;
 		pthread_mutex_unlock(&mutex);
-	} else if (report >= 0 && (fcntl(report, F_SETFL, O_NONBLOCK) < 0 ||
-				   read(report, &c, 1) != 1)) {
-		c = 0; /* in the foreground, no one read it: it is there */
+	} else if (report >= 0) {
+		/* In the foreground, no one read it: it is there. */
+		c = report_verdict(report, false);
 	}
 	return c == 'S' || c == 'F';
 }

@@ -19,8 +19,9 @@
 int supervise_detach(void);
 
 /* Before clone() (every run, detached or not): the pipe on which the
- * container's init reports the start (03-pid's pid_report_fd, fd 3 in
- * the init). Returns its write end, for the child, or -1 after saying
+ * container's PID 1 reports the start (fd 3 in it: the sealed copy's 'X'
+ * before the command's exec, entry.c; --init: 03-pid's pid_report_fd).
+ * Returns its write end, for the child, or -1 after saying
  * why. */
 int supervise_report_pipe(void);
 
@@ -35,14 +36,14 @@ int supervise_watch(int write_end);
  * -1. */
 int supervise_report_fd(void);
 
-/* In the cleanup: whether the init got to start the command (its exec
+/* In the cleanup: whether PID 1 got to start the command (its exec
  * may have failed: 126, 127), as it reported. Not: the runtime failed
  * before, and nothing of the container is worth keeping. */
 bool supervise_ran(void);
 
 /* In the cleanup, before the relay ends (relay_finish): with -d, waits
- * until the thread has heard the init's word, which it always does once
- * the init is gone (its 'S', 'F', or the end of the pipe), and has told
+ * until the thread has heard PID 1's word, which it always does once
+ * PID 1 is gone (its word, or the end of the pipe), and has told
  * the relay. Without it, a command that ended before the thread ran got
  * the word "never ran" from the relay, and its held stderr went to the
  * caller (seen under load; tests/10-full-life.bats, strace). */

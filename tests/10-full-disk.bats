@@ -91,7 +91,7 @@ need_strace() {
 		skip "the data root is a tmpfs here (a VM without a disk)"
 	shmem() { awk '/^Shmem:/ { print int($2 / 1024) }' /proc/meminfo; }
 	before=$(shmem)
-	"$CONTAINER" run --rm "$RFS" sh -c 'hostname; dd if=/dev/zero of=/big bs=1M count=256 2>/dev/null && echo written; sleep 30' \
+	"$CONTAINER" run --rm --init "$RFS" sh -c 'hostname; dd if=/dev/zero of=/big bs=1M count=256 2>/dev/null && echo written; sleep 30' \
 		>"$BATS_TEST_TMPDIR/out" &
 	prog=$!
 	wait_for grep -q written "$BATS_TEST_TMPDIR/out" ||
@@ -262,7 +262,7 @@ kill_at() {
 	need_strace
 	# The owner runs under a parent that never reaps it: when it exits
 	# it stays a zombie, as a runtime whose caller is slow to wait does.
-	sh -c "'$CONTAINER' run --rm '$RFS' sleep 60 & exec sleep 60" &
+	sh -c "'$CONTAINER' run --rm --init '$RFS' sleep 60 & exec sleep 60" &
 	holder=$!
 	wait_for sh -c "ls $DATA/containers/ | grep -q owner"
 	owner=$(child_of $holder)
@@ -287,7 +287,7 @@ kill_at() {
 }
 
 @test "10-full disk: --name: a second run while the first runs exits 125 naming it; free again once it exited" {
-	"$CONTAINER" run --rm --name web "$RFS" sh -c 'hostname; sleep 30' >"$BATS_TEST_TMPDIR/out" &
+	"$CONTAINER" run --rm --init --name web "$RFS" sh -c 'hostname; sleep 30' >"$BATS_TEST_TMPDIR/out" &
 	first=$!
 	wait_for test -s "$BATS_TEST_TMPDIR/out"
 	id=$(cat "$BATS_TEST_TMPDIR/out")
@@ -308,7 +308,7 @@ kill_at() {
 	# name; the second comes meanwhile and must wait for the lock.
 	log=$BATS_TEST_TMPDIR/strace.log
 	strace -o "$log" -e trace=symlinkat -e inject=symlinkat:delay_enter=4000000:when=1 \
-		"$CONTAINER" run --rm --name twin "$RFS" sh -c 'hostname; sleep 30' >"$BATS_TEST_TMPDIR/first" 2>&1 &
+		"$CONTAINER" run --rm --init --name twin "$RFS" sh -c 'hostname; sleep 30' >"$BATS_TEST_TMPDIR/first" 2>&1 &
 	first=$!
 	wait_for grep -qs symlinkat "$log"
 	run -125 "$CONTAINER" run --rm --name twin "$RFS" true

@@ -4,8 +4,9 @@
 # (CVE-2019-5736 and kin; 10-full/selfexec.c). Each test is an attack from
 # inside, as root in the container, with the container's capabilities;
 # each checks that the host's binary keeps its owner, mode, xattrs and
-# bytes. Each fails when the runtime's PID 1 is a clone of the runtime
-# run from the host's file (as before selfexec.c).
+# bytes. Each fails when the runtime code that runs inside (the sealed
+# copy that execs the command; with --init, 03's init) is a clone of the
+# runtime run from the host's file (as before selfexec.c).
 
 load helpers
 load container
@@ -68,10 +69,11 @@ teardown() {
 	container_teardown
 }
 
-# The attacks on PID 1 from inside, with options $@ for `run`; the host's
-# secret is in the runtime's environment and the image's path in its argv.
+# The attacks on PID 1 from inside, with options $@ for `run`, when PID 1
+# is runtime code, 03's init (--init); the host's secret is in the
+# runtime's environment and the image's path in its argv.
 attack_pid1() {
-	run "$CONTAINER" run --rm "$@" -e VISIBLE=to-the-command -v "$T:/t:ro" "$RFS" /t/attack pid1
+	run "$CONTAINER" run --rm --init "$@" -e VISIBLE=to-the-command -v "$T:/t:ro" "$RFS" /t/attack pid1
 	echo "$output"
 	[ "$status" -eq 0 ]
 	# The magic link does not even open: PID 1 is not dumpable, and the
@@ -90,12 +92,31 @@ attack_pid1() {
 	binary_unchanged
 }
 
-@test "10-full-exe harden: PID 1's exe, mem, environ and cmdline give root inside nothing of the host" {
+@test "10-full-exe harden: --init: PID 1's exe, mem, environ and cmdline give root inside nothing of the host" {
 	attack_pid1
 }
 
-@test "10-full-exe harden: the same under --userns" {
+@test "10-full-exe harden: --init: the same under --userns" {
 	attack_pid1 --userns
+}
+
+# Without --init the sealed copy execs the command: PID 1 is the attack
+# program itself, with its own file (read-only here: -v :ro), its own
+# memory and environment, and nothing of the runtime is left to attack.
+@test "10-full-exe harden: without --init, PID 1 is the command itself: its own exe and memory, only its own argv and environment" {
+	local opt
+	for opt in "" --userns; do
+		run "$CONTAINER" run --rm $opt -e VISIBLE=to-the-command -v "$T:/t:ro" "$RFS" /t/attack pid1
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[ "${lines[0]}" = "chown EROFS" ] # /t/attack, through the ro volume
+		[ "${lines[4]}" = "mem ok" ]	   # its own
+		[[ "${lines[5]}" == "environ "*" VISIBLE=to-the-command " ]]
+		[ "${lines[6]}" = "cmdline /t/attack pid1 " ]
+		[[ "$output" != *"$HOST_SECRET"* ]]
+		[[ "$output" != *"$RFS"* ]]
+		binary_unchanged
+	done
 }
 
 # A copy of the runtime in a directory whose path overlayfs cannot take
@@ -110,13 +131,13 @@ fallback_runtime() {
 @test "10-full-exe harden: where no overlay can show the binary, the init runs from a sealed memfd copy" {
 	local rt
 	rt=$(fallback_runtime)
-	"$rt" run --rm "$RFS" sleep 5 &
+	"$rt" run --rm --init "$RFS" sleep 5 &
 	prog=$!
 	init=$(child_of $prog)
 	wait_for eval '[ "$(readlink /proc/$init/exe)" = "/memfd:container (deleted)" ]'
 	kill $prog
 	wait $prog || true
-	run "$rt" run --rm -v "$T:/t:ro" "$RFS" /t/attack pid1
+	run "$rt" run --rm --init -v "$T:/t:ro" "$RFS" /t/attack pid1
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "chown EACCES" ]
@@ -131,7 +152,7 @@ fallback_runtime() {
 	rt=$(fallback_runtime)
 	# The setting belongs to a PID namespace: raise it in one of our own.
 	unshare --pid --fork sh -c 'echo 2 >/proc/sys/vm/memfd_noexec &&
-		exec "$0" run --rm "$1" sleep 5' "$rt" "$RFS" &
+		exec "$0" run --rm --init "$1" sleep 5' "$rt" "$RFS" &
 	prog=$!
 	# unshare, its sh exec'd into the runtime, which clones the init;
 	# the init execs the copy as its last step of setup
@@ -144,7 +165,7 @@ fallback_runtime() {
 	kill -TERM $rt_pid
 	wait $prog || true
 	run unshare --pid --fork sh -c 'echo 2 >/proc/sys/vm/memfd_noexec &&
-		exec "$0" run --rm -v "$2:/t:ro" "$1" /t/attack pid1' "$rt" "$RFS" "$T"
+		exec "$0" run --rm --init -v "$2:/t:ro" "$1" /t/attack pid1' "$rt" "$RFS" "$T"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "chown EACCES" ]
@@ -160,8 +181,8 @@ cmdline_of() {
 }
 
 # runc's CVE-2019-5736: the image's /bin/sh is "#!/proc/self/exe", so
-# the init's exec of it runs the runtime's binary again, in the
-# container, dumpable. Held while it writes to a full pipe, it is
+# PID 1's exec of it (the sealed copy's, without --init) runs the
+# runtime's binary again, in the container, dumpable. Held while it writes to a full pipe, it is
 # attacked through its /proc/PID/exe by root in the container's
 # namespaces with the container's capabilities.
 shebang_attack() {
@@ -219,7 +240,7 @@ held_runtime() {
 }
 
 @test "10-full-exe: as root the init runs the binary through a read-only overlay, the runtime on the host from its file; ps says container" {
-	"$CONTAINER" run --rm "$RFS" sleep 5 &
+	"$CONTAINER" run --rm --init "$RFS" sleep 5 &
 	prog=$!
 	init=$(child_of $prog)
 	# The file as the overlay shows it: at its root, in no mount of the
@@ -243,7 +264,7 @@ held_runtime() {
 	[ "$(readlink /proc/$prog/exe)" = "$BIN" ]
 	[ "$(cat /proc/$prog/comm) $(cat /proc/$init/comm)" = "container container" ]
 	# The host's argv is unchanged for the runtime; the init's is its own.
-	[[ "$(cmdline_of $prog)" == *"run --rm $RFS sleep 5"* ]]
+	[[ "$(cmdline_of $prog)" == *"run --rm --init $RFS sleep 5"* ]]
 	wait_for eval '[ "$(cmdline_of $init)" = "container-init sleep 5 " ]'
 	# Not dumpable: without CAP_SYS_PTRACE even root (the same uid, more
 	# capabilities) may not follow its exe link.

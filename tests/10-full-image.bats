@@ -344,7 +344,7 @@ frozen() {
 	base >/dev/null
 	id=$("${C[@]}" run -d base sh -c 'echo started >/s; while :; do echo x >>/count; done')
 	wait_for test -s "$R/containers/$id/upper/s"
-	sh=$(descendant "$("${C[@]}" inspect -f '{{.State.Pid}}' "$id")" sh)
+	sh=$("${C[@]}" inspect -f '{{.State.Pid}}' "$id") # PID 1: the shell
 	# commit stopped by strace at its first copy_file_range: the copy
 	# has begun. The container must be frozen now.
 	strace -o /dev/null -e trace=copy_file_range \
@@ -371,7 +371,7 @@ frozen() {
 	base >/dev/null
 	id=$("${C[@]}" run -d base sh -c 'echo started >/s; while :; do echo x >>/count; done')
 	wait_for test -s "$R/containers/$id/upper/s"
-	sh=$(descendant "$("${C[@]}" inspect -f '{{.State.Pid}}' "$id")" sh)
+	sh=$("${C[@]}" inspect -f '{{.State.Pid}}' "$id") # PID 1: the shell
 	strace -o /dev/null -e trace=copy_file_range \
 		-e inject=copy_file_range:signal=SIGSTOP:when=1 \
 		"${C[@]}" commit "$id" snap >/dev/null 2>&1 &

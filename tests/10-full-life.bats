@@ -41,8 +41,8 @@ root_is_empty() {
 	}
 }
 
-@test "10-full life: run -d prints the id and returns while the command runs; ps shows it Up; stop records 143; rm leaves nothing" {
-	run "${C[@]}" run -d --name web "$RFS" sleep 100
+@test "10-full life: run -d prints the id and returns while the command runs; ps shows it Up; with --init stop records 143; rm leaves nothing" {
+	run "${C[@]}" run -d --init --name web "$RFS" sleep 100
 	[ "$status" -eq 0 ]
 	[[ "$output" =~ ^[0-9a-f]{12}$ ]]
 	id=$output
@@ -306,7 +306,7 @@ huge_page_capable() {
 	[ "$(getconf PAGESIZE)" = 4096 ] || skip "the 512 KiB target assumes 4 KiB pages"
 	# It tells run -d only once it has given back the pages of code it
 	# ran (idle.c): no waiting here for it to settle.
-	"${C[@]}" run -d --name idle "$RFS" sleep 100
+	"${C[@]}" run -d --init --name idle "$RFS" sleep 100
 	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' idle)
 	sup=$(awk '{print $4}' /proc/$pid/stat)
 	grep -E '^(VmRSS|RssAnon|RssFile)' /proc/$sup/status
@@ -376,7 +376,7 @@ huge_page_capable() {
 	local opts
 	# -u: a uid changed by setresuid() makes the kernel forget the death
 	# signal the child asked for (child.c asks again after it).
-	for opts in "" "-u 1000"; do
+	for opts in "" "-u 1000" "--init -u 1000"; do
 		"${C[@]}" run -d --name orphan --pids-limit 20 $opts "$RFS" sleep 100 >/dev/null
 		pid=$("${C[@]}" inspect -f '{{.State.Pid}}' orphan)
 		sup=$(awk '{print $4}' /proc/$pid/stat)

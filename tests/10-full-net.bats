@@ -143,7 +143,7 @@ teardown() {
 	# The host's side: the bridge holds the gateway, the veth is on it.
 	[[ "$(ip -n "$NS" -4 -o addr show lesson0)" == *" inet 172.29.0.1/16 "* ]]
 	[ "$(ip -n "$NS" -o link show master lesson0 | wc -l)" -eq 1 ]
-	"${C[@]}" stop one
+	"${C[@]}" stop -t 0 one
 	run -0 "${C[@]}" inspect -f '[{{.NetworkSettings.IPAddress}}] [{{.NetworkSettings.Gateway}}] {{.HostConfig.NetworkMode}}' one
 	[ "$output" = "[] [] bridge" ]
 	no_net_leftovers # stopped: its address, veth and the bridge are gone

@@ -26,9 +26,13 @@ setup() {
 	d=$BATS_TEST_TMPDIR
 	NAME=session-test-$$-${BATS_SUITE_TEST_NUMBER:-0}
 	# `$RUN ROOTFS command...`: this test's container; `$RUN2`, a second
-	# one at the same time (names are unique: names.c).
-	RUN="$CONTAINER run --rm --name $NAME-1"
-	RUN2="$CONTAINER run --rm --name $NAME-2"
+	# one at the same time (names are unique: names.c). With --init: the
+	# command is not PID 1, so the signals it sends itself or its group
+	# act as they would on the host, and the runtime's SIGTERM ends a
+	# command without a handler (143). `$RUN0`: without --init.
+	RUN="$CONTAINER run --rm --init --name $NAME-1"
+	RUN2="$CONTAINER run --rm --init --name $NAME-2"
+	RUN0="$CONTAINER run --rm --name $NAME-0"
 }
 
 # What a container of this test could leave on the host: its state dir
@@ -86,7 +90,7 @@ in_own_group() {
 	# ctr (ctr2) is replaced by the words, not made a function: `ctr ... &`
 	# must give the runtime's PID in $!, not a subshell's.
 	run setsid sh -c "R=$RFS D=$d; sleep 30 & victim=\$!
-		$(sed "s|ctr2 |$RUN2 |g; s|ctr |$RUN |g" <<<"$1")
+		$(sed "s|ctr2 |$RUN2 |g; s|ctr0 |$RUN0 |g; s|ctr |$RUN |g" <<<"$1")
 		kill -0 \$victim && echo victim-alive; kill \$victim"
 	echo "$output"
 }
@@ -105,6 +109,14 @@ in_own_group() {
 	# sh died of it; PID 1 (the init) ignores it from inside; the
 	# runtime reports the status and removes everything (teardown).
 	[[ "$output" == *rc=137* ]]
+	[[ "$output" == *victim-alive* ]]
+}
+
+@test "10-full session: without --init, kill -TERM 0 and kill -KILL 0 from the command, PID 1, reach nothing: not the host, not itself" {
+	in_own_group 'ctr0 "$R" sh -c "kill -TERM 0; kill -KILL 0; echo survived"; echo rc=$?'
+	[ "$status" -eq 0 ]
+	# PID 1 of its namespace: the kernel drops them (no handler).
+	[[ "$output" == *survived*rc=0* ]]
 	[[ "$output" == *victim-alive* ]]
 }
 

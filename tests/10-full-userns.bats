@@ -24,10 +24,9 @@ teardown() {
 }
 
 # The host PID of the command of a running container, given the PID of
-# `container`: the child of its init.
+# `container`: its child, PID 1 inside (once it has exec'd the command).
 command_of() {
-	local init
-	init=$(child_of "$1") && child_of "$init"
+	child_of "$1"
 }
 
 # The host uid that is root inside, from a uid_map line "0 FIRST 65536".
@@ -98,8 +97,8 @@ in_pool() {
 	prog_b=$!
 	a=$(command_of $prog_a)
 	b=$(command_of $prog_b)
-	# The init's child is "container" until its exec of sleep (vfork):
-	# wait for both execs, not only for both children (seen under load).
+	# PID 1 is the runtime's clone until its exec of sleep: wait for
+	# both execs, not only for both children.
 	wait_for eval '[ "$(cat /proc/$a/comm) $(cat /proc/$b/comm)" = "sleep sleep" ]'
 	# The host's view: each command's real, effective, saved, fs uid.
 	uid_a=$(first_of_map /proc/$a/uid_map)
@@ -125,9 +124,10 @@ in_pool() {
 	[ "$status" -eq 0 ]
 	run setpriv --reuid="$uid_b" --regid="$uid_b" --clear-groups kill -0 "$a"
 	[ "$status" -ne 0 ]
-	kill $prog_a $prog_b
-	wait_status $prog_a 143
-	wait_status $prog_b 143
+	# PID 1 of a namespace: from the host only SIGKILL ends a sleep.
+	kill -KILL $a $b
+	wait_status $prog_a 137
+	wait_status $prog_b 137
 }
 
 @test "10-full --userns: a range is given back when the run ends, and after a kill -9 of container the next run takes it back" {

@@ -63,11 +63,30 @@ in_container_cgroup() {
 	[ -n "$(cgroup_dir "$2" "$1")" ]
 }
 
-@test "10-full: the command's init is PID 1 inside and an ordinary PID on the host" {
+@test "10-full: the command is PID 1 inside and an ordinary PID on the host; SIGTERM to a PID 1 without a handler is dropped" {
 	"$CONTAINER" run --rm "$RFS" sleep 1000 &
 	prog=$!
-	init=$(init_of $prog)
+	pid=$(init_of $prog)
 	# NSpid: the PID in each namespace, the host's first.
+	run grep NSpid /proc/$pid/status
+	[[ "$output" =~ ^NSpid:[[:space:]]+$pid[[:space:]]+1$ ]]
+	[ "$pid" -gt 1 ]
+	# Once the sealed copy has exec'd it: PID 1 is sleep itself.
+	wait_for eval '[ "$(cat /proc/$pid/comm)" = sleep ]'
+	[ -z "$(cat /proc/$pid/task/*/children)" ]
+	# The kernel drops a signal to its namespace's PID 1 that has no
+	# handler for it, even from inside, as docker's sleep ignores it.
+	run -0 "$CONTAINER" run --rm "$RFS" sh -c 'kill -TERM $$; echo still-here'
+	[ "$output" = still-here ]
+	# From the host only SIGKILL gets through.
+	kill -KILL $pid
+	wait_status $prog 137
+}
+
+@test "10-full: with --init, 03's init is PID 1 inside, the command PID 2, and SIGTERM to container ends it (143)" {
+	"$CONTAINER" run --rm --init "$RFS" sleep 1000 &
+	prog=$!
+	init=$(init_of $prog)
 	run grep NSpid /proc/$init/status
 	[[ "$output" =~ ^NSpid:[[:space:]]+$init[[:space:]]+1$ ]]
 	[ "$init" -gt 1 ]
@@ -95,7 +114,7 @@ in_container_cgroup() {
 }
 
 @test "10-full: the network namespace holds only lo, and lo is up (seen from the host)" {
-	"$CONTAINER" run --rm "$RFS" sleep 1000 &
+	"$CONTAINER" run --rm --init "$RFS" sleep 1000 &
 	prog=$!
 	init=$(init_of $prog)
 	# Once the command runs, the child has brought lo up.
@@ -154,7 +173,7 @@ in_container_cgroup() {
 }
 
 @test "10-full: --cpus 0.25 throttles a busy loop to about a quarter CPU (cgroup counter over wall time)" {
-	"$CONTAINER" run --rm --cpus 0.25 "$RFS" sh -c 'while :; do :; done' &
+	"$CONTAINER" run --rm --init --cpus 0.25 "$RFS" sh -c 'while :; do :; done' &
 	prog=$!
 	init=$(init_of $prog)
 	# The cgroup's own CPU counter, in ns: v1 cpuacct.usage, v2 cpu.stat.
@@ -241,12 +260,12 @@ in_container_cgroup() {
 	[ "$output" = writable ]
 }
 
-@test "10-full: exit status: 7 passes through, 127 not found, 126 not executable, 143 on SIGTERM, 125 on a bad option" {
+@test "10-full: exit status: 7 passes through, 127 not found, 126 not executable, 143 on SIGTERM (--init), 125 on a bad option" {
 	run -7 "$CONTAINER" run --rm "$RFS" sh -c 'exit 7'
 	run -127 "$CONTAINER" run --rm "$RFS" no-such-command
 	[[ "$output" == *"container: exec no-such-command"* ]]
 	run -126 "$CONTAINER" run --rm "$RFS" /etc/passwd
-	run -143 "$CONTAINER" run --rm "$RFS" sh -c 'kill -TERM $$'
+	run -143 "$CONTAINER" run --rm --init "$RFS" sh -c 'kill -TERM $$'
 	run -125 "$CONTAINER" run --rm --no-such-option "$RFS" true
 	[ "${lines[0]}" = "container: unknown option '--no-such-option'" ]
 	[[ "$output" == *"container run --help"* ]]
@@ -399,7 +418,7 @@ make_bad_root() {
 }
 
 @test "10-full: --userns as root: root inside is a host uid of the pool (from 0x60000000), not 100000" {
-	"$CONTAINER" run --rm --userns "$RFS" sh -c 'sleep 1000' &
+	"$CONTAINER" run --rm --init --userns "$RFS" sh -c 'sleep 1000' &
 	prog=$!
 	init=$(init_of $prog)
 	cmd=$(child_of "$init")
@@ -454,9 +473,9 @@ make_bad_root() {
 @test "10-full: SIGTERM to container reaches the command, and everything is removed" {
 	"$CONTAINER" run --rm "$RFS" sh -c 'trap "echo got-term; exit 3" TERM; sleep 10 & wait' >"$BATS_TEST_TMPDIR/out" &
 	prog=$!
-	init=$(init_of $prog)
-	# The shell's trap is set once it has started its sleep.
-	sh=$(child_of "$init")
+	# The shell is PID 1: a handler of its own lets SIGTERM in.
+	sh=$(init_of $prog)
+	# Its trap is set once it has started its sleep.
 	child_of "$sh" >/dev/null
 	kill -TERM $prog
 	wait_status $prog 3
@@ -466,7 +485,7 @@ make_bad_root() {
 # Starts `container run -m 64M ROOTFS sleep 30` in the background: prog
 # is the runtime, init the container's PID 1, id its id, dir its state dir.
 start_sleeper() {
-	"$CONTAINER" run --rm -m 64M "$RFS" sleep 30 &
+	"$CONTAINER" run --rm --init -m 64M "$RFS" sleep 30 &
 	prog=$!
 	init=$(init_of $prog)
 	wait_for test -n "$(child_of "$init")"
@@ -543,7 +562,7 @@ start_sleeper() {
 	run -0 "$CONTAINER" run --rm -u 1000:nogroup "$RFS" sh -c 'id -u; id -g; echo $HOME'
 	[ "$(echo $output)" = "1000 65534 /" ]
 	# Seen from the host: the command's process is that uid, not root.
-	"$CONTAINER" run --rm -u 1000 "$RFS" sleep 100 &
+	"$CONTAINER" run --rm --init -u 1000 "$RFS" sleep 100 &
 	prog=$!
 	pid=$(descendant $prog sleep)
 	[ "$(awk '/^Uid:/ { print $2 }' /proc/$pid/status)" = 1000 ]
@@ -574,7 +593,7 @@ start_sleeper() {
 }
 
 @test "10-full harden: the host's view of the command agrees (from the outside)" {
-	"$CONTAINER" run --rm "$RFS" sleep 1000 &
+	"$CONTAINER" run --rm --init "$RFS" sleep 1000 &
 	prog=$!
 	pid=$(descendant $prog sleep)
 	grep -q "^CapBnd:	$CAPS$" /proc/$pid/status
