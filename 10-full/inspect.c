@@ -107,12 +107,15 @@ static void configuration(FILE *f, const struct container *c)
 	fprintf(f, ",\n  \"HostConfig\": {\"Memory\": %lld, \"CpuQuota\": %lld,"
 		   " \"CpuPeriod\": %lld, \"PidsLimit\": %lld,"
 		   " \"ReadonlyRootfs\": %s, \"AutoRemove\": %s,"
-		   " \"NetworkMode\": \"%s\", \"UsernsMode\": \"%s\"}",
+		   " \"NetworkMode\": \"%s\", \"UsernsMode\": \"%s\","
+		   " \"Init\": %s}",
 		ok ? cfg.limits.memory_bytes : 0, ok ? cfg.limits.cpu_quota_us : 0,
 		ok ? cfg.limits.cpu_period_us : 0, ok ? cfg.limits.pids_max : 0,
 		ok && cfg.read_only ? "true" : "false",
 		c->auto_remove ? "true" : "false", mode,
-		ok && cfg.userns ? "private" : "host");
+		ok && cfg.userns ? "private" : "host",
+		/* docker's too: null unless --init was given */
+		ok && cfg.init ? "true" : "null");
 	fprintf(f, ",\n  \"Mounts\": [");
 	for (int i = 0; ok && i < cfg.n_volumes; i++) {
 		char dst[PATH_MAX + 1];

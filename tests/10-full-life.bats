@@ -513,7 +513,7 @@ release_last_write() {
 
 @test "10-full life: inspect prints a JSON array in docker's shape, with run's options" {
 	command -v python3 >/dev/null || skip "no python3 to read JSON"
-	"${C[@]}" run -d --name insp -h box -e K=v -m 64M --pids-limit 50 --read-only "$RFS" sleep 100 >/dev/null
+	"${C[@]}" run -d --name insp --init -h box -e K=v -m 64M --pids-limit 50 --read-only "$RFS" sleep 100 >/dev/null
 	run "${C[@]}" inspect insp
 	echo "$output" | python3 -c '
 import json, sys
@@ -525,8 +525,13 @@ assert c["Config"]["Cmd"] == ["sleep", "100"]
 assert c["HostConfig"]["Memory"] == 64 << 20
 assert c["HostConfig"]["PidsLimit"] == 50
 assert c["HostConfig"]["ReadonlyRootfs"] is True
+assert c["HostConfig"]["Init"] is True
 assert c["State"]["Status"] == "running" and c["State"]["Pid"] > 0
 '
+	# Without --init, docker says null.
+	"${C[@]}" run --name plain "$RFS" true
+	run -0 "${C[@]}" inspect -f '{{.HostConfig.Init}}' plain
+	[ "$output" = null ]
 	run -125 --separate-stderr "${C[@]}" inspect nothing-here
 	[ "$output" = "[]" ]
 	[ "$stderr" = "container: no such container: nothing-here" ]
