@@ -19,6 +19,7 @@
  * push input into our shell: pipes copied by relay.c's thread, or with
  * -t a pty of the container's devpts (tty.c).
  */
+#include "argvhide.h"
 #include "join.h"
 #include "reexec.h"
 #include "relay.h"
@@ -27,8 +28,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static const char usage_text[] =
@@ -155,6 +159,44 @@ static int container_config(const struct container *rec,
 	return 0;
 }
 
+/* A container is recorded as running at step 9 of `run`, before its PID 1
+ * has made its root (steps 16-23, after "go" with --userns): joined then,
+ * exec's command ran in the root PID 1 still had, its runtime's, the
+ * host's, as root with the container's capabilities (a hostile tester's
+ * race: an exec fired as the record appeared wrote a file on the host).
+ * pivot_root() is the last step of the root, after the cgroup and every
+ * mount, so wait until PID 1's root is no longer the one of the runtime
+ * that waits for it (its supervisor, whose root never changes), watching
+ * the pidfd for PID 1's end meanwhile. Returns 0 once it is, then with
+ * the pidfd proving that PID was PID 1's all along; else -1 after saying
+ * why. */
+static int wait_started(const struct container *rec, int pidfd,
+			const char *ref)
+{
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	char theirs[48], runtime[48];
+	struct stat a, b;
+
+	snprintf(theirs, sizeof(theirs), "/proc/%d/root/", (int)rec->pid);
+	snprintf(runtime, sizeof(runtime), "/proc/%d/root/",
+		 (int)rec->supervisor);
+	/* 10 s at most: a start that takes longer is stuck. */
+	for (int ms = 0; ms < 10000; ms++) {
+		if (stat(theirs, &a) < 0 || stat(runtime, &b) < 0)
+			break;
+		if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+			/* Raw syscall: glibc before 2.36 lacks it. */
+			return syscall(SYS_pidfd_send_signal, pidfd, 0, NULL,
+				       0) == 0
+				       ? 0
+				       : -1;
+		if (poll(&p, 1, 1) != 0)
+			break; /* PID 1 ended (or poll failed) */
+	}
+	warnx("container %s did not finish starting: nothing was run", ref);
+	return -1;
+}
+
 int cmd_exec(int argc, char **argv)
 {
 	static struct exec_options o;
@@ -170,6 +212,12 @@ int cmd_exec(int argc, char **argv)
 	ret = parse(argc, argv, &o);
 	if (ret != 0)
 		return ret > 0 ? 0 : EXIT_FAILED;
+	/* Our command line is world-readable, and so is that of the
+	 * process we clone into the container until it execs the sealed
+	 * copy: root inside read the host's path of our binary, the data
+	 * root and exec's -e values there (argvhide.c; the options point
+	 * into our own copy since main()). */
+	argv_hide("container exec");
 	if (verb_open(&st) < 0 || verb_find(&st, o.ref, &rec) < 0)
 		return EXIT_FAILED;
 	j.pidfd = store_pidfd(&rec);
@@ -178,6 +226,8 @@ int cmd_exec(int argc, char **argv)
 		      "it again)", o.ref, o.ref);
 		return EXIT_FAILED;
 	}
+	if (wait_started(&rec, j.pidfd, o.ref) < 0)
+		return EXIT_FAILED;
 	/* What the command will be exec'd from (reexec.c). */
 	j.copy = reexec_copy(st.root, &rec, j.pidfd);
 	if (j.copy < 0)

@@ -174,6 +174,44 @@ hardening() {
 	done
 }
 
+# The record says "running" from step 9 of `run`, while PID 1 still makes
+# its root. strace holds PID 1 for 3 s in its pivot_root(); an exec that
+# comes meanwhile must wait for it, not run in the root PID 1 had until
+# then, the host's (where it ran, as root, before: a hostile tester's
+# race). (x86-64 or not: pivot_root is traced by name.)
+@test "10-full exec harden: an exec while PID 1 still makes its root waits for its pivot_root, and never runs in the host's root (strace)" {
+	need_strace
+	strace -f -qq -o /dev/null -e trace=pivot_root \
+		-e inject=pivot_root:delay_enter=3000000 \
+		"${C[@]}" run -d --name "$NAME" "$RFS" sleep 100 >/dev/null 2>&1 &
+	tracer=$!
+	wait_for eval '[ "$("${C[@]}" inspect -f "{{.State.Running}}" "$NAME" 2>/dev/null)" = true ]'
+	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' "$NAME")
+	# The control: we are in the window, PID 1's root is still ours.
+	[ "$(stat -L -c %d:%i /proc/$pid/root/)" = "$(stat -c %d:%i /)" ]
+	run -0 "${C[@]}" exec "$NAME" sh -c 'if [ -e "$0" ]; then echo host; else echo inside; fi' "$BIN"
+	[ "$output" = inside ]
+	wait $tracer
+}
+
+# /proc/PID/cmdline is world-readable: on the host, for exec's whole life,
+# and inside, for the process exec clones into the container until it
+# execs the sealed copy (root inside read the host's path of the binary,
+# the data root and the -e values there).
+@test "10-full exec harden: exec's command line shows none of its arguments, to host users or inside" {
+	start_container "$RFS" sleep 100
+	"${C[@]}" exec -e TOKEN=sec-$$-ret "$NAME" sleep 100 &
+	e=$!
+	descendant $e sleep >/dev/null
+	line=$(tr '\0' ' ' </proc/$e/cmdline)
+	echo "$line"
+	[[ "$line" == "container exec"* ]]
+	[[ "$line" != *sec-$$-ret* ]]
+	[[ "$line" != *"$R"* ]]
+	kill $e
+	wait $e || true
+}
+
 @test "10-full exec harden: not dumpable from the moment it is in the container's PID namespace" {
 	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
 	command -v setpriv >/dev/null || skip "setpriv is not installed (util-linux)"
