@@ -50,7 +50,8 @@ static int rm_one(struct state *st, const char *ref, bool force)
 			goto out;
 		}
 		freeze_forget(st->root, c->pid, c->id);
-		verb_signal(c, SIGKILL, false);
+		if (verb_signal(c, SIGKILL, false) < 0 && errno == EPERM)
+			goto out; /* said why: not ours */
 		verb_wait_supervisor(c, -1);
 		/* --rm: its supervisor removed it on the way out. */
 		if (store_read(st->root, c->id, c) < 0 && errno == ENOENT) {

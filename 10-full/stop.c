@@ -22,6 +22,7 @@
 
 #include "../01-uts/lesson.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -80,10 +81,14 @@ static int stop_one(const struct state *st, const char *ref, int seconds)
 		freeze_forget(st->root, c->pid, c->id);
 	/* The image's StopSignal, as docker stop sends it; else SIGTERM. */
 	sig = c->stop_signal[0] ? verb_signal_number(c->stop_signal) : SIGTERM;
-	if (c->status == STATUS_RUNNING &&
-	    verb_signal(c, sig > 0 ? sig : SIGTERM, false) == 0 &&
-	    wait_init(c, seconds * 1000) < 0)
-		verb_signal(c, SIGKILL, false);
+	if (c->status == STATUS_RUNNING) {
+		if (verb_signal(c, sig > 0 ? sig : SIGTERM, false) == 0) {
+			if (wait_init(c, seconds * 1000) < 0)
+				verb_signal(c, SIGKILL, false);
+		} else if (errno == EPERM) {
+			goto out; /* said why: not ours */
+		}
+	}
 	/* The supervisor writes the exit code, then exits. */
 	verb_wait_supervisor(c, -1);
 	printf("%s\n", ref);

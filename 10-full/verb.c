@@ -77,15 +77,25 @@ int verb_find_now(const struct state *st, const char *ref,
 
 int verb_signal(const struct container *c, int sig, bool say)
 {
-	int fd = store_pidfd(c);
+	int fd = store_pidfd(c), err;
 
 	/* Raw syscall: glibc before 2.36 has no pidfd_send_signal(). */
 	if (fd >= 0 && syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) == 0) {
 		close(fd);
 		return 0;
 	}
+	err = errno;
 	if (fd >= 0)
 		close(fd);
+	errno = err;
+	if (fd >= 0 && err == EPERM) {
+		/* Running, but not ours to signal: a record copied from
+		 * another user's data root. Whoever waits for its end
+		 * would wait for ever. */
+		warnx("container %s: not allowed to signal its process (is "
+		      "it another user's?)", c->name[0] ? c->name : c->id);
+		return -1;
+	}
 	if (say)
 		warnx("container %s is not running",
 		      c->name[0] ? c->name : c->id);
