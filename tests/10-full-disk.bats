@@ -28,7 +28,8 @@ setup() {
 
 # What a container could leave on the host, and only that: notes, dirs
 # and names in the data roots (this binary's alone), mounts in them, its
-# processes (the runtime and the init are this binary), the name of the
+# processes (the runtime, and its child until it execs, are this binary;
+# only this test's, by their mark), the name of the
 # fallback test's container in nobody's shared root, and the cgroups of
 # the containers the test named with `track ID` (other programs on the
 # machine make and leave lesson-container-* cgroups of their own).
@@ -44,9 +45,11 @@ container_leftovers() {
 	for id in $(cat "$BATS_TEST_TMPDIR/ids" 2>/dev/null); do
 		cgroups_of "$id"
 	done
-	for p in /proc/[0-9]*; do
-		exe=$(readlink "$p/exe" 2>/dev/null) || continue
-		[ "$exe" != "$bin" ] || echo "process ${p#/proc/} ($exe)"
+	# Only this test's processes (its mark): other files' containers run
+	# beside it (tests/run), their runtimes from the same binary.
+	for p in $(marked); do
+		exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
+		[ "$exe" != "$bin" ] || echo "process $p ($exe)"
 	done
 	return 0
 }
