@@ -22,6 +22,7 @@
  * discipline, which turns them into signals for its own foreground job.
  */
 #include "tty.h"
+#include "fdpass.h"
 #include "attachd.h"
 #include "logfile.h"
 
@@ -52,42 +53,6 @@ int tty_prepare(bool detach)
 		return -1;
 	}
 	return 0;
-}
-
-/* Sends fd over the socket s as ancillary data. Returns 0 or -1. */
-static int send_fd(int s, int fd)
-{
-	char byte = 't', buf[CMSG_SPACE(sizeof(int))] = {0};
-	struct iovec iov = {&byte, 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = buf, .msg_controllen = sizeof(buf)};
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(s, &msg, 0) == 1 ? 0 : -1;
-}
-
-/* Receives a file descriptor from s. Returns it, or -1 (EOF: the child
- * failed before sending one). */
-static int recv_fd(int s)
-{
-	char byte, buf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {&byte, 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = buf, .msg_controllen = sizeof(buf)};
-	struct cmsghdr *cmsg;
-	int fd;
-
-	if (recvmsg(s, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	cmsg = CMSG_FIRSTHDR(&msg);
-	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
-	return fd;
 }
 
 int tty_child(const char *ptmx)
@@ -125,7 +90,7 @@ int tty_child(const char *ptmx)
 			goto bad;
 		}
 	close(slave);
-	if (send_fd(sock[1], master) < 0) {
+	if (fdpass_send(sock[1], master) < 0) {
 		warn("-t: send the pty to the parent");
 		close(master);
 		return -1;
@@ -157,7 +122,7 @@ static int write_all(int fd, const char *buf, ssize_t n)
 
 static void *relay(void *arg)
 {
-	int master = recv_fd(sock[0]), winch = (int)(long)arg;
+	int master, winch = (int)(long)arg;
 	struct pollfd p[3] = {{STDIN_FILENO, POLLIN, 0},
 			      {-1, POLLIN, 0},
 			      {winch, POLLIN, 0}};
@@ -167,6 +132,8 @@ static void *relay(void *arg)
 	char buf[4096];
 	ssize_t n;
 
+	/* The pty's master, from the child; none if it failed before. */
+	fdpass_recv(sock[0], &master);
 	if (master < 0)
 		goto out; /* the child stopped before; it said why */
 	p[1].fd = master;
