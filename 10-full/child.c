@@ -22,6 +22,7 @@
 #include "harden.h"
 #include "runas.h"
 #include "hosts.h"
+#include "netearly.h"
 #include "reexec.h"
 #include "relay.h"
 #include "resolve.h"
@@ -49,6 +50,27 @@ static const char *joined[8];
 #define DEFAULT_PATH                                                           \
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+/* Steps 13 and 14: into our cgroup (enter, if any), and a cgroup
+ * namespace rooted there. Returns 0, or -1 after saying why. */
+static int child_cgroup(struct cgroup *enter)
+{
+	/* 13. Into our cgroup before anything of the container runs here,
+	 * by ourselves: see cgroup_enter.c for why that is faster than the
+	 * parent moving us. */
+	if (enter && cgroup_enter(enter) < 0)
+		return -1;
+	cgroup_enter_controllers(enter, joined, 8);
+	/* 14. The cgroup namespace is made here, not in clone(): its root is
+	 * the cgroup we are in when it is made, and only now are we in our
+	 * own. Inside, /proc/self/cgroup then reads "/", and the host's
+	 * tree above stays hidden, also from a cgroupfs mounted in /sys. */
+	if (unshare(CLONE_NEWCGROUP) < 0) {
+		warn("unshare(CLONE_NEWCGROUP)");
+		return -1;
+	}
+	return 0;
+}
+
 int child_namespaces(const struct config *c, struct cgroup *enter)
 {
 	/* 11. First, out of the caller's session and process group, and
@@ -66,20 +88,10 @@ int child_namespaces(const struct config *c, struct cgroup *enter)
 	 * lesson_die_with_parent). */
 	if (c->userns && !c->rootless && user_become_root(true) < 0)
 		return -1;
-	/* 13. Into our cgroup before anything else runs here, by ourselves:
-	 * see cgroup_enter.c for why that is faster than the parent
-	 * moving us. */
-	if (enter && cgroup_enter(enter) < 0)
+	/* 13-14. Our cgroup, unless the runtime makes it while we make
+	 * our root (c->late, below). */
+	if (!c->late && child_cgroup(enter) < 0)
 		return -1;
-	cgroup_enter_controllers(enter, joined, 8);
-	/* 14. The cgroup namespace is made here, not in clone(): its root is
-	 * the cgroup we are in when it is made, and only now are we in our
-	 * own. Inside, /proc/self/cgroup then reads "/", and the host's
-	 * tree above stays hidden, also from a cgroupfs mounted in /sys. */
-	if (unshare(CLONE_NEWCGROUP) < 0) {
-		warn("unshare(CLONE_NEWCGROUP)");
-		return -1;
-	}
 	if (uts_set_hostname(c->hostname) < 0)
 		return -1;
 	/* 15. A new network namespace has only lo, and it is down: without
@@ -91,6 +103,8 @@ int child_namespaces(const struct config *c, struct cgroup *enter)
 			return -1;
 		}
 		close(c->net_fd);
+	} else if (c->late) {
+		/* Still being made: entered in child_root, before /sys. */
 	} else if (!c->net_host && net_link_up("lo") < 0) {
 		return -1;
 	}
@@ -100,6 +114,16 @@ int child_namespaces(const struct config *c, struct cgroup *enter)
 	if (c->net_bridge && bridge_child(&c->net) < 0)
 		return -1;
 	return 0;
+}
+
+/* What the runtime made while we made our root (c->late: its network
+ * namespace, its cgroup, the sealed copy): taken now, and entered, 13-15
+ * done late. Returns 0, or -1 after saying why. */
+static int child_late(struct config *c)
+{
+	if (netearly_enter(c->late->sock, &c->self_fd) < 0)
+		return -1;
+	return child_cgroup(c->late->has_cgroup ? &c->late->cgroup : NULL);
 }
 
 /* Paths in the container's dir (its path fits in half of PATH_MAX,
@@ -132,7 +156,7 @@ static int make_workdir(int rootfd, const char *workdir)
 	return 0;
 }
 
-int child_root(const struct config *c, const struct state *st)
+int child_root(struct config *c, const struct state *st)
 {
 	char merged[SHORT_PATH], upper[SHORT_PATH], work[SHORT_PATH];
 	char mnt[SHORT_PATH], a[SHORT_PATH], lower[PATH_MAX + SHORT_PATH];
@@ -217,8 +241,10 @@ int child_root(const struct config *c, const struct state *st)
 	/* 20-21. /dev first (it makes the volumes nodev), then a /proc of
 	 *    our PID namespace, its dangerous files masked, then /sys. All
 	 *    before pivot_root: afterwards the host's /dev, from which
-	 *    devfs binds its nodes, is out of reach. */
-	if (devfs_mount(rootfd) < 0 || procfs_mount(rootfd) < 0 ||
+	 *    devfs binds its nodes, is out of reach. The network namespace
+	 *    the runtime made meanwhile (netearly.c) is entered first: /sys
+	 *    shows the interfaces of its mounter's. */
+	if ((c->late && child_late(c) < 0) || devfs_mount(rootfd) < 0 || procfs_mount(rootfd) < 0 ||
 	    sysfs_mount_readonly(rootfd, joined) < 0)
 		goto bad;
 

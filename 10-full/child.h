@@ -17,7 +17,7 @@ int child_namespaces(const struct config *c, struct cgroup *enter);
 
 /* Builds the root filesystem in st->dir/merged (overlay, volumes, /dev,
  * /proc, /sys, --read-only) and pivots into it. Returns 0 or -1. */
-int child_root(const struct config *c, const struct state *st);
+int child_root(struct config *c, const struct state *st);
 
 /* Makes environ the command's: PATH, HOSTNAME (c->hostname), HOME, TERM
  * with c->tty, then c->env, a later KEY replacing an earlier one. `exec`

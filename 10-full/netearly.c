@@ -11,7 +11,7 @@
  *        and cgroup, not in clone().   (tested in tests/10-full.bats,
  *        "the network namespace holds only lo, and lo is up"; make
  *        bench, the run row)
- * Uses:  06-net (net_link_up)
+ * Uses:  06-net (its netlink requests), fdpass.c
  * Read:  unshare(2) CLONE_NEWNET, setns(2), namespaces(7) (/proc/PID/ns),
  *        pthread_create(3), pthread_attr_setaffinity_np(3),
  *        sched_getaffinity(2), sched_getcpu(3)
@@ -32,31 +32,47 @@
  * On this machine (2 vCPUs, a VM), a start took 0.4 ms less wall time
  * for it when a second CPU was free (README, "Speed").
  *
- * The thread is always joined before clone(), though the child could
- * enter the namespace as late as its /sys mount, a millisecond later
- * (tried, and taken out: the fd sent over a socket instead, 0.04-0.07 ms
- * a start faster). A child clone()d beside a live thread is a copy of a
- * threaded process's memory, glibc's included, and glibc's bookkeeping of
- * its threads then lies to it: its list still holds our thread, which
- * does not exist in the child. glibc's setgroups(), setresgid() and
- * setresuid() (runas.c, for -u) wait for every thread of that list to
- * change its ids too, and one that was still starting when the child was
- * made never answers: with two CPU hogs beside it, runs with -u hung in a
- * futex (gdb: __nptl_setxid). A lock the thread held at that instant
- * (malloc's, stdio's) would stay held in the child just as well. glibc's
- * fork() repairs its own state for its child; a raw clone() does not, and
- * our child calls much that is not async-signal-safe (all that POSIX
- * allows even after fork() in a threaded process). One thread at clone()
- * time keeps it safe.
+ * In the foreground the child does not wait for the thread either: it is
+ * clone()d at once, makes its root, and enters the namespace only before
+ * its /dev and /sys (sysfs shows the interfaces of its mounter's
+ * namespace), half a millisecond later. By then the parent has joined the
+ * thread and handed the fd over a socket (netearly_hand_over, fdpass.c),
+ * with what else it made after clone() meanwhile: the container's cgroup
+ * (its dirs, in memory the two share: struct late) and the sealed copy of
+ * the runtime (selfexec.c). 0.2-0.3 ms off a start (README, "Speed").
+ * -d and `start` still join before their fork (a fork()ed child would
+ * have no thread to wait for).
+ *
+ * A child clone()d beside a live thread is a copy of a threaded process's
+ * memory, glibc's included, and glibc's bookkeeping of its threads then
+ * lies to it: its list still holds our thread, which does not exist in
+ * the child. glibc's setgroups(), setresgid() and setresuid() wait for
+ * every thread of that list to change its ids too, and one that was
+ * still starting when the child was made never answers: with two CPU
+ * hogs beside it, runs with -u hung in a futex (gdb: __nptl_setxid), when
+ * an earlier pass tried this. So the child changes its ids with the
+ * system calls themselves (runas.c). A lock the thread held at that
+ * instant would stay held in the child just as well: the thread takes
+ * none (system calls only: no malloc(), no stdio, not even a warning).
  */
 #include "netearly.h"
 
+#include "fdpass.h"
 #include "../06-net/net.h"
+#include "../06-net/netlink.h"
+
+#include <err.h>
+#include <errno.h>
 
 #include <fcntl.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 /* 64 KiB: net_link_up needs a few KiB of stack; not the default 8 MiB
@@ -66,6 +82,8 @@
 static pthread_t thread;
 static bool started;
 static int ns_fd = -1; /* written by the thread, read after the join */
+static int pair[2] = {-1, -1}; /* netearly_defer: [0] ours, [1] the child's */
+static struct late *late;      /* and the memory we share with the child */
 
 /* The thread keeps off the main thread's CPU, before its work begins. The
  * kernel usually starts a new thread on its creator's CPU, and this one's
@@ -94,8 +112,25 @@ static void keep_off_main_cpu(pthread_attr_t *attr)
 		pthread_attr_setaffinity_np(attr, sizeof(set), &set);
 }
 
-/* The thread: quietly, since clone() then does the work again and says
- * what is wrong (unshare and clone fail alike). */
+/* lo up, as net_link_up("lo") does, but without a word on failure. Its
+ * index is 1 in every network namespace (the kernel's LOOPBACK_IFINDEX):
+ * no lookup by name. Returns 0 or -1. */
+static int lo_up_quietly(void)
+{
+	struct nl_request req;
+	struct ifinfomsg *ifi = nl_begin(&req, RTM_NEWLINK, 0, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = 1;
+	ifi->ifi_flags = ifi->ifi_change = IFF_UP;
+	return nl_send(&req, NULL); /* NULL: quiet */
+}
+
+/* The thread: system calls only, and quietly. A child clone()d while it
+ * runs gets a copy of our memory with whatever lock the thread held at
+ * that instant held for good: so no malloc(), no stdio (a warning takes
+ * stderr's lock). If it fails, whoever makes the namespace instead (the
+ * child, or clone()) does it again and says what is wrong. */
 static void *make_netns(void *arg)
 {
 	int fd;
@@ -107,8 +142,8 @@ static void *make_netns(void *arg)
 	if (fd < 0)
 		return NULL;
 	/* A new namespace's lo is down: without it even 127.0.0.1 is
-	 * unreachable (net_link_up says why, if it fails). */
-	if (net_link_up("lo") < 0) {
+	 * unreachable. */
+	if (lo_up_quietly() < 0) {
 		close(fd);
 		return NULL;
 	}
@@ -135,4 +170,107 @@ int netearly_join(void)
 		started = false;
 	}
 	return ns_fd;
+}
+
+struct late *netearly_defer(void)
+{
+	void *mem;
+
+	if (!started || late)
+		return NULL;
+	/* Zeros, and shared with the child across clone() (not a copy). */
+	mem = mmap(NULL, sizeof(*late), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		return NULL; /* then joined before clone(), as before */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
+		munmap(mem, sizeof(*late));
+		return NULL;
+	}
+	late = mem;
+	late->sock = pair[1];
+	return late;
+}
+
+void netearly_share_cgroup(const struct cgroup *cg)
+{
+	/* What cgroup_enter() and cgroup_enter_controllers() read: a few
+	 * pages of the 32 KiB struct, not all of it. */
+	late->cgroup.ndirs = cg->ndirs;
+	for (int i = 0; i < cg->ndirs; i++)
+		strcpy(late->cgroup.dir[i], cg->dir[i]);
+	memcpy(late->cgroup.of, cg->of, sizeof(cg->of));
+	late->has_cgroup = true;
+}
+
+int netearly_hand_over(int self_fd)
+{
+	int fd = netearly_join(), ret;
+
+	close(pair[1]); /* the child's end: its copy is the child's */
+	/* The namespace, or a word without it: make your own; then the
+	 * sealed copy of the runtime. */
+	ret = fdpass_send(pair[0], fd);
+	if (ret == 0)
+		ret = fdpass_send(pair[0], self_fd);
+	if (ret < 0 && errno == EPIPE)
+		ret = 0; /* the child is gone: it said why, and we learn it */
+	else if (ret < 0)
+		warn("hand the network namespace to the container");
+	close(pair[0]);
+	pair[0] = pair[1] = -1;
+	if (fd >= 0)
+		close(fd);
+	ns_fd = -1;
+	return ret;
+}
+
+void netearly_finish(void)
+{
+	int fd = netearly_join();
+
+	for (int i = 0; i < 2; i++)
+		if (pair[i] >= 0)
+			close(pair[i]);
+	pair[0] = pair[1] = -1;
+	if (fd >= 0)
+		close(fd);
+	ns_fd = -1;
+	if (late)
+		munmap(late, sizeof(*late));
+	late = NULL;
+}
+
+int netearly_enter(int sock, int *self_fd)
+{
+	int fd, self, n = fdpass_recv(sock, &fd);
+
+	if (n == 1 && fdpass_recv(sock, &self) == 1 && self >= 0) {
+		*self_fd = self;
+	} else if (n == 1) {
+		n = 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	close(sock);
+	if (n != 1) {
+		warnx("the runtime went away before it handed over the "
+		      "network namespace");
+		return -1;
+	}
+	if (fd < 0) {
+		/* The thread could not: we make it, and say why not. */
+		if (unshare(CLONE_NEWNET) < 0) {
+			warn("unshare(CLONE_NEWNET)");
+			return -1;
+		}
+		return net_link_up("lo");
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		warn("setns(CLONE_NEWNET)");
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }

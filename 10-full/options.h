@@ -25,6 +25,8 @@
 #define RUN_OVERLAY_OPTIONS "volatile,redirect_dir=nofollow,metacopy=off"
 
 /* The text of the limit options, NULL when not given. */
+struct late; /* netearly.h */
+
 struct limit_texts {
 	const char *memory, *cpus, *quota, *period, *pids;
 };
@@ -36,6 +38,8 @@ struct config {
 	int self_fd;   /* the sealed copy the init runs from (selfexec.c) */
 	int net_fd;    /* the network namespace made early (netearly.c), or
 			  -1: clone() makes it */
+	struct late *late; /* or, with what else the runtime makes after
+			      clone(): the child takes it later (child.c) */
 	const char *name;	    /* --name, or NULL */
 	const char *hostname;	    /* -h, or NULL: the short id */
 	char workdir[PATH_MAX];	    /* -w, resolved inside the rootfs */

@@ -133,8 +133,11 @@ static void root_ids(struct user_map *uid, struct user_map *gid)
 
 static int run_time_flags(void)
 {
-	/* Made already, by a thread of ours (netearly.c), or now. */
-	return (config.net_host || config.net_fd >= 0 ? 0 : CLONE_NEWNET) |
+	/* Made already, or being made, by a thread of ours (netearly.c),
+	 * or now. */
+	return (config.net_host || config.net_fd >= 0 || config.late
+			? 0
+			: CLONE_NEWNET) |
 	       (config.userns ? CLONE_NEWUSER : 0);
 }
 
@@ -171,6 +174,8 @@ static void cleanup(void)
 	if (config.net_fd >= 0) /* a run that never cloned */
 		close(config.net_fd);
 	config.net_fd = -1;
+	config.late = NULL;
+	netearly_finish();
 	userns_give_range(&ids); /* the container's processes are gone */
 	if (config.net_bridge)
 		bridge_leave(state.root, &config.net); /* and its address */
@@ -206,11 +211,24 @@ static int net_join(void)
 			   &config.net);
 }
 
+/* The container's cgroup, with its limits, named in the note. Returns 0,
+ * or -1 after saying why. */
+static int make_cgroup(void)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "lesson-container-%s", state.id);
+	cgroup = cgroup_create(name, &config.limits);
+	if (!cgroup || note_add_cgroups(&state, cgroup) < 0)
+		return -1;
+	return 0;
+}
+
 static int prepare(void)
 {
 	struct user_map uid, gid;
 	bool want_cgroup = !config.rootless || limited(&config.limits);
-	char name[64], record[sizeof(state.root) + 40];
+	char record[sizeof(state.root) + 40];
 
 	/* The owner note first, then each thing it covers: a kill -9 at
 	 * any instant leaves a note naming all that exists (note.c). The
@@ -243,22 +261,31 @@ static int prepare(void)
 	 * returns then; a run that never got there keeps nothing. */
 	if ((config.report_fd = supervise_report_pipe()) < 0)
 		goto bad;
+	/* The network namespace, made meanwhile (run_container): the
+	 * child is clone()d without waiting for it, and takes it from us
+	 * with the cgroup and the sealed copy, made after clone() too,
+	 * before its /sys (netearly.c, parent() below); -d waited for it
+	 * before its fork. */
+	config.late = netearly_defer();
 	/* Root: always a cgroup, so `container` can account for and kill
 	 * everything the command starts. Rootless: only when limits were
 	 * asked (options.c checked that we may). */
 	if (want_cgroup) {
-		snprintf(name, sizeof(name), "lesson-container-%s", state.id);
-		cgroup = cgroup_create(name, &config.limits);
-		if (!cgroup || note_add_cgroups(&state, cgroup) < 0)
-			goto bad;
 		child_enters = uid.outside == geteuid();
+		if (!config.late && make_cgroup() < 0)
+			goto bad;
 	}
 	/* Which cgroup hierarchies /sys/fs/cgroup shows the child (sysfs.c),
 	 * looked up now, from the host's short mount table. */
 	if (sysfs_find_cgroups() < 0)
 		goto bad;
-	/* The network namespace, made meanwhile (run_container). */
-	config.net_fd = netearly_join();
+	if (!config.late)
+		config.net_fd = netearly_join();
+	/* Our binary, sealed, that the container's PID 1 will exec from
+	 * (selfexec.c): made now, and inherited by the child. */
+	if (!config.late && config.self_fd < 0 &&
+	    (config.self_fd = selfexec_copy(state.root)) < 0)
+		goto bad;
 	return 0;
 bad:
 	cleanup(); /* lesson_run cleans up only after a prepare succeeds */
@@ -271,6 +298,22 @@ static int parent(pid_t child)
 
 	/* It has the longer way to go: our CPU is its (cpuplace.c). */
 	cpu_leave_to(child);
+	/* What the child needs only before its /dev and /sys, made while
+	 * it makes its root (netearly.c): its cgroup (only root gets here:
+	 * always one), our binary sealed (selfexec.c), and the network
+	 * namespace, once our thread has made it. */
+	if (config.late) {
+		config.late = NULL;
+		if ((!config.rootless || limited(&config.limits)) &&
+		    make_cgroup() < 0)
+			return -1;
+		if (cgroup)
+			netearly_share_cgroup(cgroup);
+		config.self_fd = selfexec_copy(state.root);
+		if (config.self_fd < 0 ||
+		    netearly_hand_over(config.self_fd) < 0)
+			return -1;
+	}
 	/* Its mounts, kept past its end for release.c. */
 	release_hold_mounts(child);
 	/* The child has its copy of the network namespace's fd. */
@@ -401,10 +444,11 @@ static int run_container(void)
 	 * a container killed by SIGKILL left there (sweep.c). */
 	if (state_open_root(&state, config.rootless) < 0)
 		return EXIT_FAILED;
-	/* Our binary, sealed, that the container's PID 1 will exec from
-	 * (selfexec.c): opened now, inherited by the child. */
-	config.self_fd = selfexec_copy(state.root);
-	if (config.self_fd < 0)
+	/* -d: our binary, sealed, that the container's PID 1 will exec
+	 * from (selfexec.c), made before the supervisor's fork, which keeps
+	 * it; in the foreground, prepare() or parent() makes it. */
+	if (config.detach ? (config.self_fd = selfexec_copy(state.root)) < 0
+			  : selfexec_empty(state.root) < 0)
 		return EXIT_FAILED;
 	sweep_stale(&state);
 	if (state.restart)

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define MAX_GROUPS 32
@@ -241,8 +242,13 @@ int user_switch(const char *spec, const char **home)
 		bad_db(spec, "/etc/group");
 		return -1;
 	}
-	if (setgroups(n, groups) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(uid, uid, uid) < 0) {
+	/* The system calls themselves, not glibc's wrappers: those make
+	 * every thread glibc knows of change its ids too, and wait for
+	 * each. We are one thread, but a copy of a runtime that may have had
+	 * another when it clone()d us (netearly.c), whose wait never ends. */
+	if (syscall(SYS_setgroups, n, groups) < 0 ||
+	    syscall(SYS_setresgid, gid, gid, gid) < 0 ||
+	    syscall(SYS_setresuid, uid, uid, uid) < 0) {
 		warn("-u %s: become uid %u, gid %u", spec, uid, gid);
 		return -1;
 	}

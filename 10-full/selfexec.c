@@ -152,10 +152,9 @@ out:
 	return fd;
 }
 
-int selfexec_copy(const char *root)
+int selfexec_empty(const char *root)
 {
 	char empty[PATH_MAX];
-	int exe, fd = -1;
 
 	/* ROOT/empty: made once, and empty for good (selfexec.h). */
 	snprintf(empty, sizeof(empty), "%s/%s", root, SELFEXEC_EMPTY);
@@ -164,6 +163,17 @@ int selfexec_copy(const char *root)
 		warn("mkdir %s", empty);
 		return -1;
 	}
+	return 0;
+}
+
+int selfexec_copy(const char *root)
+{
+	char empty[PATH_MAX];
+	int exe, fd = -1;
+
+	if (selfexec_empty(root) < 0)
+		return -1;
+	snprintf(empty, sizeof(empty), "%s/%s", root, SELFEXEC_EMPTY);
 	exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (exe < 0) {
 		warn("open /proc/self/exe");

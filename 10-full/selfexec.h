@@ -17,11 +17,18 @@
  * mount namespace (layers.c). Made by selfexec_copy() if missing. */
 #define SELFEXEC_EMPTY "empty"
 
+/* Makes ROOT/empty if missing, before anything needs it: `run` in the
+ * foreground makes the sealed copy only after clone(), while the child
+ * already mounts its tmpfs there. Returns 0, or -1 after saying why. */
+int selfexec_empty(const char *root);
+
 /* This process's binary, sealed: as root, opened through a private,
  * read-only overlayfs mount; else (or where that fails) a private copy
  * (selfcopy.c). root is the data root (state.h). Returns the fd
- * (close-on-exec, maybe O_PATH), or -1 after saying why. `run` calls it
- * before clone(); the child inherits the fd. */
+ * (close-on-exec, maybe O_PATH), or -1 after saying why. `run -d` calls
+ * it before clone(), and the child inherits the fd; in the foreground,
+ * after clone(), while the child makes its root, and the child takes it
+ * with its network namespace (netearly.c). */
 int selfexec_copy(const char *root);
 
 /* Closes copy (selfexec_copy's fd) and the mount it came through, kept
