@@ -45,15 +45,31 @@ int procfs_mount(int rootfd);
  * own when in a user namespace. Returns 0 or -1. (sysfs.c) */
 int sysfs_mount_readonly(int rootfd, const char *const *joined);
 
+/* The host's cgroup hierarchies under /sys/fs/cgroup, as mountinfo
+ * names them: mount point, type (cgroup or cgroup2), super options. */
+#define SYSFS_MAX_HIERARCHIES 24
+struct sysfs_cgroups {
+	int n; /* how many; -1: not read yet */
+	struct sysfs_hierarchy {
+		char mp[128], type[8], super[512];
+	} h[SYSFS_MAX_HIERARCHIES];
+};
+
 /* Finds the cgroup hierarchies the host mounts under /sys/fs/cgroup (in
  * /proc/self/mountinfo), for sysfs_mount_readonly. The runtime calls it
- * before clone(), and the child inherits what it found: read there, the
- * host's mount table is a short one, beside the child's setup; read by
- * the child (which does so when this was not called), it holds the
- * child's 30 new mounts too, overlayfs's long options among them (0.1 ms
- * of its start, on the machine of the README's "Speed"). Returns 0, or -1
- * after saying why. (sysfs.c) */
+ * before clone(), and the child inherits what it found, or (in the
+ * foreground, as root) after clone(), into memory it shares with the
+ * child (sysfs_cgroups_in): read there, the host's mount table is a
+ * short one, beside the child's setup; read by the child (which does so
+ * when this was not called), it holds the child's 30 new mounts too,
+ * overlayfs's long options among them (0.1 ms of its start, on the
+ * machine of the README's "Speed"). Returns 0, or -1 after saying why.
+ * (sysfs.c) */
 int sysfs_find_cgroups(void);
+
+/* From now on the table is t (marked not read yet), not sysfs.c's own:
+ * memory the runtime shares with its child (netearly.h). (sysfs.c) */
+void sysfs_cgroups_in(struct sysfs_cgroups *t);
 
 /* Helpers shared by devfs.c, procfs.c and sysfs.c; each says what
  * failed. */

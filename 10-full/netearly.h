@@ -7,6 +7,7 @@
 #ifndef NETEARLY_H
 #define NETEARLY_H
 
+#include "devfs.h"
 #include "../07-cgroups/cgroup_backend.h"
 
 #include <stdbool.h>
@@ -20,6 +21,7 @@ struct late {
 	int sock;	    /* the child's end of the socket */
 	bool has_cgroup;    /* the child joins cgroup, made by the parent */
 	struct cgroup cgroup; /* its dirs and controllers only */
+	struct sysfs_cgroups cgroups; /* the host's hierarchies (sysfs.c) */
 };
 
 /* Starts a thread that makes a new network namespace, brings its lo up

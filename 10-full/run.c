@@ -276,8 +276,11 @@ static int prepare(void)
 			goto bad;
 	}
 	/* Which cgroup hierarchies /sys/fs/cgroup shows the child (sysfs.c),
-	 * looked up now, from the host's short mount table. */
-	if (sysfs_find_cgroups() < 0)
+	 * looked up from the host's short mount table: now, or after
+	 * clone() into the memory we share with the child. */
+	if (config.late)
+		sysfs_cgroups_in(&config.late->cgroups);
+	else if (sysfs_find_cgroups() < 0)
 		goto bad;
 	if (!config.late)
 		config.net_fd = netearly_join();
@@ -309,6 +312,8 @@ static int parent(pid_t child)
 			return -1;
 		if (cgroup)
 			netearly_share_cgroup(cgroup);
+		if (sysfs_find_cgroups() < 0)
+			return -1;
 		config.self_fd = selfexec_copy(state.root);
 		if (config.self_fd < 0 ||
 		    netearly_hand_over(config.self_fd) < 0)

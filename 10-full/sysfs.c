@@ -68,14 +68,16 @@ static bool ours(const char *super, const char *const *joined)
 	return false;
 }
 
-/* The host's cgroup hierarchies under /sys/fs/cgroup, as mountinfo
- * names them: mount point, type (cgroup or cgroup2), super options. Read
- * by the parent before clone() (sysfs_find_cgroups), used by the child. */
-#define MAX_HIERARCHIES 24
-static struct hierarchy {
-	char mp[128], type[8], super[512];
-} hier[MAX_HIERARCHIES];
-static int n_hier = -1; /* not read yet */
+/* The host's cgroup hierarchies: read by the parent (sysfs_find_cgroups),
+ * used by the child; ours, or memory shared with the child. */
+static struct sysfs_cgroups own = {.n = -1};
+static struct sysfs_cgroups *table = &own;
+
+void sysfs_cgroups_in(struct sysfs_cgroups *t)
+{
+	t->n = -1;
+	table = t;
+}
 
 static const char *const base = "/sys/fs/cgroup";
 
@@ -89,10 +91,11 @@ int sysfs_find_cgroups(void)
 		warn("/proc/self/mountinfo");
 		return -1;
 	}
-	n_hier = 0;
-	while (getline(&line, &cap, f) > 0 && n_hier < MAX_HIERARCHIES) {
+	table->n = 0;
+	while (getline(&line, &cap, f) > 0 &&
+	       table->n < SYSFS_MAX_HIERARCHIES) {
 		char *sep = strstr(line, " - ");
-		struct hierarchy *h = &hier[n_hier];
+		struct sysfs_hierarchy *h = &table->h[table->n];
 
 		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 ||
 		    sscanf(sep + 3, "%31s %*s %511s", type, super) != 2 ||
@@ -104,7 +107,7 @@ int sysfs_find_cgroups(void)
 		strcpy(h->mp, mp);
 		strcpy(h->type, type);
 		strcpy(h->super, super);
-		n_hier++;
+		table->n++;
 	}
 	free(line);
 	fclose(f);
@@ -124,12 +127,12 @@ static int mount_cgroups_readonly(int sys, int cg, const char *const *joined)
 	size_t blen = strlen(base);
 	int ret = -1, tmp = -1, fd = -1;
 
-	if (n_hier < 0 && sysfs_find_cgroups() < 0)
+	if (table->n < 0 && sysfs_find_cgroups() < 0)
 		return -1;
-	for (int i = 0; i < n_hier; i++) {
-		mp = hier[i].mp;
-		type = hier[i].type;
-		memcpy(super, hier[i].super, sizeof(super));
+	for (int i = 0; i < table->n; i++) {
+		mp = table->h[i].mp;
+		type = table->h[i].type;
+		memcpy(super, table->h[i].super, sizeof(super));
 		if (mp[blen] == '\0') { /* a cgroup2-only host */
 			fd = dup(cg);
 		} else if (mp[blen] == '/' && !strchr(mp + blen + 1, '/') &&
