@@ -241,10 +241,12 @@ int child_root(struct config *c, const struct state *st)
 	/* 20-21. /dev first (it makes the volumes nodev), then a /proc of
 	 *    our PID namespace, its dangerous files masked, then /sys. All
 	 *    before pivot_root: afterwards the host's /dev, from which
-	 *    devfs binds its nodes, is out of reach. The network namespace
-	 *    the runtime made meanwhile (netearly.c) is entered first: /sys
-	 *    shows the interfaces of its mounter's. */
-	if ((c->late && child_late(c) < 0) || devfs_mount(rootfd) < 0 || procfs_mount(rootfd) < 0 ||
+	 *    devfs binds its nodes, is out of reach. What the runtime made
+	 *    meanwhile (netearly.c) is taken just before /sys, as late as
+	 *    may be: sysfs shows the interfaces of its mounter's network
+	 *    namespace, and the cgroups of its cgroup namespace. */
+	if (devfs_mount(rootfd) < 0 || procfs_mount(rootfd) < 0 ||
+	    (c->late && child_late(c) < 0) ||
 	    sysfs_mount_readonly(rootfd, joined) < 0)
 		goto bad;
 
