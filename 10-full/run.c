@@ -20,7 +20,7 @@
  *          2  signals held; -p: the host      a Ctrl-C from here on must
  *             ports bound (ports.c)           not skip the cleanup; a
  *                                             busy port: 125, nothing made
- *          3  data root, sealed copy,         what a kill -9 left before;
+ *          3  data root; -d: sealed copy;     what a kill -9 left before;
  *             sweep (sweep.c); -d: fork       the supervisor does the rest
  *             the supervisor (supervise.c)
  *          4  owner note (note.c) first;      whatever a kill -9 leaves, a
@@ -33,14 +33,18 @@
  *             in the foreground: at 9); stdio
  *             pipes or the pty's socket; the
  *             attach socket (attachd.c)
- *          5  cgroup_create (07), noted       limits set before anything
- *                                             runs in it
+ *          5  cgroup_create (07), noted;      limits set before anything
+ *             cgroup hierarchies (sysfs.c);   runs in it
+ *             the thread joined; sealed copy
+ *             (foreground, as root: at 7)
  *          6  clone(UTS IPC PID NS [NET]      the child waits on a pipe;
- *             [USER]); NET made already by a  a thread made it meanwhile
- *             thread (netearly.c) as root     (step 3 on)
+ *             [USER]); NET made by a thread   a thread makes it meanwhile
+ *             (netearly.c) as root            (step 3 on)
  *          7  off the child's CPU and back    its way is the longer one
- *             (cpuplace.c); an fd of its
- *             mount ns (release.c);
+ *             (cpuplace.c); foreground, as    the child needs them only
+ *             root: step 5 now, and handed    at its /sys (netearly.c)
+ *             over (struct late); an fd of
+ *             its mount ns (release.c);
  *             uid/gid maps (05, with USER);   only a process outside may
  *             --userns as root: the image     write them; the child must
  *             idmapped (userns.c)             be root inside to mount
@@ -56,8 +60,8 @@
  *             signal forwarding (03)
  *   -- 10 "go" --
  *   child 11-15 setsid, stdio; --userns root;  child.c, child_namespaces
- *             join the cgroup, cgroup ns,     (see cgroup_enter.c)
- *             hostname, lo up, eth0
+ *             join the cgroup, cgroup ns,     (see cgroup_enter.c; handed
+ *             hostname, lo up, eth0           over at 7: 13-15 before /sys)
  *         16-23 private, layers, overlay,     child.c, child_root
  *             /etc binds, volumes, /dev,
  *             /proc, /sys, read-only, pivot

@@ -147,6 +147,31 @@ in_container_cgroup() {
 		"$CONTAINER" run --rm "$RFS" true
 }
 
+# The child is clone()d at once, not after the thread: strace holds the
+# thread's unshare() 1 s. The child mounts its layers, /dev and /proc
+# meanwhile, and enters the namespace (handed over by the parent once the
+# thread is done) after /proc and before /sys, whose interfaces are the
+# mounter's network namespace's. (Its own first unshare(), of the cgroup
+# namespace, is held 1 s too.)
+@test "10-full: the child is clone()d before its network namespace exists, and enters it after /proc, before /sys (strace)" {
+	need_strace
+	run -0 strace -f -qq -ttt -o "$BATS_TEST_TMPDIR/st" -e signal=none \
+		-e trace=execve,unshare,clone,setns,mount \
+		-e inject=unshare:delay_enter=1000000:when=1 \
+		"$CONTAINER" run --rm "$RFS" true
+	cat "$BATS_TEST_TMPDIR/st"
+	run -0 awk '
+		NR == 1 { t0 = $2 }
+		/CLONE_NEWPID/ { child = $NF; clone = $2 - t0 }
+		$1 == child && /mount\("proc"/ { proc = $2 - t0 }
+		$1 == child && /setns\(.*CLONE_NEWNET\) = 0/ { net = $2 - t0 }
+		$1 == child && /mount\("sysfs"/ { sys = $2 - t0 }
+		END { print clone, proc, net, sys;
+		      exit !(child && clone < 0.5 && proc < net && net >= 0.9 && net < sys) }
+	' "$BATS_TEST_TMPDIR/st"
+	echo "$output"
+}
+
 @test "10-full: environment: minimal, -e adds or overrides, -e KEY takes the host's, -w sets the directory" {
 	export LESSON_SECRET=host-only LESSON_PASS=passed
 	run "$CONTAINER" run --rm -e FOO=bar -e HOME=/tmp -e LESSON_PASS -w /tmp "$RFS" \
