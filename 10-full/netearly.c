@@ -33,13 +33,14 @@
  * for it when a second CPU was free (README, "Speed").
  *
  * In the foreground the child does not wait for the thread either: it is
- * clone()d at once, makes its root, and enters the namespace only before
- * its /dev and /sys (sysfs shows the interfaces of its mounter's
- * namespace), half a millisecond later. By then the parent has joined the
- * thread and handed the fd over a socket (netearly_hand_over, fdpass.c),
- * with what else it made after clone() meanwhile: the container's cgroup
- * (its dirs, in memory the two share: struct late) and the sealed copy of
- * the runtime (selfexec.c). 0.2-0.3 ms off a start (README, "Speed").
+ * clone()d at once, makes its root, /dev and /proc, and enters the
+ * namespace only before its /sys (sysfs shows the interfaces of its
+ * mounter's namespace), most of a millisecond later. By then the parent
+ * has joined the thread and handed the fd over a socket
+ * (netearly_hand_over, fdpass.c), with what else it made after clone()
+ * meanwhile: the container's cgroup (its dirs, in memory the two share:
+ * struct late) and the sealed copy of the runtime (selfexec.c). 0.3-0.4
+ * ms off a start (README, "Speed").
  * -d and `start` still join before their fork (a fork()ed child would
  * have no thread to wait for).
  *
@@ -165,11 +166,15 @@ void netearly_start(void)
 
 int netearly_join(void)
 {
+	int fd = ns_fd;
+
 	if (started) {
 		pthread_join(thread, NULL);
 		started = false;
+		fd = ns_fd;
 	}
-	return ns_fd;
+	ns_fd = -1; /* the caller's now */
+	return fd;
 }
 
 struct late *netearly_defer(void)
@@ -221,13 +226,12 @@ int netearly_hand_over(int self_fd)
 	pair[0] = pair[1] = -1;
 	if (fd >= 0)
 		close(fd);
-	ns_fd = -1;
 	return ret;
 }
 
 void netearly_finish(void)
 {
-	int fd = netearly_join();
+	int fd = netearly_join(); /* -1 once someone took it */
 
 	for (int i = 0; i < 2; i++)
 		if (pair[i] >= 0)
@@ -235,7 +239,6 @@ void netearly_finish(void)
 	pair[0] = pair[1] = -1;
 	if (fd >= 0)
 		close(fd);
-	ns_fd = -1;
 	if (late)
 		munmap(late, sizeof(*late));
 	late = NULL;

@@ -31,9 +31,10 @@ struct late {
  * as before, saying what went wrong. */
 void netearly_start(void);
 
-/* Waits for the thread; returns the namespace's fd (close-on-exec), or -1
- * (no thread, or it failed). Call before anything forks: a child fork()ed
- * beside a live thread may inherit a lock it held (netearly.c). */
+/* Waits for the thread; returns the namespace's fd (close-on-exec), which
+ * is the caller's from then on, or -1 (no thread, it failed, or the fd
+ * was taken before). Call before anything forks: a child fork()ed beside
+ * a live thread may inherit a lock it held (netearly.c). */
 int netearly_join(void);
 
 /* A run's child may be clone()d while the thread still works: it enters
@@ -58,7 +59,8 @@ int netearly_hand_over(int self_fd);
  * the sealed copy. Closes sock. Returns 0, or -1 after saying why. */
 int netearly_enter(int sock, int *self_fd);
 
-/* A run that ends before clone(): the thread joined, everything closed. */
+/* The end of a run: the thread joined, and whatever of ours nobody took
+ * (the namespace's fd, the socket, the shared memory) closed. */
 void netearly_finish(void);
 
 #endif

@@ -286,7 +286,7 @@ static int prepare(void)
 		sysfs_cgroups_in(&config.late->cgroups);
 	else if (sysfs_find_cgroups() < 0)
 		goto bad;
-	if (!config.late)
+	if (!config.late && config.net_fd < 0) /* -d took it already */
 		config.net_fd = netearly_join();
 	/* Our binary, sealed, that the container's PID 1 will exec from
 	 * (selfexec.c): made now, and inherited by the child. */

@@ -190,6 +190,7 @@ hardening() {
 	# The control: we are in the window, PID 1's root is still ours.
 	[ "$(stat -L -c %d:%i /proc/$pid/root/)" = "$(stat -c %d:%i /)" ]
 	run -0 "${C[@]}" exec "$NAME" sh -c 'if [ -e "$0" ]; then echo host; else echo inside; fi' "$BIN"
+	echo "$output"
 	[ "$output" = inside ]
 	wait $tracer
 }

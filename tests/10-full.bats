@@ -172,6 +172,23 @@ in_container_cgroup() {
 	echo "$output"
 }
 
+# An fd closed twice: the second close() hits whatever file got the number
+# since (netearly.c hands the namespace's fd to its caller, who closes it;
+# the end of a -d run closed that number again). The runtime's closes,
+# in the foreground and through a supervisor, all find an open fd.
+@test "10-full: the runtime never closes an fd number that is no longer its own (strace: no EBADF)" {
+	need_strace
+	local opt
+	for opt in "" -d; do
+		# -d: the supervisor is strace's tracee too, and strace
+		# returns once it is gone.
+		run -0 strace -f -qq -o "$BATS_TEST_TMPDIR/st" -e signal=none -e trace=close \
+			"$CONTAINER" run $opt --rm "$RFS" true
+		grep -c 'close(' "$BATS_TEST_TMPDIR/st" # the control: closes were traced
+		run -1 grep EBADF "$BATS_TEST_TMPDIR/st"
+	done
+}
+
 @test "10-full: environment: minimal, -e adds or overrides, -e KEY takes the host's, -w sets the directory" {
 	export LESSON_SECRET=host-only LESSON_PASS=passed
 	run "$CONTAINER" run --rm -e FOO=bar -e HOME=/tmp -e LESSON_PASS -w /tmp "$RFS" \
