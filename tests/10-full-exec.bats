@@ -192,6 +192,9 @@ hardening() {
 	run -0 "${C[@]}" exec "$NAME" sh -c 'if [ -e "$0" ]; then echo host; else echo inside; fi' "$BIN"
 	echo "$output"
 	[ "$output" = inside ]
+	# strace follows the supervisor, which lives as long as the
+	# container: remove it, or strace waits out the sleep.
+	"${C[@]}" rm -f "$NAME" >/dev/null
 	wait $tracer
 }
 
@@ -243,13 +246,14 @@ hardening() {
 	start_container "$RFS" sleep 100
 	# The copy runs from its own entry point (entry.c): its execve() of
 	# the command is the only execve of exec's processes (the copy
-	# itself comes through execveat). strace holds it there for 3 s.
-	strace -f -qq -o /dev/null -e trace=execve \
+	# itself comes through execveat). strace holds it there for 3 s;
+	# -P: only that execve, not strace's own of the runtime.
+	strace -f -qq -o /dev/null -P /bin/true -e trace=execve \
 		-e inject=execve:delay_enter=3000000 \
-		"${C[@]}" exec "$NAME" true 2>/dev/null &
+		"${C[@]}" exec "$NAME" /bin/true 2>/dev/null &
 	tracer=$!
 	wait_for eval 'held=$(for p in $(tree_of $tracer); do
-		[ "$(tr "\0" " " </proc/$p/cmdline 2>/dev/null)" != "container-exec true " ] || echo $p; done); [ -n "$held" ]'
+		[ "$(tr "\0" " " </proc/$p/cmdline 2>/dev/null)" != "container-exec /bin/true " ] || echo $p; done); [ -n "$held" ]'
 	# Root inside lacks CAP_SYS_PTRACE: a process that is not dumpable
 	# keeps its exe, fds and memory from it.
 	run setpriv --inh-caps=-all --bounding-set=-sys_ptrace readlink /proc/$held/exe

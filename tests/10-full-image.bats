@@ -347,13 +347,13 @@ frozen() {
 	sh=$("${C[@]}" inspect -f '{{.State.Pid}}' "$id") # PID 1: the shell
 	# commit stopped by strace at its first copy_file_range: the copy
 	# has begun. The container must be frozen now.
-	strace -o /dev/null -e trace=copy_file_range \
+	strace -o "$BATS_TEST_TMPDIR/st" -e trace=copy_file_range \
 		-e inject=copy_file_range:signal=SIGSTOP:when=1 \
 		"${C[@]}" commit "$id" snap >"$BATS_TEST_TMPDIR/out" 2>&1 &
 	st=$!
 	commit=$(traced "$st" container)
 	COMMIT_PID=$commit
-	wait_for stopped "$commit"
+	wait_for sigstopped "$BATS_TEST_TMPDIR/st"
 	frozen "$id" "$sh"
 	kill -CONT "$commit"
 	wait_status "$st" 0
@@ -372,13 +372,13 @@ frozen() {
 	id=$("${C[@]}" run -d base sh -c 'echo started >/s; while :; do echo x >>/count; done')
 	wait_for test -s "$R/containers/$id/upper/s"
 	sh=$("${C[@]}" inspect -f '{{.State.Pid}}' "$id") # PID 1: the shell
-	strace -o /dev/null -e trace=copy_file_range \
+	strace -o "$BATS_TEST_TMPDIR/st" -e trace=copy_file_range \
 		-e inject=copy_file_range:signal=SIGSTOP:when=1 \
 		"${C[@]}" commit "$id" snap >/dev/null 2>&1 &
 	st=$!
 	commit=$(traced "$st" container)
 	COMMIT_PID=$commit
-	wait_for stopped "$commit"
+	wait_for sigstopped "$BATS_TEST_TMPDIR/st"
 	frozen "$id" "$sh"
 	kill -9 "$commit"
 	wait "$st" || true
@@ -534,13 +534,13 @@ frozen() {
 	n=$(grep -v ' +++ \| --- ' "$BATS_TEST_TMPDIR/dry" |
 		grep -n 'newfstatat([0-9]*, "victim"' | head -1 | cut -d: -f1)
 	[ -n "$n" ]
-	strace -o /dev/null -e trace=newfstatat \
+	strace -o "$BATS_TEST_TMPDIR/st" -e trace=newfstatat \
 		-e inject=newfstatat:signal=SIGSTOP:when="$n" \
 		"${C[@]}" import "$src" swapped >"$BATS_TEST_TMPDIR/out" 2>&1 &
 	st=$!
 	imp=$(traced "$st" container)
 	COMMIT_PID=$imp # the teardown ends it if it hangs
-	wait_for stopped "$imp"
+	wait_for sigstopped "$BATS_TEST_TMPDIR/st"
 	rm "$src/victim"
 	mkfifo "$src/victim"
 	kill -CONT "$imp"

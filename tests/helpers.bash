@@ -22,7 +22,8 @@
 #   kill_spawned        kill_tree what the test started and left running
 #                       (its jobs, and every process with its mark in the
 #                       environment); the default teardown calls it
-#   need_strace, traced, stopped, in_wait, alive_marked, none_marked,
+#   need_strace, traced, stopped, sigstopped, in_wait, alive_marked,
+#   none_marked,
 #   wait_long           for faults injected during start (at the end)
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
@@ -257,8 +258,18 @@ traced() {
 }
 
 # The state letter of PID from /proc/PID/stat ("t": stopped by strace).
+# Without --seccomp-bpf strace stops its tracee at every syscall, an
+# instant each: "t" then says only that it is held where a delay_enter
+# or delay_exit holds it for seconds.
 stopped() {
 	[ "$(sed 's/.*) //' /proc/"$1"/stat 2>/dev/null | cut -d' ' -f1)" = t ]
+}
+
+# strace's log (-o LOG) says that a SIGSTOP it injected stopped its
+# tracee: it is held there until SIGCONT (stopped() cannot tell that
+# stop from the instant strace looks at any syscall).
+sigstopped() {
+	grep -q -- '--- stopped by SIGSTOP ---' "$1" 2>/dev/null
 }
 
 # The program said "go" and waits for its child.
