@@ -167,7 +167,9 @@ static int container_config(const struct container *rec,
  * pivot_root() is the last step of the root, after the cgroup and every
  * mount, so wait until PID 1's root is no longer the one of the runtime
  * that waits for it (its supervisor, whose root never changes), watching
- * the pidfd for PID 1's end meanwhile. Returns 0 once it is, then with
+ * the pidfd for PID 1's end meanwhile. (The old root stays stacked on
+ * the new one a moment longer: join.c takes PID 1's root for that.)
+ * Returns 0 once it is, then with
  * the pidfd proving that PID was PID 1's all along; else -1 after saying
  * why. */
 static int wait_started(const struct container *rec, int pidfd,

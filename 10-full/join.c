@@ -9,7 +9,8 @@
  *        --pids-limit stops a fork bomb it starts), also under --userns.
  *        (tested in tests/10-full-exec.bats)
  * Uses:  cgroup_enter.c and 07-cgroups (the cgroup)
- * Read:  setns(2), namespaces(7), user_namespaces(7), cgroup_namespaces(7)
+ * Read:  setns(2), namespaces(7), user_namespaces(7), cgroup_namespaces(7),
+ *        chroot(2)
  *
  *   1. the init's cgroup, in each tree     its files belong to host root:
  *      where it is not ours                after the user namespace we
@@ -25,7 +26,10 @@
  *                                          only once we are in it
  *   3. ... the mount namespace last        it moves our root and cwd, and
  *                                          with them /proc/PID and /sys
- *   4. setresuid(0) in the user namespace  host root is nobody there
+ *   4. chroot to the init's root           not the namespace's: in the
+ *                                          init's pivot_root, that is
+ *                                          the host's (enter_root)
+ *   5. setresuid(0) in the user namespace  host root is nobody there
  *
  * With a pidfd (Linux 5.8) 2 and 3 are one setns() call, all or nothing,
  * and the kernel keeps that order itself; before, one namespace fd at a
@@ -214,12 +218,55 @@ out:
 	return ret;
 }
 
-/* Joins every namespace of the init that is not ours; in its user
- * namespace, becomes its root. Returns 0, or -1 after saying why. */
+/* The init's root, opened while /proc is still the host's; the pidfd
+ * then proves that the PID was the init's. Returns an O_PATH fd, or -1
+ * after saying why. */
+static int open_root(const struct join *j)
+{
+	char path[48];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)j->pid);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		warn("%s", path);
+		return -1;
+	}
+	/* Raw syscall: glibc before 2.36 has no pidfd_send_signal(). */
+	if (syscall(SYS_pidfd_send_signal, j->pidfd, 0, NULL, 0) < 0) {
+		warnx("the container stopped");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* setns() into the mount namespace puts us at the namespace's root and
+ * then down through whatever is mounted on top of it. Between the init's
+ * pivot_root(".", ".") and its umount of the old root (08-chroot), that
+ * is the old root, stacked there: the host's (a hostile tester's race:
+ * an exec fired then ran in the host's root, once in six on a busy
+ * machine). So we take the init's own root instead, as nsenter -r does:
+ * fchdir() there, then chroot("."). After the umount the two are the
+ * same directory (unless the init chroot()ed itself: then its root). */
+static int enter_root(int root)
+{
+	if (fchdir(root) < 0 || chroot(".") < 0) {
+		warn("into the container's root");
+		return -1;
+	}
+	return 0;
+}
+
+/* Joins every namespace of the init that is not ours, and its root; in
+ * its user namespace, becomes its root. Returns 0, or -1 after saying
+ * why. */
 static int join_namespaces(const struct join *j)
 {
-	int flags = other_namespaces(j->pid);
+	int flags = other_namespaces(j->pid), root = open_root(j), ret;
 
+	if (root < 0)
+		return -1;
 	/* One call, all or nothing (Linux 5.8): the kernel joins the user
 	 * namespace first, so that the other checks are made in it, and
 	 * switches root and cwd to the mount namespace's last. EINVAL:
@@ -230,10 +277,13 @@ static int join_namespaces(const struct join *j)
 			warnx("the container stopped");
 		else if (errno != EINVAL)
 			warn("setns into the container");
+		close(root);
 		return -1;
 	}
-	if (!(flags & CLONE_NEWUSER))
-		return 0;
+	ret = enter_root(root);
+	close(root);
+	if (ret < 0 || !(flags & CLONE_NEWUSER))
+		return ret;
 	/* Joined as host root (--userns), we are nobody inside: host uid 0
 	 * is not in the namespace's map. Become its root, as its init is,
 	 * without root's supplementary groups. Rootless, the namespace
