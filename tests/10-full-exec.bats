@@ -193,9 +193,10 @@ hardening() {
 	echo "$output"
 	[ "$output" = inside ]
 	# strace follows the supervisor, which lives as long as the
-	# container: remove it, or strace waits out the sleep.
+	# container: remove it, or strace waits out the sleep (the run
+	# itself may still be waiting to hear the start: 137 then).
 	"${C[@]}" rm -f "$NAME" >/dev/null
-	wait $tracer
+	wait $tracer || true
 }
 
 # The second half of that window: pivot_root(".", ".") leaves the old
