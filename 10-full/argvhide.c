@@ -1,12 +1,15 @@
 /*
  * 10-full/argvhide.c - what `ps` on the host shows of a detached
- * container's supervisor: its name and id, never run's arguments.
+ * container's supervisor: its name and id, never run's arguments; and
+ * what the container's PID 1 shows before its exec.
  *
  * Claim: once `run -d -e TOKEN=secret ...` has returned, no user of the
  *        host can read "secret" in its supervisor's /proc/PID/cmdline
- *        (world-readable) or in `ps aux`.
- *        (tested in tests/10-full-life.bats)
- * Uses:  nothing but libc; main.c and run.c call it
+ *        (world-readable) or in `ps aux`; nor can a process `exec`'d
+ *        into a container whose PID 1 still runs our code, in its
+ *        /proc/1/cmdline, after a foreground run.
+ *        (tested in tests/10-full-life.bats, tests/10-full-exec.bats)
+ * Uses:  nothing but libc; main.c, run.c and exec.c call it
  * Read:  proc(5) /proc/PID/cmdline, execve(2) (where the kernel puts
  *        argv), prctl(2) PR_SET_MM (the way that needs CAP_SYS_RESOURCE)
  *

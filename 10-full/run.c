@@ -381,6 +381,12 @@ static bool early;
  * command still waits for "go". */
 static int child_early_hook(void)
 {
+	/* PID 1 runs our code until it execs the sealed copy, and its
+	 * command line, ours (the data root, every -e value), is readable
+	 * by all: by an `exec` that comes after pivot_root too. A -d run's
+	 * supervisor hid it already; the foreground hides it here, in the
+	 * child only (argvhide.c). */
+	argv_hide("container run");
 	if (config.userns || config.net_bridge)
 		return 0;
 	early = true;

@@ -243,6 +243,31 @@ hardening() {
 	wait $e || true
 }
 
+# PID 1 runs the runtime's code from clone() to its exec of the sealed
+# copy, with the runtime's command line: the data root and every -e
+# value, readable by all. A -d run's supervisor hid it; a foreground run
+# did not, and an exec that came after pivot_root read it there.
+@test "10-full exec harden: PID 1 still in its setup shows an exec none of run's arguments (strace)" {
+	need_strace
+	# strace holds PID 1 3 s at its seccomp(), its last step before the
+	# sealed copy: in its new root, still the runtime.
+	strace -f -qq -o /dev/null -e trace=seccomp \
+		-e inject=seccomp:delay_enter=3000000 \
+		"${C[@]}" run --name "$NAME" -e TOKEN=sec-$$-ret "$RFS" true >/dev/null 2>&1 &
+	tracer=$!
+	wait_for eval '[ "$("${C[@]}" inspect -f "{{.State.Running}}" "$NAME" 2>/dev/null)" = true ]'
+	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' "$NAME")
+	wait_for eval '[ "$(stat -L -c %d:%i /proc/$pid/root/)" != "$(stat -c %d:%i /)" ]'
+	[ "$(readlink /proc/$pid/exe)" = "$BIN" ] # the control: still the runtime
+	run -0 "${C[@]}" exec "$NAME" sh -c 'tr "\0" " " </proc/1/cmdline'
+	echo "$output"
+	[ -n "$output" ]
+	[[ "$output" != *sec-$$-ret* ]]
+	[[ "$output" != *"$R"* ]]
+	[ "$(readlink /proc/$pid/exe)" = "$BIN" ] # and it was, all along
+	wait $tracer || true
+}
+
 @test "10-full exec harden: not dumpable from the moment it is in the container's PID namespace" {
 	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
 	command -v setpriv >/dev/null || skip "setpriv is not installed (util-linux)"
