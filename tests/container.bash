@@ -74,7 +74,9 @@ container_leftovers() {
 # machine), as FILE:LINE, but those that are positively someone else's: a
 # range held ("PID ID") by a live process that is not this build's
 # runtime, or kept (FIRST.kept: the record's path) for a container of
-# root's default data root, which no test uses (each has its own).
+# another data root than the test's own ($DATA, its --root $R, its
+# user's home): root's default one, which no test uses, another test's,
+# a neighbour's (a helper's run in /var/tmp took a range meanwhile).
 pool_entries() {
 	local f line exe
 	for f in /run/lesson-container-ids/*; do
@@ -84,8 +86,10 @@ pool_entries() {
 			continue
 		case $f in
 		*.kept)
-			[[ $line == /var/lib/lesson-container/* &&
-				$DATA != /var/lib/lesson-container ]] && continue ;;
+			[[ $line == "$DATA"/* ||
+				( -n "${R:-}" && $line == "$R"/* ) ||
+				( -n "${home:-}" && $line == "$home"/* ) ]] ||
+				continue ;;
 		*)
 			exe=$(readlink "/proc/${line%% *}/exe" 2>/dev/null) &&
 				[ "${exe% (deleted)}" != "$BIN" ] && continue ;;
