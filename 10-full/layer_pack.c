@@ -18,6 +18,7 @@
  * filesystem's, and would give the same tree a different DiffID.
  */
 #include "layertar.h"
+#include "linkmap.h"
 
 #include <dirent.h>
 #include <err.h>
@@ -38,12 +39,7 @@ struct pack {
 	bool dry;   /* layer_pack_size: no file's data is read */
 	uid_t euid; /* not 0: a user's layer, their ids become 0 */
 	gid_t egid;
-	struct seen {
-		dev_t dev;
-		ino_t ino;
-		char *name;
-	} * seen;
-	size_t n_seen; /* files with more than one link, first name */
+	struct linkmap seen; /* files with more than one link: first name */
 	char buf[1 << 17];
 };
 
@@ -60,23 +56,17 @@ static bool skipped(struct pack *p, const char *name)
 	return false;
 }
 
-/* A second name of a file already written: a hard link to the first. */
+/* A second name of a file already written: a hard link to the first.
+ * NULL for a first name, remembered (or, out of memory, not: its later
+ * names are then written whole, as files of their own). */
 static const char *first_name(struct pack *p, const struct stat *st,
 			      const char *name)
 {
-	struct seen *s;
+	const char *first = linkmap_find(&p->seen, st->st_dev, st->st_ino);
 
-	for (size_t i = 0; i < p->n_seen; i++)
-		if (p->seen[i].dev == st->st_dev &&
-		    p->seen[i].ino == st->st_ino)
-			return p->seen[i].name;
-	s = realloc(p->seen, (p->n_seen + 1) * sizeof(*s));
-	if (!s)
-		return NULL;
-	p->seen = s;
-	s[p->n_seen] = (struct seen){st->st_dev, st->st_ino, strdup(name)};
-	p->n_seen++;
-	return NULL;
+	if (!first)
+		linkmap_add(&p->seen, st->st_dev, st->st_ino, name);
+	return first;
 }
 
 static int copy_data(struct pack *p, int fd, const char *name, off_t size)
@@ -282,9 +272,7 @@ static int pack_tree(int dirfd, const char *const *skip, tar_sink sink,
 	p->egid = getegid();
 	if (pack_dir(p, dirfd, "") == 0 && tar_write_end(&p->w) == 0)
 		ret = 0;
-	for (size_t i = 0; i < p->n_seen; i++)
-		free(p->seen[i].name);
-	free(p->seen);
+	linkmap_free(&p->seen);
 	free(p);
 	return ret;
 }

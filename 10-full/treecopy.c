@@ -81,29 +81,14 @@ static int copy_meta(int sfd, int dfd, const char *name,
 static int hard_link(struct treecopy *tc, int dfd, const char *name,
 		     const struct stat *st)
 {
-	struct treecopy_link *l;
+	const char *first;
 
 	if (S_ISDIR(st->st_mode) || st->st_nlink < 2)
 		return 0;
-	for (size_t i = 0; i < tc->n_links; i++)
-		if (tc->links[i].dev == st->st_dev &&
-		    tc->links[i].ino == st->st_ino)
-			return linkat(tc->dst_top, tc->links[i].path, dfd, name,
-				      0) < 0 ? -1 : 1;
-	if (tc->n_links == tc->cap) {
-		tc->cap = tc->cap ? tc->cap * 2 : 64;
-		l = realloc(tc->links, tc->cap * sizeof(*l));
-		if (!l)
-			return -1;
-		tc->links = l;
-	}
-	l = &tc->links[tc->n_links];
-	if (!(l->path = strdup(tc->path)))
-		return -1;
-	l->dev = st->st_dev;
-	l->ino = st->st_ino;
-	tc->n_links++;
-	return 0;
+	first = linkmap_find(&tc->links, st->st_dev, st->st_ino);
+	if (first)
+		return linkat(tc->dst_top, first, dfd, name, 0) < 0 ? -1 : 1;
+	return linkmap_add(&tc->links, st->st_dev, st->st_ino, tc->path);
 }
 
 static bool skipped(const struct treecopy *tc)
@@ -250,10 +235,6 @@ out:
 		      "regular file first looked at)", tc->path);
 	else if (ret < 0)
 		warn("copy /%s", tc->path);
-	for (size_t i = 0; i < tc->n_links; i++)
-		free(tc->links[i].path);
-	free(tc->links);
-	tc->links = NULL;
-	tc->n_links = tc->cap = 0;
+	linkmap_free(&tc->links);
 	return ret;
 }

@@ -8,6 +8,8 @@
 #ifndef TREECOPY_H
 #define TREECOPY_H
 
+#include "linkmap.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -24,12 +26,7 @@ struct treecopy {
 	const char *src_opaque;
 	/* Private: the hard links seen, (dev, ino) -> the first copy's
 	 * path below the top of the copy. */
-	struct treecopy_link {
-		dev_t dev;
-		ino_t ino;
-		char *path;
-	} *links;
-	size_t n_links, cap;
+	struct linkmap links;
 	int dst_top;
 	uid_t euid; /* ours, asked once: not two system calls a file */
 	gid_t egid;
