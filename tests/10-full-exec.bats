@@ -174,6 +174,21 @@ hardening() {
 	done
 }
 
+# start_held CALL RUN-ARGS...: `run RUN-ARGS` (a container named $NAME)
+# in the background under strace ($tracer), which holds each of its
+# processes 3 s as it enters CALL; returns once the record says running,
+# with PID 1's host PID in $pid.
+start_held() {
+	local call=$1
+	shift
+	strace -f -qq -o /dev/null -e trace="$call" \
+		-e inject="$call":delay_enter=3000000 \
+		"${C[@]}" run "$@" >/dev/null 2>&1 &
+	tracer=$!
+	wait_for eval '[ "$("${C[@]}" inspect -f "{{.State.Running}}" "$NAME" 2>/dev/null)" = true ]'
+	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' "$NAME")
+}
+
 # The record says "running" from step 9 of `run`, while PID 1 still makes
 # its root. strace holds PID 1 for 3 s in its pivot_root(); an exec that
 # comes meanwhile must wait for it, not run in the root PID 1 had until
@@ -181,12 +196,7 @@ hardening() {
 # race). (x86-64 or not: pivot_root is traced by name.)
 @test "10-full exec harden: an exec while PID 1 still makes its root waits for its pivot_root, and never runs in the host's root (strace)" {
 	need_strace
-	strace -f -qq -o /dev/null -e trace=pivot_root \
-		-e inject=pivot_root:delay_enter=3000000 \
-		"${C[@]}" run -d --name "$NAME" "$RFS" sleep 100 >/dev/null 2>&1 &
-	tracer=$!
-	wait_for eval '[ "$("${C[@]}" inspect -f "{{.State.Running}}" "$NAME" 2>/dev/null)" = true ]'
-	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' "$NAME")
+	start_held pivot_root -d --name "$NAME" "$RFS" sleep 100
 	# The control: we are in the window, PID 1's root is still ours.
 	[ "$(stat -L -c %d:%i /proc/$pid/root/)" = "$(stat -c %d:%i /)" ]
 	run -0 "${C[@]}" exec "$NAME" sh -c 'if [ -e "$0" ]; then echo host; else echo inside; fi' "$BIN"
@@ -207,12 +217,7 @@ hardening() {
 # busy machine without strace). exec takes PID 1's own root (join.c).
 @test "10-full exec harden: an exec between PID 1's pivot_root and its umount of the old root runs in the container's root, not the host's stacked on it (strace)" {
 	need_strace
-	strace -f -qq -o /dev/null -e trace=umount2 \
-		-e inject=umount2:delay_enter=3000000 \
-		"${C[@]}" run -d --name "$NAME" "$RFS" sleep 100 >/dev/null 2>&1 &
-	tracer=$!
-	wait_for eval '[ "$("${C[@]}" inspect -f "{{.State.Running}}" "$NAME" 2>/dev/null)" = true ]'
-	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' "$NAME")
+	start_held umount2 -d --name "$NAME" "$RFS" sleep 100
 	wait_for eval '[ "$(stat -L -c %d:%i /proc/$pid/root/)" != "$(stat -c %d:%i /)" ]'
 	# The control: pivoted, and the old root still on top of "/".
 	[ "$(awk '$5 == "/"' /proc/$pid/mountinfo | wc -l)" -ge 2 ]
@@ -251,12 +256,7 @@ hardening() {
 	need_strace
 	# strace holds PID 1 3 s at its seccomp(), its last step before the
 	# sealed copy: in its new root, still the runtime.
-	strace -f -qq -o /dev/null -e trace=seccomp \
-		-e inject=seccomp:delay_enter=3000000 \
-		"${C[@]}" run --name "$NAME" -e TOKEN=sec-$$-ret "$RFS" true >/dev/null 2>&1 &
-	tracer=$!
-	wait_for eval '[ "$("${C[@]}" inspect -f "{{.State.Running}}" "$NAME" 2>/dev/null)" = true ]'
-	pid=$("${C[@]}" inspect -f '{{.State.Pid}}' "$NAME")
+	start_held seccomp --name "$NAME" -e TOKEN=sec-$$-ret "$RFS" true
 	wait_for eval '[ "$(stat -L -c %d:%i /proc/$pid/root/)" != "$(stat -c %d:%i /)" ]'
 	[ "$(readlink /proc/$pid/exe)" = "$BIN" ] # the control: still the runtime
 	run -0 "${C[@]}" exec "$NAME" sh -c 'tr "\0" " " </proc/1/cmdline'
