@@ -15,7 +15,7 @@ setup_file() {
 	cc -std=gnu11 -O2 -Wall -o "$BATS_FILE_TMPDIR/archive" \
 		"$BATS_TEST_DIRNAME/10-full-archive.c" "$FULL/sha256.o" "$FULL/sha256_ni.o" \
 		"$FULL/tar_write.o" "$FULL/tar_read.o" "$FULL/tar_pax.o" \
-		"$FULL/layer_pack.o" "$FULL/layer_xattr.o" "$FULL/layer_unpack.o" "$FULL/layer_walk.o" \
+		"$FULL/layer_pack.o" "$FULL/linkmap.o" "$FULL/layer_xattr.o" "$FULL/layer_unpack.o" "$FULL/layer_walk.o" \
 		"$FULL/inflate.o" "$FULL/gunzip.o"
 }
 

@@ -54,7 +54,8 @@ setup_file() {
 	cc -std=gnu11 -O2 -o "$BATS_FILE_TMPDIR/archive" \
 		"$BATS_TEST_DIRNAME/10-full-archive.c" "$ROOT"/10-full/sha256.o "$ROOT"/10-full/sha256_ni.o \
 		"$ROOT"/10-full/tar_write.o "$ROOT"/10-full/tar_read.o \
-		"$ROOT"/10-full/tar_pax.o "$ROOT"/10-full/layer_pack.o "$ROOT"/10-full/layer_xattr.o \
+		"$ROOT"/10-full/tar_pax.o "$ROOT"/10-full/layer_pack.o "$ROOT"/10-full/linkmap.o \
+		"$ROOT"/10-full/layer_xattr.o \
 		"$ROOT"/10-full/layer_unpack.o "$ROOT"/10-full/layer_walk.o \
 		"$ROOT"/10-full/inflate.o "$ROOT"/10-full/gunzip.o
 }
