@@ -65,7 +65,7 @@ static int grow(struct linkmap *m)
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->slot[i].name)
 			*probe(slot, cap, m->slot[i].dev, m->slot[i].ino) =
-				m->slot[i];
+			    m->slot[i];
 	free(m->slot);
 	m->slot = slot;
 	m->cap = cap;

@@ -19,7 +19,7 @@ struct linkmap {
 		dev_t dev;
 		ino_t ino;
 		char *name; /* NULL: a free slot */
-	} *slot;
+	} * slot;
 	size_t cap, n; /* cap: 0 or a power of two */
 };
 
