@@ -131,13 +131,14 @@ hardening() {
 	start_container -v "$T:/t:ro" "$T/img" sleep 100
 	before=$("$T/attack" fingerprint "$BIN"; sha256sum <"$BIN")
 	# exec's /bin/sh is the runtime again, which prints its usage and
-	# exits; strace holds it at its exit_group() for 3 s, to be attacked
-	# from inside (as tests/10-full-exe.bats does for run).
+	# exits; strace holds it at its exit_group() for 8 s (an emulated
+	# guest with its CPUs busy needs them), to be attacked from inside
+	# (as tests/10-full-exe.bats does for run).
 	strace -f -qq -o /dev/null -e trace=exit_group \
-		-e inject=exit_group:delay_enter=3000000 \
+		-e inject=exit_group:delay_enter=8000000 \
 		"${C[@]}" exec "$NAME" /bin/sh >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
 	tracer=$!
-	wait_for eval 'held=$(for p in $(tree_of $tracer); do
+	wait_long eval 'held=$(for p in $(tree_of $tracer); do
 		[[ "$(tr "\0" " " </proc/$p/cmdline 2>/dev/null)" != "/proc/self/exe --help"* ]] || echo $p; done); [ -n "$held" ]'
 	echo "the runtime in the container runs $(readlink /proc/$held/exe)"
 	[ "$(readlink /proc/$held/exe)" != "$BIN" ]
@@ -272,15 +273,16 @@ start_held() {
 	command -v strace >/dev/null || skip "strace is not installed (apt-get install strace)"
 	command -v setpriv >/dev/null || skip "setpriv is not installed (util-linux)"
 	start_container "$RFS" sleep 100
-	# strace holds the process for 3 s as it installs the seccomp filter
-	# (only it does, of exec's processes): in the container, capabilities
-	# dropped as root's inside, still the runtime with its fds.
+	# strace holds the process for 8 s (for an emulated guest with its
+	# CPUs busy) as it installs the seccomp filter (only it does, of
+	# exec's processes): in the container, capabilities dropped as
+	# root's inside, still the runtime with its fds.
 	strace -f -qq -o /dev/null -e trace=seccomp \
-		-e inject=seccomp:delay_enter=3000000 \
+		-e inject=seccomp:delay_enter=8000000 \
 		"${C[@]}" exec "$NAME" true 2>/dev/null &
 	tracer=$!
 	# The one process of the tree with two PIDs: the host's, the container's.
-	wait_for eval 'held=$(for p in $(tree_of $tracer); do
+	wait_long eval 'held=$(for p in $(tree_of $tracer); do
 		[ "$(awk "/^NSpid:/ { print NF }" /proc/$p/status 2>/dev/null)" != 3 ] || echo $p; done); [ -n "$held" ]'
 	# Root without CAP_SYS_PTRACE (as root inside is) may not open its
 	# exe, fds or memory: the kernel's ptrace check fails on a process
@@ -298,13 +300,14 @@ start_held() {
 	start_container "$RFS" sleep 100
 	# The copy runs from its own entry point (entry.c): its execve() of
 	# the command is the only execve of exec's processes (the copy
-	# itself comes through execveat). strace holds it there for 3 s;
-	# -P: only that execve, not strace's own of the runtime.
+	# itself comes through execveat). strace holds it there for 8 s
+	# (for an emulated guest with its CPUs busy); -P: only that execve,
+	# not strace's own of the runtime.
 	strace -f -qq -o /dev/null -P /bin/true -e trace=execve \
-		-e inject=execve:delay_enter=3000000 \
+		-e inject=execve:delay_enter=8000000 \
 		"${C[@]}" exec "$NAME" /bin/true 2>/dev/null &
 	tracer=$!
-	wait_for eval 'held=$(for p in $(tree_of $tracer); do
+	wait_long eval 'held=$(for p in $(tree_of $tracer); do
 		[ "$(tr "\0" " " </proc/$p/cmdline 2>/dev/null)" != "container-exec /bin/true " ] || echo $p; done); [ -n "$held" ]'
 	# Root inside lacks CAP_SYS_PTRACE: a process that is not dumpable
 	# keeps its exe, fds and memory from it.
