@@ -61,10 +61,12 @@ static int header(struct inflate *z, bool first)
 	if (c[3] & 4) { /* FEXTRA: a length, then that many bytes */
 		int lo = inflate_byte(z), hi = inflate_byte(z);
 
-		for (k = lo | hi << 8; lo >= 0 && hi >= 0 && k > 0; k--)
+		if (lo < 0 || hi < 0) /* (-1 << 8 is undefined: test first) */
+			return inflate_fail(z, "truncated (in a header)");
+		for (k = lo | hi << 8; k > 0; k--)
 			if (inflate_byte(z) < 0)
 				break;
-		if (lo < 0 || hi < 0 || k)
+		if (k)
 			return inflate_fail(z, "truncated (in a header)");
 	}
 	for (int flag = 8; flag <= 16; flag <<= 1) /* FNAME, FCOMMENT */

@@ -22,6 +22,9 @@
 #include <sys/types.h>
 
 #define TAR_BLOCK 512
+/* The largest entry (and skip) a reader takes: what an off_t holds, less
+ * the padding, so that a size plus its padding never wraps. */
+#define TAR_MAX_SIZE ((uint64_t)INT64_MAX - TAR_BLOCK)
 /* The most extended attributes one entry may carry (reading and writing). */
 #define TAR_MAX_XATTRS 32
 

@@ -36,12 +36,19 @@ static int set_string(char **dst, const char *p, size_t n)
 int tar_pax_apply(struct tar_entry *e, const char *p, size_t n, bool *has_size)
 {
 	while (n) {
-		char *end, *eq;
-		unsigned long len = strtoul(p, &end, 10);
+		char *end, *eq = NULL;
+		unsigned long len = 0;
 		size_t klen;
 
-		if (*end != ' ' || len < 5 || len > n || p[len - 1] != '\n' ||
-		    !(eq = memchr(end, '=', p + len - end))) {
+		/* Digits first: strtoul() would skip white space (and take
+		 * a sign), and the length would then end past its record
+		 * (a fuzzer's: memchr over ~SIZE_MAX bytes). The record is
+		 * "LEN KEY=VALUE\n", all of it inside the len bytes. */
+		if (*p >= '1' && *p <= '9')
+			len = strtoul(p, &end, 10);
+		if (len < 5 || len > n || end >= p + len - 1 || *end != ' ' ||
+		    p[len - 1] != '\n' ||
+		    !(eq = memchr(end, '=', p + len - 1 - end))) {
 			warnx("tar: a malformed pax record");
 			return -1;
 		}
@@ -74,7 +81,7 @@ int tar_pax_apply(struct tar_entry *e, const char *p, size_t n, bool *has_size)
 						 ? *++dot - '0'
 						 : 0);
 		}
-		if (klen > 4 && memcmp(key, "GNU.sparse", 10) == 0) {
+		if (klen >= 10 && memcmp(key, "GNU.sparse", 10) == 0) {
 			warnx("tar: a sparse file (not supported here)");
 			return -1;
 		}

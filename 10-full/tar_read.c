@@ -76,9 +76,11 @@ static int take(struct tar_reader *r, void *buf, uint64_t n)
 		size_t k;
 
 		if (r->pos == r->end) {
-			/* A skip over a big entry of a file: lseek, no read. */
+			/* A skip over a big entry of a file: lseek, no read.
+			 * (An off_t is signed: n past its range went back,
+			 * to the same header, for ever.) */
 			if (!buf && !r->src && n > sizeof(r->buf) &&
-			    lseek(r->fd, n, SEEK_CUR) >= 0) {
+			    n <= TAR_MAX_SIZE && lseek(r->fd, n, SEEK_CUR) >= 0) {
 				r->offset += n;
 				return 0;
 			}
@@ -219,7 +221,8 @@ int tar_next(struct tar_reader *r, struct tar_entry **out)
 			if (ret < 0)
 				goto bad;
 		} else if (h[156] == 'g') {
-			if (take(r, NULL, v + (-v % TAR_BLOCK)) < 0)
+			if (v > TAR_MAX_SIZE ||
+			    take(r, NULL, v + (-v % TAR_BLOCK)) < 0)
 				goto truncated;
 		} else if (h[156] == 'L' || h[156] == 'K') {
 			char **dst = h[156] == 'L' ? &name : &link;
@@ -271,6 +274,11 @@ int tar_next(struct tar_reader *r, struct tar_entry **out)
 	/* Only files have data here (a hard link's size is its target's). */
 	if (e->type == '1' || e->type == '2' || e->type == '5')
 		e->size = 0;
+	if (e->size > TAR_MAX_SIZE) {
+		warnx("tar: %s: a size of %llu bytes", e->name,
+		      (unsigned long long)e->size);
+		goto bad;
+	}
 	r->left = e->size;
 	r->pad = -e->size % TAR_BLOCK;
 	*out = e;

@@ -18,6 +18,10 @@
  *   archive gunzip             inflate: stdin (gzip) to stdout
  *   archive big SIZE           a tar of one file of SIZE bytes (a hole:
  *                              seekable stdout only)
+ *   archive raw NAME TYPE [SIZE]   one hand-made header and stdin as its
+ *                              data, padded: a size that lies (base-256
+ *                              when octal cannot hold it), a pax record
+ *                              no writer makes; no end blocks
  *
  * Built by the bats file with cc and linked with the objects it tests.
  */
@@ -141,6 +145,46 @@ static int cmd_big(int argc, char **argv)
 	return 0;
 }
 
+/* One ustar header, by hand: what tar_write_header() would never write. */
+static int cmd_raw(int argc, char **argv)
+{
+	static char data[1 << 20];
+	static const char zeros[TAR_BLOCK];
+	unsigned char h[TAR_BLOCK] = {0};
+	unsigned long long size;
+	unsigned sum = 0;
+	size_t n = 0;
+	ssize_t got;
+
+	if (argc < 3)
+		errx(2, "raw NAME TYPE [SIZE]");
+	while ((got = read(0, data + n, sizeof(data) - n)) > 0)
+		n += got;
+	size = argc > 3 ? strtoull(argv[3], NULL, 10) : n;
+	snprintf((char *)h, 100, "%s", argv[1]);
+	memcpy(h + 100, "0000644", 8);
+	memcpy(h + 108, "0000000", 8);
+	memcpy(h + 116, "0000000", 8);
+	if (size < 077777777777ULL) {
+		snprintf((char *)h + 124, 12, "%011llo", size);
+	} else { /* GNU base-256: 0x80, then the number, big-endian */
+		h[124] = 0x80;
+		for (int i = 11; i > 3; i--, size >>= 8)
+			h[124 + i] = size & 0xff;
+	}
+	memcpy(h + 136, "00000000000", 12);
+	h[156] = argv[2][0];
+	memcpy(h + 257, "ustar\0" "00", 8);
+	memset(h + 148, ' ', 8);
+	for (int i = 0; i < TAR_BLOCK; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	if (write(1, h, sizeof(h)) != sizeof(h) || write(1, data, n) != (ssize_t)n ||
+	    write(1, zeros, -n % TAR_BLOCK) < 0)
+		err(1, "raw");
+	return 0;
+}
+
 static int by_string(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -210,6 +254,7 @@ static const struct {
 	{"pack", cmd_pack},
 	{"unpack", cmd_unpack},
 	{"big", cmd_big},
+	{"raw", cmd_raw},
 	{"xattr", cmd_xattr},
 	{"gunzip", cmd_gunzip},
 };
