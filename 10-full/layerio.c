@@ -5,8 +5,9 @@
  * Claim: a layer is unpacked in one pass over its bytes, plain or gzip'd,
  *        while the sha256 of the blob and of the uncompressed tar (its
  *        DiffID) are computed; a zstd blob is refused with a line that
- *        says what to do; on any failure the tmp layer is removed.
- *        (tested in tests/10-full-save.bats)
+ *        says what to do; more than 1 MiB after a gzip'd tar's end (a
+ *        compressed bomb) is refused; on any failure the tmp layer is
+ *        removed.  (tested in tests/10-full-save.bats)
  * Uses:  inflate.c, layer_unpack.c, sha256.c, image.h (the store)
  * Read:  the OCI image spec, layer.md ("Distributable Format": the
  *        media types, and why the DiffID is of the uncompressed tar)
@@ -21,6 +22,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,15 +116,27 @@ static int tee_peek(struct tee *t)
 	return 0;
 }
 
+/* What may follow a tar's end blocks: GNU tar pads to its 10 KiB record,
+ * Go's archive/tar (docker's) writes none. */
+#define AFTER_END_MAX (1 << 20)
+
 /* Reads what is left (the zero blocks after the end, gzip's trailer)
- * so that the digests cover every byte. */
-static int drain(tar_source src, void *ctx)
+ * so that the digests cover every byte; at most max bytes of it. A gzip
+ * stream holds up to ~1000 times its size in zeros: 2 MB after the end
+ * were 2 GiB to inflate and hash (a fuzzer's bomb). */
+static int drain(tar_source src, void *ctx, uint64_t max)
 {
 	static char buf[1 << 16];
+	uint64_t total = 0;
 	ssize_t got;
 
 	while ((got = src(ctx, buf, sizeof(buf))) > 0)
-		;
+		if ((total += got) > max) {
+			warnx("layer: more than %llu bytes after the tar's end "
+			      "(a compressed bomb?)",
+			      (unsigned long long)max);
+			return -1;
+		}
 	return got < 0 ? -1 : 0;
 }
 
@@ -176,8 +190,8 @@ int layer_take(const char *root, tar_source src, void *ctx, bool keep,
 	tar_reader_init(&r, tee_read, out->gzip ? (void *)&plain : (void *)&raw,
 			-1);
 	if (layer_unpack_tar(&r, diff, imagestore_rootless()) < 0 ||
-	    (out->gzip && drain(tee_read, &plain) < 0) ||
-	    drain(tee_read, &raw) < 0)
+	    (out->gzip && drain(tee_read, &plain, AFTER_END_MAX) < 0) ||
+	    drain(tee_read, &raw, UINT64_MAX) < 0)
 		goto out;
 	hex_digest(&raw.sum, out->digest);
 	out->size = raw.bytes;

@@ -216,6 +216,23 @@ store_empty() {
 	store_empty
 }
 
+# The zeros after a tar's end are read too, so that the DiffID covers
+# every byte; gzip holds ~1000 times its size in zeros, and a bomb after
+# the end blocks (a fuzzer's: 2 MB, 2 GiB to inflate and hash) kept
+# load and import busy for as long. GNU tar pads to 10 KiB; more than
+# 1 MiB is refused. GNU tar's own output is the control.
+@test "import TARFILE: a gzip'd tar with 8 MiB of zeros after its end (a compressed bomb) exits 125 with one line; no image" {
+	mkdir -p "$T/src"
+	echo x >"$T/src/f"
+	{ tar -cf - -C "$T/src" f; head -c 8M /dev/zero; } | gzip -1 >"$T/bomb.tar.gz"
+	run -125 "${C[@]}" import "$T/bomb.tar.gz" bomb
+	echo "$output"
+	[ "$output" = "container: layer: more than 1048576 bytes after the tar's end (a compressed bomb?)" ]
+	store_empty
+	tar -cf - -C "$T/src" f | gzip -1 >"$T/ok.tar.gz"
+	run -0 "${C[@]}" import "$T/ok.tar.gz" ok
+}
+
 @test "save then load gives back the same image: its id, each layer's tree (owners, modes, times, xattrs, whiteouts, opaque dirs), its digests" {
 	mkdir "$T/up"
 	upper_layer "$T/up"
