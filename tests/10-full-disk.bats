@@ -146,7 +146,10 @@ need_strace() {
 			sleep 0.05
 		done
 		kill -KILL \$(awk '{ print \$4 }' /proc/\$pid/stat)
-		while [ -e /proc/\$pid ]; do sleep 0.05; done
+		for i in \$(seq 600); do
+			[ -e /proc/\$pid ] || break
+			sleep 0.05
+		done
 		echo \"swept \$('$CONTAINER' ps -a | grep ' orphan\$' | grep -o 'Exited ([0-9]*)')\"
 		echo \"data \$(cat '$full'/r/containers/*/upper/data)\"
 		'$CONTAINER' rm orphan >/dev/null &&
