@@ -58,6 +58,7 @@ all: $(PROG)
 
 $(PROG): $(OBJS) $(LINK)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(AFTER_LINK)
 
 # The objects of earlier lessons: each lesson builds its own (its target
 # lib), with the same compiler and flags, so that its own dependency
