@@ -19,6 +19,7 @@
  */
 #include "layertar.h"
 #include "linkmap.h"
+#include "treecopy.h"
 
 #include <dirent.h>
 #include <err.h>
@@ -40,6 +41,12 @@ struct pack {
 	uid_t euid; /* not 0: a user's layer, their ids become 0 */
 	gid_t egid;
 	struct linkmap seen; /* files with more than one link: first name */
+	/* How deep pack_dir is now, and what no level needs to keep on its
+	 * own stack while it goes down: a container decides how deep its
+	 * layer goes, and 17 KiB a level overflowed 8 MiB of stack at
+	 * about 500 (TREE_MAX_DEPTH). */
+	int depth;
+	char path[PATH_MAX], link[PATH_MAX], oname[PATH_MAX + 16];
 	char buf[1 << 17];
 };
 
@@ -95,7 +102,7 @@ static int pack_one(struct pack *p, int dfd, const char *name, const char *path)
 {
 	struct tar_entry e = {0};
 	struct stat st;
-	char proc[64 + NAME_MAX], tname[PATH_MAX + 8], link[PATH_MAX];
+	char proc[64 + NAME_MAX], tname[PATH_MAX + 8], *link = p->link;
 	bool opaque = false;
 	int fd = -1, ret = -1;
 	ssize_t n;
@@ -154,14 +161,19 @@ static int pack_one(struct pack *p, int dfd, const char *name, const char *path)
 					      .uid = e.uid,
 					      .gid = e.gid,
 					      .mtime = e.mtime};
-			char oname[PATH_MAX + 16];
-
-			snprintf(oname, sizeof(oname), "%s" WH_OPAQUE, tname);
-			o.name = oname;
+			snprintf(p->oname, sizeof(p->oname), "%s" WH_OPAQUE,
+				 tname);
+			o.name = p->oname;
 			if (tar_write_header(&p->w, &o) < 0)
 				goto out;
 		}
+		if (++p->depth > TREE_MAX_DEPTH) {
+			warnx("layer: %s: more than %d directories deep",
+			      path, TREE_MAX_DEPTH);
+			goto out;
+		}
 		ret = pack_dir(p, fd, tname);
+		p->depth--;
 		goto out;
 	}
 	if (S_ISREG(st.st_mode) && st.st_nlink > 1 &&
@@ -177,7 +189,7 @@ static int pack_one(struct pack *p, int dfd, const char *name, const char *path)
 			  ? -1
 			  : copy_data(p, fd, path, st.st_size);
 	} else if (S_ISLNK(st.st_mode)) {
-		n = readlinkat(dfd, name, link, sizeof(link) - 1);
+		n = readlinkat(dfd, name, link, sizeof(p->link) - 1);
 		if (n < 0) {
 			warn("layer: %s", path);
 			goto out;
@@ -209,7 +221,7 @@ static int pack_dir(struct pack *p, int dfd, const char *prefix)
 {
 	int dup_fd = dup(dfd), ret = -1;
 	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-	char **names = NULL, path[PATH_MAX];
+	char **names = NULL, *path = p->path; /* rebuilt for each name */
 	size_t n = 0, i;
 	struct dirent *de;
 
@@ -238,8 +250,8 @@ static int pack_dir(struct pack *p, int dfd, const char *prefix)
 	}
 	qsort(names, n, sizeof(*names), by_name);
 	for (i = 0; i < n; i++) {
-		if ((size_t)snprintf(path, sizeof(path), "%s%s", prefix,
-				     names[i]) >= sizeof(path) - 1) {
+		if ((size_t)snprintf(path, sizeof(p->path), "%s%s", prefix,
+				     names[i]) >= sizeof(p->path) - 1) {
 			warnx("layer: %s%s: name too long", prefix, names[i]);
 			goto out;
 		}

@@ -73,7 +73,8 @@ int state_make_layers(const struct state *st, const char *hostname,
 		      bool net_host);
 
 /* Removes path (relative to dirfd) and everything under it, rm -rf
- * without a fork. Returns 0, or -1 after saying why. */
+ * without a fork, one directory open at a time, however deep (rmtree.c).
+ * Returns 0, or -1 after saying why. */
 int state_remove_tree(int dirfd, const char *path);
 
 /* Removes what overlayfs makes in work/ to mark a `volatile` mount

@@ -114,7 +114,7 @@ static bool same_file(int fd, const struct stat *st)
 static int copy_entry(int sfd, int dfd, const char *name,
 		      struct treecopy *tc)
 {
-	char link[PATH_MAX];
+	char *link = tc->link; /* not on the stack: one frame a level */
 	struct stat st;
 	int in = -1, out = -1, ret = -1, linked;
 	ssize_t n;
@@ -151,7 +151,7 @@ static int copy_entry(int sfd, int dfd, const char *name,
 			goto out;
 		break;
 	case S_IFLNK:
-		n = readlinkat(sfd, name, link, sizeof(link) - 1);
+		n = readlinkat(sfd, name, link, sizeof(tc->link) - 1);
 		if (n < 0)
 			return -1;
 		link[n] = '\0';
@@ -177,8 +177,13 @@ static int copy_dir(int sfd, int dfd, struct treecopy *tc)
 	size_t len = strlen(tc->path);
 	struct dirent *d;
 	DIR *dir;
-	int fd = dup(sfd), ret = 0;
+	int fd, ret = 0;
 
+	if (tc->depth >= TREE_MAX_DEPTH) {
+		tc->too_deep = true; /* said at the end */
+		return -1;
+	}
+	fd = dup(sfd);
 	if (fd < 0 || !(dir = fdopendir(fd))) {
 		if (fd >= 0)
 			close(fd);
@@ -194,8 +199,10 @@ static int copy_dir(int sfd, int dfd, struct treecopy *tc)
 		}
 		snprintf(tc->path + len, sizeof(tc->path) - len, "%s%s",
 			 len ? "/" : "", d->d_name);
+		tc->depth++;
 		if (!skipped(tc))
 			ret = copy_entry(sfd, dfd, d->d_name, tc);
+		tc->depth--;
 		if (ret == 0)
 			tc->path[len] = '\0'; /* else: names the culprit */
 	}
@@ -217,6 +224,8 @@ int treecopy(int src, int dst, struct treecopy *tc)
 	tc->euid = geteuid();
 	tc->egid = getegid();
 	tc->path[0] = '\0';
+	tc->depth = 0;
+	tc->too_deep = false;
 	if (copy_dir(src, dst, tc) < 0 || fstat(src, &st) < 0)
 		goto out;
 	times[0] = st.st_atim;
@@ -233,6 +242,9 @@ out:
 	if (ret < 0 && errno == ESTALE)
 		warnx("copy /%s: it changed while copied (no longer the "
 		      "regular file first looked at)", tc->path);
+	else if (ret < 0 && tc->too_deep)
+		warnx("copy /%.40s...: more than %d directories deep",
+		      tc->path, TREE_MAX_DEPTH);
 	else if (ret < 0)
 		warn("copy /%s", tc->path);
 	linkmap_free(&tc->links);

@@ -14,6 +14,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* How deep a tree commit, import and save walk: 1024 directories (a
+ * path of 2048 bytes at least), each level one frame of C stack and a
+ * few fds; deeper is refused, with one line, not a crash. */
+#define TREE_MAX_DEPTH 1024
+
 struct treecopy {
 	/* In: paths to leave out, relative to the top, NULL-terminated
 	 * (commit: the init layer's three files), or NULL. */
@@ -31,6 +36,9 @@ struct treecopy {
 	uid_t euid; /* ours, asked once: not two system calls a file */
 	gid_t egid;
 	char path[4096]; /* the entry being copied, relative to the top */
+	char link[4096]; /* a symlink's target, read then written */
+	int depth;	 /* how many dirs down copy_dir is now */
+	bool too_deep;	 /* it stopped at TREE_MAX_DEPTH */
 };
 
 /* Copies the tree at src (an open dir) into dst (an empty open dir) and

@@ -389,3 +389,38 @@ kill_at() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "container: removed what container $id left behind (its runtime, PID $prog, was killed)" ]
 }
+
+@test "10-full disk: a chain of 10,000 directories made inside goes with --rm, rm (64 fds) and the sweep; commit refuses it in one line (125), the container runs on" {
+	mkdir "$BATS_TEST_TMPDIR/t"
+	cc -static -O2 -o "$BATS_TEST_TMPDIR/t/deep" "$BATS_TEST_DIRNAME/10-full-deep.c"
+	# The end of a --rm run (a recursive removal crashed at ~3,900).
+	run -0 "$CONTAINER" run --rm -v "$BATS_TEST_TMPDIR/t:/t:ro" "$RFS" /t/deep /tmp 10000
+	[ -z "$(ls "$DATA/containers")" ]
+	# rm, with 64 fds (an fd a level ran out at ~1,000 of 1024).
+	run -0 "$CONTAINER" run --name deep1 -v "$BATS_TEST_TMPDIR/t:/t:ro" "$RFS" /t/deep /tmp 10000
+	(ulimit -n 64; "$CONTAINER" rm deep1)
+	[ -z "$(find "$DATA/containers" "$DATA/names" -mindepth 1)" ]
+	# commit: at most 1024 levels (TREE_MAX_DEPTH), said in one line;
+	# the container is not left frozen.
+	id=$("$CONTAINER" run -d -v "$BATS_TEST_TMPDIR/t:/t:ro" "$RFS" sh -c \
+		'/t/deep /tmp 2000 && touch /deep-done; exec sleep 100')
+	track "$id"
+	wait_long test -e "$DATA/containers/$id/upper/deep-done"
+	run -125 "$CONTAINER" commit "$id" deep-image
+	echo "$output"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $output == "container: copy /tmp/a/a/a/"*"...: more than 1024 directories deep" ]]
+	run -0 "$CONTAINER" exec "$id" echo running
+	[ "$output" = running ]
+	"$CONTAINER" rm -f "$id"
+	# The sweep, after a runtime killed with -9 (the next run's).
+	"$CONTAINER" run --rm -v "$BATS_TEST_TMPDIR/t:/t:ro" "$RFS" sh -c \
+		'/t/deep /tmp 10000 && touch /deep-done; exec sleep 100' &
+	pid=$!
+	wait_long eval 'ls "$DATA"/containers/*/upper/deep-done >/dev/null 2>&1'
+	kill -KILL "$pid"
+	wait "$pid" || true # reaped: a zombie would still own its note
+	run -0 "$CONTAINER" run --rm "$RFS" true
+	[[ $output == "container: removed what container "*" left behind (its runtime, PID $pid, was killed)" ]]
+	[ -z "$(ls "$DATA/containers")" ]
+}
