@@ -157,7 +157,7 @@ int state_make_layers(const struct state *st, const char *hostname,
 		return -1;
 	}
 	if (st->restart ? unvolatile(fd, st->dir) < 0
-			: make(fd, st->dir, on_disk, 2) < 0)
+			: !st->spared && make(fd, st->dir, on_disk, 2) < 0)
 		goto out;
 	close(fd);
 

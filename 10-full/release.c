@@ -63,7 +63,7 @@ static int report = -1;
 static struct state *watched;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
-static bool marked, go;
+static bool marked, go, unmounted;
 
 void release_hold_mounts(pid_t child)
 {
@@ -94,8 +94,13 @@ static void *release(void *arg)
 	}
 	if (mnt_ns >= 0)
 		close(mnt_ns); /* the container's mounts go now */
+	mnt_ns = -1;
+	pthread_mutex_lock(&lock);
+	unmounted = true;
+	pthread_cond_broadcast(&changed);
+	pthread_mutex_unlock(&lock);
 	selfexec_close(self);
-	mnt_ns = self = -1;
+	self = -1;
 	return NULL;
 }
 
@@ -145,6 +150,16 @@ void release_mark_wait(void)
 		return;
 	pthread_mutex_lock(&lock);
 	while (!marked)
+		pthread_cond_wait(&changed, &lock);
+	pthread_mutex_unlock(&lock);
+}
+
+void release_mounts_wait(void)
+{
+	if (!running)
+		return;
+	pthread_mutex_lock(&lock);
+	while (!unmounted)
 		pthread_cond_wait(&changed, &lock);
 	pthread_mutex_unlock(&lock);
 }

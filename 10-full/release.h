@@ -33,6 +33,11 @@ void release_start(int self_fd);
  * without one). Call before removing the dir. */
 void release_mark_wait(void);
 
+/* Waits until the thread has let the container's mounts go (at once
+ * without a thread: then they went with release_start, or with the
+ * container). Call after release_start. */
+void release_mounts_wait(void);
+
 /* Waits for that thread. Call before returning from the run. */
 void release_wait(void);
 

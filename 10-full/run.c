@@ -323,8 +323,10 @@ static int parent(pid_t child)
 		    netearly_hand_over(config.self_fd) < 0)
 			return -1;
 	}
-	/* Its mounts, kept past its end for release.c. */
+	/* Its mounts, kept past its end for release.c; which waits for
+	 * them to go before its dir may be kept as a spare (spare.c). */
 	release_hold_mounts(child);
+	state.keepable = true;
 	/* The child has its copy of the network namespace's fd. */
 	if (config.net_fd >= 0)
 		close(config.net_fd);

@@ -19,6 +19,7 @@
  * full disk is what the container then meets: ENOSPC.
  */
 #include "state.h"
+#include "spare.h"
 #include "userxattr.h"
 
 #include <dirent.h>
@@ -194,6 +195,11 @@ int state_create(struct state *st, uid_t uid, gid_t gid)
 {
 	if (st->restart)
 		return 0; /* `start`: its dir is there, and stays */
+	/* Ours, or a --userns range's root's: only ours from a spare. */
+	if (uid == geteuid() && spare_take(st)) {
+		st->created = st->spared = true;
+		return 0;
+	}
 	if (mkdir(st->dir, 0700) < 0) {
 		warn("mkdir %s", st->dir);
 		return -1;
@@ -252,6 +258,13 @@ void state_remove(struct state *st)
 	fd = open(st->dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0 && !st->unmarked)
 		unlink_mark(fd);
+	/* Nothing written: the next run may take it (spare.c). */
+	if (fd >= 0 && unlinkat(fd, known[0], AT_REMOVEDIR) == 0 &&
+	    spare_keep(st, fd)) {
+		close(fd);
+		st->created = false;
+		return;
+	}
 	for (size_t i = 0; fd >= 0 && i < sizeof(known) / sizeof(*known); i++)
 		unlinkat(fd, known[i], AT_REMOVEDIR);
 	if (fd >= 0)

@@ -9,6 +9,8 @@
  *                              namespace a small tmpfs on it holds
  *                              init/, merged/ (selfexec.h, layers.c)
  *   ROOT/names/NAME            --name: a symlink to the ID (names.c)
+ *   ROOT/spare/0..3            a removed container's empty dir, for the
+ *                              next run to take (spare.c)
  *
  * ROOT: --root DIR, else for root: /var/lib/lesson-container. A user: $XDG_DATA_HOME/
  * lesson-container, else $HOME/.local/share/lesson-container when HOME is
@@ -37,6 +39,9 @@ struct state {
 	bool named;   /* ROOT/names/NAME -> ID */
 	bool created; /* ROOT/containers/ID/ */
 	bool unmarked; /* overlayfs's volatile mark removed (release.c) */
+	bool spared;   /* the dir was a spare (spare.c): upper/, work/ in it */
+	bool keepable; /* its mounts are ours to wait for: it may be kept
+			  as a spare at its end (run.c, spare.c) */
 };
 
 /* `container --root DIR VERB`: the data root instead of the default

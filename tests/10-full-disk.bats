@@ -216,7 +216,7 @@ need_strace() {
 kill_at() {
 	local log=$BATS_TEST_TMPDIR/strace.log note
 	rm -f "$log"
-	strace -f -o "$log" -e trace=linkat,mkdir,symlinkat -e inject="$1" \
+	strace -f -o "$log" -e trace=linkat,mkdir,symlinkat,renameat2 -e inject="$1" \
 		"$CONTAINER" run --rm --name x -m 64M "$RFS" true &
 	tracer=$!
 	wait_for grep -qs DELAYED "$log" || wait_for grep -qs DELAYED "$log"
@@ -234,12 +234,17 @@ kill_at() {
 @test "10-full disk: a kill -9 at each step of the start leaves what the next run removes: note, layer dir, name, cgroups" {
 	need_strace
 	# The order (run.c's prepare): note (linkat), name (symlinkat), the
-	# container's dir (mkdir 1), its cgroups (mkdir 2, 3...): listed in
-	# the note only once all are made.
+	# container's dir (a spare's rename, spare.c; or, with no spare,
+	# mkdir 1), its cgroups (mkdir 2, 3...): listed in the note only
+	# once all are made. Each run below leaves a spare (setup's did).
 	for inject in linkat:delay_exit=30000000:when=1 \
 		symlinkat:delay_exit=30000000:when=1 \
-		mkdir:delay_exit=30000000:when=1 \
-		mkdir:delay_exit=30000000:when=2; do
+		renameat2:delay_exit=30000000:when=1 \
+		nospare,mkdir:delay_exit=30000000:when=1 \
+		nospare,mkdir:delay_exit=30000000:when=2; do
+		[[ $inject != nospare,* ]] || rm -rf "$DATA/spare"
+		[[ $inject == nospare,* ]] || [ -d "$DATA/spare/0" ]
+		inject=${inject#nospare,}
 		kill_at "$inject"
 		echo "killed at $inject: id $id, $(ls $DATA/containers | tr '\n' ' ')cgroups: $(cgroups_of "$id" | wc -l)"
 		[[ "$id" =~ ^[0-9a-f]{12}$ ]]
@@ -388,6 +393,79 @@ kill_at() {
 	run "$CONTAINER" run --rm --name gone "$RFS" true
 	[ "$status" -eq 0 ]
 	[ "$output" = "container: removed what container $id left behind (its runtime, PID $prog, was killed)" ]
+}
+
+# The next container's "/": from inside, its mode and owners, what it
+# holds at the top and in /tmp (how many); from the host, its upper/'s
+# user.planted xattr ("-" when there is none). Nothing of it is written
+# (no volume: its mount point would be), so it leaves a spare itself.
+fresh_root() {
+	local id inside
+	id=$("$CONTAINER" run -d --rm "$RFS" sleep 100) || return 1
+	track "$id"
+	inside=$("$CONTAINER" exec "$id" sh -c \
+		'stat -c "%a %u %g" /; ls /; ls /tmp | wc -l' | tr '\n' ' ')
+	echo "$inside$("$BATS_TEST_TMPDIR/xattr" "$DATA/containers/$id/upper" \
+		user.planted 2>/dev/null || echo -)"
+	"$CONTAINER" kill "$id" >/dev/null
+	wait_for test ! -e "$DATA/containers/$id.owner"
+}
+
+@test "10-full disk: a container that wrote nothing leaves its dir for the next run (ROOT/spare, at most 4): the next run's upper/ is that dir" {
+	# setup's run --rm left one.
+	[ "$(ls "$DATA/spare")" = 0 ]
+	ino=$(stat -c %i "$DATA/spare/0/upper")
+	id=$("$CONTAINER" run -d --rm "$RFS" sleep 100)
+	track "$id"
+	[ "$(stat -c %i "$DATA/containers/$id/upper")" = "$ino" ]
+	[ -z "$(ls "$DATA/spare")" ]
+	# Six that end together keep four: the slots are bounded.
+	ids=$id
+	for i in 1 2 3 4 5; do
+		id=$("$CONTAINER" run -d --rm "$RFS" sleep 100)
+		track "$id"
+		ids="$ids $id"
+	done
+	"$CONTAINER" kill $ids
+	for id in $ids; do
+		wait_for test ! -e "$DATA/containers/$id.owner"
+	done
+	[ "$(ls "$DATA/spare" | tr '\n' ' ')" = "0 1 2 3 " ]
+	# Each is a container's dir as made: upper/ and work/, both empty.
+	for i in 0 1 2 3; do
+		[ "$(ls -A "$DATA/spare/$i" | tr '\n' ' ')" = "upper work " ]
+		[ -z "$(find "$DATA/spare/$i/upper" "$DATA/spare/$i/work" -mindepth 1)" ]
+	done
+	[ "$(stat -c %a "$DATA/spare")" = 700 ]
+}
+
+@test "10-full disk: a container that changed its / (owner, an xattr) or wrote a file leaves no spare; the next container's / is a new one" {
+	mkdir "$BATS_TEST_TMPDIR/t"
+	cc -static -O2 -o "$BATS_TEST_TMPDIR/t/setxattr" "$BATS_TEST_DIRNAME/10-full-setxattr.c"
+	cc -static -O2 -o "$BATS_TEST_TMPDIR/t/chown" "$BATS_TEST_DIRNAME/10-full-chown.c"
+	cc -O2 -o "$BATS_TEST_TMPDIR/xattr" "$BATS_TEST_DIRNAME/10-full-setxattr.c"
+	# The control: a container that wrote nothing leaves its dir, and
+	# the next one's / is a new one all the same.
+	new=$(fresh_root)
+	echo "new: $new"
+	[ "$(ls "$DATA/spare")" = 0 ]
+	[[ $new == "755 0 0 bin "* && $new == *" usr 0 -" ]]
+	# The tools bound over the image's /bin/false and /bin/true, files
+	# that exist: a volume's mount point of its own would be a write in
+	# the layer.
+	for attack in '/bin/true / 1234 1234' '/bin/false / user.planted yes' \
+		'touch /planted' 'mkdir /tmp/planted' \
+		'chmod 700 /; /bin/true / 1234 0; chmod 755 /'; do
+		rm -rf "$DATA/spare"
+		"$CONTAINER" run --rm -v "$BATS_TEST_TMPDIR/t/setxattr:/bin/false:ro" \
+			-v "$BATS_TEST_TMPDIR/t/chown:/bin/true:ro" "$RFS" sh -c "$attack"
+		# Its dir is not kept...
+		[ ! -e "$DATA/spare/0" ]
+		# ...and the next container's / is as new.
+		run -0 fresh_root
+		echo "after '$attack': $output"
+		[ "$output" = "$new" ]
+	done
 }
 
 @test "10-full disk: a chain of 10,000 directories made inside goes with --rm, rm (64 fds) and the sweep; commit refuses it in one line (125), the container runs on" {

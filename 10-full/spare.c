@@ -1,0 +1,180 @@
+/*
+ * 10-full/spare.c - a container that wrote nothing leaves its dir
+ * (upper/, work/) to the next run, which takes it instead of making
+ * three directories on the disk.
+ *
+ * Claim: after a run that left its writable layer empty and its root dir
+ *        as it was made, its dir waits in ROOT/spare/, at most
+ *        SPARE_SLOTS of them, and the next run's upper/ is that dir; a
+ *        container that changed its root dir (mode, owner, an xattr) or
+ *        left a file leaves no spare, and the next container's "/" has the
+ *        mode, owner, times and xattrs of a new one.
+ *        (tested in tests/10-full-disk.bats)
+ * Uses:  state.h, release.h (the mounts are gone before a dir is kept)
+ * Read:  rename(2) (RENAME_NOREPLACE), getdents64(2), listxattr(2),
+ *        utimensat(2); in the kernel: fs/ext4/ialloc.c (find_inode_bit,
+ *        recently_deleted), ext4's "discard" mount option in ext4(5)
+ *
+ * Why: a directory on ext4 holds a block from its mkdir on. A run made
+ * three (ROOT/containers/ID, upper/, work/) and removed them at its end:
+ * with ext4's "discard" option, each freed block waits for the disk to
+ * discard it (without a journal, at once, in the rmdir), and each new
+ * inode is searched for past every inode freed in the last 30 seconds
+ * (a filesystem without a journal does not reuse those). On the VM of
+ * the README's "Speed", where both hold, a run in a row of runs spent
+ * 0.3 ms of its 3.9 on them (bench-ab.sh, in turns). A rename costs
+ * neither. overlayfs still makes work/work at every mount, and its
+ * probes; that part stays.
+ *
+ * What must not pass from one container to the next: anything it wrote.
+ * Its files are in upper/ (a dir kept only when empty), and so is what
+ * it changed of its root dir: "/" is upper/ itself, whose mode, owner
+ * and xattrs a chmod, chown or setfattr of "/" sets. So a dir is kept
+ * only when it holds upper/ and work/ alone, both empty, both with the
+ * owner and mode they were made with, and upper/ with no xattr but
+ * overlayfs's own uuid, which nothing inside can set. Its times are set
+ * to now when it is taken, as a mkdir would. Never kept: a --userns
+ * container's (its dirs are another host user's), one whose mounts may
+ * still be up (only the run that held them keeps its dir: rm.c does
+ * not), and a rootless run's (overlayfs leaves work/work at mode 0, and
+ * its owner, without CAP_DAC_OVERRIDE, does not empty it in place). Slots are taken and filled with rename(RENAME_NOREPLACE), which
+ * neither overwrites nor loses one when runs race; ROOT/spare/ is 0700.
+ * The pool is part of the data root, as empty/ is: a kill -9 may leave a
+ * spare, never more than SPARE_SLOTS.
+ */
+#include "spare.h"
+#include "release.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+/* The bits a mkdir with mode gives now (the umask is the caller's). */
+static mode_t made_mode(mode_t mode)
+{
+	mode_t mask = umask(0);
+
+	umask(mask);
+	return mode & ~mask;
+}
+
+/* path as a mkdir with mode would have made it now (our umask). */
+static void remade(const char *path, mode_t mode)
+{
+	struct stat s;
+
+	if (stat(path, &s) == 0 && (s.st_mode & 07777) != made_mode(mode))
+		chmod(path, made_mode(mode));
+}
+
+bool spare_take(struct state *st)
+{
+	char from[sizeof(st->root) + 16], path[sizeof(st->dir) + 8];
+
+	for (int i = 0; i < SPARE_SLOTS; i++) {
+		snprintf(from, sizeof(from), "%s/%s/%d", st->root, SPARE_DIR,
+			 i);
+		if (renameat2(AT_FDCWD, from, AT_FDCWD, st->dir,
+			      RENAME_NOREPLACE) < 0)
+			continue;
+		remade(st->dir, 0700);
+		snprintf(path, sizeof(path), "%s/work", st->dir);
+		remade(path, 0755);
+		/* upper/ is the container's "/": its times are now. */
+		snprintf(path, sizeof(path), "%s/upper", st->dir);
+		remade(path, 0755);
+		utimensat(AT_FDCWD, path, NULL, 0);
+		return true;
+	}
+	return false;
+}
+
+/* Whether buf (n bytes from listxattr) is nothing, or overlayfs's uuid
+ * alone (trusted.overlay.uuid as root, user.overlay.uuid rootless). */
+static bool only_uuid(const char *buf, ssize_t n)
+{
+	return n == 0 ||
+	       (n == sizeof("trusted.overlay.uuid") &&
+		strcmp(buf, "trusted.overlay.uuid") == 0) ||
+	       (n == sizeof("user.overlay.uuid") &&
+		strcmp(buf, "user.overlay.uuid") == 0);
+}
+
+/* Whether name in dirfd is a directory as we made it (ours, mode as a
+ * mkdir with mode gives, no subdir) holding exactly the n names given;
+ * with xattrs set, also that its xattrs are only_uuid(). */
+static bool as_made(int dirfd, const char *name, mode_t mode,
+		    const char *const *names, int n, bool xattrs)
+{
+	char buf[512];
+	struct stat s;
+	int fd, seen = 0;
+	bool ok = false;
+	ssize_t len;
+
+	fd = openat(dirfd, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &s) < 0 || (s.st_mode & 07777) != made_mode(mode) ||
+	    s.st_uid != geteuid() || s.st_gid != getegid() ||
+	    s.st_nlink != 2u + (unsigned)n)
+		goto out;
+	while ((len = getdents64(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t off = 0; off < len;) {
+			struct dirent64 *d = (void *)(buf + off);
+			int i;
+
+			off += d->d_reclen;
+			if (strcmp(d->d_name, ".") == 0 ||
+			    strcmp(d->d_name, "..") == 0)
+				continue;
+			for (i = 0; i < n && strcmp(d->d_name, names[i]); i++)
+				;
+			if (i == n)
+				goto out; /* something else */
+			seen++;
+		}
+	if (len < 0 || seen != n)
+		goto out;
+	ok = !xattrs || only_uuid(buf, flistxattr(fd, buf, sizeof(buf)));
+out:
+	close(fd);
+	return ok;
+}
+
+bool spare_keep(struct state *st, int dirfd)
+{
+	static const char *const layers[] = {"upper", "work"};
+	char spare[sizeof(st->root) + 8], to[sizeof(spare) + 8];
+	bool made = false;
+
+	if (!st->keepable || !as_made(dirfd, ".", 0700, layers, 2, false) ||
+	    !as_made(dirfd, "upper", 0755, NULL, 0, true) ||
+	    !as_made(dirfd, "work", 0755, NULL, 0, false))
+		return false;
+	/* A spare's next user mounts it: ours must be down (release.c). */
+	release_mounts_wait();
+	snprintf(spare, sizeof(spare), "%s/%s", st->root, SPARE_DIR);
+	for (int i = 0; i < SPARE_SLOTS; i++) {
+		snprintf(to, sizeof(to), "%s/%d", spare, i);
+		if (renameat2(AT_FDCWD, st->dir, AT_FDCWD, to,
+			      RENAME_NOREPLACE) == 0)
+			return true;
+		if (errno == ENOENT && i == 0 && !made) {
+			/* The first spare of this data root. */
+			made = mkdir(spare, 0700) == 0 || errno == EEXIST;
+			if (made)
+				i = -1; /* slot 0 again */
+		} else if (errno != EEXIST) {
+			return false;
+		}
+	}
+	return false; /* every slot taken */
+}
