@@ -5,10 +5,12 @@
  * Claim: after the command exits, --diff prints "A /path" for what it
  *        added, "C /path" for what it changed (the copied-up file and the
  *        directories above it), "D /path" for what it deleted, read from
- *        the upper dir alone.   (tested in tests/09-overlay.bats)
+ *        the upper dir alone, through no symlink of any layer (none of
+ *        the host's files).   (tested in tests/09-overlay.bats; the
+ *        symlink attacks in tests/10-full-image.bats, its diff)
  * Uses:  nothing else; 10-full calls overlay_diff() for its own diff.
  * Read:  Documentation/filesystems/overlayfs.rst ("whiteouts and opaque
- *        directories"), scandir(3), getxattr(2)
+ *        directories"), openat(2) (O_NOFOLLOW), scandirat(3), fgetxattr(2)
  *
  * Everything the container changed is in the upper dir, and nothing else:
  *
@@ -22,22 +24,34 @@
  *
  * aufs, in the notes, marked the same things with files: ".wh.NAME" for a
  * whiteout, ".wh..wh..opq" inside an opaque directory.
+ *
+ * The layers are the container's, and the host reads them: "upper/x"
+ * with x -> / is the host's root. So no path goes through a layer: each
+ * directory is opened from its parent's fd, a name at a time, O_NOFOLLOW,
+ * each entry looked at with fstatat(AT_SYMLINK_NOFOLLOW). A symlink is an
+ * entry to print, never a directory to enter; one on the way to a lower
+ * path means that layer has no directory there. A container that swaps a
+ * directory and a symlink as we read (renameat2 RENAME_EXCHANGE) makes an
+ * entry of its own layer appear or vanish, no more: the open fails.
  */
 #include "overlay.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
+#include <unistd.h>
 
 #define MAX_LOWERS 500
+#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
 struct diff {
-	char *lowers[MAX_LOWERS]; /* top first */
+	int lowers[MAX_LOWERS]; /* each layer's top directory, top first */
 	int n;
 	FILE *out;
 	const char *opaque; /* the mark's name in this upper dir */
@@ -48,15 +62,15 @@ static bool is_whiteout(const struct stat *st)
 	return S_ISCHR(st->st_mode) && st->st_rdev == makedev(0, 0);
 }
 
-/* The opaque mark: trusted.overlay.opaque, or user.overlay.opaque when
- * the overlay was mounted with userxattr (inside a user namespace). Only
- * that one: the other is a plain xattr there, which overlayfs ignored
- * (and which root in the container may set). */
-static bool is_opaque(const struct diff *d, const char *path)
+/* The opaque mark on the directory fd: trusted.overlay.opaque, or
+ * user.overlay.opaque when the overlay was mounted with userxattr (inside
+ * a user namespace). Only that one: the other is a plain xattr there,
+ * which overlayfs ignored (and which root in the container may set). */
+static bool is_opaque(const struct diff *d, int fd)
 {
 	char v;
 
-	return lgetxattr(path, d->opaque, &v, 1) == 1 && v == 'y';
+	return fgetxattr(fd, d->opaque, &v, 1) == 1 && v == 'y';
 }
 
 /* out = a "/" b, or b alone when a is "". Returns 0, or -1 (and skips the
@@ -72,25 +86,50 @@ static int join(char out[PATH_MAX], const char *a, const char *b)
 	return 0;
 }
 
-/* The top-most lower layer that has an entry for rel (no leading '/'),
- * with that entry in *st; -1 if none has. */
-static int top_lower(struct diff *d, const char *rel, struct stat *st)
+/* The directory rel ("" for the top) of the layer whose top is the
+ * directory fd top, opened one name at a time (DIR_FLAGS). Returns an fd,
+ * or -1 when the layer has no directory there (or a symlink on the way). */
+static int open_dir(int top, const char *rel)
 {
-	char path[PATH_MAX];
+	char names[PATH_MAX], *save = NULL;
+	int fd = openat(top, ".", DIR_FLAGS);
 
-	for (int i = 0; i < d->n; i++)
-		if (join(path, d->lowers[i], rel) == 0 && lstat(path, st) == 0)
+	snprintf(names, sizeof(names), "%s", rel);
+	for (char *name = strtok_r(names, "/", &save); name && fd >= 0;
+	     name = strtok_r(NULL, "/", &save)) {
+		int next = openat(fd, name, DIR_FLAGS);
+
+		close(fd);
+		fd = next;
+	}
+	return fd;
+}
+
+/* The top-most lower layer that has an entry name in its directory dir
+ * (no leading '/'), with that entry in *st; -1 if none has. */
+static int top_lower(struct diff *d, const char *dir, const char *name,
+		     struct stat *st)
+{
+	for (int i = 0; i < d->n; i++) {
+		int fd = open_dir(d->lowers[i], dir);
+		bool has = fd >= 0 &&
+			   fstatat(fd, name, st, AT_SYMLINK_NOFOLLOW) == 0;
+
+		if (fd >= 0)
+			close(fd);
+		if (has)
 			return i;
+	}
 	return -1;
 }
 
-/* Whether the lower layers show rel: the top-most entry decides, and a
- * whiteout there means they do not. */
-static bool in_lowers(struct diff *d, const char *rel)
+/* Whether the lower layers show dir/name: the top-most entry decides,
+ * and a whiteout there means they do not. */
+static bool in_lowers(struct diff *d, const char *dir, const char *name)
 {
 	struct stat st;
 
-	return top_lower(d, rel, &st) >= 0 && !is_whiteout(&st);
+	return top_lower(d, dir, name, &st) >= 0 && !is_whiteout(&st);
 }
 
 static bool is_dot(const char *name)
@@ -98,28 +137,30 @@ static bool is_dot(const char *name)
 	return !strcmp(name, ".") || !strcmp(name, "..");
 }
 
-/* An opaque upper dir hides every lower entry under rel: each one that the
- * upper dir does not have again was deleted. */
-static void hidden_by_opaque(struct diff *d, const char *upper,
-			     const char *rel)
+/* An opaque upper dir (fd up) hides every lower entry under rel: each one
+ * that the upper dir does not have again was deleted. */
+static void hidden_by_opaque(struct diff *d, int up, const char *rel)
 {
-	char path[PATH_MAX], child[PATH_MAX];
+	char child[PATH_MAX];
 	struct dirent **names;
 	struct stat st;
 
 	for (int i = 0; i < d->n; i++) {
-		int count = join(path, d->lowers[i], rel) == 0
-				    ? scandir(path, &names, NULL, alphasort)
-				    : -1;
+		int fd = open_dir(d->lowers[i], rel);
+		int count =
+			fd >= 0 ? scandirat(fd, ".", &names, NULL, alphasort) : -1;
 
+		if (fd >= 0)
+			close(fd);
 		for (int j = 0; j < count; j++) {
 			/* Each name once, from the top-most layer that has
 			 * it; names the upper dir has again are walk()'s. */
 			if (!is_dot(names[j]->d_name) &&
 			    join(child, rel, names[j]->d_name) == 0 &&
-			    join(path, upper, child) == 0 &&
-			    lstat(path, &st) < 0 &&
-			    top_lower(d, child, &st) == i && !is_whiteout(&st))
+			    fstatat(up, names[j]->d_name, &st,
+				    AT_SYMLINK_NOFOLLOW) < 0 &&
+			    top_lower(d, rel, names[j]->d_name, &st) == i &&
+			    !is_whiteout(&st))
 				fprintf(d->out, "D /%s\n", child);
 			free(names[j]);
 		}
@@ -128,39 +169,44 @@ static void hidden_by_opaque(struct diff *d, const char *upper,
 	}
 }
 
-/* Prints the entries of upper/rel, then of each directory below it. */
-static int walk(struct diff *d, const char *upper, const char *rel)
+/* Prints the entries of the upper directory fd (rel), then of each
+ * directory below it. */
+static int walk(struct diff *d, int fd, const char *rel)
 {
-	char dir[PATH_MAX], path[PATH_MAX], child[PATH_MAX];
+	char child[PATH_MAX];
 	struct dirent **names;
 	struct stat st;
-	int count;
+	int count = scandirat(fd, ".", &names, NULL, alphasort);
 
-	if (join(dir, upper, rel) < 0)
-		return -1;
-	count = scandir(dir, &names, NULL, alphasort);
 	if (count < 0) {
-		warn("scandir %s", dir);
+		warn("diff: /%s", rel);
 		return -1;
 	}
 	for (int i = 0; i < count; i++) {
+		const char *name = names[i]->d_name;
 		bool existed;
+		int sub;
 
-		if (is_dot(names[i]->d_name) ||
-		    join(child, rel, names[i]->d_name) < 0 ||
-		    join(path, upper, child) < 0 || lstat(path, &st) < 0)
+		if (is_dot(name) || join(child, rel, name) < 0 ||
+		    fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			goto next;
 		if (is_whiteout(&st)) {
 			fprintf(d->out, "D /%s\n", child);
 			goto next;
 		}
-		existed = in_lowers(d, child);
+		existed = in_lowers(d, rel, name);
 		fprintf(d->out, "%c /%s\n", existed ? 'C' : 'A', child);
-		if (S_ISDIR(st.st_mode)) {
-			if (existed && is_opaque(d, path))
-				hidden_by_opaque(d, upper, child);
-			walk(d, upper, child);
+		if (!S_ISDIR(st.st_mode))
+			goto next;
+		/* A directory a moment ago; now maybe a symlink (ELOOP). */
+		if ((sub = openat(fd, name, DIR_FLAGS)) < 0) {
+			warn("diff: /%s", child);
+			goto next;
 		}
+		if (existed && is_opaque(d, sub))
+			hidden_by_opaque(d, sub, child);
+		walk(d, sub, child);
+		close(sub);
 next:
 		free(names[i]);
 	}
@@ -175,16 +221,27 @@ int overlay_diff(const char *upper, const char *lowerdirs, bool userxattr,
 			 .opaque = userxattr ? "user.overlay.opaque"
 					     : "trusted.overlay.opaque"};
 	char *list = strdup(lowerdirs), *save = NULL;
-	int ret;
+	int top, ret = -1;
 
 	if (!list) {
 		warn("overlay_diff");
 		return -1;
 	}
+	/* The layers' own paths are ours (the store's, the command line's):
+	 * opened as they are; what is inside them is the container's
+	 * (-1, a layer that is gone, has nothing). */
 	for (char *l = strtok_r(list, ":", &save); l && d.n < MAX_LOWERS;
 	     l = strtok_r(NULL, ":", &save))
-		d.lowers[d.n++] = l;
-	ret = walk(&d, upper, "");
+		d.lowers[d.n++] = open(l, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if ((top = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		warn("diff: %s", upper);
+	else {
+		ret = walk(&d, top, "");
+		close(top);
+	}
+	while (d.n > 0)
+		if (d.lowers[--d.n] >= 0)
+			close(d.lowers[d.n]);
 	free(list);
 	return ret;
 }

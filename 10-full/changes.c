@@ -4,9 +4,17 @@
  *
  * Claim: "A /path" for what it added, "C /path" for what it changed,
  *        "D /path" for what it deleted, against its image's layers (or
- *        its rootfs directory).   (tested in tests/10-full-image.bats)
+ *        its rootfs directory); no symlink in a layer leads it to list a
+ *        host's file.   (tested in tests/10-full-image.bats)
  * Uses:  09-overlay/diff.c (overlay_diff, linked), image.c, verb.c
  * Read:  docker-diff(1)
+ *
+ * A running container is not frozen for its diff, as it is for a commit
+ * (freeze.c), and docker does not pause it either: overlay_diff opens no
+ * path through a layer and follows no symlink, so a container that
+ * changes its layer while we read can make one of its own entries show
+ * or not, never reach the host. A commit freezes because it keeps what
+ * it copies; a diff is a look, and it must not stop a service.
  */
 #include "image.h"
 #include "imagestore.h"

@@ -576,3 +576,60 @@ frozen() {
 	[ -z "$(ls -A "$R/images/tmp")" ]
 	[ "$("${C[@]}" images | awk 'NR > 1 { print $1 }')" = dry ]
 }
+
+# diff reads layers that containers wrote, on the host. A symlink there
+# names a path inside the container; followed on the host, it is the
+# host's. Here an image's /x is a symlink to a dir of the host's (the
+# test's), and a container deletes it and makes /x a dir again: an opaque
+# dir, which made diff list what the lower /x "hid", the host dir's files
+# ("D /x/marker"), and tell by a copy's C or A that a host file exists.
+@test "10-full image: diff follows no symlink of a lower layer: an image's /x -> a host dir, made a dir again in the container, lists none of the host dir's files and tells none exists" {
+	host=$BATS_TEST_TMPDIR/host
+	mkdir "$host"
+	touch "$host/marker" "$host/probe"
+	base >/dev/null
+	"${C[@]}" run --name l base ln -s "$host" /x
+	"${C[@]}" commit l linked >/dev/null
+	"${C[@]}" run --name c linked sh -c 'rm /x && mkdir /x && touch /x/probe'
+	run -0 "${C[@]}" diff c
+	[[ "$output" != *marker* ]]
+	[ "$output" = "$(printf 'C /x\nA /x/probe')" ]
+}
+
+# The container's own layer: a symlink to a host dir is an entry, never a
+# dir to list; and a dir that the container swaps for such a symlink
+# after diff looked at it (strace holds diff right after that fstatat: a
+# dry run tells which of its fstatat calls it is, their order does not
+# change) is not entered either.
+@test "10-full image: diff follows no symlink of the container's layer: a symlink to a host dir is listed, nothing under it, even one swapped in for a dir as diff looks at it" {
+	need_strace
+	host=$BATS_TEST_TMPDIR/host
+	mkdir "$host"
+	touch "$host/marker"
+	base >/dev/null
+	id=$("${C[@]}" run -d base sh -c "mkdir -p /x/swap && ln -s $host /x/link &&
+		touch /ready && exec sleep 1000")
+	wait_for test -e "$R/containers/$id/upper/ready"
+	run -0 "${C[@]}" diff "$id"
+	[ "$output" = "$(printf 'A /ready\nA /x\nA /x/link\nA /x/swap')" ]
+	strace -o "$BATS_TEST_TMPDIR/dry" -e trace=newfstatat \
+		"${C[@]}" diff "$id" >/dev/null
+	n=$(grep -v ' +++ \| --- ' "$BATS_TEST_TMPDIR/dry" |
+		grep -n 'newfstatat([^,]*, "\([^"]*/\)\{0,1\}swap"' | head -1 | cut -d: -f1)
+	[ -n "$n" ]
+	strace -o "$BATS_TEST_TMPDIR/st" -e trace=newfstatat \
+		-e inject=newfstatat:signal=SIGSTOP:when="$n" \
+		"${C[@]}" diff "$id" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	st=$!
+	diff=$(traced "$st" container)
+	COMMIT_PID=$diff # the teardown ends it if it hangs
+	wait_for sigstopped "$BATS_TEST_TMPDIR/st"
+	# Root in the container swaps its dir for a symlink to the host's.
+	"${C[@]}" exec "$id" sh -c "mv /x/swap /x/old && ln -s $host /x/swap"
+	kill -CONT "$diff"
+	wait_status "$st" 0
+	out=$(cat "$BATS_TEST_TMPDIR/out")
+	[[ "$out" != *marker* ]]
+	grep -qx "A /x/swap" <<<"$out"
+	"${C[@]}" stop -t 0 "$id"
+}
