@@ -24,18 +24,19 @@ static const char usage[] =
 	"List containers (-a: also those that exited; -q: ids only; -l: the\n"
 	"latest one; -f: only those with that status or name).\n";
 
-/* Appends byte b of a command to out (o bytes used) as Go's
- * strconv.Quote, which docker's ps uses, shows it: a control byte as \n,
- * \t, \r or \xNN, a quote or a backslash after a backslash. The image
- * chose these bytes: printed raw, ESC sequences would set the title of
- * the terminal that runs ps, clear it or move its cursor, and a newline
- * would split the row. Returns the new o. */
-static size_t quote_byte(char *out, size_t o, unsigned char b)
+/* Appends the character at *p (one byte, or a C1 control's two) to out
+ * (o bytes used, room for 6 more) as Go's strconv.Quote, which docker's
+ * ps uses, shows it: a control character as \n, \t, \r, \xNN or \u00NN
+ * (C1: U+0080-U+009F, which a terminal may obey too), a backslash after a
+ * backslash; moves *p past it. Returns the new o. */
+static size_t escape_char(char *out, size_t o, const unsigned char **p)
 {
+	unsigned char b = *(*p)++;
 	const char *named = b == '\n' ? "\\n" : b == '\t' ? "\\t"
-			  : b == '\r' ? "\\r" : b == '"' ? "\\\""
-			  : b == '\\' ? "\\\\" : NULL;
+			  : b == '\r' ? "\\r" : b == '\\' ? "\\\\" : NULL;
 
+	if (b == 0xc2 && **p >= 0x80 && **p <= 0x9f)
+		return o + sprintf(out + o, "\\u%04x", *(*p)++);
 	if (named)
 		return o + sprintf(out + o, "%s", named);
 	if (b < 0x20 || b == 0x7f)
@@ -44,8 +45,32 @@ static size_t quote_byte(char *out, size_t o, unsigned char b)
 	return o + 1;
 }
 
-/* COMMAND as docker shows it: quoted, cut to 20 characters with "…"
- * (characters, not bytes: a cut never splits one). */
+size_t verb_escape(char *buf, size_t size, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char one[8];
+	size_t o = 0;
+
+	while (*p && size > 0) {
+		const unsigned char *next = p;
+		size_t n = escape_char(one, 0, &next);
+
+		if (o + n >= size)
+			break;
+		memcpy(buf + o, one, n);
+		o += n;
+		p = next;
+	}
+	if (size > 0)
+		buf[o] = '\0';
+	return (const char *)p - s;
+}
+
+/* COMMAND as docker shows it: quoted (a quote after a backslash too), cut
+ * to 20 characters with "…" (characters, not bytes: a cut never splits
+ * one). The image chose these bytes: printed raw, ESC sequences would set
+ * the title of the terminal that runs ps, clear it or move its cursor,
+ * and a newline would split the row. */
 static void command_text(const struct container *c, char *buf, size_t size)
 {
 	char cmd[256] = "";
@@ -60,16 +85,14 @@ static void command_text(const struct container *c, char *buf, size_t size)
 	limit = limit > 20 ? 19 : limit;
 	buf[o++] = '"';
 	/* Room for the widest escape, "…" and the closing quote. */
-	for (; *p && o + 10 < size; p++) {
+	while (*p && o + 10 < size) {
 		if ((*p & 0xc0) != 0x80 && chars++ == limit)
 			break;
-		/* U+0080-U+009F, C1 controls, which a terminal may obey. */
-		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			o += sprintf(buf + o, "\\u%04x", p[1]);
+		if (*p == '"') {
+			o += sprintf(buf + o, "\\\"");
 			p++;
-			continue;
-		}
-		o = quote_byte(buf, o, *p);
+		} else
+			o = escape_char(buf, o, &p);
 	}
 	/* Stopped before the end: cut. */
 	snprintf(buf + o, size - o, "%s\"", *p ? "…" : "");

@@ -81,6 +81,14 @@ int verb_settle(const struct state *st, struct container *c);
  * shows for c, into buf (size bytes). */
 void verb_status_text(const struct container *c, char *buf, size_t size);
 
+/* s into buf (size bytes) as ps shows a command, unquoted: a control
+ * character (C0, DEL, C1) as Go's strconv.Quote writes it (\n, \t, \r,
+ * \xNN, \u00NN), a backslash as \\, the rest (UTF-8 too) as it is. For
+ * text an image or a container chose (history, diff): a terminal must not
+ * obey its ESC sequences. Only whole escapes, as many as fit. Returns how
+ * many bytes of s it took. (ps.c) */
+size_t verb_escape(char *buf, size_t size, const char *s);
+
 /* "TERM", "SIGTERM", "term" or "15": the signal's number, or -1 when it
  * names none. (stop.c) */
 int verb_signal_number(const char *s);
