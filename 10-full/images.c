@@ -7,9 +7,11 @@
  *        made and the size of its layers, newest first (an untagged
  *        image as <none>);
  *        history lists an image's layers newest first, each with what
- *        made it, and one more after each commit.
+ *        made it, and one more after each commit; what a config says is
+ *        printed with its control bytes escaped, as ps prints a command.
  *        (tested in tests/10-full-image.bats)
- * Uses:  image.c, imagestore.c, verb.c (docker's "3 minutes ago")
+ * Uses:  image.c, imagestore.c, verb.c (docker's "3 minutes ago"), ps.c
+ *        (verb_escape)
  * Read:  docker-images(1), docker-history(1)
  */
 #include "image.h"
@@ -171,17 +173,20 @@ int cmd_images(int argc, char **argv)
 	return 0;
 }
 
-/* docker's CREATED BY: cut to 45 columns with "…", on one line (a
- * script's newlines and tabs as spaces). */
-static void cut(char *text, char *buf, size_t size)
+/* docker's CREATED BY: on one line (a script's newlines and tabs as
+ * spaces), cut to 45 columns with "…"; and, as ps shows a command, its
+ * other control bytes escaped (the config is whoever made the image's:
+ * an ESC sequence would drive our terminal), never cut inside an escape.
+ * buf: 48 bytes at least. */
+static void cut(char *text, char *buf)
 {
 	for (char *p = text; *p; p++)
 		if (*p == '\n' || *p == '\t' || *p == '\r')
 			*p = ' ';
-	if (strlen(text) > 45)
-		snprintf(buf, size, "%.44s…", text);
-	else
-		snprintf(buf, size, "%s", text);
+	if (text[verb_escape(buf, 46, text)]) { /* more than 45 */
+		verb_escape(buf, 45, text);
+		strcat(buf, "…");
+	}
 }
 
 int cmd_history(int argc, char **argv)
@@ -189,7 +194,7 @@ int cmd_history(int argc, char **argv)
 	static const char *const head[] = {"IMAGE", "CREATED", "CREATED BY",
 					   "SIZE", "COMMENT"};
 	static row_t rows[IMAGE_MAX_LAYERS * 2];
-	char created[40], by[4096], ago[40];
+	char created[40], by[4096], note[4096], ago[40];
 	const char *hist, *e;
 	struct state st = {0};
 	struct image img;
@@ -210,16 +215,17 @@ int cmd_history(int argc, char **argv)
 		bool empty = json_get_bool(json_get(e, "empty_layer"), 0);
 		long long size = 0;
 
-		created[0] = by[0] = '\0';
+		created[0] = by[0] = note[0] = '\0';
 		json_get_string(json_get(e, "created"), created, 40);
 		json_get_string(json_get(e, "created_by"), by, sizeof(by));
-		json_get_string(json_get(e, "comment"), rows[n][4], 128);
+		json_get_string(json_get(e, "comment"), note, sizeof(note));
+		verb_escape(rows[n][4], 128, note);
 		if (!empty && layer < img.n_layers)
 			size = image_layer_size(st.root, img.layers[layer++]);
 		snprintf(rows[n][0], 128, "<missing>");
 		verb_human(verb_seconds_since(created), ago, sizeof(ago));
 		snprintf(rows[n][1], 128, "%s ago", ago);
-		cut(by, rows[n][2], 128);
+		cut(by, rows[n][2]);
 		human_size(size > 0 ? size : 0, rows[n][3], 128);
 	}
 	/* Layers that no history entry tells of (an image made elsewhere). */

@@ -66,10 +66,11 @@ add_tags() {
 }
 
 # An image NAME made by hand in the store: the layers of image BASE with
-# N more on top (each holds a file /layerK), and config.Config CONFIG.
-# As load would make it; the store's format is image.h's.
+# N more on top (each holds a file /layerK), config.Config CONFIG, and
+# history HISTORY (a JSON array; none if not given). As load would make
+# it; the store's format is image.h's.
 hand_image() {
-	local name=$1 base=$2 n=$3 config=${4:-'{}'} ids chain diff dir hex i
+	local name=$1 base=$2 n=$3 config=${4:-'{}'} history=${5:-} ids chain diff dir hex i
 	ids=$(sed 's/.*"diff_ids":\[\([^]]*\)\].*/\1/' "$R/images/configs/$(base_id "$base")")
 	chain=$(echo "$ids" | tr -d '"' | tr , '\n' | while read -r diff; do
 		[ -z "$prev" ] && prev=$diff || prev="sha256:$(printf '%s %s' "$prev" "$diff" | sha256sum | cut -c1-64)"
@@ -84,8 +85,8 @@ hand_image() {
 		echo "{\"chain_id\": \"$chain\", \"diff_id\": \"$diff\", \"parent\": \"\", \"size\": 2}" >"$dir/layer.json"
 		ids="$ids,\"$diff\""
 	done
-	printf '{"architecture":"amd64","os":"linux","config":%s,"created":"2026-01-01T00:00:00Z","rootfs":{"type":"layers","diff_ids":[%s]}}' \
-		"$config" "$ids" >"$BATS_TEST_TMPDIR/config"
+	printf '{"architecture":"amd64","os":"linux","config":%s,"created":"2026-01-01T00:00:00Z",%s"rootfs":{"type":"layers","diff_ids":[%s]}}' \
+		"$config" "${history:+\"history\":$history,}" "$ids" >"$BATS_TEST_TMPDIR/config"
 	hex=$(sha256sum <"$BATS_TEST_TMPDIR/config" | cut -c1-64)
 	cp "$BATS_TEST_TMPDIR/config" "$R/images/configs/$hex"
 	add_tags "\"$name:latest\": \"sha256:$hex\", "
@@ -633,3 +634,16 @@ frozen() {
 	grep -qx "A /x/swap" <<<"$out"
 	"${C[@]}" stop -t 0 "$id"
 }
+
+# What an image's config says is its maker's: printed raw, an ESC
+# sequence in it would clear the terminal of whoever runs history, or set
+# its title. history shows it as ps shows a command: escaped.
+@test "10-full image: history shows a config's control bytes escaped, as ps shows a command's: no ESC or BEL reaches the terminal" {
+	base >/dev/null
+	hand_image evil base:latest 1 '{}' \
+		'[{"created":"2026-01-01T00:00:00Z","created_by":"a\n\u001b[2Jb","comment":"c\u001b]0;x\u0007"}]'
+	run -0 "${C[@]}" history evil
+	[[ "$output" != *$'\e'* && "$output" != *$'\a'* ]]
+	[[ "$output" == *' a \x1b[2Jb '*'c\x1b]0;x\x07'* ]]
+}
+
