@@ -55,6 +55,8 @@ struct diff {
 	int n;
 	FILE *out;
 	const char *opaque; /* the mark's name in this upper dir */
+	/* fputs, or one that escapes */
+	int (*show)(const char *path, FILE *out);
 };
 
 static bool is_whiteout(const struct stat *st)
@@ -71,6 +73,14 @@ static bool is_opaque(const struct diff *d, int fd)
 	char v;
 
 	return fgetxattr(fd, d->opaque, &v, 1) == 1 && v == 'y';
+}
+
+/* One line, "K /path", the path written by d->show. */
+static void print(const struct diff *d, char kind, const char *rel)
+{
+	fprintf(d->out, "%c /", kind);
+	d->show(rel, d->out);
+	fputc('\n', d->out);
 }
 
 /* out = a "/" b, or b alone when a is "". Returns 0, or -1 (and skips the
@@ -161,7 +171,7 @@ static void hidden_by_opaque(struct diff *d, int up, const char *rel)
 				    AT_SYMLINK_NOFOLLOW) < 0 &&
 			    top_lower(d, rel, names[j]->d_name, &st) == i &&
 			    !is_whiteout(&st))
-				fprintf(d->out, "D /%s\n", child);
+				print(d, 'D', child);
 			free(names[j]);
 		}
 		if (count >= 0)
@@ -191,11 +201,11 @@ static int walk(struct diff *d, int fd, const char *rel)
 		    fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			goto next;
 		if (is_whiteout(&st)) {
-			fprintf(d->out, "D /%s\n", child);
+			print(d, 'D', child);
 			goto next;
 		}
 		existed = in_lowers(d, rel, name);
-		fprintf(d->out, "%c /%s\n", existed ? 'C' : 'A', child);
+		print(d, existed ? 'C' : 'A', child);
 		if (!S_ISDIR(st.st_mode))
 			goto next;
 		/* A directory a moment ago; now maybe a symlink (ELOOP). */
@@ -215,9 +225,10 @@ next:
 }
 
 int overlay_diff(const char *upper, const char *lowerdirs, bool userxattr,
-		 FILE *out)
+		 int (*show)(const char *path, FILE *out), FILE *out)
 {
 	struct diff d = {.out = out,
+			 .show = show,
 			 .opaque = userxattr ? "user.overlay.opaque"
 					     : "trusted.overlay.opaque"};
 	char *list = strdup(lowerdirs), *save = NULL;

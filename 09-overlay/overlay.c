@@ -177,7 +177,8 @@ static void overlay_cleanup(void)
 		/* The child's mount was in a user namespace (userxattr)
 		 * when we are not root, or are in one already. */
 		overlay_diff(dirs.upper, dirs.lowers,
-			     geteuid() != 0 || in_user_namespace(), stdout);
+			     geteuid() != 0 || in_user_namespace(), fputs,
+			     stdout);
 		fflush(stdout);
 	}
 }

@@ -21,10 +21,11 @@ int overlay_mount(const char *lowerdirs, const char *upper, const char *work,
 /* Prints upper as `docker diff` does: "A /path" added, "C /path" changed,
  * "D /path" deleted (a whiteout). lowerdirs tells added from changed;
  * userxattr: the overlay kept its marks in user.* (it was mounted in a
- * user namespace), else in trusted.*. Follows no symlink inside a
- * layer. Returns 0 or -1. */
+ * user namespace), else in trusted.*. Each path is written by show:
+ * fputs prints it as it is, 10-full's escapes its control bytes. Follows
+ * no symlink inside a layer. Returns 0 or -1. */
 int overlay_diff(const char *upper, const char *lowerdirs, bool userxattr,
-		 FILE *out);
+		 int (*show)(const char *path, FILE *out), FILE *out);
 
 /* --rootfs, --layers, --upper, --diff. */
 extern const struct lesson overlay_lesson;

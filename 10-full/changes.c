@@ -5,8 +5,10 @@
  * Claim: "A /path" for what it added, "C /path" for what it changed,
  *        "D /path" for what it deleted, against its image's layers (or
  *        its rootfs directory); no symlink in a layer leads it to list a
- *        host's file.   (tested in tests/10-full-image.bats)
- * Uses:  09-overlay/diff.c (overlay_diff, linked), image.c, verb.c
+ *        host's file, and a name's control bytes are printed escaped.
+ *        (tested in tests/10-full-image.bats)
+ * Uses:  09-overlay/diff.c (overlay_diff, linked), image.c, verb.c,
+ *        ps.c (verb_escape)
  * Read:  docker-diff(1)
  *
  * A running container is not frozen for its diff, as it is for a commit
@@ -28,6 +30,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A path as ps shows a command, unquoted: a name the container chose
+ * must not drive our terminal (an ESC sequence) nor make a line of its
+ * own (a newline, "x\nD /etc/passwd"). */
+static int show(const char *path, FILE *out)
+{
+	char buf[PATH_MAX * 4 + 1]; /* "\xNN" for each byte at most */
+
+	verb_escape(buf, sizeof(buf), path);
+	return fputs(buf, out);
+}
 
 /* The container's lower dirs, top first, absolute, into a malloc'd
  * ':'-list. Returns it, or NULL after one line. */
@@ -73,7 +86,7 @@ int cmd_diff(int argc, char **argv)
 	/* Its overlay was mounted in a user namespace (rootless,
 	 * --userns: userxattr) or not (trusted.*). */
 	if (overlay_diff(upper, lowers, imagestore_rootless() || c->id_range,
-			 stdout) == 0)
+			 show, stdout) == 0)
 		ret = 0;
 out:
 	free(lowers);

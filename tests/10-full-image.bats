@@ -647,3 +647,17 @@ frozen() {
 	[[ "$output" == *' a \x1b[2Jb '*'c\x1b]0;x\x07'* ]]
 }
 
+# The names of a container's files are its own: an ESC sequence in one
+# would drive the terminal of whoever runs diff, a newline would make a
+# line of diff's own. diff shows them escaped as ps does, a backslash too
+# (or "\x1b" could be a name's four characters or one ESC).
+@test "10-full image: diff shows a file name's control bytes escaped, a backslash too: no ESC reaches the terminal, a newline makes no line" {
+	base >/dev/null
+	"${C[@]}" run --name c base sh -c \
+		'touch "$(printf "/\033]0;pwned\007\033[2J")" "$(printf "/n\nD y")" "/b\x1b"'
+	run -0 "${C[@]}" diff c
+	[[ "$output" != *$'\e'* && "$output" != *$'\a'* ]]
+	[ "$output" = 'A /\x1b]0;pwned\x07\x1b[2J
+A /b\\x1b
+A /n\nD y' ]
+}
