@@ -48,6 +48,11 @@
 #include <unistd.h>
 
 #define MAX_LOWERS 500
+/* How deep walk() goes: a frame of stack and an fd a level, and the
+ * container decides how deep its layer is ("mkdir a; cd a" 10,000 times
+ * overflowed 8 MiB of stack at ~970 levels of 8 KiB: diff crashed). Its
+ * paths are on the heap now, and it stops here. */
+#define MAX_DEPTH 1024
 #define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
 struct diff {
@@ -57,6 +62,8 @@ struct diff {
 	const char *opaque; /* the mark's name in this upper dir */
 	/* fputs, or one that escapes */
 	int (*show)(const char *path, FILE *out);
+	int depth;    /* how deep walk() is */
+	bool too_deep; /* it stopped at MAX_DEPTH somewhere */
 };
 
 static bool is_whiteout(const struct stat *st)
@@ -101,17 +108,17 @@ static int join(char out[PATH_MAX], const char *a, const char *b)
  * or -1 when the layer has no directory there (or a symlink on the way). */
 static int open_dir(int top, const char *rel)
 {
-	char names[PATH_MAX], *save = NULL;
-	int fd = openat(top, ".", DIR_FLAGS);
+	char *names = strdup(rel), *save = NULL;
+	int fd = names ? openat(top, ".", DIR_FLAGS) : -1;
 
-	snprintf(names, sizeof(names), "%s", rel);
-	for (char *name = strtok_r(names, "/", &save); name && fd >= 0;
-	     name = strtok_r(NULL, "/", &save)) {
+	for (char *name = fd >= 0 ? strtok_r(names, "/", &save) : NULL;
+	     name && fd >= 0; name = strtok_r(NULL, "/", &save)) {
 		int next = openat(fd, name, DIR_FLAGS);
 
 		close(fd);
 		fd = next;
 	}
+	free(names);
 	return fd;
 }
 
@@ -151,9 +158,12 @@ static bool is_dot(const char *name)
  * that the upper dir does not have again was deleted. */
 static void hidden_by_opaque(struct diff *d, int up, const char *rel)
 {
-	char child[PATH_MAX];
+	char *child = malloc(PATH_MAX); /* off the stack: see MAX_DEPTH */
 	struct dirent **names;
 	struct stat st;
+
+	if (!child)
+		return;
 
 	for (int i = 0; i < d->n; i++) {
 		int fd = open_dir(d->lowers[i], rel);
@@ -177,19 +187,21 @@ static void hidden_by_opaque(struct diff *d, int up, const char *rel)
 		if (count >= 0)
 			free(names);
 	}
+	free(child);
 }
 
 /* Prints the entries of the upper directory fd (rel), then of each
  * directory below it. */
 static int walk(struct diff *d, int fd, const char *rel)
 {
-	char child[PATH_MAX];
+	char *child = malloc(PATH_MAX); /* off the stack: see MAX_DEPTH */
 	struct dirent **names;
 	struct stat st;
-	int count = scandirat(fd, ".", &names, NULL, alphasort);
+	int count = child ? scandirat(fd, ".", &names, NULL, alphasort) : -1;
 
 	if (count < 0) {
 		warn("diff: /%s", rel);
+		free(child);
 		return -1;
 	}
 	for (int i = 0; i < count; i++) {
@@ -215,12 +227,21 @@ static int walk(struct diff *d, int fd, const char *rel)
 		}
 		if (existed && is_opaque(d, sub))
 			hidden_by_opaque(d, sub, child);
-		walk(d, sub, child);
+		if (d->depth < MAX_DEPTH) {
+			d->depth++;
+			walk(d, sub, child);
+			d->depth--;
+		} else if (!d->too_deep) {
+			warnx("diff: /%.40s...: more than %d directories deep: "
+			      "what is below is not listed", child, MAX_DEPTH);
+			d->too_deep = true;
+		}
 		close(sub);
 next:
 		free(names[i]);
 	}
 	free(names);
+	free(child);
 	return 0;
 }
 
@@ -247,7 +268,7 @@ int overlay_diff(const char *upper, const char *lowerdirs, bool userxattr,
 	if ((top = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		warn("diff: %s", upper);
 	else {
-		ret = walk(&d, top, "");
+		ret = walk(&d, top, "") < 0 || d.too_deep ? -1 : 0;
 		close(top);
 	}
 	while (d.n > 0)

@@ -468,7 +468,7 @@ fresh_root() {
 	done
 }
 
-@test "10-full disk: a chain of 10,000 directories made inside goes with --rm, rm (64 fds) and the sweep; commit refuses it in one line (125), the container runs on" {
+@test "10-full disk: a chain of 10,000 directories made inside goes with --rm, rm (64 fds) and the sweep; commit refuses it and diff stops at 1024 levels, in one line (125); the container runs on" {
 	mkdir "$BATS_TEST_TMPDIR/t"
 	cc -static -O2 -o "$BATS_TEST_TMPDIR/t/deep" "$BATS_TEST_DIRNAME/10-full-deep.c"
 	# The end of a --rm run (a recursive removal crashed at ~3,900).
@@ -490,6 +490,10 @@ fresh_root() {
 	[[ $output == "container: copy /tmp/a/a/a/"*"...: more than 1024 directories deep" ]]
 	run -0 "$CONTAINER" exec "$id" echo running
 	[ "$output" = running ]
+	# diff: as deep, and the rest in one line (it crashed at ~970).
+	run -125 --separate-stderr "$CONTAINER" diff "$id"
+	[ "${#lines[@]}" -eq 1027 ] # /deep-done, /t, /tmp, 1024 levels
+	[[ $stderr == "container: diff: /tmp/a/a/"*"...: more than 1024 directories deep: what is below is not listed" ]]
 	"$CONTAINER" rm -f "$id"
 	# The sweep, after a runtime killed with -9 (the next run's).
 	"$CONTAINER" run --rm -v "$BATS_TEST_TMPDIR/t:/t:ro" "$RFS" sh -c \
