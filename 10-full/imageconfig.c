@@ -166,6 +166,21 @@ static int strings(const char *v, char **list, struct imageconfig_run *r,
 	return n;
 }
 
+/* The string key of the object c into out: "" when it is not there or
+ * null. Returns 0, or -1 after saying why (too long, not a string, a
+ * NUL inside: refused, not cut short). */
+static int field(const char *c, const char *key, char *out, size_t size)
+{
+	const char *v = json_get(c, key);
+
+	out[0] = '\0';
+	if (!v || !strncmp(v, "null", 4) || json_get_string(v, out, size) == 0)
+		return 0;
+	warnx("the image's %s is not a string we can use (too long, or a NUL "
+	      "inside)", key);
+	return -1;
+}
+
 int imageconfig_read(const char *config, struct imageconfig_run *r)
 {
 	const char *c = json_get(config, "config");
@@ -176,14 +191,13 @@ int imageconfig_read(const char *config, struct imageconfig_run *r)
 	r->n_cmd = strings(json_get(c, "Cmd"), r->cmd, r, &used);
 	r->n_env = strings(json_get(c, "Env"), r->env, r, &used);
 	if (r->n_entry < 0 || r->n_cmd < 0 || r->n_env < 0) {
-		warnx("the image's Entrypoint, Cmd or Env is too long");
+		warnx("the image's Entrypoint, Cmd or Env is too long, or "
+		      "holds a NUL");
 		return -1;
 	}
-	json_get_string(json_get(c, "WorkingDir"), r->workdir,
-			sizeof(r->workdir));
-	json_get_string(json_get(c, "StopSignal"), r->stop_signal,
-			sizeof(r->stop_signal));
-	r->user[0] = '\0';
-	json_get_string(json_get(c, "User"), r->user, sizeof(r->user));
+	if (field(c, "WorkingDir", r->workdir, sizeof(r->workdir)) < 0 ||
+	    field(c, "StopSignal", r->stop_signal, sizeof(r->stop_signal)) < 0 ||
+	    field(c, "User", r->user, sizeof(r->user)) < 0)
+		return -1;
 	return 0;
 }

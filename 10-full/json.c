@@ -144,8 +144,11 @@ int json_get_string(const char *v, char *out, size_t size)
 	size_t n = 0;
 	char tmp[4];
 
+	if (size == 0)
+		return -1;
+	out[0] = '\0'; /* and again on every failure: nothing half-read */
 	v = blanks(v);
-	if (!v || *v != '"' || size == 0)
+	if (!v || *v != '"')
 		return -1;
 	for (v++; *v && *v != '"'; v++) {
 		size_t add = 1;
@@ -158,24 +161,33 @@ int json_get_string(const char *v, char *out, size_t size)
 				unsigned u = 0;
 				for (int i = 1; i <= 4; i++) {
 					if (hex(v[i]) < 0)
-						return -1;
+						goto bad;
 					u = u * 16 + hex(v[i]);
 				}
+				/* A NUL would cut the C string short: "0\u0000x"
+				 * read as "0" made a User of root. */
+				if (u == 0)
+					goto bad;
 				v += 4;
 				add = utf8(u, tmp);
 			} else if (*v && (e = strchr(esc, *v)) && (e - esc) % 2 == 0) {
 				tmp[0] = e[1];
 			} else {
-				return -1;
+				goto bad;
 			}
 		}
 		if (n + add >= size)
-			return -1;
+			goto bad;
 		memcpy(out + n, tmp, add);
 		n += add;
 	}
-	out[n] = '\0';
-	return *v == '"' ? 0 : -1;
+	if (*v == '"') {
+		out[n] = '\0';
+		return 0;
+	}
+bad:
+	out[0] = '\0';
+	return -1;
 }
 
 long long json_get_int(const char *v, long long dflt)

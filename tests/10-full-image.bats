@@ -661,3 +661,17 @@ frozen() {
 A /b\\x1b
 A /n\nD y' ]
 }
+
+@test "10-full image: a config string holding a NUL (User \"0\\u0000x\", an Env entry) is refused in one line (125), not cut short at it (root)" {
+	base >/dev/null
+	hand_image nuluser base:latest 0 '{"User":"0\u0000x"}'
+	run -125 "${C[@]}" run --rm nuluser id -u
+	[ "$output" = "container: the image's User is not a string we can use (too long, or a NUL inside)" ]
+	hand_image nulenv base:latest 0 '{"Env":["A=b\u0000c"]}'
+	run -125 "${C[@]}" run --rm nulenv true
+	[ "$output" = "container: the image's Entrypoint, Cmd or Env is too long, or holds a NUL" ]
+	# The control: the same User without its NUL tail is taken as given.
+	hand_image user0 base:latest 0 '{"User":"0"}'
+	run -0 "${C[@]}" run --rm user0 id -u
+	[ "$output" = 0 ]
+}
