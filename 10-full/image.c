@@ -20,6 +20,7 @@
 #include "json.h"
 
 #include <dirent.h>
+#include <ctype.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,29 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Whether ref's name part (up to end) is docker's: parts between '/'
+ * that start and end with a letter or digit (so no "", ".", ".."), a ':'
+ * only in a first part that a port ends ("host:5000/name"); and its tag
+ * (after end, if any) starts with a letter, digit or '_'. */
+static bool well_formed(const char *ref, const char *end)
+{
+	const char *part = ref, *colon;
+
+	for (const char *p = ref; p <= end; p++) {
+		if (p < end && *p != '/')
+			continue;
+		colon = memchr(part, ':', p - part);
+		if (p == part || !isalnum((unsigned char)part[0]) ||
+		    !isalnum((unsigned char)p[-1]) ||
+		    (colon && (part != ref || p == end ||
+			       strspn(colon + 1, "0123456789") !=
+				   (size_t)(p - colon - 1))))
+			return false;
+		part = p + 1;
+	}
+	return !*end || isalnum((unsigned char)end[1]) || end[1] == '_';
+}
 
 int image_tag_parse(const char *ref, char *out, size_t size)
 {
@@ -42,9 +66,11 @@ int image_tag_parse(const char *ref, char *out, size_t size)
 	if (len == 0 || len > 200 || ref[0] == ':' ||
 	    (colon && !colon[1]) ||
 	    strspn(ref, "abcdefghijklmnopqrstuvwxyz0123456789._-/:"
-			"ABCDEFGHIJKLMNOPQRSTUVWXYZ") != len) {
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZ") != len ||
+	    !well_formed(ref, colon ? colon : ref + len)) {
 		warnx("'%s': an image is NAME[:TAG], with letters, digits, "
-		      "'.', '_', '-' and '/'",
+		      "'.', '_', '-' and '/', each part of NAME between '/' "
+		      "starting and ending with a letter or a digit",
 		      ref);
 		return -1;
 	}

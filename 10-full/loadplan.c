@@ -64,8 +64,10 @@ static char *read_desc(struct arc *a, const char *desc, size_t *len)
 	return p;
 }
 
-/* "docker.io/library/alpine:3.20" -> "alpine:3.20", as docker shows it. */
-static void add_tag(struct plan *p, const char *name)
+/* "docker.io/library/alpine:3.20" -> "alpine:3.20", as docker shows it.
+ * Returns 0, or -1 after saying why: a name docker would not take stops
+ * the load before anything is stored (it loaded untagged, and said 0). */
+static int add_tag(struct plan *p, const char *name)
 {
 	char tag[256];
 
@@ -73,13 +75,15 @@ static void add_tag(struct plan *p, const char *name)
 		name += 10;
 	if (!strncmp(name, "library/", 8))
 		name += 8;
-	if (p->n_tags == LOAD_MAX || strchr(name, '@') ||
-	    image_tag_parse(name, tag, sizeof(tag)) < 0)
-		return;
+	if (p->n_tags == LOAD_MAX || strchr(name, '@'))
+		return 0; /* docker's RepoTags hold no digests */
+	if (image_tag_parse(name, tag, sizeof(tag)) < 0)
+		return -1;
 	for (int i = 0; i < p->n_tags; i++)
 		if (!strcmp(p->tag[i], tag))
-			return;
+			return 0;
 	snprintf(p->tag[p->n_tags++], 256, "%s", tag);
+	return 0;
 }
 
 /* The config and layers of a manifest (OCI or docker's schema 2). */
@@ -187,13 +191,16 @@ int plan_oci(struct arc *a, const char *index, struct plan *plans, int *n)
 		if (!(man = resolve(a, m, 0)))
 			return -1;
 		ann = json_get(m, "annotations");
-		if (json_get_string(json_get(ann, "io.containerd.image.name"),
-				    name, sizeof(name)) == 0 ||
-		    (json_get_string(json_get(ann, "org.opencontainers.image."
-						   "ref.name"),
-				     name, sizeof(name)) == 0 &&
-		     strpbrk(name, ":/")))
-			add_tag(p, name);
+		if ((json_get_string(json_get(ann, "io.containerd.image.name"),
+				     name, sizeof(name)) == 0 ||
+		     (json_get_string(json_get(ann, "org.opencontainers.image."
+						    "ref.name"),
+				      name, sizeof(name)) == 0 &&
+		      strpbrk(name, ":/"))) &&
+		    add_tag(p, name) < 0) {
+			free(man);
+			return -1;
+		}
 		if (plan_manifest(a, man, p) < 0) {
 			free(man);
 			return -1;
@@ -244,8 +251,9 @@ int plan_docker(struct arc *a, const char *mf, struct plan *plans, int *n,
 				     (t = json_index(json_get(m, "RepoTags"),
 						     j));
 				     j++)
-					if (json_get_string(t, name, 256) == 0)
-						add_tag(&plans[k], name);
+					if (json_get_string(t, name, 256) == 0 &&
+					    add_tag(&plans[k], name) < 0)
+						return -1;
 			}
 			continue;
 		}
@@ -286,8 +294,9 @@ int plan_docker(struct arc *a, const char *mf, struct plan *plans, int *n,
 		}
 		for (int j = 0; (t = json_index(json_get(m, "RepoTags"), j));
 		     j++)
-			if (json_get_string(t, name, 256) == 0)
-				add_tag(p, name);
+			if (json_get_string(t, name, 256) == 0 &&
+			    add_tag(p, name) < 0)
+				return -1;
 	}
 	return 0;
 }

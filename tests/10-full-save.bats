@@ -592,3 +592,20 @@ config_is() {
 	[ "$output" = 65534 ]
 	"${C[@]}" rm -f uexec
 }
+
+@test "load: a RepoTags name docker would not take (a '..' part, an empty one, a tag starting with '-') stops the load: 125, one line, nothing stored" {
+	mkdir -p "$T/up"
+	echo x >"$T/up/f"
+	for name in '../../../bad:1' 'ok/..:1' 'a//b:1' 'bad:-1'; do
+		legacy "$T/bad.tar" "$name" "$T/up"
+		run -125 "${C[@]}" load -i "$T/bad.tar"
+		echo "$name: $output"
+		[ "${#lines[@]}" -eq 1 ]
+		[[ $output == "container: '"*"': an image is NAME[:TAG]"* ]]
+		store_empty
+	done
+	# The control: the same archive with a name docker takes loads.
+	legacy "$T/ok.tar" ok/fine:1 "$T/up"
+	run -0 "${C[@]}" load -i "$T/ok.tar"
+	[ "$output" = "Loaded image: ok/fine:1" ]
+}
