@@ -83,6 +83,10 @@ int import_tarfile(const char *file, const char *tag)
 	printf("%s\n", id);
 	ret = 0;
 out:
+	/* The layer unpacked into tmp/ and not moved into the store (its
+	 * id refused, or too deep): not left for the next verb to clear. */
+	if (ret != 0 && in.path[0] && access(in.path, F_OK) == 0)
+		state_remove_tree(AT_FDCWD, in.path);
 	free(config);
 	if (lock >= 0)
 		close(lock);

@@ -168,7 +168,7 @@ static int pack_one(struct pack *p, int dfd, const char *name, const char *path)
 				goto out;
 		}
 		if (++p->depth > TREE_MAX_DEPTH) {
-			warnx("layer: %s: more than %d directories deep",
+			warnx("layer: %.40s...: more than %d directories deep",
 			      path, TREE_MAX_DEPTH);
 			goto out;
 		}

@@ -468,7 +468,7 @@ fresh_root() {
 	done
 }
 
-@test "10-full disk: a chain of 10,000 directories made inside goes with --rm, rm (64 fds) and the sweep; commit refuses it and diff stops at 1024 levels, in one line (125); the container runs on" {
+@test "10-full disk: a chain of 10,000 directories made inside goes with --rm, rm (64 fds) and the sweep; commit and import refuse it and diff stops at 1024 levels, in one line (125); the container runs on" {
 	mkdir "$BATS_TEST_TMPDIR/t"
 	cc -static -O2 -o "$BATS_TEST_TMPDIR/t/deep" "$BATS_TEST_DIRNAME/10-full-deep.c"
 	# The end of a --rm run (a recursive removal crashed at ~3,900).
@@ -495,6 +495,16 @@ fresh_root() {
 	[ "${#lines[@]}" -eq 1027 ] # /deep-done, /t, /tmp, 1024 levels
 	[[ $stderr == "container: diff: /tmp/a/a/"*"...: more than 1024 directories deep: what is below is not listed" ]]
 	"$CONTAINER" rm -f "$id"
+	# import of a tar 1,100 levels deep: the layer's walk (save's too)
+	# held 17 KiB of stack a level, and crashed at ~500.
+	mkdir -p "$BATS_TEST_TMPDIR/deep/$(printf 'a/%.0s' $(seq 1100))"
+	tar -C "$BATS_TEST_TMPDIR/deep" -cf "$BATS_TEST_TMPDIR/deep.tar" .
+	run -125 "$CONTAINER" import "$BATS_TEST_TMPDIR/deep.tar" deep-tar
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $output == "container: layer: a/a/a/"*"...: more than 1024 directories deep" ]]
+	[ -z "$("$CONTAINER" images -q)" ]
+	# Its half-made layer is gone too, not left for the next verb.
+	[ -z "$(ls -A "$DATA/images/tmp")" ]
 	# The sweep, after a runtime killed with -9 (the next run's).
 	"$CONTAINER" run --rm -v "$BATS_TEST_TMPDIR/t:/t:ro" "$RFS" sh -c \
 		'/t/deep /tmp 10000 && touch /deep-done; exec sleep 100' &
