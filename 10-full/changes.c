@@ -72,6 +72,8 @@ int cmd_diff(int argc, char **argv)
 	struct state st = {0};
 	int ret = EXIT_FAILED;
 
+	/* Tree walks hold an fd a level (verbs.h). */
+	verb_more_fds();
 	if (argc != 2 || argv[1][0] == '-' || !c) {
 		fputs("Usage: container diff CONTAINER\nList what CONTAINER "
 		      "added (A), changed (C) and deleted (D).\n", stderr);

@@ -150,6 +150,8 @@ int cmd_commit(int argc, char **argv)
 	int opt, lock = -1, store = -1, ret = EXIT_FAILED;
 	size_t len;
 
+	/* Tree walks hold an fd a level (verbs.h). */
+	verb_more_fds();
 	while ((opt = getopt(argc, argv, "+m:")) != -1) {
 		if (opt != 'm') {
 			fputs(usage, stderr);

@@ -43,6 +43,8 @@ int cmd_import(int argc, char **argv)
 	int src = -1, lock = -1, ret = EXIT_FAILED;
 	size_t len;
 
+	/* Tree walks hold an fd a level (verbs.h). */
+	verb_more_fds();
 	if (argc != 3 || (argv[1][0] == '-' && argv[1][1])) {
 		fputs(usage, argc == 2 && !strcmp(argv[1], "--help") ? stdout
 								       : stderr);

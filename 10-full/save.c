@@ -151,6 +151,8 @@ int cmd_save(int argc, char **argv)
 	FILE *index = NULL, *manifest = NULL;
 	int n = 0, i, fd = -1, lock = -1, ret = EXIT_FAILED;
 
+	/* Tree walks hold an fd a level (verbs.h). */
+	verb_more_fds();
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help")) {
 			fputs(usage, stdout);

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -195,5 +196,15 @@ void verb_status_text(const struct container *c, char *buf, size_t size)
 		snprintf(buf, size, "Exited (%d) %s ago", c->exit_code, ago);
 	} else {
 		snprintf(buf, size, "Created");
+	}
+}
+
+void verb_more_fds(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
 	}
 }

@@ -70,6 +70,12 @@ int verb_signal(const struct container *c, int sig, bool say);
  * Returns 0, or -1 on timeout. */
 int verb_wait_supervisor(const struct container *c, int timeout_ms);
 
+/* commit, import, save and diff hold an fd a directory level of the
+ * tree they walk (at most 1024 levels, treecopy.h): the soft limit of
+ * open files goes up to the hard one, as Go's runtime does at every
+ * start (and so docker's), not left at 1024. Quiet when it cannot. */
+void verb_more_fds(void);
+
 /* For a verb that changes an exited container (rm, start), under its
  * lock: its init may be gone while its supervisor still writes the exit
  * code and lets go of the container's files. Waits for that supervisor,

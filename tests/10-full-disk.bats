@@ -484,10 +484,16 @@ fresh_root() {
 		'/t/deep /tmp 2000 && touch /deep-done; exec sleep 100')
 	track "$id"
 	wait_long test -e "$DATA/containers/$id/upper/deep-done"
+	# commit raises its soft limit of fds to the hard one (verbs.h):
+	# three a level; a machine whose hard limit is below that runs out
+	# first, which is one line and 125 too.
+	hard=$(ulimit -Hn)
 	run -125 "$CONTAINER" commit "$id" deep-image
-	echo "$output"
+	echo "$output (hard limit of fds: $hard)"
 	[ "${#lines[@]}" -eq 1 ]
-	[[ $output == "container: copy /tmp/a/a/a/"*"...: more than 1024 directories deep" ]]
+	[[ $output == "container: copy /tmp/a/a/a/"*"...: more than 1024 directories deep" ||
+	   ( $hard != unlimited && $hard -lt 3200 &&
+	     $output == "container: copy /tmp/a/a/a/"*": Too many open files" ) ]]
 	run -0 "$CONTAINER" exec "$id" echo running
 	[ "$output" = running ]
 	# diff: as deep, and the rest in one line (it crashed at ~970).
