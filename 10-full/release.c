@@ -23,7 +23,8 @@
  * emptied and unlinked by the main thread; their blocks are freed, and
  * discarded, when the thread's close lets the overlay go. No process is
  * left in the namespace by then (the PID namespace ended with its PID 1),
- * so nothing can use the mounts meanwhile; the thread is waited for
+ * so nothing of the container uses the mounts meanwhile (an fd it passed
+ * out through a volume would: spare.c); the thread is waited for
  * before `container` returns, and a kill -9 closes the fd as any exit.
  * The sealed binary's view (selfexec.c) goes in the same thread: its
  * last close waits for two grace periods more.

@@ -324,9 +324,11 @@ static int parent(pid_t child)
 			return -1;
 	}
 	/* Its mounts, kept past its end for release.c; which waits for
-	 * them to go before its dir may be kept as a spare (spare.c). */
+	 * them to go before its dir may be kept as a spare (spare.c): not
+	 * when a volume or the host's network could have carried an fd of
+	 * its layer out to a process that outlives it (spare.c). */
 	release_hold_mounts(child);
-	state.keepable = true;
+	state.keepable = config.n_volumes == 0 && !config.net_host;
 	/* The child has its copy of the network namespace's fd. */
 	if (config.net_fd >= 0)
 		close(config.net_fd);

@@ -28,11 +28,19 @@
  *
  * What must not pass from one container to the next: anything it wrote.
  * Its files are in upper/ (a dir kept only when empty), and so is what
- * it changed of its root dir: "/" is upper/ itself, whose mode, owner
- * and xattrs a chmod, chown or setfattr of "/" sets. So a dir is kept
+ * it changed of its root dir: "/" is upper/ itself, whose mode, owner,
+ * xattrs, inode flags (chattr +S, +D, +A...) and size (a dir that held
+ * 50,000 names keeps their blocks) the container sets. So a dir is kept
  * only when it holds upper/ and work/ alone, both empty, both with the
- * owner and mode they were made with, and upper/ with no xattr but
- * overlayfs's own uuid, which nothing inside can set. Its times are set
+ * owner and mode they were made with, and upper/ no larger than the
+ * container's dir, with its inode flags and project id, and no xattr
+ * but overlayfs's own uuid, which nothing inside can set. Nor may
+ * anything still write in it: an fd of "/" passed out through a volume
+ * (a unix socket there) or the host's network (an abstract one) to a
+ * process that outlives the container keeps its overlay mounted, and
+ * the next container's / would be written through it (a hostile
+ * tester's attack): a container with a volume or --net host keeps
+ * none. Its times are set
  * to now when it is taken, as a mkdir would. Never kept: a --userns
  * container's (its dirs are another host user's), one whose mounts may
  * still be up (only the run that held them keeps its dir: rm.c does
@@ -51,6 +59,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -106,11 +116,44 @@ static bool only_uuid(const char *buf, ssize_t n)
 		strcmp(buf, "user.overlay.uuid") == 0);
 }
 
+/* What the container's own dir is: the measure of a dir as made. */
+struct made {
+	off_t size;
+	blkcnt_t blocks;
+	int flags;	 /* FS_IOC_GETFLAGS, or -1 where there are none */
+	unsigned projid; /* FS_IOC_FSGETXATTR's, or 0 */
+};
+
+/* The measure of the directory fd (open to read). Returns 0 or -1. */
+static int measure(int fd, struct made *m)
+{
+	struct fsxattr x = {0};
+	struct stat s;
+
+	if (fstat(fd, &s) < 0)
+		return -1;
+	m->size = s.st_size;
+	m->blocks = s.st_blocks;
+	if (ioctl(fd, FS_IOC_GETFLAGS, &m->flags) < 0)
+		m->flags = -1;
+	m->projid = ioctl(fd, FS_IOC_FSGETXATTR, &x) == 0 ? x.fsx_projid : 0;
+	return 0;
+}
+
+static bool same_flags(int fd, const struct made *top)
+{
+	struct made m;
+
+	return measure(fd, &m) == 0 && m.flags == top->flags &&
+	       m.projid == top->projid;
+}
+
 /* Whether name in dirfd is a directory as we made it (ours, mode as a
  * mkdir with mode gives, no subdir) holding exactly the n names given;
- * with xattrs set, also that its xattrs are only_uuid(). */
+ * with top (the container's dir, measured), also no larger than it, with
+ * its flags, and no xattr but only_uuid(). */
 static bool as_made(int dirfd, const char *name, mode_t mode,
-		    const char *const *names, int n, bool xattrs)
+		    const char *const *names, int n, const struct made *top)
 {
 	char buf[512];
 	struct stat s;
@@ -125,6 +168,13 @@ static bool as_made(int dirfd, const char *name, mode_t mode,
 	if (fstat(fd, &s) < 0 || (s.st_mode & 07777) != made_mode(mode) ||
 	    s.st_uid != geteuid() || s.st_gid != getegid() ||
 	    s.st_nlink != 2u + (unsigned)n)
+		goto out;
+	/* Against the container's dir (top), made as it was and out of the
+	 * container's reach: no larger (a dir that held 50,000 names keeps
+	 * their blocks), and the same inode flags (chattr +S, +D, +A, +P on
+	 * "/" would pass to every later container) and project id. */
+	if (top && (s.st_size > top->size || s.st_blocks > top->blocks ||
+		    !same_flags(fd, top)))
 		goto out;
 	while ((len = getdents64(fd, buf, sizeof(buf))) > 0)
 		for (ssize_t off = 0; off < len;) {
@@ -143,7 +193,7 @@ static bool as_made(int dirfd, const char *name, mode_t mode,
 		}
 	if (len < 0 || seen != n)
 		goto out;
-	ok = !xattrs || only_uuid(buf, flistxattr(fd, buf, sizeof(buf)));
+	ok = !top || only_uuid(buf, flistxattr(fd, buf, sizeof(buf)));
 out:
 	close(fd);
 	return ok;
@@ -155,9 +205,20 @@ bool spare_keep(struct state *st, int dirfd)
 	char spare[sizeof(st->root) + 8], to[sizeof(spare) + 8];
 	bool made = false;
 
-	if (!st->keepable || !as_made(dirfd, ".", 0700, layers, 2, false) ||
-	    !as_made(dirfd, "upper", 0755, NULL, 0, true) ||
-	    !as_made(dirfd, "work", 0755, NULL, 0, false))
+	struct made top;
+	int fd;
+
+	if (!st->keepable || !as_made(dirfd, ".", 0700, layers, 2, NULL))
+		return false;
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || measure(fd, &top) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	close(fd);
+	if (!as_made(dirfd, "upper", 0755, NULL, 0, &top) ||
+	    !as_made(dirfd, "work", 0755, NULL, 0, NULL))
 		return false;
 	/* A spare's next user mounts it: ours must be down (release.c). */
 	release_mounts_wait();

@@ -439,10 +439,11 @@ fresh_root() {
 	[ "$(stat -c %a "$DATA/spare")" = 700 ]
 }
 
-@test "10-full disk: a container that changed its / (owner, an xattr) or wrote a file leaves no spare; the next container's / is a new one" {
+@test "10-full disk: a container that changed its / (owner, an xattr, inode flags, its size) or wrote a file, or had a volume or the host's network, leaves no spare; the next container's / is a new one" {
 	mkdir "$BATS_TEST_TMPDIR/t"
 	cc -static -O2 -o "$BATS_TEST_TMPDIR/t/setxattr" "$BATS_TEST_DIRNAME/10-full-setxattr.c"
 	cc -static -O2 -o "$BATS_TEST_TMPDIR/t/chown" "$BATS_TEST_DIRNAME/10-full-chown.c"
+	cc -static -O2 -o "$BATS_TEST_TMPDIR/t/chattr" "$BATS_TEST_DIRNAME/10-full-chattr.c"
 	cc -O2 -o "$BATS_TEST_TMPDIR/xattr" "$BATS_TEST_DIRNAME/10-full-setxattr.c"
 	# The control: a container that wrote nothing leaves its dir, and
 	# the next one's / is a new one all the same.
@@ -450,15 +451,18 @@ fresh_root() {
 	echo "new: $new"
 	[ "$(ls "$DATA/spare")" = 0 ]
 	[[ $new == "755 0 0 bin "* && $new == *" usr 0 -" ]]
-	# The tools bound over the image's /bin/false and /bin/true, files
-	# that exist: a volume's mount point of its own would be a write in
-	# the layer.
+	# The tools bound over the image's /bin/false, /bin/true and
+	# /bin/echo, files that exist: a volume's mount point of its own
+	# would be a write in the layer.
 	for attack in '/bin/true / 1234 1234' '/bin/false / user.planted yes' \
 		'touch /planted' 'mkdir /tmp/planted' \
-		'chmod 700 /; /bin/true / 1234 0; chmod 755 /'; do
+		'chmod 700 /; /bin/true / 1234 0; chmod 755 /' \
+		'/bin/echo / 8' '/bin/echo / 10000' '/bin/echo / 80' \
+		'for i in $(seq 100); do : >/$(printf %0200d $i); done; rm /0*'; do
 		rm -rf "$DATA/spare"
 		"$CONTAINER" run --rm -v "$BATS_TEST_TMPDIR/t/setxattr:/bin/false:ro" \
-			-v "$BATS_TEST_TMPDIR/t/chown:/bin/true:ro" "$RFS" sh -c "$attack"
+			-v "$BATS_TEST_TMPDIR/t/chown:/bin/true:ro" \
+			-v "$BATS_TEST_TMPDIR/t/chattr:/bin/echo:ro" "$RFS" sh -c "$attack"
 		# Its dir is not kept...
 		[ ! -e "$DATA/spare/0" ]
 		# ...and the next container's / is as new.
@@ -466,6 +470,19 @@ fresh_root() {
 		echo "after '$attack': $output"
 		[ "$output" = "$new" ]
 	done
+	# A volume (or the host's network) could carry an fd of its layer
+	# out to a process that outlives it, which would then write into
+	# the next container's / through it: a container with a volume on
+	# a dir the image has (no write in its layer) leaves no spare.
+	rm -rf "$DATA/spare"
+	mkdir "$BATS_TEST_TMPDIR/vol"
+	"$CONTAINER" run --rm -v "$BATS_TEST_TMPDIR/vol:/tmp" "$RFS" true
+	[ ! -e "$DATA/spare/0" ]
+	"$CONTAINER" run --rm --net host "$RFS" true
+	[ ! -e "$DATA/spare/0" ]
+	# The control: the same without them leaves one.
+	"$CONTAINER" run --rm "$RFS" true
+	[ -d "$DATA/spare/0" ]
 }
 
 @test "10-full disk: a chain of 10,000 directories made inside goes with --rm, rm (64 fds) and the sweep; commit and import refuse it and diff stops at 1024 levels, in one line (125); the container runs on" {
