@@ -2,8 +2,8 @@
  * 10-full/imagestore.c - changing the image store: its lock, layers made
  * in tmp/ and moved into layers/ whole, configs and tags.
  *
- * Claim: a verb killed half-way leaves only tmp/, which the next verb
- *        that takes the lock empties; a tag names one image, and moving
+ * Claim: a verb killed half-way leaves only tmp/, and layers no config
+ *        names, which the next verb that takes the lock removes; a tag names one image, and moving
  *        it leaves the old image untagged; a config is stored whole or
  *        not at all (a temp file, then rename(2)).
  *        (tested in tests/10-full-image.bats)
@@ -135,6 +135,66 @@ static int take_lock(const char *root, int how, int flags)
 	return fd;
 }
 
+/* Layers that no config names: what a verb killed between moving a
+ * layer into layers/ and writing the config that names it left (a
+ * commit killed there kept its base layer for good). With the lock held
+ * nobody is between those two steps now. A config that cannot be read
+ * keeps every layer: we cannot know what it names. */
+static void sweep_layers(const char *root)
+{
+	char path[PATH_MAX], *text, (*names)[17];
+	size_t len, n = 0, cap = 0;
+	char (*used)[17] = NULL;
+	struct dirent *d;
+	DIR *dir;
+	int k;
+
+	names = malloc(IMAGE_MAX_LAYERS * 17);
+	snprintf(path, sizeof(path), "%s/images/configs", root);
+	if (!names || !(dir = opendir(path)))
+		goto out;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.' || strchr(d->d_name, '.'))
+			continue; /* ".", "..", a config's temp file */
+		snprintf(path, sizeof(path), "%s/images/configs/%s", root,
+			 d->d_name);
+		if (imagestore_slurp(path, &text, &len) < 0)
+			goto keep;
+		k = image_chain_names(text, names);
+		free(text);
+		if (k < 0)
+			goto keep;
+		if (n + k > cap) {
+			char (*more)[17] = realloc(used, (cap = 2 * (n + k)) * 17);
+
+			if (!more)
+				goto keep;
+			used = more;
+		}
+		memcpy(used + n, names, k * 17);
+		n += k;
+	}
+	closedir(dir);
+	snprintf(path, sizeof(path), "%s/images/layers", root);
+	if (!(dir = opendir(path)))
+		goto out;
+	while ((d = readdir(dir))) {
+		size_t i;
+
+		if (strlen(d->d_name) != 16)
+			continue;
+		for (i = 0; i < n && strcmp(used[i], d->d_name); i++)
+			;
+		if (i == n)
+			state_remove_tree(dirfd(dir), d->d_name);
+	}
+keep:
+	closedir(dir);
+out:
+	free(used);
+	free(names);
+}
+
 int image_lock(const char *root)
 {
 	char path[PATH_MAX];
@@ -154,6 +214,7 @@ int image_lock(const char *root)
 				state_remove_tree(dirfd(tmp), d->d_name);
 		closedir(tmp);
 	}
+	sweep_layers(root);
 	return fd;
 }
 
