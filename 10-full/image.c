@@ -32,23 +32,34 @@
 #include <unistd.h>
 
 /* Whether ref's name part (up to end) is docker's: parts between '/'
- * that start and end with a letter or digit (so no "", ".", ".."), a ':'
- * only in a first part that a port ends ("host:5000/name"); and its tag
- * (after end, if any) starts with a letter, digit or '_'. */
+ * that start and end with a letter or digit (so no "", ".", ".."), in
+ * lower case but for a first part that names a registry ("Host.io",
+ * "localhost", "host:5000", followed by more), a ':' only in such a part
+ * before its port; not "sha256", which reads as an id ("sha256:abc");
+ * and its tag (after end, if any) starts with a letter, digit or '_'. */
 static bool well_formed(const char *ref, const char *end)
 {
 	const char *part = ref, *colon;
+	bool registry;
 
+	if (end - ref == 6 && !strncmp(ref, "sha256", 6))
+		return false;
 	for (const char *p = ref; p <= end; p++) {
 		if (p < end && *p != '/')
 			continue;
 		colon = memchr(part, ':', p - part);
+		registry = part == ref && p != end &&
+			   (colon || memchr(part, '.', p - part) ||
+			    (p - part == 9 && !strncmp(part, "localhost", 9)));
 		if (p == part || !isalnum((unsigned char)part[0]) ||
 		    !isalnum((unsigned char)p[-1]) ||
-		    (colon && (part != ref || p == end ||
+		    (colon && (!registry ||
 			       strspn(colon + 1, "0123456789") !=
 				   (size_t)(p - colon - 1))))
 			return false;
+		for (const char *c = part; !registry && c < p; c++)
+			if (isupper((unsigned char)*c))
+				return false;
 		part = p + 1;
 	}
 	return !*end || isalnum((unsigned char)end[1]) || end[1] == '_';
@@ -70,7 +81,8 @@ int image_tag_parse(const char *ref, char *out, size_t size)
 	    !well_formed(ref, colon ? colon : ref + len)) {
 		warnx("'%s': an image is NAME[:TAG], with letters, digits, "
 		      "'.', '_', '-' and '/', each part of NAME between '/' "
-		      "starting and ending with a letter or a digit",
+		      "in lower case, starting and ending with a letter or a "
+		      "digit",
 		      ref);
 		return -1;
 	}

@@ -593,10 +593,10 @@ config_is() {
 	"${C[@]}" rm -f uexec
 }
 
-@test "load: a RepoTags name docker would not take (a '..' part, an empty one, a tag starting with '-') stops the load: 125, one line, nothing stored" {
+@test "load: a RepoTags name docker would not take (a '..' part, an empty one, a tag starting with '-', upper case, the repository sha256) stops the load: 125, one line, nothing stored" {
 	mkdir -p "$T/up"
 	echo x >"$T/up/f"
-	for name in '../../../bad:1' 'ok/..:1' 'a//b:1' 'bad:-1'; do
+	for name in '../../../bad:1' 'ok/..:1' 'a//b:1' 'bad:-1' 'Bad:1' 'sha256:abc'; do
 		legacy "$T/bad.tar" "$name" "$T/up"
 		run -125 "${C[@]}" load -i "$T/bad.tar"
 		echo "$name: $output"
