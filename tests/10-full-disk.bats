@@ -535,6 +535,10 @@ fresh_root() {
 	wait_long eval 'ls "$DATA"/containers/*/upper/deep-done >/dev/null 2>&1'
 	kill -KILL "$pid"
 	wait "$pid" || true # reaped: a zombie would still own its note
+	# Its cgroups too, for the teardown's check should the sweep fail.
+	note=$(ls "$DATA"/containers/*.owner)
+	note=${note##*/}
+	track "${note%.owner}"
 	run -0 "$CONTAINER" run --rm "$RFS" true
 	[[ $output == "container: removed what container "*" left behind (its runtime, PID $pid, was killed)" ]]
 	[ -z "$(ls "$DATA/containers")" ]
