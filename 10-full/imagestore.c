@@ -3,9 +3,10 @@
  * in tmp/ and moved into layers/ whole, configs and tags.
  *
  * Claim: a verb killed half-way leaves only tmp/, and layers no config
- *        names, which the next verb that takes the lock removes; a tag names one image, and moving
- *        it leaves the old image untagged; a config is stored whole or
- *        not at all (a temp file, then rename(2)).
+ *        names, which the next verb that takes the lock removes; a tag
+ *        names one image, and moving it leaves the old image untagged;
+ *        a config is stored whole or not at all (a temp file, then
+ *        rename(2)).
  *        (tested in tests/10-full-image.bats)
  * Uses:  state.c (state_remove_tree), json.c, sha256.c
  * Read:  flock(2), rename(2), mkdtemp(3), the OCI image spec ("Layer

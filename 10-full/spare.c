@@ -40,13 +40,14 @@
  * process that outlives the container keeps its overlay mounted, and
  * the next container's / would be written through it (a hostile
  * tester's attack): a container with a volume or --net host keeps
- * none. Its times are set
- * to now when it is taken, as a mkdir would. Never kept: a --userns
- * container's (its dirs are another host user's), one whose mounts may
- * still be up (only the run that held them keeps its dir: rm.c does
- * not), and a rootless run's (overlayfs leaves work/work at mode 0, and
- * its owner, without CAP_DAC_OVERRIDE, does not empty it in place). Slots are taken and filled with rename(RENAME_NOREPLACE), which
- * neither overwrites nor loses one when runs race; ROOT/spare/ is 0700.
+ * none. Its times are set to now when it is taken, as a mkdir would.
+ * Never kept either: a --userns container's (its dirs are another host
+ * user's), one whose mounts may still be up (only the run that held them
+ * keeps its dir: rm.c does not), and a rootless run's (overlayfs leaves
+ * work/work at mode 0, and its owner, without CAP_DAC_OVERRIDE, does not
+ * empty it in place). Slots are taken and filled with
+ * rename(RENAME_NOREPLACE), which neither overwrites nor loses one when
+ * runs race; ROOT/spare/ is 0700.
  * The pool is part of the data root, as empty/ is: a kill -9 may leave a
  * spare, never more than SPARE_SLOTS.
  */
