@@ -27,7 +27,9 @@
  * out through a volume would: spare.c); the thread is waited for
  * before `container` returns, and a kill -9 closes the fd as any exit.
  * The sealed binary's view (selfexec.c) goes in the same thread: its
- * last close waits for two grace periods more.
+ * last close waits for two grace periods more. In the foreground (below)
+ * the main thread closes it instead, while the thread waits for the
+ * mounts' (release_mounts_wait): then neither wait comes after the other.
  *
  * In the foreground the thread starts earlier, once the container is on
  * its way (release_watch), for a third wait of the disk's: overlayfs
@@ -39,10 +41,13 @@
  * copy's 'X', or --init's 'S' or 'F'; the overlay is mounted by then),
  * that wait is spent beside the container's own time. Without that word
  * (the container died before its command), the end removes them, as
- * before.
+ * before. Then, until the end begins, the thread removes the scratch
+ * dirs that earlier runs left in ROOT/removing (spare.c): their disk's
+ * wait too is spent beside the container's.
  */
 #include "release.h"
 #include "selfexec.h"
+#include "spare.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,6 +79,17 @@ void release_hold_mounts(pid_t child)
 	mnt_ns = open(path, O_RDONLY | O_CLOEXEC);
 }
 
+/* Whether the end has begun (release_start). */
+static bool gone(void)
+{
+	bool g;
+
+	pthread_mutex_lock(&lock);
+	g = go;
+	pthread_mutex_unlock(&lock);
+	return g;
+}
+
 static void *release(void *arg)
 {
 	struct pollfd p = {.fd = report, .events = POLLIN};
@@ -89,6 +105,11 @@ static void *release(void *arg)
 		pthread_mutex_lock(&lock);
 		marked = true;
 		pthread_cond_broadcast(&changed);
+		pthread_mutex_unlock(&lock);
+		/* And what earlier runs left to remove (spare.c), until the
+		 * container ends: its end needs us then. */
+		spare_remove_old(watched->root, gone);
+		pthread_mutex_lock(&lock);
 		while (!go)
 			pthread_cond_wait(&changed, &lock);
 		pthread_mutex_unlock(&lock);
@@ -100,8 +121,10 @@ static void *release(void *arg)
 	unmounted = true;
 	pthread_cond_broadcast(&changed);
 	pthread_mutex_unlock(&lock);
-	selfexec_close(self);
-	self = -1;
+	if (report < 0) { /* the view is ours to close: see release_start */
+		selfexec_close(self);
+		self = -1;
+	}
 	return NULL;
 }
 
@@ -127,11 +150,25 @@ void release_watch(int report_fd, struct state *st)
 		report = -1; /* the end removes the mark, as before */
 }
 
+/* The sealed copy and its view, closed by the main thread after a
+ * watch: see release_start. */
+static void close_self(void)
+{
+	if (running && report >= 0) {
+		selfexec_close(self);
+		self = -1;
+	}
+}
+
 void release_start(int self_fd)
 {
 	if (running && report >= 0) { /* watching since release_watch */
-		pthread_mutex_lock(&lock);
+		/* The thread has the mounts to let go; the sealed copy's
+		 * view, whose last close waits for two RCU grace periods
+		 * too, is ours, closed while the thread waits for its own
+		 * (close_self, once we have done the rest). */
 		self = self_fd;
+		pthread_mutex_lock(&lock);
 		go = true;
 		pthread_cond_broadcast(&changed);
 		pthread_mutex_unlock(&lock);
@@ -159,6 +196,7 @@ void release_mounts_wait(void)
 {
 	if (!running)
 		return;
+	close_self();
 	pthread_mutex_lock(&lock);
 	while (!unmounted)
 		pthread_cond_wait(&changed, &lock);
@@ -167,6 +205,7 @@ void release_mounts_wait(void)
 
 void release_wait(void)
 {
+	close_self();
 	if (running)
 		pthread_join(thread, NULL);
 	running = false;

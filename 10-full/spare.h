@@ -27,4 +27,20 @@ bool spare_take(struct state *st);
  * true, or false: the caller removes it, as before. */
 bool spare_keep(struct state *st, int dirfd);
 
+/* ROOT/removing/0 .. ROOT/removing/7: overlayfs's scratch dirs
+ * (work/work) of kept spares, waiting to be removed. */
+#define SPARE_OLD_DIR "removing"
+#define SPARE_OLD_SLOTS 8
+
+/* At the end, instead of removing dirfd's work/work (dirfd is st->dir),
+ * moves it to ROOT/removing/, for a later run to remove while its
+ * command runs (spare_remove_old). Only where the dir may become a spare
+ * (st->keepable, as root, work/work ours). Returns true, or false (the
+ * caller removes it, as before). */
+bool spare_put_old(const struct state *st, int dirfd);
+
+/* Removes what ROOT/removing/ holds, one dir at a time, until stop()
+ * says to stop. Quiet: what is left waits for the next run. */
+void spare_remove_old(const char *root, bool (*stop)(void));
+
 #endif

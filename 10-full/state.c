@@ -258,8 +258,12 @@ void state_remove(struct state *st)
 	fd = open(st->dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0 && !st->unmarked)
 		unlink_mark(fd);
-	/* Nothing written: the next run may take it (spare.c). */
-	if (fd >= 0 && unlinkat(fd, known[0], AT_REMOVEDIR) == 0 &&
+	/* Nothing written: the next run may take it (spare.c), once
+	 * work/work is gone: moved to ROOT/removing for a later run to
+	 * remove (spare_put_old), or removed now. */
+	if (fd >= 0 &&
+	    (spare_put_old(st, fd) ||
+	     unlinkat(fd, known[0], AT_REMOVEDIR) == 0) &&
 	    spare_keep(st, fd)) {
 		close(fd);
 		st->created = false;

@@ -439,6 +439,52 @@ fresh_root() {
 	[ "$(stat -c %a "$DATA/spare")" = 700 ]
 }
 
+@test "10-full disk: a kept spare's overlayfs scratch dir waits in ROOT/removing (at most 8), and goes while a later container's command runs" {
+	d=$BATS_TEST_TMPDIR
+	# setup's run --rm left a spare, and its work/work here.
+	[ "$(ls "$DATA/removing")" = 0 ]
+	[ "$(stat -c %a "$DATA/removing")" = 700 ]
+	[ -z "$(ls -A "$DATA/removing/0")" ]
+	# Something overlayfs might have left in it: goes too.
+	mkdir -p "$DATA/removing/0/#1/a" && touch "$DATA/removing/0/#1/a/f"
+	# A run in the foreground removes it while its command runs: the
+	# command waits (a fifo) until it is gone.
+	mkfifo "$d/in"
+	"$CONTAINER" run --rm -i "$RFS" sh -c 'read x; echo $x' <"$d/in" >"$d/out" &
+	prog=$!
+	exec 4>"$d/in"
+	wait_for test ! -e "$DATA/removing/0/#1"
+	echo ran >&4
+	exec 4>&-
+	wait $prog
+	[ "$(cat "$d/out")" = ran ]
+	# ...and left its own, empty, in the slot it freed.
+	[ "$(ls "$DATA/removing")" = 0 ]
+	[ -z "$(ls -A "$DATA/removing/0")" ]
+	# At most 8 wait: with every slot taken, the end removes work/work
+	# itself (a container in the background: nothing removes them).
+	mkdir "$DATA/removing/"{1..7}
+	for i in 0 1 2 3 4 5 6 7; do echo "$i $(stat -c %i "$DATA/removing/$i")"; done >"$d/before"
+	id=$("$CONTAINER" run -d --rm "$RFS" true)
+	track "$id"
+	wait_for test ! -e "$DATA/containers/$id.owner"
+	for i in 0 1 2 3 4 5 6 7; do echo "$i $(stat -c %i "$DATA/removing/$i")"; done >"$d/after"
+	[ "$(ls "$DATA/removing" | tr '\n' ' ')" = "0 1 2 3 4 5 6 7 " ]
+	cmp "$d/before" "$d/after"
+	# It was kept all the same: its dir holds no work/work.
+	[ -d "$DATA/spare/0" ]
+	[ -z "$(find "$DATA/spare" -path '*/work/*')" ]
+	# The next run in the foreground empties them all.
+	"$CONTAINER" run --rm -i "$RFS" sh -c 'read x' <"$d/in" &
+	prog=$!
+	exec 4>"$d/in"
+	wait_for test ! -e "$DATA/removing/7"
+	echo >&4
+	exec 4>&-
+	wait $prog
+	[ "$(ls "$DATA/removing")" = 0 ]
+}
+
 @test "10-full disk: a container that changed its / (owner, an xattr, inode flags, its size) or wrote a file, or had a volume or the host's network, leaves no spare; the next container's / is a new one" {
 	mkdir "$BATS_TEST_TMPDIR/t"
 	cc -static -O2 -o "$BATS_TEST_TMPDIR/t/setxattr" "$BATS_TEST_DIRNAME/10-full-setxattr.c"
