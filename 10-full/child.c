@@ -245,7 +245,7 @@ int child_root(struct config *c, const struct state *st)
 	 *    meanwhile (netearly.c) is taken just before /sys, as late as
 	 *    may be: sysfs shows the interfaces of its mounter's network
 	 *    namespace, and the cgroups of its cgroup namespace. */
-	if (devfs_mount(rootfd) < 0 || procfs_mount(rootfd) < 0 ||
+	if (devfs_mount(rootfd, !c->userns) < 0 || procfs_mount(rootfd) < 0 ||
 	    (c->late && child_late(c) < 0) ||
 	    sysfs_mount_readonly(rootfd, joined) < 0)
 		goto bad;

@@ -13,6 +13,7 @@
 #ifndef DEVFS_H
 #define DEVFS_H
 
+#include <stdbool.h>
 #include <sys/mount.h>
 #include <sys/types.h>
 
@@ -20,13 +21,14 @@
  * which must be a mount point, and the volumes in it), so that an image
  * or a volume cannot bring a device node that opens; call it after the
  * volumes are mounted. Then mounts a minimal /dev (made if missing; a
- * symlink is refused): a tmpfs (nosuid, nodev, noexec, mode=755) holding
- * null zero full random urandom tty, each bind-mounted from the host's
- * node (so it also works rootless, where mknod is not allowed); pts (a
- * new devpts instance, ptmxmode=0666) and ptmx -> pts/ptmx; shm (tmpfs);
- * mqueue; the symlinks fd -> /proc/self/fd and stdin/stdout/stderr ->
- * /proc/self/fd/0..2. Returns 0 or -1. */
-int devfs_mount(int rootfd);
+ * symlink is refused): a tmpfs (nosuid, noexec, mode=755) holding null
+ * zero full random urandom tty: with make_nodes (root, no user
+ * namespace), made with mknod(2); else, or where mknod is refused (EPERM),
+ * each bind-mounted from the host's node on a nodev tmpfs (rootless,
+ * --userns); pts (a new devpts instance, ptmxmode=0666) and ptmx ->
+ * pts/ptmx; shm (tmpfs); mqueue; the symlinks fd -> /proc/self/fd and
+ * stdin/stdout/stderr -> /proc/self/fd/0..2. Returns 0 or -1. */
+int devfs_mount(int rootfd, bool make_nodes);
 
 /* Mounts a fresh procfs of our PID namespace at /proc (made if missing; a
  * symlink is refused), then binds /dev/null over the masked files (kcore,

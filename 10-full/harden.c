@@ -29,8 +29,8 @@
  * controller must stop it from opening it. Without CAP_MKNOD nobody in the
  * container can make a device node at all, and devfs.c mounts the image
  * and the volumes nodev, so none can be brought in either: the only nodes
- * that open are the six devfs.c bound in. No device cgroup is needed (and
- * cgroup v2 has none without BPF). Everything dropped (SYS_ADMIN,
+ * that open are the six devfs.c made (or bound) in /dev. No device cgroup
+ * is needed (and cgroup v2 has none without BPF). Everything dropped (SYS_ADMIN,
  * SYS_MODULE, SYS_PTRACE, NET_ADMIN, SYS_TIME, ...) is what an escape
  * needs.
  *

@@ -742,31 +742,41 @@ start_sleeper() {
 	[[ "$output" == *"mkdir: cannot create directory"*"Read-only file system"* ]]
 }
 
-@test "10-full harden: /dev holds only the minimal nodes, on a nodev tmpfs, with its own ptys" {
-	run "$CONTAINER" run --rm "$RFS" ls -A /dev
-	[ "$status" -eq 0 ]
-	[ "$(echo $output)" = "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero" ]
-	run "$CONTAINER" run --rm "$RFS" sh -c \
-		'stat -c "%n %F %t:%T" /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty
-		readlink /dev/ptmx /dev/fd /dev/stdin /dev/stdout /dev/stderr
-		ls /dev/pts
-		head -c 3 /dev/zero | wc -c
-		echo gone > /dev/null && echo written'
-	[ "$status" -eq 0 ]
-	[ "$output" = "/dev/null character special file 1:3
-/dev/zero character special file 1:5
-/dev/full character special file 1:7
-/dev/random character special file 1:8
-/dev/urandom character special file 1:9
-/dev/tty character special file 5:0
-pts/ptmx
-/proc/self/fd
-/proc/self/fd/0
-/proc/self/fd/1
-/proc/self/fd/2
-ptmx
-3
-written" ]
+@test "10-full harden: /dev holds only the minimal nodes (made as root, bound from the host's with --userns), with its own ptys" {
+	for mode in root --userns; do
+		opt=()
+		[ $mode = root ] || opt=(--userns)
+		run "$CONTAINER" run --rm "${opt[@]}" "$RFS" ls -A /dev
+		[ "$status" -eq 0 ]
+		[ "$(echo $output)" = "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero" ]
+		run "$CONTAINER" run --rm "${opt[@]}" "$RFS" sh -c \
+			'stat -c "%n %F %t:%T %a" /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty
+			readlink /dev/ptmx /dev/fd /dev/stdin /dev/stdout /dev/stderr
+			ls /dev/pts
+			head -c 3 /dev/zero | wc -c
+			echo gone > /dev/null && echo written
+			grep -c " /dev/null " /proc/self/mountinfo
+			grep " /dev " /proc/self/mountinfo | { read -r a b c d e f rest; echo $f; }'
+		echo "$mode: $output"
+		[ "$status" -eq 0 ]
+		[ "${lines[*]:0:14}" = "/dev/null character special file 1:3 666 /dev/zero character special file 1:5 666 /dev/full character special file 1:7 666 /dev/random character special file 1:8 666 /dev/urandom character special file 1:9 666 /dev/tty character special file 5:0 666 pts/ptmx /proc/self/fd /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 ptmx 3 written" ]
+		if [ $mode = root ]; then
+			# Made in /dev with mknod (devfs.c): no mount each,
+			# and /dev is not nodev, so that they open.
+			[ "${lines[14]}" = 0 ]
+			[ "${lines[15]}" = rw,nosuid,noexec,relatime ]
+		else
+			# Where mknod is refused: the host's, bound, on a
+			# nodev tmpfs.
+			[ "${lines[14]}" = 1 ]
+			[ "${lines[15]}" = rw,nosuid,nodev,noexec,relatime ]
+		fi
+	done
+	# /dev opens device nodes as root: that none but the six can ever
+	# be there is CAP_MKNOD's absence (harden.c). The attack: make one.
+	run "$CONTAINER" run --rm "$RFS" mknod /dev/sda b 8 0
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"/dev/sda: Operation not permitted"* ]]
 }
 
 @test "10-full harden: a device node that the image or a volume brings cannot be opened" {
@@ -782,11 +792,18 @@ written" ]
 	echo x >"$img/image-null"
 	echo x >"$BATS_TEST_TMPDIR/vol/vol-null"
 	run "$CONTAINER" run --rm -v "$BATS_TEST_TMPDIR/vol:/mnt" "$img" sh -c \
-		'echo x > /image-null; echo x > /mnt/vol-null; echo x > /dev/null && echo dev-null-opens'
+		'echo x > /image-null; echo x > /mnt/vol-null; echo x > /dev/null && echo dev-null-opens
+		mv /mnt/vol-null /image-null /dev/ || echo not-moved; ls /dev | grep -c null'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "sh: 1: cannot create /image-null: Permission denied" ]
 	[ "${lines[1]}" = "sh: 1: cannot create /mnt/vol-null: Permission denied" ]
 	[ "${lines[2]}" = dev-null-opens ]
+	# Nor can one be moved into /dev, where nodes open (as root): across
+	# mounts mv must make a new node, which needs CAP_MKNOD.
+	[[ "${lines[3]}" == *"/dev/vol-null"*"Operation not permitted"* ]]
+	[[ "${lines[4]}" == *"/dev/image-null"*"Operation not permitted"* ]]
+	[ "${lines[5]}" = not-moved ]
+	[ "${lines[6]}" = 1 ]
 }
 
 @test "10-full harden: no file descriptor beyond 0-2 leaks in" {
