@@ -7,11 +7,9 @@
 #ifndef CPUPLACE_H
 #define CPUPLACE_H
 
-#include <sys/types.h>
-
-/* Where child waits on our CPU and we may run on another, moves us
- * there, and gives us back our CPU set as it was. Never fails: at worst
- * nothing moves. */
-void cpu_leave_to(pid_t child);
+/* Right after clone(): where we may run on another CPU, moves us there,
+ * off the one our child starts on, and gives us back our CPU set as it
+ * was. Never fails: at worst nothing moves. */
+void cpu_leave(void);
 
 #endif

@@ -304,7 +304,7 @@ static int parent(pid_t child)
 	struct user_map uid, gid;
 
 	/* It has the longer way to go: our CPU is its (cpuplace.c). */
-	cpu_leave_to(child);
+	cpu_leave();
 	/* What the child needs only before its /dev and /sys, made while
 	 * it makes its root (netearly.c): its cgroup (only root gets here:
 	 * always one), our binary sealed (selfexec.c), and the network
