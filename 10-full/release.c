@@ -27,9 +27,7 @@
  * out through a volume would: spare.c); the thread is waited for
  * before `container` returns, and a kill -9 closes the fd as any exit.
  * The sealed binary's view (selfexec.c) goes in the same thread: its
- * last close waits for two grace periods more. In the foreground (below)
- * the main thread closes it instead, while the thread waits for the
- * mounts' (release_mounts_wait): then neither wait comes after the other.
+ * last close waits for two grace periods more.
  *
  * In the foreground the thread starts earlier, once the container is on
  * its way (release_watch), for a third wait of the disk's: overlayfs
@@ -121,10 +119,8 @@ static void *release(void *arg)
 	unmounted = true;
 	pthread_cond_broadcast(&changed);
 	pthread_mutex_unlock(&lock);
-	if (report < 0) { /* the view is ours to close: see release_start */
-		selfexec_close(self);
-		self = -1;
-	}
+	selfexec_close(self);
+	self = -1;
 	return NULL;
 }
 
@@ -150,25 +146,11 @@ void release_watch(int report_fd, struct state *st)
 		report = -1; /* the end removes the mark, as before */
 }
 
-/* The sealed copy and its view, closed by the main thread after a
- * watch: see release_start. */
-static void close_self(void)
-{
-	if (running && report >= 0) {
-		selfexec_close(self);
-		self = -1;
-	}
-}
-
 void release_start(int self_fd)
 {
 	if (running && report >= 0) { /* watching since release_watch */
-		/* The thread has the mounts to let go; the sealed copy's
-		 * view, whose last close waits for two RCU grace periods
-		 * too, is ours, closed while the thread waits for its own
-		 * (close_self, once we have done the rest). */
-		self = self_fd;
 		pthread_mutex_lock(&lock);
+		self = self_fd;
 		go = true;
 		pthread_cond_broadcast(&changed);
 		pthread_mutex_unlock(&lock);
@@ -196,7 +178,6 @@ void release_mounts_wait(void)
 {
 	if (!running)
 		return;
-	close_self();
 	pthread_mutex_lock(&lock);
 	while (!unmounted)
 		pthread_cond_wait(&changed, &lock);
@@ -205,7 +186,6 @@ void release_mounts_wait(void)
 
 void release_wait(void)
 {
-	close_self();
 	if (running)
 		pthread_join(thread, NULL);
 	running = false;
