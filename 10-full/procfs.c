@@ -28,6 +28,14 @@
  * (acpi, scsi, asound), and the controls are bound read-only: sys (a root
  * with DAC_OVERRIDE could write most sysctls: only file modes guard them),
  * sysrq-trigger (one 'b' reboots the host), irq, bus, fs.
+ *
+ * The /dev/null bound over a file is the host's own inode, so its bind is
+ * read-only: a hostile tester found that through a writable one the
+ * container's root (CAP_CHOWN, CAP_FOWNER) did `chmod 600 /proc/keys`
+ * and `chown 65534 /proc/timer_list`, and changed the host's /dev/null
+ * for every user of the machine. Reading and writing the device itself
+ * (it discards) still work through a read-only mount; its mode, owner,
+ * times and xattrs do not (EROFS). runc binds the container's /dev/null.
  */
 #include "../04-mount/mount.h"
 #include "devfs.h"
@@ -84,8 +92,8 @@ int procfs_mask(int dir, const char *in, const char *name, int null)
 		ret = mountfd_new(fd, "tmpfs", "tmpfs",
 				  MS_RDONLY | NOSUID_NODEV_NOEXEC, "mode=555",
 				  what);
-	else if (null >= 0)
-		ret = mountfd_bind(null, fd, 0, 0, what);
+	else if (null >= 0) /* read-only: null is the host's (above) */
+		ret = mountfd_bind(null, fd, MOUNT_ATTR_RDONLY, 0, what);
 	else
 		warnx("%s: expected a directory", what);
 	close(fd);

@@ -723,6 +723,43 @@ start_sleeper() {
 	fi
 }
 
+@test "10-full harden: neither /dev/null nor a masked /proc file lets root inside change the host's /dev/null" {
+	# What the kernel masks here: /proc/keys and timer_list, where they
+	# exist (the control: on the host they do).
+	files=$(for f in keys timer_list; do [ -e /proc/$f ] && printf '/proc/%s ' $f; done)
+	[ -n "$files" ] || skip "this kernel has neither /proc/keys nor /proc/timer_list"
+	before=$(stat -c '%a %u %g %y %z' /dev/null)
+	for mode in root --userns; do
+		opt=()
+		[ $mode = root ] || opt=(--userns)
+		# The attack a hostile tester made: root inside (CAP_FOWNER)
+		# changes the bound inode, the host's. chmod to the mode it
+		# has, and touch: harmless had the defence failed.
+		run "$CONTAINER" run --rm "${opt[@]}" "$RFS" sh -c "
+			for f in $files; do
+				chmod 666 \$f && echo chmod-done
+				touch \$f && echo touch-done
+				echo x > \$f && echo still-discards
+			done
+			chmod 666 /dev/null && echo dev-null-chmod || :"
+		echo "$mode: $output"
+		[ "$status" -eq 0 ]
+		[[ "$output" != *-done* ]]
+		[[ "$output" == *"changing permissions of '/proc/"*"': Read-only file system"* ]]
+		[ "$(grep -c still-discards <<<"$output")" = "$(wc -w <<<"$files")" ]
+		# /dev/null itself: as root the container's own node (devfs.c),
+		# which it may change; with --userns the host's, bound, which
+		# its root does not own.
+		if [ $mode = root ]; then
+			[[ "$output" == *dev-null-chmod* ]]
+		else
+			[[ "$output" == *"changing permissions of '/dev/null': Operation not permitted"* ]]
+		fi
+	done
+	# The host's /dev/null: the same mode, owner, times.
+	[ "$(stat -c '%a %u %g %y %z' /dev/null)" = "$before" ]
+}
+
 @test "10-full harden: /sys and /sys/fs/cgroup are read-only: the container cannot lift its own limit" {
 	run "$CONTAINER" run --rm "$RFS" touch /sys/kernel/h6a
 	[ "$status" -ne 0 ]
