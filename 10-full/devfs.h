@@ -24,10 +24,10 @@
  * symlink is refused): a tmpfs (nosuid, noexec, mode=755) holding null
  * zero full random urandom tty: with make_nodes (root, no user
  * namespace), made with mknod(2); else, or where mknod is refused (EPERM),
- * each bind-mounted from the host's node on a nodev tmpfs (rootless,
- * --userns); pts (a new devpts instance, ptmxmode=0666) and ptmx ->
- * pts/ptmx; shm (tmpfs); mqueue; the symlinks fd -> /proc/self/fd and
- * stdin/stdout/stderr -> /proc/self/fd/0..2. Returns 0 or -1. */
+ * each bind-mounted read-only from the host's node on a nodev tmpfs
+ * (rootless, --userns); pts (a new devpts instance, ptmxmode=0666) and
+ * ptmx -> pts/ptmx; shm (tmpfs); mqueue; the symlinks fd -> /proc/self/fd
+ * and stdin/stdout/stderr -> /proc/self/fd/0..2. Returns 0 or -1. */
 int devfs_mount(int rootfd, bool make_nodes);
 
 /* Mounts a fresh procfs of our PID namespace at /proc (made if missing; a
@@ -85,8 +85,8 @@ int devfs_mount_point(int rootfd, const char *name);
 
 /* Hides name (a path under the filesystem whose root is the fd dir; in
  * names that root for messages): the O_PATH fd null (a /dev/null) bound
- * read-only over a file, an empty read-only tmpfs over a directory; one this kernel
- * lacks is skipped. Never follows a symlink or leaves dir's filesystem.
+ * read-only over a file, an empty read-only tmpfs over a directory; one
+ * this kernel lacks is skipped. Never follows a symlink or leaves dir's filesystem.
  * Returns 0 or -1. (procfs.c) */
 int procfs_mask(int dir, const char *in, const char *name, int null);
 
