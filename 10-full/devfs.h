@@ -86,8 +86,8 @@ int devfs_mount_point(int rootfd, const char *name);
 /* Hides name (a path under the filesystem whose root is the fd dir; in
  * names that root for messages): the O_PATH fd null (a /dev/null) bound
  * read-only over a file, an empty read-only tmpfs over a directory; one
- * this kernel lacks is skipped. Never follows a symlink or leaves dir's filesystem.
- * Returns 0 or -1. (procfs.c) */
+ * this kernel lacks is skipped. Never follows a symlink or leaves dir's
+ * filesystem. Returns 0 or -1. (procfs.c) */
 int procfs_mask(int dir, const char *in, const char *name, int null);
 
 #endif
