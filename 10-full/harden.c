@@ -30,9 +30,9 @@
  * container can make a device node at all, and devfs.c mounts the image
  * and the volumes nodev, so none can be brought in either: the only nodes
  * that open are the six devfs.c made (or bound) in /dev. No device cgroup
- * is needed (and cgroup v2 has none without BPF). Everything dropped (SYS_ADMIN,
- * SYS_MODULE, SYS_PTRACE, NET_ADMIN, SYS_TIME, ...) is what an escape
- * needs.
+ * is needed (and cgroup v2 has none without BPF). Everything dropped
+ * (SYS_ADMIN, SYS_MODULE, SYS_PTRACE, NET_ADMIN, SYS_TIME, ...) is what
+ * an escape needs.
  *
  * no_new_privs is a one-way bit: once set, execve() never raises
  * privileges again (setuid bits and file capabilities are ignored), and
