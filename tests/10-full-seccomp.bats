@@ -206,3 +206,32 @@ Linux
 			{ echo "aarch64: $name $nr not in syscalls.c"; return 1; }
 	done <<<"$arm"
 }
+
+@test "10-full seccomp table: the filter, run by an interpreter, gives every number the table's answer, also through far jumps" {
+	# Each range's answer is written once and the search's tests jump to
+	# it (seccomp_tree.c): a wrong offset would give a number its
+	# neighbour's verdict. tests/10-full-seccomp-tree.c runs the program
+	# as built for every number, with arguments clone, ioctl and
+	# personality look at; then built so that no conditional jump may
+	# skip anything, which sends every test through a "ja".
+	local src=$BATS_TEST_DIRNAME/../10-full reach
+	for reach in 255 0; do
+		cc -O2 -std=gnu11 -D_GNU_SOURCE -DJUMP_REACH=$reach -I"$src" \
+			-o "$BATS_TEST_TMPDIR/tree" "$BATS_TEST_DIRNAME/10-full-seccomp-tree.c" \
+			"$src/seccomp.c" "$src/seccomp_tree.c" "$src/syscalls.c"
+		run "$BATS_TEST_TMPDIR/tree"
+		echo "JUMP_REACH=$reach: $output"
+		[ "$status" -eq 0 ]
+		[[ $output == *"every verdict as the table says" ]]
+	done
+	# As built, the answers are shared: fewer instructions than ranges
+	# take with an answer of their own each (two per range).
+	cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$src" -o "$BATS_TEST_TMPDIR/tree" \
+		"$BATS_TEST_DIRNAME/10-full-seccomp-tree.c" "$src/seccomp.c" \
+		"$src/seccomp_tree.c" "$src/syscalls.c"
+	run "$BATS_TEST_TMPDIR/tree"
+	local len=${output%% instructions*} ranges=${output#*, }
+	ranges=${ranges%% ranges*}
+	echo "$len instructions, $ranges ranges"
+	[ "$len" -lt $((2 * ranges)) ]
+}
