@@ -367,6 +367,46 @@ frozen() {
 	"${C[@]}" stop -t 0 "$id"
 }
 
+@test "10-full image: commit freezes every process of a container with more than a page of PIDs (cgroup v1 gives one page per read of cgroup.procs)" {
+	# A hostile tester's container: 1200 processes, of which a commit on
+	# cgroup v1 froze the first 682, those a single read() of its
+	# cgroup.procs listed; the others ran on through the copy.
+	need_strace
+	base >/dev/null
+	id=$("${C[@]}" run -d base sh -c 'i=0; while [ $i -lt 800 ]; do
+		sleep 1000 & i=$((i+1)); done; echo started >/s
+		while :; do echo x >>/count; done')
+	wait_for test -s "$R/containers/$id/upper/s"
+	sh=$("${C[@]}" inspect -f '{{.State.Pid}}' "$id")
+	strace -o "$BATS_TEST_TMPDIR/st" -e trace=copy_file_range \
+		-e inject=copy_file_range:signal=SIGSTOP:when=1 \
+		"${C[@]}" commit "$id" snap >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	st=$!
+	commit=$(traced "$st" container)
+	COMMIT_PID=$commit
+	wait_for sigstopped "$BATS_TEST_TMPDIR/st"
+	frozen "$id" "$sh"
+	local v1=/sys/fs/cgroup/freezer/lesson-container-$id pids all
+	if [ -d "$v1" ]; then
+		# Every process of its pids cgroup is in the freezer's.
+		pids=/sys/fs/cgroup/pids$(sed -n 's/^[0-9]*:pids://p' /proc/"$sh"/cgroup)
+		sort "$pids/cgroup.procs" >"$BATS_TEST_TMPDIR/all"
+		sort "$v1/cgroup.procs" >"$BATS_TEST_TMPDIR/frozen"
+		all=$(wc -l <"$BATS_TEST_TMPDIR/all")
+		echo "$all processes; not frozen:"
+		comm -23 "$BATS_TEST_TMPDIR/all" "$BATS_TEST_TMPDIR/frozen" | tee "$BATS_TEST_TMPDIR/left"
+		[ ! -s "$BATS_TEST_TMPDIR/left" ]
+	else
+		# v2: the container's own cgroup is frozen, and it holds them all.
+		all=$(wc -l <"/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/"$sh"/cgroup)/cgroup.procs")
+	fi
+	[ "$all" -gt 800 ]
+	kill -CONT "$commit"
+	wait_status "$st" 0
+	if frozen "$id" "$sh"; then false; fi
+	"${C[@]}" stop -t 0 "$id"
+}
+
 @test "10-full image: a commit killed with -9 while the container is frozen leaves it frozen; rm -f thaws and removes it, and nothing is left" {
 	need_strace
 	base >/dev/null
