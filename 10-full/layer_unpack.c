@@ -251,9 +251,7 @@ int layer_unpack_tar(struct tar_reader *r, int dirfd, bool rootless)
 		ret = 0;
 out:
 	unpack_forget(u);
-	for (size_t i = 0; i < u->n_dirs; i++)
-		free(u->dirs[i].path);
-	free(u->dirs);
+	unpack_free_dirs(u);
 	free(u);
 	return ret;
 }

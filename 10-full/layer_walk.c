@@ -13,23 +13,38 @@
  *        same in one call, since Linux 5.6)
  *
  * The dir of the last entry stays open (most entries are in the dir of
- * the one before): a walk per directory, not per file.
+ * the one before): a walk per directory, not per file. Where the kernel
+ * has openat2(), a dir that is there is reached in one call with the same
+ * rules (RESOLVE_BENEATH, RESOLVE_NO_SYMLINKS); the walk, which makes what
+ * is missing, comes only after it fails. A hostile tester's 230 KB layer,
+ * 20000 entries alternating between two dirs 1500 deep, took 50 s of
+ * component-by-component walking; now deeper than TREE_MAX_DEPTH is
+ * refused, as commit and save refuse it, and a walk is one system call.
+ *
+ * Each dir's time is set at the end (its entries change it), so each dir
+ * is noted. Once: the same tester's 10 MB of gzip named one dir 400000
+ * times, with a 4 KB name, and the runtime kept 1.5 GB of copies of it.
  */
 #include "layer_walk.h"
+#include "treecopy.h"
 
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* "./a//b/" -> "a/b"; refuses "..", absolute names, long components. */
 int unpack_clean(const char *what, char *name)
 {
 	char *in = name, *out = name, *comp;
+	int depth = 0;
 
 	if (*name == '/') {
 		warnx("layer: %s: an absolute name (refused)", what);
@@ -55,6 +70,12 @@ int unpack_clean(const char *what, char *name)
 		}
 		if (in == comp)
 			break;
+		if (++depth > TREE_MAX_DEPTH + 1) { /* dirs, then its name */
+			warnx("layer: %.40s...: more than %d directories deep "
+			      "(refused)",
+			      what, TREE_MAX_DEPTH);
+			return -1;
+		}
 		if (out != name)
 			*out++ = '/';
 		memmove(out, comp, in - comp);
@@ -80,6 +101,15 @@ int unpack_parent(struct unpack *u, char *path, char **last)
 		*slash = '/';
 		return u->dfd;
 	}
+	/* There already, most often: one call. */
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS,
+	};
+	fd = syscall(SYS_openat2, u->root, path, &how, sizeof(how));
+	if (fd >= 0)
+		goto found;
+	/* Else one component at a time, making what is missing. */
 	fd = dup(u->root);
 	for (comp = path; fd >= 0 && comp; comp = next) {
 		next = strchr(comp, '/');
@@ -103,6 +133,7 @@ int unpack_parent(struct unpack *u, char *path, char **last)
 		*slash = '/';
 		return -1;
 	}
+found:
 	if (u->dfd >= 0)
 		close(u->dfd);
 	u->dfd = fd;
@@ -139,23 +170,88 @@ int unpack_replace(struct unpack *u, int dir, const char *name, bool is_dir)
 	return 0;
 }
 
+/* FNV-1a of a path: where it goes in u->slots. */
+static size_t path_hash(const char *path)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *path; path++)
+		h = (h ^ (unsigned char)*path) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* The slot for path: the one holding it, or the empty one where it would
+ * go. u->n_slots must be a power of two, never full. */
+static size_t *slot_of(struct unpack *u, const char *path)
+{
+	size_t i = path_hash(path) & (u->n_slots - 1);
+
+	while (u->slots[i] && strcmp(u->dirs[u->slots[i] - 1].path, path))
+		i = (i + 1) & (u->n_slots - 1);
+	return &u->slots[i];
+}
+
+/* Twice the slots (at least 64), every noted dir hashed again. 0 or -1. */
+static int grow_slots(struct unpack *u)
+{
+	size_t n = u->n_slots ? 2 * u->n_slots : 64;
+	size_t *slots = calloc(n, sizeof(*slots));
+
+	if (!slots)
+		return -1;
+	free(u->slots);
+	u->slots = slots;
+	u->n_slots = n;
+	for (size_t i = 0; i < u->n_dirs; i++)
+		*slot_of(u, u->dirs[i].path) = i + 1;
+	return 0;
+}
+
 /* The time of a dir is set once its entries are in (each of them
  * changes it): noted here, set by unpack_dir_times(). */
 int unpack_note_dir(struct unpack *u, const struct tar_entry *e)
 {
-	struct dirtime *d = realloc(u->dirs, (u->n_dirs + 1) * sizeof(*d));
+	struct dirtime *d;
+	size_t *slot;
 
-	if (!d || !(d[u->n_dirs].path = strdup(e->name))) {
-		u->dirs = d ? d : u->dirs;
-		warn("layer");
-		return -1;
+	if (2 * (u->n_dirs + 1) > u->n_slots && grow_slots(u) < 0)
+		goto bad;
+	slot = slot_of(u, e->name);
+	if (*slot) {
+		d = &u->dirs[*slot - 1]; /* named again: the later one's */
+	} else {
+		if (u->n_dirs == u->dirs_room) {
+			size_t room = u->dirs_room ? 2 * u->dirs_room : 64;
+
+			d = realloc(u->dirs, room * sizeof(*d));
+			if (!d)
+				goto bad;
+			u->dirs = d;
+			u->dirs_room = room;
+		}
+		d = &u->dirs[u->n_dirs];
+		if (!(d->path = strdup(e->name)))
+			goto bad;
+		*slot = ++u->n_dirs;
 	}
-	u->dirs = d;
-	d[u->n_dirs].t[0].tv_nsec = UTIME_OMIT;
-	d[u->n_dirs].t[1] = (struct timespec){e->mtime, e->mtime_nsec};
-	d[u->n_dirs].mode = e->mode;
-	u->n_dirs++;
+	d->t[0].tv_nsec = UTIME_OMIT;
+	d->t[1] = (struct timespec){e->mtime, e->mtime_nsec};
+	d->mode = e->mode;
 	return 0;
+bad:
+	warn("layer");
+	return -1;
+}
+
+void unpack_free_dirs(struct unpack *u)
+{
+	for (size_t i = 0; i < u->n_dirs; i++)
+		free(u->dirs[i].path);
+	free(u->dirs);
+	free(u->slots);
+	u->dirs = NULL;
+	u->slots = NULL;
+	u->n_dirs = u->dirs_room = u->n_slots = 0;
 }
 
 int unpack_dir_times(struct unpack *u)

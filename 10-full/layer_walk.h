@@ -25,12 +25,16 @@ struct unpack {
 		unsigned mode;
 	} *dirs;
 	size_t n_dirs;             /* dirs' times are set last */
+	size_t dirs_room;          /* how many dirs has room for */
+	size_t *slots;             /* a hash of dirs by path: index + 1 */
+	size_t n_slots;            /* a power of two, or 0 */
 	char buf[1 << 17];
 };
 
 /* "./a//b/" -> "a/b" in place; refuses "..", absolute names, components
- * over NAME_MAX (what: the entry's name, for the message). Returns 0 or
- * -1 after one line. */
+ * over NAME_MAX, and more than TREE_MAX_DEPTH of them (what commit and
+ * save can copy or pack; what: the entry's name, for the message).
+ * Returns 0 or -1 after one line. */
 int unpack_clean(const char *what, char *name);
 
 /* The dir that holds path (its last component into *last), reached one
@@ -46,8 +50,12 @@ void unpack_forget(struct unpack *u);
 int unpack_replace(struct unpack *u, int dir, const char *name, bool is_dir);
 
 /* Notes a dir's time (and, rootless, its mode) to set once its entries
- * are in; unpack_dir_times sets them all, deepest first. 0 or -1. */
+ * are in; unpack_dir_times sets them all, deepest first. A dir named
+ * again gets the later entry's (one note per dir). 0 or -1. */
 int unpack_note_dir(struct unpack *u, const struct tar_entry *e);
 int unpack_dir_times(struct unpack *u);
+
+/* What unpack_note_dir kept, freed. */
+void unpack_free_dirs(struct unpack *u);
 
 #endif

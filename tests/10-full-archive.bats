@@ -17,6 +17,7 @@ setup_file() {
 		"$FULL/tar_write.o" "$FULL/tar_read.o" "$FULL/tar_pax.o" \
 		"$FULL/layer_pack.o" "$FULL/linkmap.o" "$FULL/layer_xattr.o" "$FULL/layer_unpack.o" "$FULL/layer_walk.o" \
 		"$FULL/inflate.o" "$FULL/gunzip.o"
+	cc -O2 -o "$BATS_FILE_TMPDIR/peakrss" "$FULL/peakrss.c"
 }
 
 # The trees on disk (/var/tmp): they carry user.* xattrs, which a tmpfs
@@ -324,6 +325,33 @@ list_refused() {
 	refused "$T/flip.tar" "bad checksum"
 	# The good one unpacks.
 	mkdir "$T/ok" && "$A" unpack "$T/ok" <"$T/good.tar" && cmp "$T/ok/big" "$T/src/big"
+}
+
+@test "layer: a dir named again and again is noted once: 50000 entries of one 2 KB name unpack in a few MiB" {
+	# A hostile tester's 10 MB of gzip named one dir 400000 times with a
+	# 4 KB name, and the unpack kept a copy of the name for each entry
+	# (1.5 GB): each dir is noted once now (layer_walk.c). The old code
+	# needs 100 MiB here.
+	mkdir "$T/out"
+	"$A" dirs 50000 10 200 >"$T/dirs.tar"
+	run "$BATS_FILE_TMPDIR/peakrss" "$A" unpack "$T/out" <"$T/dirs.tar"
+	echo "$output (ms, peak RSS KiB, CPU ms)"
+	[ "$status" -eq 0 ]
+	rss=$(echo "$output" | awk '{ print $2 }')
+	[ "$rss" -lt 16384 ]
+	[ -d "$T/out/$(printf 'd%.0s' {1..200})" ]
+}
+
+@test "layer: a name more than 1024 directories deep is refused, as commit and save refuse it; 1024 deep unpacks" {
+	# Deeper, every entry cost a walk of its path one openat() at a
+	# time: 50 s for a 230 KB layer of 20000 entries alternating
+	# between two dirs 1500 deep. Commit and save stop at 1024 too.
+	"$A" dirs 1 1026 >"$T/deep.tar"
+	refused "$T/deep.tar" "more than 1024 directories deep \(refused\)"
+	[ -z "$(ls -A "$T/in")" ]
+	mkdir "$T/ok"
+	"$A" dirs 1 1025 | "$A" unpack "$T/ok"
+	[ "$(find "$T/ok" -mindepth 1025 -type d | wc -l)" -eq 1 ]
 }
 
 @test "gzip: inflates what gzip -1 .. -9 writes, random and repetitive, empty and several members" {

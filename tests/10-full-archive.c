@@ -18,6 +18,8 @@
  *   archive gunzip             inflate: stdin (gzip) to stdout
  *   archive big SIZE           a tar of one file of SIZE bytes (a hole:
  *                              seekable stdout only)
+ *   archive dirs N DEPTH [LEN]   a tar of N entries of one dir, DEPTH
+ *                              components deep, each LEN bytes (1)
  *   archive raw NAME TYPE [SIZE]   one hand-made header and stdin as its
  *                              data, padded: a size that lies (base-256
  *                              when octal cannot hold it), a pax record
@@ -145,6 +147,36 @@ static int cmd_big(int argc, char **argv)
 	return 0;
 }
 
+/* The same dir, named again and again (a pax header carries a long
+ * name): what a layer that costs memory per entry would be made of. */
+static int cmd_dirs(int argc, char **argv)
+{
+	static struct tar_writer w;
+	static char name[1 << 16];
+	struct tar_entry e = {.type = '5', .name = name, .mode = 0755};
+	long n, depth, len, at = 0;
+	int out = 1;
+
+	if (argc < 3)
+		errx(2, "dirs N DEPTH [LEN]");
+	n = atol(argv[1]);
+	depth = atol(argv[2]);
+	len = argc > 3 ? atol(argv[3]) : 1;
+	if (depth < 1 || len < 1 || len > 255 ||
+	    depth * (len + 1) >= (long)sizeof(name))
+		errx(2, "dirs: DEPTH or LEN out of range");
+	for (long i = 0; i < depth; i++) {
+		memset(name + at, 'd', len);
+		at += len;
+		name[at++] = '/';
+	}
+	tar_writer_init(&w, tar_sink_fd, &out);
+	for (long i = 0; i < n; i++)
+		if (tar_write_header(&w, &e) < 0)
+			return 1;
+	return tar_write_end(&w) < 0 ? 1 : 0;
+}
+
 /* One ustar header, by hand: what tar_write_header() would never write. */
 static int cmd_raw(int argc, char **argv)
 {
@@ -254,6 +286,7 @@ static const struct {
 	{"pack", cmd_pack},
 	{"unpack", cmd_unpack},
 	{"big", cmd_big},
+	{"dirs", cmd_dirs},
 	{"raw", cmd_raw},
 	{"xattr", cmd_xattr},
 	{"gunzip", cmd_gunzip},
