@@ -33,31 +33,76 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* help: what `container VERB --help` prints, for a verb whose own
+ * options do not include --help (NULL: the verb answers it itself). */
 static const struct verb {
 	const char *name;
 	int (*run)(int argc, char **argv);
 	const char *summary;
+	const char *help;
 } verbs[] = {
-	{"run", cmd_run, "run a command in a new container"},
-	{"exec", cmd_exec, "run a command in a running container"},
-	{"attach", cmd_attach, "type into a container started with -i -d"},
-	{"ps", cmd_ps, "list containers"},
-	{"logs", cmd_logs, "print a container's output"},
-	{"stop", cmd_stop, "stop containers: SIGTERM, then SIGKILL"},
-	{"kill", cmd_kill, "send a signal to containers"},
-	{"start", cmd_start, "run an exited container again"},
-	{"rm", cmd_rm, "remove containers"},
-	{"inspect", cmd_inspect, "show containers' details as JSON"},
-	{"import", cmd_import, "make a one-layer image of a directory or a tar"},
-	{"images", cmd_images, "list images"},
-	{"history", cmd_history, "show the layers of an image"},
-	{"commit", cmd_commit, "make an image of a container's changes"},
-	{"diff", cmd_diff, "list what a container changed"},
-	{"rmi", cmd_rmi, "remove images"},
-	{"save", cmd_save, "write images as docker save does"},
-	{"load", cmd_load, "read images that docker save wrote"},
-	{"port", cmd_port, "list a container's published ports"},
-	{"info", cmd_info, "what on this host would block the bridge"},
+	{"run", cmd_run, "run a command in a new container", NULL},
+	{"exec", cmd_exec, "run a command in a running container", NULL},
+	{"attach", cmd_attach, "type into a container started with -i -d",
+	 "Usage: container attach [--no-stdin] NAME\n"
+	 "Connect to NAME, started with -i -d (-t too for a terminal): what\n"
+	 "you type goes to its command, what it writes comes to you.\n"
+	 "Ctrl-P Ctrl-Q leaves it running; --no-stdin only watches.\n"},
+	{"ps", cmd_ps, "list containers",
+	 "Usage: container ps [-a] [-q] [-l] [-f status=STATUS|name=NAME]\n"
+	 "List containers (-a: also those that exited; -q: ids only; -l: the\n"
+	 "latest one; -f: only those with that status or name).\n"},
+	{"logs", cmd_logs, "print a container's output",
+	 "Usage: container logs [-f] [-t] [--tail N] NAME\n"
+	 "Print what NAME wrote (-f: and follow it; -t: with the time of each\n"
+	 "line; --tail N: the last N lines only).\n"},
+	{"stop", cmd_stop, "stop containers: SIGTERM, then SIGKILL",
+	 "Usage: container stop [-t SECONDS] NAME...\n"
+	 "Send SIGTERM to each container's PID 1, then SIGKILL after SECONDS\n"
+	 "(default 10) if it still runs.\n"},
+	{"kill", cmd_kill, "send a signal to containers",
+	 "Usage: container kill [-s SIGNAL] NAME...\n"
+	 "Send SIGNAL (a name or a number; default KILL) to each container's\n"
+	 "PID 1.\n"},
+	{"start", cmd_start, "run an exited container again",
+	 "Usage: container start [-a] [-i] NAME\n"
+	 "Run the exited container NAME again, its command in the same layer\n"
+	 "(-a: show its output until it ends; -i: and type into it).\n"},
+	{"rm", cmd_rm, "remove containers",
+	 "Usage: container rm [-f] NAME...\n"
+	 "Remove exited containers and their layers (-f: a running one too,\n"
+	 "killed first).\n"},
+	{"inspect", cmd_inspect, "show containers' details as JSON",
+	 "Usage: container inspect [-f FORMAT] NAME...\n"
+	 "Show each container's record as JSON (-f '{{.State.Pid}}': only\n"
+	 "the values FORMAT names).\n"},
+	{"import", cmd_import, "make a one-layer image of a directory or a tar",
+	 NULL},
+	{"images", cmd_images, "list images",
+	 "Usage: container images [-q]\n"
+	 "List the images (-q: their ids only).\n"},
+	{"history", cmd_history, "show the layers of an image",
+	 "Usage: container history IMAGE\n"
+	 "Show the layers of IMAGE, newest first.\n"},
+	{"commit", cmd_commit, "make an image of a container's changes",
+	 "Usage: container commit [-m MESSAGE] CONTAINER NAME[:TAG]\n"
+	 "Make a new image of CONTAINER's image and what it changed (a running\n"
+	 "container is frozen meanwhile).\n"},
+	{"diff", cmd_diff, "list what a container changed",
+	 "Usage: container diff CONTAINER\n"
+	 "List what CONTAINER added (A), changed (C) and deleted (D).\n"},
+	{"rmi", cmd_rmi, "remove images",
+	 "Usage: container rmi [-f] IMAGE...\n"
+	 "Untag each IMAGE and remove the layers no other image has; one that\n"
+	 "a container uses only with -f, which untags it and keeps its layers.\n"},
+	{"save", cmd_save, "write images as docker save does", NULL},
+	{"load", cmd_load, "read images that docker save wrote", NULL},
+	{"port", cmd_port, "list a container's published ports",
+	 "Usage: container port NAME [PORT[/tcp]]\n"
+	 "List NAME's published ports (-p), or where PORT is published.\n"},
+	{"info", cmd_info, "what on this host would block the bridge",
+	 "Usage: container info\n"
+	 "Say what on this host would keep --net bridge and -p from working.\n"},
 	{0},
 };
 
@@ -165,9 +210,15 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	for (const struct verb *v = verbs; v->name; v++)
-		if (strcmp(argv[1], v->name) == 0)
-			return v->run(argc - 1, argv + 1);
+	for (const struct verb *v = verbs; v->name; v++) {
+		if (strcmp(argv[1], v->name) != 0)
+			continue;
+		if (v->help && argc > 2 && strcmp(argv[2], "--help") == 0) {
+			fputs(v->help, stdout);
+			return 0;
+		}
+		return v->run(argc - 1, argv + 1);
+	}
 	warnx("unknown verb '%s'", argv[1]);
 	usage(stderr);
 	return EXIT_FAILED;
