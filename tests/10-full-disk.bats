@@ -565,12 +565,13 @@ fresh_root() {
 	[[ $stderr == "container: diff: /tmp/a/a/"*"...: more than 1024 directories deep: what is below is not listed" ]]
 	"$CONTAINER" rm -f "$id"
 	# import of a tar 1,100 levels deep: the layer's walk (save's too)
-	# held 17 KiB of stack a level, and crashed at ~500.
+	# held 17 KiB of stack a level, and crashed at ~500; the unpack now
+	# refuses a name that deep before it makes anything.
 	mkdir -p "$BATS_TEST_TMPDIR/deep/$(printf 'a/%.0s' $(seq 1100))"
 	tar -C "$BATS_TEST_TMPDIR/deep" -cf "$BATS_TEST_TMPDIR/deep.tar" .
 	run -125 "$CONTAINER" import "$BATS_TEST_TMPDIR/deep.tar" deep-tar
 	[ "${#lines[@]}" -eq 1 ]
-	[[ $output == "container: layer: a/a/a/"*"...: more than 1024 directories deep" ]]
+	[[ $output == "container: layer: "*"a/a/a/"*"...: more than 1024 directories deep (refused)" ]]
 	[ -z "$("$CONTAINER" images -q)" ]
 	# Its half-made layer is gone too, not left for the next verb.
 	[ -z "$(ls -A "$DATA/images/tmp")" ]

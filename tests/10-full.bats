@@ -162,7 +162,11 @@ in_container_cgroup() {
 	cat "$BATS_TEST_TMPDIR/st"
 	run -0 awk '
 		NR == 1 { t0 = $2 }
-		/CLONE_NEWPID/ { child = $NF; clone = $2 - t0 }
+		# strace splits the call when a call of another thread comes between:
+		# "clone(... <unfinished ...>", "<... clone resumed>) = PID".
+		/CLONE_NEWPID/ { clone = $2 - t0; parent = $1
+		                 if ($NF ~ /^[0-9]+$/) child = $NF }
+		$1 == parent && /<\.\.\. clone resumed>/ && !child { child = $NF }
 		$1 == child && /mount\("proc"/ { proc = $2 - t0 }
 		$1 == child && /setns\(.*CLONE_NEWNET\) = 0/ { net = $2 - t0 }
 		$1 == child && /mount\("sysfs"/ { sys = $2 - t0 }
