@@ -259,8 +259,18 @@ int runas_config(const struct config *c)
 {
 	const char *home;
 
-	if (!c->user[0] || user_is_root(c->user))
+	if (!c->user[0] || user_is_root(c->user)) {
+		/* Root: none of the supplementary groups of whoever ran us
+		 * (a hostile tester's `setpriv --groups 6,26 container
+		 * exec` gave its process the host's disk and plugdev). A
+		 * rootless namespace refuses setgroups(), and maps none of
+		 * the caller's groups anyway. */
+		if (!c->rootless && syscall(SYS_setgroups, 0, NULL) < 0) {
+			warn("setgroups");
+			return -1;
+		}
 		return 0;
+	}
 	if (user_switch(c->user, &home) < 0)
 		return -1;
 	/* Its home as HOME, unless -e gave one (docker's rule). */

@@ -110,6 +110,21 @@ hardening() {
 	grep -qx $'CapBnd:\t00000000a00425fb' "$BATS_TEST_TMPDIR/exec"
 }
 
+@test "10-full exec: neither run nor exec passes the caller's supplementary groups on (setpriv --groups)" {
+	# A hostile tester's `setpriv --groups 6,26,1234 container exec`
+	# gave its process the host's groups: disk, plugdev, 1234.
+	command -v setpriv >/dev/null || skip "setpriv is not installed (util-linux)"
+	# The control: setpriv does give them to what it runs.
+	[ "$(setpriv --groups 6,1234 grep Groups /proc/self/status)" = $'Groups:\t6 1234 ' ]
+	start_container "$RFS" sleep 100
+	run setpriv --groups 6,26,1234 "${C[@]}" exec "$NAME" grep Groups /proc/self/status
+	echo "exec: $output"
+	[ "$status" -eq 0 ] && [ "$output" = $'Groups:\t ' ]
+	run setpriv --groups 6,26,1234 "${C[@]}" run --rm "$RFS" grep Groups /proc/self/status
+	echo "run: $output"
+	[ "$status" -eq 0 ] && [ "$output" = $'Groups:\t ' ]
+}
+
 @test "10-full exec: --userns: root inside is the container's root, with its hardening" {
 	start_container --userns "$RFS" sleep 100
 	"${C[@]}" exec "$NAME" sleep 100 &
