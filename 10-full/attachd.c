@@ -28,15 +28,18 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <limits.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 static int listen_fd = -1, dir_fd = -1, input = -1, client = -1;
+static int stop_fd = -1; /* eventfd: attach_stop to put(), "give up" */
 static char sock_name[32]; /* ID.sock, in dir_fd */
 static pthread_t thread;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -86,16 +89,20 @@ int attach_listen(const char *root, const char *id)
 }
 
 /* Writes all of buf to fd (which may be non-blocking). Returns 0, or -1
- * when the container's side is gone. */
+ * when the container's side is gone, or attach_stop() says to give up:
+ * a reader of the container's stdin that a process outside holds (passed
+ * out through a socket) and never reads would keep the write, and the
+ * end of the run, waiting for good (a hostile tester's did). */
 static int put(int fd, const char *buf, ssize_t n)
 {
-	struct pollfd p = {fd, POLLOUT, 0};
+	struct pollfd p[2] = {{fd, POLLOUT, 0}, {stop_fd, POLLIN, 0}};
 
 	while (n > 0) {
 		ssize_t w = write(fd, buf, n);
 
 		if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
-			poll(&p, 1, -1);
+			if (poll(p, 2, -1) > 0 && p[1].revents)
+				return -1;
 			continue;
 		}
 		if (w <= 0)
@@ -143,6 +150,11 @@ int attach_start(int fd)
 		return 0;
 	}
 	input = fd;
+	stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (stop_fd < 0) {
+		warn("attach: eventfd");
+		return -1;
+	}
 	/* Signals stay with the main thread; SIGPIPE, blocked here, turns
 	 * into EPIPE when the container's stdin is gone. */
 	sigfillset(&all);
@@ -160,13 +172,18 @@ int attach_start(int fd)
 
 void attach_stop(void)
 {
+	uint64_t one = 1;
+
 	/* A listening socket shut down fails accept() (EINVAL), a client's
-	 * socket shut down ends its read(): the thread returns. */
+	 * socket shut down ends its read(), the eventfd a write that waits
+	 * (put): the thread returns. */
 	pthread_mutex_lock(&lock);
 	stopping = true;
 	if (client >= 0)
 		shutdown(client, SHUT_RDWR);
 	pthread_mutex_unlock(&lock);
+	if (stop_fd >= 0 && write(stop_fd, &one, sizeof(one)) != sizeof(one))
+		warn("attach: eventfd");
 	if (listen_fd >= 0)
 		shutdown(listen_fd, SHUT_RDWR);
 	if (serving)
@@ -180,5 +197,7 @@ void attach_stop(void)
 		close(dir_fd);
 	if (input >= 0)
 		close(input);
-	listen_fd = dir_fd = input = -1;
+	if (stop_fd >= 0)
+		close(stop_fd);
+	listen_fd = dir_fd = input = stop_fd = -1;
 }

@@ -234,18 +234,31 @@ static void chan_step(struct chan *c)
 
 /* Once the container has ended, every one of its processes is gone, and
  * so their write ends: what the pipe holds is all there will be. Read it
- * without blocking, so that a writer outside (a pipe end passed to a host
- * process through a socket) cannot keep us, and the cleanup, waiting. */
+ * without blocking, and no more than the pipe holds, so that a writer
+ * outside (a pipe end passed to another container or a host process
+ * through a socket) cannot keep us, and the cleanup, waiting: a hostile
+ * tester's other container wrote newlines into it faster than we logged
+ * them, and the pipe was never empty. */
 static void drain(struct chan *c)
 {
 	struct pollfd p = {c->to, POLLOUT, 0};
+	long left = fcntl(c->from, F_GETPIPE_SZ);
 	ssize_t n;
 
 	if (c->done || fcntl(c->from, F_SETFL, O_NONBLOCK) < 0)
 		return;
+	if (left <= 0)
+		left = 1 << 20; /* not a pipe (a terminal): a bound all the same */
 	while (!c->done) {
 		if (c->len == 0) {
-			n = read(c->from, c->buf, CHAN_BUF);
+			if (left <= 0) {
+				chan_end(c);
+				break;
+			}
+			n = read(c->from, c->buf,
+				 left < CHAN_BUF ? left : CHAN_BUF);
+			if (n > 0)
+				left -= n;
 			if (n <= 0) {
 				chan_end(c);
 				break;

@@ -33,7 +33,9 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -43,6 +45,7 @@
 static int sock[2] = {-1, -1}; /* [0] the parent's end, [1] the child's */
 static pthread_t relay_thread;
 static bool relaying, raw, detached;
+static int ended = -1; /* eventfd: tty_finish to the relay, "it is over" */
 static struct termios saved; /* our terminal, as it was */
 
 int tty_prepare(bool detach)
@@ -120,12 +123,33 @@ static int write_all(int fd, const char *buf, ssize_t n)
 	return 0;
 }
 
+/* The container has ended: what its terminal still holds is copied out,
+ * without blocking, and no more than 1 MiB. Returns when done. */
+static void drain(int master)
+{
+	char buf[4096];
+	ssize_t n;
+
+	if (fcntl(master, F_SETFL, O_NONBLOCK) < 0)
+		return;
+	for (long left = 1 << 20; left > 0; left -= n) {
+		n = read(master, buf, sizeof(buf));
+		if (n <= 0)
+			return;
+		if (logfile_on())
+			logfile_add(1, buf, n);
+		if (!detached && write_all(STDOUT_FILENO, buf, n) < 0)
+			return;
+	}
+}
+
 static void *relay(void *arg)
 {
 	int master, winch = (int)(long)arg;
-	struct pollfd p[3] = {{STDIN_FILENO, POLLIN, 0},
+	struct pollfd p[4] = {{STDIN_FILENO, POLLIN, 0},
 			      {-1, POLLIN, 0},
-			      {winch, POLLIN, 0}};
+			      {winch, POLLIN, 0},
+			      {ended, POLLIN, 0}};
 	struct signalfd_siginfo si;
 	struct winsize ws;
 	struct termios t = saved;
@@ -149,9 +173,17 @@ static void *relay(void *arg)
 		raw = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
 	}
 	for (;;) {
-		if (poll(p, 3, -1) < 0) {
+		if (poll(p, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
+			break;
+		}
+		/* Over: a slave end that a process outside holds (passed out
+		 * through a socket) would keep EIO from ever coming, and the
+		 * end of the run waiting (a hostile tester's supervisor hung
+		 * so for good, its veth and address kept). */
+		if (p[3].revents & POLLIN) {
+			drain(master);
 			break;
 		}
 		if (p[2].revents & POLLIN &&
@@ -201,6 +233,12 @@ int tty_start(void)
 		warn("-t: signalfd");
 		return -1;
 	}
+	ended = eventfd(0, EFD_CLOEXEC);
+	if (ended < 0) {
+		warn("-t: eventfd");
+		close(fd);
+		return -1;
+	}
 	/* Other signals stay with the main thread, which forwards them. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -218,10 +256,17 @@ int tty_start(void)
 
 void tty_finish(void)
 {
+	uint64_t one = 1;
+
 	if (relaying) {
+		if (write(ended, &one, sizeof(one)) != sizeof(one))
+			warn("-t: eventfd");
 		pthread_join(relay_thread, NULL);
 		relaying = false;
 	}
+	if (ended >= 0)
+		close(ended);
+	ended = -1;
 	if (raw) {
 		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved);
 		raw = false;

@@ -112,6 +112,73 @@ logged_err() {
 	wait_for is_status quick "Exited (3) *"
 }
 
+# Container $1 takes an fd that another container sends it over a unix
+# socket in a shared volume ($S/s), and does $2... with it (fdpass.c):
+# the fd outlives the container it came from. As a hostile tester did.
+fd_taker() {
+	local name=$1
+	shift
+	S=$BATS_TEST_TMPDIR/s
+	mkdir -p "$BATS_TEST_TMPDIR/t" "$S"
+	cc -static -O2 -o "$BATS_TEST_TMPDIR/t/fdpass" "$BATS_TEST_DIRNAME/10-full-fdpass.c"
+	"${C[@]}" run -d --name "$name" -v "$S:/s" -v "$BATS_TEST_TMPDIR/t:/t:ro" \
+		"$RFS" /t/fdpass recv /s/s "$@" >/dev/null
+	wait_for test -S "$S/s"
+}
+
+# Whether the supervisor of container $1 has ended (its PID, from the
+# record, no longer there): what these tests wait for. A record that is
+# not rewritten reads "Exited (255)" all the same once PID 1 is gone.
+supervisor_gone() {
+	local id pid
+	id=$("${C[@]}" ps -aq -f name="$1") || return 1
+	pid=$(grep -o '"Supervisor": [0-9]*' "$R/containers/$id.json") || return 1
+	pid=${pid##* }
+	[ "$pid" -gt 1 ] && ! kill -0 "$pid" 2>/dev/null
+}
+
+@test "10-full life: a container's stdout, taken and flooded with newlines by another container, does not keep its supervisor: the exit is recorded" {
+	# The relay read the pipe until it was empty, and logged a line per
+	# newline: the other container refilled it faster, and the
+	# supervisor ran at 90% of a CPU for as long as it lived.
+	fd_taker flood newlines
+	"${C[@]}" run -d --name gives -v "$S:/s" -v "$BATS_TEST_TMPDIR/t:/t:ro" \
+		"$RFS" sh -c '/t/fdpass send /s/s 1 && exit 7' >/dev/null
+	wait_for supervisor_gone gives
+	is_status gives "Exited (7) *"
+	timeout 10 "${C[@]}" rm gives
+	"${C[@]}" rm -f flood
+}
+
+@test "10-full life: a -t container's terminal, kept by another container, does not keep its supervisor: the exit is recorded" {
+	# The terminal's relay read until EIO, which comes only when the
+	# last slave end closes: never, while the other container held one.
+	fd_taker hold hold
+	"${C[@]}" run -td --name gives -v "$S:/s" -v "$BATS_TEST_TMPDIR/t:/t:ro" \
+		"$RFS" sh -c '/t/fdpass send /s/s 0 && exit 7' >/dev/null
+	wait_for supervisor_gone gives
+	is_status gives "Exited (7) *"
+	timeout 10 "${C[@]}" rm gives
+	"${C[@]}" rm -f hold
+}
+
+@test "10-full life: attach's input, waiting on a stdin pipe another container keeps and never reads, does not keep the supervisor: the exit is recorded" {
+	# The supervisor's write into the container's stdin waited for room
+	# with no way to be told to stop.
+	fd_taker hold full /s/full
+	"${C[@]}" run -id --name gives -v "$S:/s" -v "$BATS_TEST_TMPDIR/t:/t:ro" \
+		"$RFS" sh -c '/t/fdpass send /s/s 0 && exec </dev/null
+			while [ ! -e /s/go ]; do sleep 0.1; done; exit 7' >/dev/null
+	head -c 1000000 /dev/zero | "${C[@]}" attach gives &
+	# The pipe is full: the supervisor waits to write the rest.
+	wait_for test -e "$S/full"
+	touch "$S/go"
+	wait_for supervisor_gone gives
+	is_status gives "Exited (7) *"
+	timeout 10 "${C[@]}" rm gives
+	"${C[@]}" rm -f hold
+}
+
 @test "10-full life: a foreground run without --rm is kept, exited, with its output, until rm; with --rm nothing stays" {
 	run -3 "${C[@]}" run --name fg "$RFS" sh -c 'echo out; echo err >&2; exit 3'
 	[[ "$(status_of fg)" == "Exited (3) "* ]]
