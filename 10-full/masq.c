@@ -1,13 +1,15 @@
 /*
- * 10-full/masq.c - outbound NAT for the bridge: one nftables table with a
- * masquerade rule, made in one atomic batch.
+ * 10-full/masq.c - outbound NAT for the bridge, and nothing in from other
+ * bridges: one nftables table, made in one atomic batch.
  *
  * Claim: a container on the bridge reaches a network beyond the host,
  *        and the far side sees the host's address, not the container's;
+ *        a container on another bridge reaches no container of this one;
  *        the table is gone after the last container.
- *        (tested in tests/10-full-port.bats)
+ *        (tested in tests/10-full-port.bats, tests/10-full-net.bats)
  * Uses:  nft.c (the batch), 06-net/netlink.c (the attributes)
- * Read:  nft(8), linux/netfilter/nf_tables.h
+ * Read:  nft(8), linux/netfilter/nf_tables.h, docker's
+ *        DOCKER-ISOLATION-STAGE-1/2 chains
  *
  * Typed, the table would be
  *	table ip container-BR {
@@ -15,7 +17,15 @@
  *			type nat hook postrouting priority srcnat;
  *			ip saddr SUBNET oifname != "BR" masquerade
  *		}
+ *		chain forward {
+ *			type filter hook forward priority filter;
+ *			oifname "BR" iifname != "BR"
+ *				ct state established,related accept
+ *			oifname "BR" iifname != "BR" drop
+ *		}
  *	}
+ * (the second chain: nothing is forwarded into the bridge but replies,
+ * so that a container on another bridge reaches none of this one's).
  * A rule is a list of expressions run on registers: load 4 bytes of the
  * IP header at offset 12 (the source address), AND them with the mask,
  * compare with the subnet; load the output interface's name, compare with
@@ -30,8 +40,10 @@
 #include <arpa/inet.h>
 #include <err.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 static void expr_begin(struct nl_request *r, struct rtattr **elem,
@@ -91,6 +103,75 @@ static void add_rule_exprs(struct nl_request *r, const char *bridge,
 	nl_nest_end(r, list);
 }
 
+/* meta KEY (iifname, oifname) compared with name by op (all IFNAMSIZ
+ * bytes: an exact name). */
+static void ifname_cmp(struct nl_request *r, int key, int op,
+		       const char *name)
+{
+	char ifname[IFNAMSIZ] = "";
+	struct rtattr *e, *d;
+
+	snprintf(ifname, sizeof(ifname), "%s", name);
+	expr_begin(r, &e, &d, "meta");
+	nft_add_u32(r, NFTA_META_KEY, key);
+	nft_add_u32(r, NFTA_META_DREG, NFT_REG_1);
+	expr_end(r, e, d);
+	expr_begin(r, &e, &d, "cmp");
+	nft_add_u32(r, NFTA_CMP_SREG, NFT_REG_1);
+	nft_add_u32(r, NFTA_CMP_OP, op);
+	nft_add_data(r, NFTA_CMP_DATA, ifname, sizeof(ifname));
+	expr_end(r, e, d);
+}
+
+/* One rule of the forward chain: oifname BR iifname != BR [ct state
+ * established,related] accept|drop. */
+static void forward_rule(struct nft_batch *b, const char *table,
+			 const char *bridge, bool replies)
+{
+	/* The register holds ct state in the host's byte order. */
+	uint32_t est_rel = (1u << (IP_CT_ESTABLISHED + 1)) |
+			   (1u << (IP_CT_RELATED + 1)),
+		 zero = 0;
+	struct rtattr *list, *e, *d, *data, *verdict;
+	struct nl_request r;
+
+	nft_begin(&r, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND,
+		  NFPROTO_IPV4);
+	nl_add_string(&r, NFTA_RULE_TABLE, table);
+	nl_add_string(&r, NFTA_RULE_CHAIN, "forward");
+	list = nft_nest(&r, NFTA_RULE_EXPRESSIONS);
+	ifname_cmp(&r, NFT_META_OIFNAME, NFT_CMP_EQ, bridge);
+	ifname_cmp(&r, NFT_META_IIFNAME, NFT_CMP_NEQ, bridge);
+	if (replies) {
+		expr_begin(&r, &e, &d, "ct");
+		nft_add_u32(&r, NFTA_CT_KEY, NFT_CT_STATE);
+		nft_add_u32(&r, NFTA_CT_DREG, NFT_REG_1);
+		expr_end(&r, e, d);
+		expr_begin(&r, &e, &d, "bitwise");
+		nft_add_u32(&r, NFTA_BITWISE_SREG, NFT_REG_1);
+		nft_add_u32(&r, NFTA_BITWISE_DREG, NFT_REG_1);
+		nft_add_u32(&r, NFTA_BITWISE_LEN, 4);
+		nft_add_data(&r, NFTA_BITWISE_MASK, &est_rel, 4);
+		nft_add_data(&r, NFTA_BITWISE_XOR, &zero, 4);
+		expr_end(&r, e, d);
+		expr_begin(&r, &e, &d, "cmp");
+		nft_add_u32(&r, NFTA_CMP_SREG, NFT_REG_1);
+		nft_add_u32(&r, NFTA_CMP_OP, NFT_CMP_NEQ);
+		nft_add_data(&r, NFTA_CMP_DATA, &zero, 4);
+		expr_end(&r, e, d);
+	}
+	expr_begin(&r, &e, &d, "immediate");
+	nft_add_u32(&r, NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT);
+	data = nft_nest(&r, NFTA_IMMEDIATE_DATA);
+	verdict = nft_nest(&r, NFTA_DATA_VERDICT);
+	nft_add_u32(&r, NFTA_VERDICT_CODE, replies ? NF_ACCEPT : NF_DROP);
+	nl_nest_end(&r, verdict);
+	nl_nest_end(&r, data);
+	expr_end(&r, e, d);
+	nl_nest_end(&r, list);
+	nft_push(b, &r);
+}
+
 int nft_masquerade_add(const char *bridge, const char *subnet,
 		       unsigned char note)
 {
@@ -133,6 +214,23 @@ int nft_masquerade_add(const char *bridge, const char *subnet,
 	nl_add_string(&r, NFTA_RULE_CHAIN, "postrouting");
 	add_rule_exprs(&r, bridge, net, prefix);
 	nft_push(&b, &r);
+	/* Into the bridge, from anywhere else, only replies: forwarding is
+	 * on for its way out, and without this a container on another
+	 * bridge (or anything routed to the host) reached every port of
+	 * this bridge's containers (a hostile tester's did, from a bridge
+	 * made with CONTAINER_BRIDGE). Docker drops the same with its
+	 * DOCKER-ISOLATION chains. The host itself is not forwarded. */
+	nft_begin(&r, NFT_MSG_NEWCHAIN, NLM_F_CREATE, NFPROTO_IPV4);
+	nl_add_string(&r, NFTA_CHAIN_TABLE, table);
+	nl_add_string(&r, NFTA_CHAIN_NAME, "forward");
+	hook = nft_nest(&r, NFTA_CHAIN_HOOK);
+	nft_add_u32(&r, NFTA_HOOK_HOOKNUM, NF_INET_FORWARD);
+	nft_add_u32(&r, NFTA_HOOK_PRIORITY, 0); /* filter */
+	nl_nest_end(&r, hook);
+	nl_add_string(&r, NFTA_CHAIN_TYPE, "filter");
+	nft_push(&b, &r);
+	forward_rule(&b, table, bridge, true);
+	forward_rule(&b, table, bridge, false);
 	snprintf(what, sizeof(what), "nat: make nftables table %s", table);
 	return nft_batch_send(&b, what);
 }

@@ -132,6 +132,25 @@ teardown() {
 	[[ "$output" == "$web	web "* ]]
 }
 
+@test "10-full net: a container on another bridge (CONTAINER_BRIDGE) reaches no container of the first; the host and the first bridge's own still do" {
+	# Forwarding is on for each bridge's way out: a hostile tester's
+	# container on a bridge of its own reached every port of the
+	# containers on lesson0 (the README said separate bridges isolate).
+	"${C[@]}" run -d --name web --net bridge "$RFS" sleep 1000
+	web=$("${C[@]}" inspect -f '{{.NetworkSettings.IPAddress}}' web)
+	[ "$(ip netns exec "$NS" cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
+	run -0 "${C[@]}" run --rm --net bridge "$RFS" ping -c 1 -W 2 "$web"
+	[[ "$output" == *"1 received"* ]]
+	run -0 ip netns exec "$NS" ping -c 1 -W 2 "$web"
+	# From the other bridge: no answer. And out of it, to the host's
+	# address on lesson0, which is not forwarded, it still goes.
+	run env CONTAINER_BRIDGE=lsn-other CONTAINER_SUBNET=10.89.0.0/24 \
+		"${C[@]}" run --rm --net bridge "$RFS" sh -c \
+		"ping -c 1 -W 2 $web; echo ping=\$?; ping -c 1 -W 2 172.29.0.1 >/dev/null; echo host=\$?"
+	echo "$output"
+	[[ "$output" == *"ping=1"* && "$output" == *"host=0"* ]]
+}
+
 @test "10-full net: eth0, the default route, and inspect's IPAddress, IPPrefixLen, Gateway, Ports; empty again once it exits" {
 	"${C[@]}" run -d --name one --net bridge "$RFS" sleep 1000
 	run -0 "${C[@]}" inspect -f '{{.NetworkSettings.IPAddress}} {{.NetworkSettings.IPPrefixLen}} {{.NetworkSettings.Gateway}} {{.NetworkSettings.Ports}} {{.HostConfig.NetworkMode}} {{.NetworkSettings.Networks.bridge.IPAddress}}' one
