@@ -376,7 +376,11 @@ frozen() {
 	id=$("${C[@]}" run -d base sh -c 'i=0; while [ $i -lt 800 ]; do
 		sleep 1000 & i=$((i+1)); done; echo started >/s
 		while :; do echo x >>/count; done')
-	wait_for test -s "$R/containers/$id/upper/s"
+	# 800 forks: on an emulated VM, longer than one wait_for's 5 s.
+	for i in $(seq 24); do
+		wait_for test -s "$R/containers/$id/upper/s" && break
+	done
+	test -s "$R/containers/$id/upper/s"
 	sh=$("${C[@]}" inspect -f '{{.State.Pid}}' "$id")
 	strace -o "$BATS_TEST_TMPDIR/st" -e trace=copy_file_range \
 		-e inject=copy_file_range:signal=SIGSTOP:when=1 \
