@@ -140,6 +140,9 @@ in_pool() {
 	"$CONTAINER" run --rm --userns "$RFS" sleep 1000 &
 	prog=$!
 	cmd=$(command_of $prog)
+	# The child is there before its parent writes its uid_map (under
+	# load, read too soon once): wait for its exec of sleep, as above.
+	wait_for eval '[ "$(cat /proc/$cmd/comm)" = sleep ]'
 	dead=$(first_of_map /proc/$cmd/uid_map)
 	in_pool "$dead"
 	run -1 flock -n "$POOL/$dead" true # held
