@@ -172,13 +172,32 @@ static void forward_rule(struct nft_batch *b, const char *table,
 	nft_push(b, &r);
 }
 
+/* A chain of table on a hook, at priority prio (nat's srcnat is 100,
+ * filter's 0), of type type ("nat", "filter"). */
+static void base_chain(struct nft_batch *b, const char *table,
+		       const char *name, int hooknum, int prio,
+		       const char *type)
+{
+	struct nl_request r;
+	struct rtattr *hook;
+
+	nft_begin(&r, NFT_MSG_NEWCHAIN, NLM_F_CREATE, NFPROTO_IPV4);
+	nl_add_string(&r, NFTA_CHAIN_TABLE, table);
+	nl_add_string(&r, NFTA_CHAIN_NAME, name);
+	hook = nft_nest(&r, NFTA_CHAIN_HOOK);
+	nft_add_u32(&r, NFTA_HOOK_HOOKNUM, hooknum);
+	nft_add_u32(&r, NFTA_HOOK_PRIORITY, prio);
+	nl_nest_end(&r, hook);
+	nl_add_string(&r, NFTA_CHAIN_TYPE, type);
+	nft_push(b, &r);
+}
+
 int nft_masquerade_add(const char *bridge, const char *subnet,
 		       unsigned char note)
 {
 	char table[64], addr[20], what[96];
 	struct nft_batch b;
 	struct nl_request r;
-	struct rtattr *hook;
 	struct in_addr net;
 	int prefix = -1;
 
@@ -200,15 +219,7 @@ int nft_masquerade_add(const char *bridge, const char *subnet,
 	nl_add_string(&r, NFTA_TABLE_NAME, table);
 	nl_add_attr(&r, NFTA_TABLE_USERDATA, &note, 1);
 	nft_push(&b, &r);
-	nft_begin(&r, NFT_MSG_NEWCHAIN, NLM_F_CREATE, NFPROTO_IPV4);
-	nl_add_string(&r, NFTA_CHAIN_TABLE, table);
-	nl_add_string(&r, NFTA_CHAIN_NAME, "postrouting");
-	hook = nft_nest(&r, NFTA_CHAIN_HOOK);
-	nft_add_u32(&r, NFTA_HOOK_HOOKNUM, NF_INET_POST_ROUTING);
-	nft_add_u32(&r, NFTA_HOOK_PRIORITY, 100); /* srcnat */
-	nl_nest_end(&r, hook);
-	nl_add_string(&r, NFTA_CHAIN_TYPE, "nat");
-	nft_push(&b, &r);
+	base_chain(&b, table, "postrouting", NF_INET_POST_ROUTING, 100, "nat");
 	nft_begin(&r, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, NFPROTO_IPV4);
 	nl_add_string(&r, NFTA_RULE_TABLE, table);
 	nl_add_string(&r, NFTA_RULE_CHAIN, "postrouting");
@@ -220,15 +231,7 @@ int nft_masquerade_add(const char *bridge, const char *subnet,
 	 * this bridge's containers (a hostile tester's did, from a bridge
 	 * made with CONTAINER_BRIDGE). Docker drops the same with its
 	 * DOCKER-ISOLATION chains. The host itself is not forwarded. */
-	nft_begin(&r, NFT_MSG_NEWCHAIN, NLM_F_CREATE, NFPROTO_IPV4);
-	nl_add_string(&r, NFTA_CHAIN_TABLE, table);
-	nl_add_string(&r, NFTA_CHAIN_NAME, "forward");
-	hook = nft_nest(&r, NFTA_CHAIN_HOOK);
-	nft_add_u32(&r, NFTA_HOOK_HOOKNUM, NF_INET_FORWARD);
-	nft_add_u32(&r, NFTA_HOOK_PRIORITY, 0); /* filter */
-	nl_nest_end(&r, hook);
-	nl_add_string(&r, NFTA_CHAIN_TYPE, "filter");
-	nft_push(&b, &r);
+	base_chain(&b, table, "forward", NF_INET_FORWARD, 0, "filter");
 	forward_rule(&b, table, bridge, true);
 	forward_rule(&b, table, bridge, false);
 	snprintf(what, sizeof(what), "nat: make nftables table %s", table);

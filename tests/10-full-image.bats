@@ -340,6 +340,19 @@ frozen() {
 	fi
 }
 
+# `commit $1 snap` in the background, stopped by strace at its first
+# copy_file_range: the copy has begun. Sets st (the job), commit (its
+# PID) and COMMIT_PID (for the teardown); its output in $BATS_TEST_TMPDIR/out.
+commit_held() {
+	strace -o "$BATS_TEST_TMPDIR/st" -e trace=copy_file_range \
+		-e inject=copy_file_range:signal=SIGSTOP:when=1 \
+		"${C[@]}" commit "$1" snap >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	st=$!
+	commit=$(traced "$st" container)
+	COMMIT_PID=$commit
+	wait_for sigstopped "$BATS_TEST_TMPDIR/st"
+}
+
 @test "10-full image: commit of a running container freezes it while its layer is copied (strace holds commit at its first copy), then thaws it: it runs on, and nothing of the freeze is left" {
 	need_strace
 	base >/dev/null
@@ -348,13 +361,7 @@ frozen() {
 	sh=$("${C[@]}" inspect -f '{{.State.Pid}}' "$id") # PID 1: the shell
 	# commit stopped by strace at its first copy_file_range: the copy
 	# has begun. The container must be frozen now.
-	strace -o "$BATS_TEST_TMPDIR/st" -e trace=copy_file_range \
-		-e inject=copy_file_range:signal=SIGSTOP:when=1 \
-		"${C[@]}" commit "$id" snap >"$BATS_TEST_TMPDIR/out" 2>&1 &
-	st=$!
-	commit=$(traced "$st" container)
-	COMMIT_PID=$commit
-	wait_for sigstopped "$BATS_TEST_TMPDIR/st"
+	commit_held "$id"
 	frozen "$id" "$sh"
 	kill -CONT "$commit"
 	wait_status "$st" 0
@@ -382,13 +389,7 @@ frozen() {
 	done
 	test -s "$R/containers/$id/upper/s"
 	sh=$("${C[@]}" inspect -f '{{.State.Pid}}' "$id")
-	strace -o "$BATS_TEST_TMPDIR/st" -e trace=copy_file_range \
-		-e inject=copy_file_range:signal=SIGSTOP:when=1 \
-		"${C[@]}" commit "$id" snap >"$BATS_TEST_TMPDIR/out" 2>&1 &
-	st=$!
-	commit=$(traced "$st" container)
-	COMMIT_PID=$commit
-	wait_for sigstopped "$BATS_TEST_TMPDIR/st"
+	commit_held "$id"
 	frozen "$id" "$sh"
 	local v1=/sys/fs/cgroup/freezer/lesson-container-$id pids all
 	if [ -d "$v1" ]; then
@@ -417,13 +418,7 @@ frozen() {
 	id=$("${C[@]}" run -d base sh -c 'echo started >/s; while :; do echo x >>/count; done')
 	wait_for test -s "$R/containers/$id/upper/s"
 	sh=$("${C[@]}" inspect -f '{{.State.Pid}}' "$id") # PID 1: the shell
-	strace -o "$BATS_TEST_TMPDIR/st" -e trace=copy_file_range \
-		-e inject=copy_file_range:signal=SIGSTOP:when=1 \
-		"${C[@]}" commit "$id" snap >/dev/null 2>&1 &
-	st=$!
-	commit=$(traced "$st" container)
-	COMMIT_PID=$commit
-	wait_for sigstopped "$BATS_TEST_TMPDIR/st"
+	commit_held "$id"
 	frozen "$id" "$sh"
 	kill -9 "$commit"
 	wait "$st" || true

@@ -126,6 +126,16 @@ fd_taker() {
 	wait_for test -S "$S/s"
 }
 
+# Container "gives", run with option $2, sends its fd $1 to fd_taker's
+# container and exits 7: its supervisor must end, having recorded it.
+gives_and_ends() {
+	"${C[@]}" run "$2" --name gives -v "$S:/s" -v "$BATS_TEST_TMPDIR/t:/t:ro" \
+		"$RFS" sh -c "/t/fdpass send /s/s $1 && exit 7" >/dev/null
+	wait_for supervisor_gone gives
+	is_status gives "Exited (7) *"
+	timeout 10 "${C[@]}" rm gives
+}
+
 # Whether the supervisor of container $1 has ended (its PID, from the
 # record, no longer there): what these tests wait for. A record that is
 # not rewritten reads "Exited (255)" all the same once PID 1 is gone.
@@ -142,11 +152,7 @@ supervisor_gone() {
 	# newline: the other container refilled it faster, and the
 	# supervisor ran at 90% of a CPU for as long as it lived.
 	fd_taker flood newlines
-	"${C[@]}" run -d --name gives -v "$S:/s" -v "$BATS_TEST_TMPDIR/t:/t:ro" \
-		"$RFS" sh -c '/t/fdpass send /s/s 1 && exit 7' >/dev/null
-	wait_for supervisor_gone gives
-	is_status gives "Exited (7) *"
-	timeout 10 "${C[@]}" rm gives
+	gives_and_ends 1 -d
 	"${C[@]}" rm -f flood
 }
 
@@ -154,11 +160,7 @@ supervisor_gone() {
 	# The terminal's relay read until EIO, which comes only when the
 	# last slave end closes: never, while the other container held one.
 	fd_taker hold hold
-	"${C[@]}" run -td --name gives -v "$S:/s" -v "$BATS_TEST_TMPDIR/t:/t:ro" \
-		"$RFS" sh -c '/t/fdpass send /s/s 0 && exit 7' >/dev/null
-	wait_for supervisor_gone gives
-	is_status gives "Exited (7) *"
-	timeout 10 "${C[@]}" rm gives
+	gives_and_ends 0 -td
 	"${C[@]}" rm -f hold
 }
 
