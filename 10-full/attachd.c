@@ -17,7 +17,9 @@
  * `logs -f` does. Docker splits the job the same way between containerd's
  * shim (holds stdin) and the daemon (keeps and serves the log).
  * The socket is a file in the data root: only its owner (root, or the
- * rootless user) may connect, as only they may run `exec`.
+ * rootless user) may connect, as only they may run `exec`. A write into
+ * the container's stdin that waits for room gives up when attach_stop()
+ * says so: its reader may be held by a process outside that never reads.
  */
 #include "attachd.h"
 

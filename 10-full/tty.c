@@ -20,6 +20,9 @@
  * We relay bytes between our terminal and the master. Our terminal goes
  * raw, so that Ctrl-C, Ctrl-Z and every key reach the container's line
  * discipline, which turns them into signals for its own foreground job.
+ * The relay ends at EIO (the last slave end closed), or when tty_finish()
+ * says the container is gone: a slave end the container passed out (to
+ * another container, through a socket) would keep EIO from ever coming.
  */
 #include "tty.h"
 #include "fdpass.h"
