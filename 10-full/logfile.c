@@ -70,7 +70,6 @@ static void rotate(void)
 	size = 0;
 }
 
-/* Writes one log line: the head, then len bytes of text, then "\n". */
 /* What one logfile_add() made, written at its end: one write() for many
  * lines. A write per line let a container make its supervisor, which no
  * cgroup of its own limits, do the work: a hostile tester's `--cpus 0.05`
@@ -90,6 +89,8 @@ static void flush(void)
 		rotate();
 }
 
+/* Adds one log line to the batch: the head, then len bytes of text,
+ * then "\n". */
 static void put(const char *head, size_t hlen, const char *text, size_t len)
 {
 	struct iovec v[3] = {{(void *)head, hlen}, {(void *)text, len},

@@ -86,15 +86,16 @@ static const struct verb {
 	 "Show the layers of IMAGE, newest first.\n"},
 	{"commit", cmd_commit, "make an image of a container's changes",
 	 "Usage: container commit [-m MESSAGE] CONTAINER NAME[:TAG]\n"
-	 "Make a new image of CONTAINER's image and what it changed (a running\n"
-	 "container is frozen meanwhile).\n"},
+	 "Make a new image of CONTAINER's image and what it changed (a\n"
+	 "running container is frozen meanwhile).\n"},
 	{"diff", cmd_diff, "list what a container changed",
 	 "Usage: container diff CONTAINER\n"
 	 "List what CONTAINER added (A), changed (C) and deleted (D).\n"},
 	{"rmi", cmd_rmi, "remove images",
 	 "Usage: container rmi [-f] IMAGE...\n"
-	 "Untag each IMAGE and remove the layers no other image has; one that\n"
-	 "a container uses only with -f, which untags it and keeps its layers.\n"},
+	 "Untag each IMAGE and remove the layers no other image has; one\n"
+	 "that a container uses only with -f, which untags it and keeps its\n"
+	 "layers.\n"},
 	{"save", cmd_save, "write images as docker save does", NULL},
 	{"load", cmd_load, "read images that docker save wrote", NULL},
 	{"port", cmd_port, "list a container's published ports",
@@ -102,7 +103,8 @@ static const struct verb {
 	 "List NAME's published ports (-p), or where PORT is published.\n"},
 	{"info", cmd_info, "what on this host would block the bridge",
 	 "Usage: container info\n"
-	 "Say what on this host would keep --net bridge and -p from working.\n"},
+	 "Say what on this host would keep --net bridge and -p from\n"
+	 "working.\n"},
 	{0},
 };
 

@@ -247,8 +247,8 @@ static void drain(struct chan *c)
 
 	if (c->done || fcntl(c->from, F_SETFL, O_NONBLOCK) < 0)
 		return;
-	if (left <= 0)
-		left = 1 << 20; /* not a pipe (a terminal): a bound all the same */
+	if (left <= 0) /* not a pipe (a terminal): a bound all the same */
+		left = 1 << 20;
 	while (!c->done) {
 		if (c->len == 0) {
 			if (left <= 0) {
