@@ -156,6 +156,21 @@ supervisor_gone() {
 	"${C[@]}" rm -f flood
 }
 
+@test "10-full life: 65536 newlines cost the supervisor a few log writes, not one each (strace -y)" {
+	# A hostile tester's --cpus 0.05 container wrote newlines and kept
+	# its supervisor, which no cgroup of its own limits, at 91% of a
+	# CPU: the log wrote each line with a write() of its own.
+	need_strace
+	strace -f -qq -y -e trace=write -o "$BATS_TEST_TMPDIR/st" \
+		"${C[@]}" run -d --name nl "$RFS" sh -c \
+		'head -c 65536 /dev/zero | tr "\\0" "\\n"' >/dev/null
+	wait_for is_status nl "Exited (0) *"
+	[ "$("${C[@]}" logs nl | wc -l)" -eq 65536 ]
+	n=$(grep -c '^[0-9]* *write([0-9]*<[^>]*\.log>' "$BATS_TEST_TMPDIR/st")
+	echo "$n writes to the log"
+	[ "$n" -ge 1 ] && [ "$n" -lt 1000 ] # about 45 of 64 KiB; before: 65536
+}
+
 @test "10-full life: a -t container's terminal, kept by another container, does not keep its supervisor: the exit is recorded" {
 	# The terminal's relay read until EIO, which comes only when the
 	# last slave end closes: never, while the other container held one.
