@@ -11,6 +11,7 @@
  * Read:  getopt_long(3), docker-run(1), open_tree(2) (--userns)
  */
 #include "options.h"
+#include "oomscore.h"
 #include "runas.h"
 #include "rootfs.h"
 
@@ -42,6 +43,9 @@ static const char usage_text[] =
 	"                           of its /etc/passwd, or a number)\n"
 	"  -v, --volume HOST:CTR[:ro]  bind a host path into the container\n"
 	"  -m, --memory SIZE        memory limit (64M, 1G...)\n"
+	"      --oom-score-adj N    how soon the kernel kills it when memory\n"
+	"                           runs out: -1000 (never) to 1000 (first);\n"
+	"                           default 0, whatever ours is\n"
 	"      --cpus N.N           CPU limit, in CPUs\n"
 	"      --cpu-quota US       CPU time per period, in microseconds\n"
 	"      --cpu-period US      the period (default 100000)\n"
@@ -77,6 +81,7 @@ enum {
 	OPT_USERNS,
 	OPT_RM,
 	OPT_INIT,
+	OPT_OOM,
 	OPT_HELP,
 };
 
@@ -93,6 +98,7 @@ static const struct option long_options[] = {
 	{"cpu-quota", required_argument, NULL, OPT_CPU_QUOTA},
 	{"cpu-period", required_argument, NULL, OPT_CPU_PERIOD},
 	{"pids-limit", required_argument, NULL, OPT_PIDS},
+	{"oom-score-adj", required_argument, NULL, OPT_OOM},
 	{"read-only", no_argument, NULL, OPT_READ_ONLY},
 	{"net", required_argument, NULL, OPT_NET},
 	{"network", required_argument, NULL, OPT_NET},
@@ -435,6 +441,12 @@ int options_parse(int argc, char **argv, struct config *c)
 			break;
 		case OPT_PIDS:
 			r.limits.pids = optarg;
+			break;
+		case OPT_OOM:
+			if (oomscore_parse(optarg, &c->oom_score_adj) < 0 ||
+			    oomscore_check(c->oom_score_adj) < 0)
+				return -1;
+			c->oom_given = true;
 			break;
 		case OPT_READ_ONLY:
 			c->read_only = true;

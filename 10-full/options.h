@@ -67,6 +67,8 @@ struct config {
 	bool auto_remove;	 /* --rm: nothing is kept once it exits */
 	bool init;		 /* --init: 03's init is PID 1, the command
 				    its child; else the command is PID 1 */
+	bool oom_given;		 /* --oom-score-adj given: */
+	int oom_score_adj;	 /* its value (oomscore.c) */
 	int report_fd; /* the start report (supervise.c), or -1 */
 	/* An image (runimage.c) instead of a rootfs directory: rootfs is
 	 * then its top layer, for the early checks only. */

@@ -83,6 +83,7 @@
 #include "life.h"
 #include "names.h"
 #include "netearly.h"
+#include "oomscore.h"
 #include "note.h"
 #include "proxy.h"
 #include "relay.h"
@@ -340,6 +341,10 @@ static int parent(pid_t child)
 	 * with the maps written, and before the child attaches it. */
 	if (config.rootfs_fd >= 0 &&
 	    userns_idmap_image(config.rootfs_fd, child) < 0)
+		return -1;
+	/* How soon the kernel kills it for memory: 0, not ours
+	 * (oomscore.c); set before "go", so its command inherits it. */
+	if (oomscore_apply(child, config.oom_given, config.oom_score_adj) < 0)
 		return -1;
 	/* A child that may not write to the cgroup's files (its root is
 	 * someone else on the host) is moved by us, the slow way. */

@@ -27,6 +27,7 @@
 #include "harden.h"
 #include "runas.h"
 #include "join.h"
+#include "oomscore.h"
 #include "reexec.h"
 #include "relay.h"
 #include "seccomp.h"
@@ -88,7 +89,12 @@ static int join_and_start(const struct join *j)
 {
 	pid_t pid;
 
-	if (join_enter(j) < 0)
+	/* The container's OOM score, not exec's caller's (oomscore.c):
+	 * set while we are still on the host, where lowering it is
+	 * allowed; the command inherits it. */
+	if (oomscore_apply(0, j->config->oom_given,
+			   j->config->oom_score_adj) < 0 ||
+	    join_enter(j) < 0)
 		return EXIT_FAILED;
 	/* The process we start appears in the container's /proc as soon
 	 * as it exists: not dumpable from the start (fork keeps the flag),
