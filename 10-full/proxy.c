@@ -6,8 +6,9 @@
  * Claim: a TCP server in the container answers through -p from the
  *        host's 127.0.0.1 and from another namespace that reaches the
  *        host; 1 MiB arrives intact both ways; each side's end of data
- *        reaches the other (half-close); nothing of it is left at stop.
- *        (tested in tests/10-full-port.bats)
+ *        reaches the other (half-close); a peer that stops reading
+ *        makes it hold at most 64 KiB of a connection; nothing of it is
+ *        left at stop.   (tested in tests/10-full-port.bats)
  * Uses:  ports.c (the listening sockets)
  * Read:  splice(2), poll(2), shutdown(2), connect(2) ("EINPROGRESS")
  *
@@ -22,7 +23,14 @@
  * socket inside the kernel (pages, not copies through our memory). All
  * sockets are non-blocking, and one poll(2) loop serves every connection:
  * a direction waits to read only when its pipe is empty, and to write
- * only when it has something queued, so the loop never spins. When one
+ * only when it has something queued, so the loop never spins. A
+ * direction holds at most HOLD bytes (64 KiB; docker-proxy, 32): a pipe
+ * is counted in slots, not bytes, and a slot spliced from a socket holds
+ * a whole piece of a packet, so a peer that stops reading once left
+ * 6.7 MB in one pipe of 1 MiB (256 slots), host memory outside the
+ * container's -m; 256 connections, 1.7 GB. The pipe is the default one
+ * (16 slots): at most 16 of the socket's pages are held, whatever their
+ * size. When one
  * side ends (read returns 0) and its queue is drained, the other side
  * gets shutdown(SHUT_WR): it reads an end of file and may still answer,
  * which is what a request/response over one connection needs. The
@@ -52,7 +60,10 @@
 #define MAX_CONNS 256
 #define PER_CLIENT 16
 #define FD_NEED (64 + 6 * MAX_CONNS)
-#define CHUNK (1 << 20)
+/* The most one direction of a connection holds in its pipe, in bytes:
+ * what one side sent and the other has not taken yet stays in the
+ * kernel's socket buffers (bounded by the kernel), not with us. */
+#define HOLD (64 * 1024)
 
 /* One relayed connection. Only the proxy's thread touches these. */
 struct conn {
@@ -115,9 +126,6 @@ static void conn_open(int lfd, int cport)
 	if (c->fd[1] < 0 || pipe2(c->pipe[0], O_NONBLOCK | O_CLOEXEC) < 0 ||
 	    pipe2(c->pipe[1], O_NONBLOCK | O_CLOEXEC) < 0)
 		goto bad;
-	/* Bigger pipes: fewer trips around the loop (best effort). */
-	fcntl(c->pipe[0][1], F_SETPIPE_SZ, CHUNK);
-	fcntl(c->pipe[1][1], F_SETPIPE_SZ, CHUNK);
 	if (connect(c->fd[1], (struct sockaddr *)&a, sizeof(a)) < 0 &&
 	    errno != EINPROGRESS)
 		goto bad;
@@ -135,9 +143,10 @@ static int pump(struct conn *c)
 		for (int round = 0; round < 16; round++) {
 			ssize_t in = 0, out = 0;
 
-			if (!c->eof[d]) {
+			if (!c->eof[d] && c->queued[d] < HOLD) {
 				in = splice(c->fd[d], NULL, c->pipe[d][1], NULL,
-					    CHUNK, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+					    HOLD - c->queued[d],
+					    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 				if (in == 0)
 					c->eof[d] = true;
 				else if (in > 0)

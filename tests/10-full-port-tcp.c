@@ -26,17 +26,28 @@
  *				"ping" on each: print "held K refused M" (K
  *				echoed, M closed by the other side), then
  *				hold them open until stdin ends
+ *	tcp stall PORT		accept forever, and never read: each peer's
+ *				bytes pile up wherever they can
+ *	tcp pipes PID		for each fd of a pipe PID holds: "pipe:[INO]
+ *				size S queued Q", its capacity and what is
+ *				in it, in bytes (taken with pidfd_getfd:
+ *				root)
  * Exit status 0, or 1 with a message.
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <err.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -119,6 +130,41 @@ static int hold(int n, const char *addr, const char *port)
 	fflush(stdout);
 	while (read(0, buf, sizeof(buf)) > 0)
 		;
+	return 0;
+}
+
+/* tcp pipes: see above. */
+static int pipes(const char *pid)
+{
+	char dir[64], path[320], link[64];
+	struct dirent *e;
+	DIR *d;
+	int pfd, fd, size, queued;
+
+	snprintf(dir, sizeof(dir), "/proc/%s/fd", pid);
+	pfd = syscall(SYS_pidfd_open, atoi(pid), 0);
+	if (pfd < 0 || !(d = opendir(dir)))
+		err(1, "%s", dir);
+	while ((e = readdir(d))) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		if (strncmp(link, "pipe:", 5) != 0)
+			continue;
+		fd = syscall(SYS_pidfd_getfd, pfd, atoi(e->d_name), 0);
+		if (fd < 0)
+			continue; /* closed meanwhile */
+		size = fcntl(fd, F_GETPIPE_SZ);
+		if (size < 0 || ioctl(fd, FIONREAD, &queued) < 0)
+			err(1, "%s", path);
+		printf("%s size %d queued %d\n", link, size, queued);
+		close(fd);
+	}
+	closedir(d);
 	return 0;
 }
 
@@ -209,7 +255,15 @@ int main(int argc, char **argv)
 	}
 	if (argc == 5 && !strcmp(argv[1], "hold"))
 		return hold(atoi(argv[2]), argv[3], argv[4]);
+	if (argc == 3 && !strcmp(argv[1], "stall")) {
+		fd = listener(argv[2]);
+		for (;;)
+			accept(fd, NULL, NULL); /* kept, never read */
+	}
+	if (argc == 3 && !strcmp(argv[1], "pipes"))
+		return pipes(argv[2]);
 	fprintf(stderr, "usage: tcp serve PORT | listen PORT | send ADDR PORT "
-			"| sink PORT | blast ADDR PORT MIB | hold N ADDR PORT\n");
+			"| sink PORT | blast ADDR PORT MIB | hold N ADDR PORT "
+			"| stall PORT | pipes PID\n");
 	return 1;
 }

@@ -177,6 +177,38 @@ echo_mib() {
 	echo_mib 10.99.0.1 8080 "$O"
 }
 
+@test "10-full proxy harden: a server that stops reading makes the proxy hold at most 64 KiB of a connection (its pipes)" {
+	# A slow or hostile server and a client that keeps sending (or the
+	# other way round) left 6.7 MB in one pipe of the proxy's (1 MiB,
+	# 256 slots of spliced packet pieces): host memory outside the
+	# container's -m, 1.7 GB at 256 connections. docker-proxy holds
+	# 32 KiB.
+	proxied -p 8081:81
+	ip netns exec "$C" "$T/tcp" stall 81 &
+	wait_for eval "ip netns exec '$C' ss -Hltn | grep -q ':81 '"
+	in_h timeout 120 "$T/tcp" send 127.0.0.1 8081 </dev/zero >/dev/null &
+	sender=$!
+	# The server reads nothing: bytes wait in a pipe of the proxy's.
+	queued() {
+		"$T/tcp" pipes "$PROXY" >"$T/pipes" &&
+			awk '$5 > 0 { f = 1 } END { exit !f }' "$T/pipes"
+	}
+	wait_for queued
+	# Until the client is blocked (its bytes wait in the kernel's
+	# buffers, then in ours): the proxy holds what it will ever hold
+	# once what it holds stops changing.
+	steady() {
+		cp "$T/pipes" "$T/pipes.before"
+		queued && cmp -s "$T/pipes" "$T/pipes.before"
+	}
+	wait_for steady
+	cat "$T/pipes"
+	# Each pipe once (both of its ends are listed): 64 KiB in all.
+	sort -u "$T/pipes" | awk '{ q += $5 } END { print q; exit !(q <= 65536) }'
+	kill "$sender"
+	wait "$sender" || true
+}
+
 @test "10-full proxy: -p 127.0.0.1:... listens on the loopback only" {
 	proxied -p 127.0.0.1:8080:80
 	run ip netns exec "$H" ss -Hltn
