@@ -184,11 +184,9 @@ int cmd_attach(int argc, char **argv)
 	bool no_stdin = false;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (opt != 'n') {
-			warnx("usage: container attach [--no-stdin] NAME");
-			return EXIT_FAILED;
-		}
+	while ((opt = verb_getopt(argc, argv, "", opts)) != -1) {
+		if (opt == '?')
+			return EXIT_FAILED; /* it said which */
 		no_stdin = true;
 	}
 	if (optind != argc - 1) {

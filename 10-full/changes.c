@@ -74,7 +74,11 @@ int cmd_diff(int argc, char **argv)
 
 	/* Tree walks hold an fd a level (verbs.h). */
 	verb_more_fds();
-	if (argc != 2 || argv[1][0] == '-' || !c) {
+	if (argc > 1 && argv[1][0] == '-') {
+		free(c);
+		return verb_bad_option(argv, argv[1], false);
+	}
+	if (argc != 2 || !c) {
 		fputs("Usage: container diff CONTAINER\nList what CONTAINER "
 		      "added (A), changed (C) and deleted (D).\n", stderr);
 		free(c);

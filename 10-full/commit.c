@@ -45,7 +45,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
+const char commit_usage[] =
 	"Usage: container commit [-m MESSAGE] CONTAINER NAME[:TAG]\n"
 	"Make a new image of CONTAINER's image and what it changed (a running\n"
 	"container is frozen meanwhile).\n";
@@ -152,15 +152,13 @@ int cmd_commit(int argc, char **argv)
 
 	/* Tree walks hold an fd a level (verbs.h). */
 	verb_more_fds();
-	while ((opt = getopt(argc, argv, "+m:")) != -1) {
-		if (opt != 'm') {
-			fputs(usage, stderr);
-			return EXIT_FAILED;
-		}
+	while ((opt = verb_getopt(argc, argv, "m:", NULL)) != -1) {
+		if (opt == '?')
+			return EXIT_FAILED; /* it said which */
 		msg = optarg;
 	}
 	if (argc - optind != 2 || !c) {
-		fputs(usage, stderr);
+		fputs(commit_usage, stderr);
 		return EXIT_FAILED;
 	}
 	if (image_tag_parse(argv[optind + 1], tag, sizeof(tag)) < 0 ||

@@ -141,7 +141,8 @@ int cmd_info(int argc, char **argv)
 {
 	struct hostcheck h;
 
-	(void)argv;
+	if (argc > 1 && argv[1][0] == '-')
+		return verb_bad_option(argv, argv[1], false);
 	if (argc > 1) {
 		warnx("usage: container info");
 		return EXIT_FAILED;

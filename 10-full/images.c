@@ -135,6 +135,8 @@ int cmd_images(int argc, char **argv)
 	DIR *dir;
 	int n = 0;
 
+	if (argc > 1 && argv[1][0] == '-' && strcmp(argv[1], "-q"))
+		return verb_bad_option(argv, argv[1], false);
 	if (argc > 2 || (argc == 2 && !quiet)) {
 		fputs("Usage: container images [-q]\nList the images "
 		      "(-q: their ids only).\n", stderr);
@@ -200,7 +202,9 @@ int cmd_history(int argc, char **argv)
 	struct image img;
 	int n = 0, layer = 0;
 
-	if (argc != 2 || argv[1][0] == '-') {
+	if (argc > 1 && argv[1][0] == '-')
+		return verb_bad_option(argv, argv[1], false);
+	if (argc != 2) {
 		fputs("Usage: container history IMAGE\nShow the layers of "
 		      "IMAGE, newest first.\n", stderr);
 		return EXIT_FAILED;

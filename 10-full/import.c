@@ -45,6 +45,9 @@ int cmd_import(int argc, char **argv)
 
 	/* Tree walks hold an fd a level (verbs.h). */
 	verb_more_fds();
+	if (argc > 1 && argv[1][0] == '-' && argv[1][1] &&
+	    strcmp(argv[1], "--help"))
+		return verb_bad_option(argv, argv[1], false);
 	if (argc != 3 || (argv[1][0] == '-' && argv[1][1])) {
 		fputs(usage, argc == 2 && !strcmp(argv[1], "--help") ? stdout
 								       : stderr);

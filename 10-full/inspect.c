@@ -199,11 +199,9 @@ int cmd_inspect(int argc, char **argv)
 	int opt, ret = 0, shown = 0;
 	FILE *f;
 
-	while ((opt = getopt(argc, argv, "+f:")) != -1) {
-		if (opt != 'f') {
-			warnx("usage: container inspect [-f FORMAT] NAME...");
-			return EXIT_FAILED;
-		}
+	while ((opt = verb_getopt(argc, argv, "f:", NULL)) != -1) {
+		if (opt == '?')
+			return EXIT_FAILED; /* it said which */
 		format = optarg;
 	}
 	if (optind == argc || verb_open(&st) < 0) {

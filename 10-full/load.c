@@ -133,6 +133,10 @@ int cmd_load(int argc, char **argv)
 			    !strcmp(argv[i], "--input")) &&
 			   i + 1 < argc) {
 			file = argv[++i];
+		} else if (argv[i][0] == '-') {
+			return verb_bad_option(argv, argv[i],
+					       !strcmp(argv[i], "-i") ||
+						       !strcmp(argv[i], "--input"));
 		} else {
 			fputs(usage, stderr);
 			return EXIT_FAILED;

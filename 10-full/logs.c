@@ -200,16 +200,19 @@ int cmd_logs(int argc, char **argv)
 	ssize_t len = 0;
 	int opt, fd[2];
 
-	while ((opt = getopt_long(argc, argv, "+ftn:", opts, NULL)) != -1) {
+	while ((opt = verb_getopt(argc, argv, "ftn:", opts)) != -1) {
+		if (opt == '?')
+			return EXIT_FAILED; /* it said which */
 		if (opt == 'f')
 			follow_it = true;
 		else if (opt == 't')
 			stamps = true;
 		else if (opt == 'n' && strcmp(optarg, "all") == 0)
 			tail = -1;
-		else if (opt != 'n' || (tail = strtol(optarg, &end, 10)) < 0 ||
-			 *end || !*optarg) {
-			warnx("usage: container logs [-f] [-t] [--tail N] NAME");
+		else if ((tail = strtol(optarg, &end, 10)) < 0 || *end ||
+			 !*optarg) {
+			warnx("logs --tail %s: give a number of lines, or all",
+			      optarg);
 			return EXIT_FAILED;
 		}
 	}

@@ -48,10 +48,7 @@ static const struct verb {
 	 "Connect to NAME, started with -i -d (-t too for a terminal): what\n"
 	 "you type goes to its command, what it writes comes to you.\n"
 	 "Ctrl-P Ctrl-Q leaves it running; --no-stdin only watches.\n"},
-	{"ps", cmd_ps, "list containers",
-	 "Usage: container ps [-a] [-q] [-l] [-f status=STATUS|name=NAME]\n"
-	 "List containers (-a: also those that exited; -q: ids only; -l: the\n"
-	 "latest one; -f: only those with that status or name).\n"},
+	{"ps", cmd_ps, "list containers", ps_usage},
 	{"logs", cmd_logs, "print a container's output",
 	 "Usage: container logs [-f] [-t] [--tail N] NAME\n"
 	 "Print what NAME wrote (-f: and follow it; -t: with the time of each\n"
@@ -85,9 +82,7 @@ static const struct verb {
 	 "Usage: container history IMAGE\n"
 	 "Show the layers of IMAGE, newest first.\n"},
 	{"commit", cmd_commit, "make an image of a container's changes",
-	 "Usage: container commit [-m MESSAGE] CONTAINER NAME[:TAG]\n"
-	 "Make a new image of CONTAINER's image and what it changed (a\n"
-	 "running container is frozen meanwhile).\n"},
+	 commit_usage},
 	{"diff", cmd_diff, "list what a container changed",
 	 "Usage: container diff CONTAINER\n"
 	 "List what CONTAINER added (A), changed (C) and deleted (D).\n"},

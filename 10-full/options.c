@@ -266,7 +266,7 @@ static int check_targets(const struct config *c, const char *const *specs,
 
 static int bad_usage(void)
 {
-	fprintf(stderr, "Try 'container run --help' for the options.\n");
+	fprintf(stderr, "See 'container run --help'.\n");
 	return -1;
 }
 

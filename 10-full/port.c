@@ -61,7 +61,9 @@ int cmd_port(int argc, char **argv)
 	int want = 0, found = 0;
 	char *end;
 
-	if (argc < 2 || argc > 3 || argv[1][0] == '-') {
+	if (argc > 1 && argv[1][0] == '-')
+		return verb_bad_option(argv, argv[1], false);
+	if (argc < 2 || argc > 3) {
 		warnx("usage: container port NAME [PORT[/tcp]]");
 		return EXIT_FAILED;
 	}

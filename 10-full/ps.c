@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
+const char ps_usage[] =
 	"Usage: container ps [-a] [-q] [-l] [-f status=STATUS|name=NAME]\n"
 	"List containers (-a: also those that exited; -q: ids only; -l: the\n"
 	"latest one; -f: only those with that status or name).\n";
@@ -161,7 +161,7 @@ int cmd_ps(int argc, char **argv)
 	struct state st = {0};
 	int opt, n, shown = 0;
 
-	while ((opt = getopt(argc, argv, "+aqlf:")) != -1)
+	while ((opt = verb_getopt(argc, argv, "aqlf:", NULL)) != -1)
 		switch (opt) {
 		case 'a': all = true; break;
 		case 'q': quiet = true; break;
@@ -175,11 +175,10 @@ int cmd_ps(int argc, char **argv)
 			filter = optarg;
 			break;
 		default:
-			fputs(usage, stderr);
-			return EXIT_FAILED;
+			return EXIT_FAILED; /* verb_getopt said which */
 		}
 	if (optind < argc || !c) {
-		fputs(usage, stderr);
+		fputs(ps_usage, stderr);
 		return EXIT_FAILED;
 	}
 	if (verb_open(&st) < 0 || (n = store_list(st.root, ids, 4096)) < 0)

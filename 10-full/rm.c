@@ -102,11 +102,9 @@ int cmd_rm(int argc, char **argv)
 	bool force = false;
 	int opt, ret = 0;
 
-	while ((opt = getopt(argc, argv, "+f")) != -1) {
-		if (opt != 'f') {
-			warnx("usage: container rm [-f] NAME...");
-			return EXIT_FAILED;
-		}
+	while ((opt = verb_getopt(argc, argv, "f", NULL)) != -1) {
+		if (opt == '?')
+			return EXIT_FAILED; /* it said which */
 		force = true;
 	}
 	if (optind == argc) {
@@ -131,11 +129,9 @@ int cmd_start(int argc, char **argv)
 	struct stat sb;
 	int lock, ret, opt;
 
-	while ((opt = getopt(argc, argv, "+ai")) != -1) {
-		if (opt == '?') {
-			warnx("usage: container start [-a] [-i] NAME");
-			return EXIT_FAILED;
-		}
+	while ((opt = verb_getopt(argc, argv, "ai", NULL)) != -1) {
+		if (opt == '?')
+			return EXIT_FAILED; /* it said which */
 		attach |= opt == 'a';
 		input |= opt == 'i';
 	}

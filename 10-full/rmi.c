@@ -169,11 +169,9 @@ int cmd_rmi(int argc, char **argv)
 	bool force = false;
 	int opt, lock, ret = 0;
 
-	while ((opt = getopt(argc, argv, "+f")) != -1) {
-		if (opt != 'f') {
-			fputs("Usage: container rmi [-f] IMAGE...\n", stderr);
-			return EXIT_FAILED;
-		}
+	while ((opt = verb_getopt(argc, argv, "f", NULL)) != -1) {
+		if (opt == '?')
+			return EXIT_FAILED; /* it said which */
 		force = true;
 	}
 	if (optind == argc) {

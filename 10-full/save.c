@@ -161,7 +161,11 @@ int cmd_save(int argc, char **argv)
 			    !strcmp(argv[i], "--output")) &&
 			   i + 1 < argc) {
 			file = argv[++i];
-		} else if (argv[i][0] == '-' || n == MAX_IMAGES) {
+		} else if (argv[i][0] == '-') {
+			return verb_bad_option(argv, argv[i],
+					       !strcmp(argv[i], "-o") ||
+						       !strcmp(argv[i], "--output"));
+		} else if (n == MAX_IMAGES) {
 			fputs(usage, stderr);
 			return EXIT_FAILED;
 		} else {

@@ -104,10 +104,13 @@ int cmd_stop(int argc, char **argv)
 	struct state st = {0};
 	char *end;
 
-	while ((opt = getopt(argc, argv, "+t:")) != -1) {
-		if (opt != 't' || (seconds = strtol(optarg, &end, 10)) < 0 ||
+	while ((opt = verb_getopt(argc, argv, "t:", NULL)) != -1) {
+		if (opt == '?')
+			return EXIT_FAILED; /* it said which */
+		if ((seconds = strtol(optarg, &end, 10)) < 0 ||
 		    *end || !*optarg || seconds > 86400) {
-			warnx("usage: container stop [-t SECONDS] NAME...");
+			warnx("stop -t %s: give whole seconds, 0 to 86400",
+			      optarg);
 			return EXIT_FAILED;
 		}
 	}
@@ -129,10 +132,11 @@ int cmd_kill(int argc, char **argv)
 	struct container *c = malloc(sizeof(*c));
 	struct state st = {0};
 
-	while ((opt = getopt(argc, argv, "+s:")) != -1) {
-		if (opt != 's' || (sig = verb_signal_number(optarg)) < 0) {
-			warnx("usage: container kill [-s SIGNAL] NAME... "
-			      "(SIGNAL: a name as TERM, or a number)");
+	while ((opt = verb_getopt(argc, argv, "s:", NULL)) != -1) {
+		if (opt == '?' || (sig = verb_signal_number(optarg)) < 0) {
+			if (opt != '?')
+				warnx("kill -s %s: no such signal: give a name "
+				      "as TERM or a number", optarg);
 			free(c);
 			return EXIT_FAILED;
 		}

@@ -7,8 +7,9 @@
  *        checked against its start time, so it never reaches a process
  *        that reused the PID; a verb sees a container whose supervisor
  *        was killed as exited, and one whose init has just exited with
- *        the exit code its supervisor writes.
- *        (tested in tests/10-full-life.bats)
+ *        the exit code its supervisor writes; an option a verb does not
+ *        take is refused in docker's two lines, with 125.
+ *        (tested in tests/10-full-life.bats, tests/10-full.bats)
  * Uses:  store.c, sweep.c, state.c, 07-cgroups/stale.c
  * Read:  pidfd_open(2), pidfd_send_signal(2), poll(2)
  */
@@ -20,6 +21,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -207,4 +209,60 @@ void verb_more_fds(void)
 		r.rlim_cur = r.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &r);
 	}
+}
+
+/* The two lines: what is wrong with the option named by token (up to any
+ * '='), and where the verb's options are listed. */
+static int bad_option(const char *verb, const char *token, bool no_value)
+{
+	int n = (int)strcspn(token, "=");
+
+	if (no_value)
+		warnx("option '%.*s' needs a value", n, token);
+	else
+		warnx("unknown option '%.*s'", n, token);
+	fprintf(stderr, "See 'container %s --help'.\n", verb);
+	return EXIT_FAILED;
+}
+
+int verb_bad_option(char **argv, const char *arg, bool no_value)
+{
+	return bad_option(argv[0], arg, no_value);
+}
+
+int verb_getopt(int argc, char **argv, const char *opts,
+		const struct option *longs)
+{
+	static const struct option none[] = {{0}};
+	char spec[64], token[3] = "-";
+	int opt, at = optind; /* the word getopt reads now */
+
+	/* "+": stop at the first word that is no option (the command);
+	 * ":": a missing value returns ':', told apart from '?'. */
+	snprintf(spec, sizeof(spec), "+:%s", opts + (opts[0] == '+'));
+	opterr = 0;
+	opt = getopt_long(argc, argv, spec, longs ? longs : none, NULL);
+	if (opt != '?' && opt != ':')
+		return opt;
+	/* A long option by its word; a short one, maybe in a group of
+	 * them ("-az"), by its letter. */
+	if (at < argc && strncmp(argv[at], "--", 2) == 0) {
+		size_t n = strcspn(argv[at] + 2, "=");
+
+		/* "--no-stdin=1": known, but given a value. */
+		for (const struct option *o = longs; o && o->name; o++)
+			if (argv[at][2 + n] == '=' && !o->has_arg &&
+			    strlen(o->name) == n &&
+			    !strncmp(o->name, argv[at] + 2, n)) {
+				warnx("option '--%s' takes no value", o->name);
+				fprintf(stderr, "See 'container %s --help'.\n",
+					argv[0]);
+				return '?';
+			}
+		bad_option(argv[0], argv[at], opt == ':');
+	} else {
+		token[1] = (char)optopt;
+		bad_option(argv[0], token, opt == ':');
+	}
+	return '?';
 }

@@ -10,9 +10,11 @@
 #include "state.h"
 #include "store.h"
 
+#include <getopt.h>
 #include <stdio.h>
 
 int cmd_ps(int argc, char **argv);
+extern const char ps_usage[]; /* also `container ps --help` (main.c) */
 int cmd_logs(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
@@ -34,6 +36,7 @@ int cmd_images(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
 int cmd_commit(int argc, char **argv);
+extern const char commit_usage[]; /* and `commit --help` */
 int cmd_diff(int argc, char **argv);
 int cmd_port(int argc, char **argv);
 int cmd_info(int argc, char **argv); /* hostcheck.c */
@@ -98,6 +101,20 @@ size_t verb_escape(char *buf, size_t size, const char *s);
 /* "TERM", "SIGTERM", "term" or "15": the signal's number, or -1 when it
  * names none. (stop.c) */
 int verb_signal_number(const char *s);
+
+/* getopt_long() (longs may be NULL) for a verb, argv[0] its name, opts
+ * its short options ("+" in front, as getopt's, optional): an option it
+ * does not take, or one without its value, is said in our words, not
+ * getopt's ("ps: invalid option -- 'z'"): "container: unknown option
+ * '-z'" and "See 'container ps --help'.", docker's two lines; then '?'
+ * is returned, for the verb to return EXIT_FAILED. (verb.c) */
+int verb_getopt(int argc, char **argv, const char *opts,
+		const struct option *longs);
+
+/* The same two lines for a verb that reads its own arguments: arg, one
+ * of argv (argv[0] the verb's name), is an option it does not take, or
+ * (no_value) one that needs a value and has none. Returns EXIT_FAILED. */
+int verb_bad_option(char **argv, const char *arg, bool no_value);
 
 /* Docker's words for a duration of s seconds ("Less than a second", "3
  * seconds", "About a minute", ...: go-units' HumanDuration). */

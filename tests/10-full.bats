@@ -357,6 +357,34 @@ in_container_cgroup() {
 	[ "$n" -ge 20 ]
 }
 
+@test "10-full: every verb refuses an option it does not take in the same two lines, with 125: what is wrong, and where its options are" {
+	# They said it in six ways: getopt's "ps: invalid option -- 'z'"
+	# (ps is no program of ours) and a usage, a usage alone, or no
+	# word about the option.
+	run "$CONTAINER" --help
+	local verbs v n=0
+	verbs=$(sed -n '/^Verbs:/,/^$/{s/^  \([a-z]*\) .*/\1/p}' <<<"$output")
+	for v in $verbs; do
+		run --separate-stderr "$CONTAINER" "$v" -Z x </dev/null
+		echo "$v: $status, stdout: $output, stderr: $stderr"
+		[ "$status" -eq 125 ] && [ -z "$output" ]
+		[ "$stderr" = "container: unknown option '-Z'"$'\n'"See 'container $v --help'." ]
+		n=$((n + 1))
+	done
+	[ "$n" -ge 20 ]
+	# A long one, one without its value, one given a value it takes not.
+	run -125 "$CONTAINER" logs --frob x
+	[ "$output" = "container: unknown option '--frob'"$'\n'"See 'container logs --help'." ]
+	run -125 "$CONTAINER" stop -t
+	[ "$output" = "container: option '-t' needs a value"$'\n'"See 'container stop --help'." ]
+	run -125 "$CONTAINER" save -o
+	[ "$output" = "container: option '-o' needs a value"$'\n'"See 'container save --help'." ]
+	run -125 "$CONTAINER" attach --no-stdin=1 x
+	[ "$output" = "container: option '--no-stdin' takes no value"$'\n'"See 'container attach --help'." ]
+	run -125 "$CONTAINER" ps -aqZ
+	[ "$output" = "container: unknown option '-Z'"$'\n'"See 'container ps --help'." ]
+}
+
 # Bad input, one case a line: options | what the message must say.
 bad_inputs() {
 	cat <<EOF
