@@ -66,9 +66,9 @@ int bridge_no_ipv6(const char *ifname);
 int bridge_join(const char *root, const char *id, const char *hostname,
 		const char *name, struct netcfg *n);
 
-/* (plug.c) Gives the address back and deletes the host's end of the veth if it is
- * still there; removes the bridge when it was the last one (hook: port's
- * nat_down() is called just before). */
+/* (plug.c) Gives the address back and deletes the host's end of the veth
+ * if it is still there; removes the bridge when it was the last one
+ * (hook: port's nat_down() is called just before). */
 void bridge_leave(const char *root, const struct netcfg *n);
 
 /* (plug.c) For the sweep: what container id (its runtime was killed) held on

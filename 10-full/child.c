@@ -7,8 +7,9 @@
  * Claim: the command runs as PID 1 (with --init, as the child of 03-pid's
  *        init), in a root of its own (overlay on ROOTFS) with a fresh
  *        /proc, a minimal /dev, a read-only /sys, the reduced
- *        capabilities, no_new_privs and the seccomp filter.   (tested in tests/10-full.bats, the
- *        "10-full harden:" tests among them)
+ *        capabilities, no_new_privs and the seccomp filter.
+ *        (tested in tests/10-full.bats, the "10-full harden:" tests
+ *        among them)
  * Uses:  01-uts, 03-pid, 04-mount, 06-net, 07-cgroups (cgroup_enter.c),
  *        08-chroot, 09-overlay, state.c, volumes.c, resolve.c, mountfd.c,
  *        devfs.c, procfs.c, sysfs.c, harden.c, seccomp.c, tty.c, relay.c,

@@ -18,8 +18,8 @@
  * imports the directory first, as the new image's bottom layer.
  * Read:  docker-commit(1), Documentation/filesystems/overlayfs.rst
  *
- * The notes: "docker commit 和 push只保存这个修改过的可读写层" - commit
- * keeps only the read-write layer. Everything the container changed is
+ * The notes: "docker commit 和 push只保存这个修改过的可读写层" -
+ * commit keeps only the read-write layer. Everything the container changed is
  * in its upper dir (09-overlay), and nothing else is: volumes are bind
  * mounts on top of the overlay, so their files never reach it; the init
  * layer is a lower dir, so its files reach it only when the container

@@ -4,10 +4,10 @@
  * (reexec.c) execs the command from here, without starting glibc.
  *
  * Claim: the command of `container exec`, and `run`'s without --init,
- *        is exec'd by the sealed binary as before (the CVE-2019-5736 defence, tests/10-full-exec.bats),
- *        with the same messages and exit codes (126, 127), but about
- *        0.35 ms sooner: glibc's start-up is never run for it (make
- *        bench, the exec rows).
+ *        is exec'd by the sealed binary as before (the CVE-2019-5736
+ *        defence, tests/10-full-exec.bats), with the same messages and
+ *        exit codes (126, 127), but about 0.35 ms sooner: glibc's
+ *        start-up is never run for it (make bench, the exec rows).
  * Uses:  reexec.c (REEXEC_NAME, and reexec_main where this is not built)
  * Read:  execve(2) (the initial stack: argc, argv, envp), execvp(3),
  *        the System V ABI for x86-64 (process entry); runc's

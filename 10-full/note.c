@@ -7,7 +7,8 @@
  *        reused PID is never taken for the owner, and a note from an
  *        earlier boot is always judged gone.
  *        (tested in tests/10-full-disk.bats and tests/10-full.bats)
- * Uses:  07-cgroups (the dirs of a cgroup; stale.c reads /proc/PID/stat), state.c
+ * Uses:  07-cgroups (the dirs of a cgroup; stale.c reads
+ *        /proc/PID/stat), state.c
  * Read:  proc(5) /proc/PID/stat, open(2) O_TMPFILE, linkat(2)
  *
  * A runtime with no daemon (crun, runc, this one) cannot tidy up after a

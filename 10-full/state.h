@@ -12,9 +12,10 @@
  *   ROOT/spare/0..3            a removed container's empty dir, for the
  *                              next run to take (spare.c)
  *
- * ROOT: --root DIR, else for root: /var/lib/lesson-container. A user: $XDG_DATA_HOME/
- * lesson-container, else $HOME/.local/share/lesson-container when HOME is
- * a directory of the user's own, else /var/tmp/lesson-container-UID.
+ * ROOT: --root DIR, else for root: /var/lib/lesson-container. A user:
+ * $XDG_DATA_HOME/lesson-container, else $HOME/.local/share/lesson-container
+ * when HOME is a directory of the user's own, else
+ * /var/tmp/lesson-container-UID.
  *
  * Read: overlayfs (Documentation/filesystems/overlayfs.rst), statfs(2)
  */
@@ -52,9 +53,9 @@ extern const char *state_root_option;
  * creating nothing. Returns 0, or -1 after saying why. */
 int state_root_path(char *root, size_t size, bool rootless);
 
-/* Picks the data root (above, or --root), creates it if need be (0711: a --userns
- * container's root, another host uid, must walk to its own dir, but not
- * list the others), and refuses a root on overlayfs, where the kernel
+/* Picks the data root (above, or --root), creates it if need be (0711: a
+ * --userns container's root, another host uid, must walk to its own dir,
+ * but not list the others), and refuses a root on overlayfs, where the kernel
  * cannot put an upper dir (inside a docker container), with a hint.
  * Returns 0, or -1 after saying why. */
 int state_open_root(struct state *st, bool rootless);

@@ -10,8 +10,8 @@
  *        another user's, or one whose owner exits meanwhile is never
  *        touched nor reported.
  *        (tested in tests/10-full-disk.bats and tests/10-full.bats)
- * Uses:  note.c, names.c, state.c, bridge.h (bridge_sweep), 07-cgroups (its backend:
- *        cgroup_kill_all, cgroup_remove_dir)
+ * Uses:  note.c, names.c, state.c, bridge.h (bridge_sweep), 07-cgroups
+ *        (its backend: cgroup_kill_all, cgroup_remove_dir)
  * Read:  flock(2), proc(5)
  *
  * Docker's daemon tidies up when it starts again. A runtime with no daemon

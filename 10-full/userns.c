@@ -5,8 +5,9 @@
  * Claim: two --userns containers running at once have disjoint ranges of
  *        host ids, so neither's root may signal the other's processes; a
  *        range is free again once its run ends (--rm) or the container
- *        is removed (rm), also after a kill -9 of `container`; inside, the image belongs to root, so the container
- *        may change its files (copy-up works).
+ *        is removed (rm), also after a kill -9 of `container`; inside,
+ *        the image belongs to root, so the container may change its
+ *        files (copy-up works).
  *        (tested in tests/10-full-userns.bats)
  * Uses:  nothing but libc
  * Read:  user_namespaces(7), mount_setattr(2) (MOUNT_ATTR_IDMAP), flock(2)

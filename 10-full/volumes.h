@@ -23,9 +23,9 @@ struct volume {
 };
 
 /* Parses spec, "HOST:CTR", "HOST:CTR:ro" or "HOST:CTR:rw", into v: HOST
- * must exist, and is opened (O_PATH, close-on-exec); CTR is resolved inside root (rootfs_resolve) and may be
- * neither root itself nor in /dev, /proc or /sys. Returns 0, or -1 after
- * saying why. */
+ * must exist, and is opened (O_PATH, close-on-exec); CTR is resolved
+ * inside root (rootfs_resolve) and may be neither root itself nor in /dev,
+ * /proc or /sys. Returns 0, or -1 after saying why. */
 int volume_parse(const char *spec, const char *root, struct volume *v);
 
 /* Runs in the container's mount namespace, before pivot_root: for each of
