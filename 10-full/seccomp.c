@@ -178,6 +178,17 @@ static const struct sock_filter check_personality[] = {
 	RET(ERRNO(EPERM)),
 };
 
+/* socket: allowed unless its family is vsock (40, AF_VSOCK), whose
+ * sockets belong to no network namespace: a container with --net none
+ * reached the hypervisor (CID 2) and took vsock ports the host's agents
+ * use. Docker's profile refuses it too. */
+static const struct sock_filter check_socket[] = {
+	LOAD(OFF_ARG_LO(0)),
+	JEQ(40, 0, 1),
+	RET(ERRNO(EPERM)),
+	RET(SECCOMP_RET_ALLOW),
+};
+
 #define COPY(block)                                                            \
 	(out ? memcpy(out, block, sizeof(block)) : NULL,                       \
 	 (unsigned)(sizeof(block) / sizeof(block[0])))
@@ -199,6 +210,8 @@ unsigned seccomp_answer(unsigned verdict, struct sock_filter *out)
 		return COPY(check_ioctl);
 	case SC_PERSONALITY:
 		return COPY(check_personality);
+	case SC_SOCKET:
+		return COPY(check_socket);
 	default:
 		return COPY(absent);
 	}

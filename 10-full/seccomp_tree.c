@@ -133,7 +133,7 @@ static struct sock_filter *buf;
 static long pos; /* the first instruction written so far */
 /* Where the one shared "allow", EPERM and ENOSYS are, by verdict; -1 for
  * an answer that looks at an argument (its range's own code). */
-static long shared[SC_PERSONALITY + 1];
+static long shared[SC_VERDICTS];
 
 /* Writes ins before what is there; returns its index, or -1 if no room. */
 static long put(struct sock_filter ins)

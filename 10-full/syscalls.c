@@ -256,7 +256,7 @@ const struct syscall_rule syscall_table[] = {
 	ALLOW(shmctl, 31, 195), ALLOW(shmdt, 67, 197), ALLOW(shmget, 29, 194),
 	ALLOW(shutdown, 48, 210), ALLOW(sigaltstack, 131, 132),
 	ALLOW(signalfd, 282, -1), ALLOW(signalfd4, 289, 74),
-	ALLOW(socket, 41, 198), ALLOW(socketpair, 53, 199),
+	CHECK(socket, 41, 198, SC_SOCKET), ALLOW(socketpair, 53, 199),
 	ALLOW(splice, 275, 76), ALLOW(stat, 4, -1), ALLOW(statfs, 137, 43),
 	ALLOW(statx, 332, 291), ALLOW(symlink, 88, -1),
 	ALLOW(symlinkat, 266, 36), ALLOW(sync, 162, 81),

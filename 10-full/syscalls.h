@@ -9,8 +9,9 @@
 #ifndef SYSCALLS_H
 #define SYSCALLS_H
 
-/* What the filter answers for a call. The last three allow the call or
- * refuse it with EPERM after looking at one argument (seccomp.c). */
+/* What the filter answers for a call. Those after SC_ABSENT allow the
+ * call or refuse it with EPERM after looking at one argument (seccomp.c).
+ * SC_VERDICTS counts them. */
 enum syscall_verdict {
 	SC_ALLOW,	/* run it */
 	SC_REFUSE,	/* EPERM: known, and not for a container */
@@ -18,6 +19,8 @@ enum syscall_verdict {
 	SC_CLONE,	/* allowed without any CLONE_NEW* flag */
 	SC_IOCTL,	/* allowed unless the request is TIOCSTI */
 	SC_PERSONALITY,	/* allowed for the PER_LINUX personas Docker allows */
+	SC_SOCKET,	/* allowed for every address family but AF_VSOCK */
+	SC_VERDICTS
 };
 
 struct syscall_rule {

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/socket.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -138,6 +139,15 @@ int main(int argc, char **argv)
 	say("pidfd_getfd-self", syscall(SYS_pidfd_getfd, fd, 0, 0));
 	/* Linux 6.15: the headers of this C library may not name it. */
 	say("open_tree_attr", syscall(467, AT_FDCWD, "/", 0, NULL, 0));
+	/* vsock (40) knows no network namespace: a --net none container
+	 * would reach the hypervisor and take the host's vsock ports. Other
+	 * families stay usable. */
+	say("socket-vsock", fd = syscall(SYS_socket, 40, SOCK_STREAM, 0));
+	if (fd >= 0)
+		close(fd);
+	say("socket-inet", fd = syscall(SYS_socket, AF_INET, SOCK_STREAM, 0));
+	if (fd >= 0)
+		close(fd);
 	/* The first number after the table (listns in Linux 6.19), and one
 	 * far beyond: unknown to the filter. */
 	say("syscall-470", syscall(470, -1, 0, 0, 0, 0, 0));

@@ -87,6 +87,8 @@ static unsigned expected(unsigned nr, __u64 arg0, __u64 arg1)
 			return arg0 & CLONE_NEWNS ? EPERM_ : ALLOW;
 		case SC_IOCTL:
 			return (arg1 & 0xffffffff) == TIOCSTI ? EPERM_ : ALLOW;
+		case SC_SOCKET:
+			return (arg0 & 0xffffffff) == 40 ? EPERM_ : ALLOW;
 		case SC_PERSONALITY:
 			return arg0 == 0 || arg0 == 8 || arg0 == 0x20000 ||
 					       arg0 == 0x20008 ||
@@ -104,7 +106,7 @@ static unsigned expected(unsigned nr, __u64 arg0, __u64 arg1)
 int main(void)
 {
 	static const __u64 args[] = {0, 8, 0x20008, 0xffffffff, CLONE_NEWNS,
-				     TIOCSTI, 0x1234};
+				     TIOCSTI, 0x1234, 40, 0x100000028};
 	static const unsigned far[] = {0x40000000, 0x40000000 + 165,
 				       0x7fffffff, 0x80000000, 0xfffffffe,
 				       0xffffffff};
