@@ -4,7 +4,9 @@
  * Claim: under v1 the per-run cgroup is one directory in each controller's
  *        tree (cpu, cpuacct, memory, pids), each with that controller's
  *        files: cpu.cfs_quota_us/cpu.cfs_period_us, memory.limit_in_bytes
- *        (and memory.memsw.limit_in_bytes, so no swap on top), pids.max.
+ *        (and memory.memsw.limit_in_bytes, so no swap on top, and
+ *        memory.kmem.tcp.limit_in_bytes, so that socket buffers count),
+ *        pids.max.
  *        (tested in tests/07-cgroups.bats, on this host and on a scratch
  *        directory laid out like one)
  * Uses:  cgroup_core.c, cgroup_files.c
@@ -130,6 +132,15 @@ int cgroup_v1_create(struct cgroup *cg, const char *name,
 			return -1;
 		if (cgroup_has_file(dir, "memory.memsw.limit_in_bytes") &&
 		    cgroup_write_number(dir, "memory.memsw.limit_in_bytes",
+					limits->memory_bytes) < 0)
+			return -1;
+		/* The kernel's TCP buffers of our sockets: v1 counts them
+		 * apart, and only once given a limit of their own (v2
+		 * counts them in memory.max). Without it, a process under
+		 * a 32 MiB limit queued 128 MiB in connections to itself
+		 * that it never read. */
+		if (cgroup_has_file(dir, "memory.kmem.tcp.limit_in_bytes") &&
+		    cgroup_write_number(dir, "memory.kmem.tcp.limit_in_bytes",
 					limits->memory_bytes) < 0)
 			return -1;
 	}

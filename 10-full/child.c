@@ -386,7 +386,8 @@ int child_exec(const struct config *c, char **argv)
 	 * seccomp filter last, since it forbids mount() and friends, and
 	 * needs no_new_privs to be installed without CAP_SYS_ADMIN. */
 	if (keep_fds(c, &self) < 0 || harden_close_fds(self + 1, -1) < 0 ||
-	    harden_capabilities() < 0 || runas_config(c) < 0 ||
+	    harden_capabilities() < 0 || harden_rlimits() < 0 ||
+	    runas_config(c) < 0 ||
 	    (c->report_fd >= 0 && die_with_parent_again() < 0) ||
 	    harden_no_new_privs() < 0 || seccomp_install() < 0)
 		return EXIT_FAILED;

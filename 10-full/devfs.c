@@ -47,6 +47,10 @@
 #include "devfs.h"
 #include "resolve.h"
 
+/* The most ptys a container may hold at once: a third of what the host
+ * lends all devpts instances but its own (devpts.rst). */
+#define PTYS_MAX "max=1024"
+
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -226,14 +230,18 @@ int devfs_mount(int rootfd, bool make_nodes)
 	}
 
 	/* gid=5 is the tty group of most images; a user namespace that
-	 * does not map it refuses the option, so try again without. */
+	 * does not map it refuses the option, so try again without.
+	 * max: the ptys every devpts but the host's first share are 3072
+	 * (kernel.pty.max 4096 less kernel.pty.reserve 1024): one container
+	 * took them all, and -t failed for every other (ENOSPC). */
 	if ((pts = subdir(dev, "pts")) < 0)
 		goto out;
 	if (mount("devpts", mountfd_path(path, pts), "devpts",
 		  MS_NOSUID | MS_NOEXEC,
-		  "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0 &&
+		  "newinstance,ptmxmode=0666,mode=0620,gid=5," PTYS_MAX) < 0 &&
 	    mountfd_new(pts, "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
-			"newinstance,ptmxmode=0666,mode=0620", "/dev/pts") < 0)
+			"newinstance,ptmxmode=0666,mode=0620," PTYS_MAX,
+			"/dev/pts") < 0)
 		goto out;
 
 	if ((shm = subdir(dev, "shm")) < 0 ||

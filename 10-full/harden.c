@@ -52,6 +52,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -114,6 +115,49 @@ int harden_capabilities(void)
 	if (syscall(SYS_capset, &head, data) < 0) {
 		warn("capset");
 		return -1;
+	}
+	return 0;
+}
+
+/* The per-user budgets a container's root shares with the host's root
+ * (it is the host's uid 0, or, with --userns, charged to it as the
+ * namespace's owner): how much of each it may take. The kernel counts
+ * each per user and checks the count against the limit of the process
+ * that takes more, so these cap the container's share, not the host's. */
+static const struct {
+	int resource;
+	rlim_t most;
+	const char *name;
+} budgets[] = {
+	/* Signals queued and not yet taken, and POSIX timers (each holds
+	 * one in reserve): the host's root had 96365 on the VM of the
+	 * README, and a container took them all, so that the host's
+	 * timer_create() and sigqueue() failed with EAGAIN. */
+	{RLIMIT_SIGPENDING, 4096, "RLIMIT_SIGPENDING"},
+	/* POSIX message queues' bytes: 800 KiB for the user, all taken by
+	 * 12 queues in a container, after which the host's mq_open()
+	 * failed (EMFILE). 256 KiB: three queues of the default size. */
+	{RLIMIT_MSGQUEUE, 256 * 1024, "RLIMIT_MSGQUEUE"},
+};
+
+int harden_rlimits(void)
+{
+	struct rlimit r;
+
+	for (size_t i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++) {
+		if (getrlimit(budgets[i].resource, &r) < 0) {
+			warn("getrlimit(%s)", budgets[i].name);
+			return -1;
+		}
+		/* Lowered only: a lower limit set for the caller stays. */
+		if (r.rlim_max > budgets[i].most)
+			r.rlim_max = budgets[i].most;
+		if (r.rlim_cur > r.rlim_max)
+			r.rlim_cur = r.rlim_max;
+		if (setrlimit(budgets[i].resource, &r) < 0) {
+			warn("setrlimit(%s)", budgets[i].name);
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -14,6 +14,11 @@
  * same set. Returns 0, or -1 after saying what failed. */
 int harden_capabilities(void);
 
+/* Lowers the limits of the budgets the kernel counts per user, which the
+ * container's root shares with the host's (pending signals, message
+ * queue bytes), so that it cannot take all of them. Returns 0 or -1. */
+int harden_rlimits(void);
+
 /* prctl(PR_SET_NO_NEW_PRIVS): execve() can never again grant privileges
  * (setuid bits, file capabilities). Returns 0 or -1. */
 int harden_no_new_privs(void);

@@ -78,6 +78,7 @@ static int start_command(const struct join *j)
 	/* harden.c, in child.c's order, the sealed copy kept (its fd is
 	 * close-on-exec): it execs the command (reexec.c). */
 	if (harden_close_fds(3, j->copy) < 0 || harden_capabilities() < 0 ||
+	    harden_rlimits() < 0 ||
 	    runas_config(c) < 0 ||
 	    harden_no_new_privs() < 0 || seccomp_install() < 0)
 		return EXIT_FAILED;

@@ -137,9 +137,12 @@ procs_in() {
 		[ "$(cat $d/cpu.cfs_period_us)" = 100000 ]
 		m=$(cg_dir memory $child)
 		[ "$(cat $m/memory.limit_in_bytes)" = 33554432 ]
-		# memsw = memory: no swap on top of the limit.
+		# memsw = memory: no swap on top of the limit; kmem.tcp =
+		# memory: the kernel's TCP buffers count too.
 		[ ! -f $m/memory.memsw.limit_in_bytes ] ||
 			[ "$(cat $m/memory.memsw.limit_in_bytes)" = 33554432 ]
+		[ ! -f $m/memory.kmem.tcp.limit_in_bytes ] ||
+			[ "$(cat $m/memory.kmem.tcp.limit_in_bytes)" = 33554432 ]
 		p=$(cg_dir pids $child)
 		[ "$(cat $p/pids.max)" = 20 ]
 		for x in "$d" "$m" "$p"; do grep -qx "$child" $x/cgroup.procs; done
@@ -335,6 +338,7 @@ procs_in() {
 	cat "$BATS_TEST_TMPDIR/files"
 	[ "$(grep -v cgroup.procs "$BATS_TEST_TMPDIR/files")" = "$(printf '%s\n' \
 		"cpu:cpu.cfs_period_us:100000" "cpu:cpu.cfs_quota_us:50000" \
+		"memory:memory.kmem.tcp.limit_in_bytes:1073741824" \
 		"memory:memory.limit_in_bytes:1073741824" \
 		"memory:memory.memsw.limit_in_bytes:1073741824" \
 		"pids:pids.max:7")" ]

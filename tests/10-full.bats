@@ -773,6 +773,85 @@ start_sleeper() {
 	fi
 }
 
+# hogging WHAT N [run options...]: a container runs tests/10-full-hog.c's
+# WHAT N and holds what it took until the test ends (the fifo closes).
+# Sets hogged to its line ("ptys 1024 ENOSPC"). Returns once it is there.
+hogging() {
+	local what=$1 n=$2
+	shift 2
+	# Where a --userns container's root, a host user of its own, may
+	# read it (removed with nobody's copies, helpers.bash).
+	hog_dir=$NOBODY_COPIES/hog
+	[ -x "$hog_dir/hog" ] || {
+		mkdir -p "$hog_dir" && chmod 755 "$NOBODY_COPIES" "$hog_dir"
+		cc -static -O2 -o "$hog_dir/hog" "$BATS_TEST_DIRNAME/10-full-hog.c"
+	}
+	rm -f "$BATS_TEST_TMPDIR/hold" "$BATS_TEST_TMPDIR/hogged"
+	mkfifo "$BATS_TEST_TMPDIR/hold"
+	"$CONTAINER" run --rm -i "$@" -v "$hog_dir:/t:ro" "$RFS" \
+		/t/hog "$what" "$n" <"$BATS_TEST_TMPDIR/hold" >"$BATS_TEST_TMPDIR/hogged" &
+	hog_run=$!
+	exec 7>"$BATS_TEST_TMPDIR/hold"
+	wait_long has_lines "$BATS_TEST_TMPDIR/hogged" 1 || ! kill -0 "$hog_run" 2>/dev/null
+	hogged=$(cat "$BATS_TEST_TMPDIR/hogged")
+	echo "inside: $hogged"
+}
+
+# The end of hogging: the container gives it all back; its status.
+hog_done() {
+	exec 7>&-
+	wait "$hog_run"
+}
+
+@test "10-full harden: a container takes a share, not all, of what the kernel lends host root per user: ptys, queued signals, message-queue bytes" {
+	# A hostile tester's container took all of each (it is the host's
+	# uid 0, or charged to it with --userns): every other container's
+	# -t failed (ENOSPC), and the host's root got EAGAIN from
+	# timer_create() and sigqueue(), EMFILE from mq_open().
+	for mode in root --userns; do
+		opt=()
+		[ $mode = root ] || opt=(--userns)
+		# ptys: all devpts but the host's share 3072 (pty.max less
+		# pty.reserve); a container's own holds 1024 at most.
+		hogging ptys 1100 "${opt[@]}"
+		[ "$hogged" = "ptys 1024 ENOSPC" ]
+		run "$CONTAINER" run --rm "${opt[@]}" "$RFS" sh -c 'exec 3<>/dev/ptmx && echo another'
+		[ "$output" = another ]
+		hog_done
+		# Queued signals: 4096 inside; the host's root still queues.
+		hogging sigq 200000 "${opt[@]}"
+		# (The count is root's in all: one queued elsewhere meanwhile
+		# leaves the container one less.)
+		[[ "$hogged" == "sigq "*" EAGAIN" ]]
+		n=$(cut -d' ' -f2 <<<"$hogged")
+		[ "$n" -gt 4000 ] && [ "$n" -le 4096 ]
+		run "$hog_dir/hog" sigq 100 </dev/null
+		[ "$output" = "sigq 100 ok" ]
+		hog_done
+		# Message queues: 256 KiB inside, three of 8 x 8 KiB and
+		# their bookkeeping; the host's root still makes its own.
+		hogging mq 40 "${opt[@]}"
+		[[ "$hogged" == "mq "[123]" EMFILE" ]]
+		run "$hog_dir/hog" mq 5 </dev/null
+		[ "$output" = "mq 5 ok" ]
+		hog_done
+	done
+}
+
+@test "10-full harden: -m bounds the kernel's TCP buffers of a container's sockets too (cgroup v1: memory.kmem.tcp)" {
+	# 40 connections to itself, each written until it takes no more,
+	# never read: under -m 32M a hostile tester's container held 600
+	# MiB this way on cgroup v1, which counts TCP buffers only under a
+	# limit of their own (v2 counts them in memory.max).
+	hogging tcp 40 -m 32M
+	status=0
+	hog_done || status=$?
+	echo "status $status"
+	# Killed by the OOM killer (v2, where they count as memory), or
+	# stopped near the limit: each socket keeps the kernel's minimum.
+	[ "$status" -eq 137 ] || { [ "${hogged%% *}" = tcp ] && [ "$(cut -d' ' -f2 <<<"$hogged")" -le 64 ]; }
+}
+
 @test "10-full harden: neither /dev/null nor a masked /proc file lets root inside change the host's /dev/null" {
 	# What the kernel masks here: /proc/keys and timer_list, where they
 	# exist (the control: on the host they do).
