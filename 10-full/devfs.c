@@ -47,10 +47,6 @@
 #include "devfs.h"
 #include "resolve.h"
 
-/* The most ptys a container may hold at once: a third of what the host
- * lends all devpts instances but its own (devpts.rst). */
-#define PTYS_MAX "max=1024"
-
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -62,6 +58,10 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+
+/* The most ptys a container may hold at once: a third of what the host
+ * lends all devpts instances but its own (devpts.rst). */
+#define PTYS_MAX "max=1024"
 
 int devfs_mount_point(int rootfd, const char *name)
 {

@@ -212,13 +212,14 @@ void verb_more_fds(void)
 }
 
 /* The two lines: what is wrong with the option named by token (up to any
- * '='), and where the verb's options are listed. */
-static int bad_option(const char *verb, const char *token, bool no_value)
+ * '='): wrong, or NULL for "unknown"; and where the verb's options are
+ * listed. */
+static int bad_option(const char *verb, const char *token, const char *wrong)
 {
 	int n = (int)strcspn(token, "=");
 
-	if (no_value)
-		warnx("option '%.*s' needs a value", n, token);
+	if (wrong)
+		warnx("option '%.*s' %s", n, token, wrong);
 	else
 		warnx("unknown option '%.*s'", n, token);
 	fprintf(stderr, "See 'container %s --help'.\n", verb);
@@ -227,7 +228,7 @@ static int bad_option(const char *verb, const char *token, bool no_value)
 
 int verb_bad_option(char **argv, const char *arg, bool no_value)
 {
-	return bad_option(argv[0], arg, no_value);
+	return bad_option(argv[0], arg, no_value ? "needs a value" : NULL);
 }
 
 int verb_getopt(int argc, char **argv, const char *opts,
@@ -247,22 +248,19 @@ int verb_getopt(int argc, char **argv, const char *opts,
 	/* A long option by its word; a short one, maybe in a group of
 	 * them ("-az"), by its letter. */
 	if (at < argc && strncmp(argv[at], "--", 2) == 0) {
+		const char *wrong = opt == ':' ? "needs a value" : NULL;
 		size_t n = strcspn(argv[at] + 2, "=");
 
 		/* "--no-stdin=1": known, but given a value. */
 		for (const struct option *o = longs; o && o->name; o++)
 			if (argv[at][2 + n] == '=' && !o->has_arg &&
 			    strlen(o->name) == n &&
-			    !strncmp(o->name, argv[at] + 2, n)) {
-				warnx("option '--%s' takes no value", o->name);
-				fprintf(stderr, "See 'container %s --help'.\n",
-					argv[0]);
-				return '?';
-			}
-		bad_option(argv[0], argv[at], opt == ':');
+			    !strncmp(o->name, argv[at] + 2, n))
+				wrong = "takes no value";
+		bad_option(argv[0], argv[at], wrong);
 	} else {
 		token[1] = (char)optopt;
-		bad_option(argv[0], token, opt == ':');
+		bad_option(argv[0], token, opt == ':' ? "needs a value" : NULL);
 	}
 	return '?';
 }
