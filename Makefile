@@ -42,6 +42,6 @@ doctor:
 
 clean:
 	for d in $(LESSONS); do $(MAKE) -C $$d clean; done
-	rm -rf build
+	@rm -rf build 2>/dev/null || { echo "make clean: build/ holds files root made (make rootfs, sudo make test, the 09 demo): sudo make clean removes them" >&2; exit 1; }
 
 .PHONY: all rootfs test bench doctor clean $(LESSONS)

@@ -49,6 +49,12 @@ uses_all = $(sort $(foreach u,$1,$u $(call uses_all,$(call field_of,$u,USES))))
 USED := $(call uses_all,$(USES))
 LINK := $(foreach u,$(USED),$(addprefix ../$u/,$(call field_of,$u,LIB)))
 
+# Built under sudo (`sudo make test-03` after an edit): each file goes back
+# to whoever ran sudo, as if they had built it: one left to root stops
+# their own next `make` (cc cannot write over it). A chown a plain user
+# may not make (sudo -u): skipped.
+give_back = $(if $(SUDO_UID),@chown $(SUDO_UID):$(SUDO_GID) $1 2>/dev/null || :)
+
 # Only the rules below: make's built-in ones would try to rebuild this file.
 MAKEFLAGS += --no-builtin-rules
 .SUFFIXES:
@@ -59,6 +65,7 @@ all: $(PROG)
 $(PROG): $(OBJS) $(LINK)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 	$(AFTER_LINK)
+	$(call give_back,$@)
 
 # The objects of earlier lessons: each lesson builds its own (its target
 # lib), with the same compiler and flags, so that its own dependency
@@ -73,6 +80,7 @@ lib: $(LIB)
 
 %.o: %.c
 	$(CC) $(CFLAGS) -c -o $@ $<
+	$(call give_back,$@ $(@:.o=.d))
 
 clean:
 	rm -f $(PROG) *.o *.d $(EXTRA_CLEAN)

@@ -123,7 +123,13 @@ static int overlay_prepare(void)
 {
 	overlay_sweep(&dirs); /* what a killed run left: gone first */
 	if (mkdir(dirs.work, 0700) < 0) {
-		warn("mkdir %s", dirs.work);
+		if (errno == EACCES)
+			warnx("mkdir %s: permission denied: the work dir goes "
+			      "next to --upper, on its filesystem, so the "
+			      "directory that holds --upper must be writable "
+			      "by you", dirs.work);
+		else
+			warn("mkdir %s", dirs.work);
 		goto bad;
 	}
 	dirs.made_work = true;
