@@ -257,10 +257,19 @@ static int parse(const char *text, struct container *c)
 	return 0;
 }
 
+/* The longest record store_write() can write: every byte of its text
+ * (the strings, cwd, image, name... all within struct container) written
+ * as a control byte's \u00XX, six bytes, and the keys and numbers around
+ * them. It once read 40 KiB: a record of 85 KiB (-e with 7000 control
+ * bytes, or an image's Env) was unreadable, and its container, running,
+ * was gone from every verb: ps, stop, rm, exec; its name held for good. */
+#define RECORD_MAX (6 * sizeof(struct container) + 8192)
+
 int store_read(const char *root, const char *id, struct container *c)
 {
-	static char text[sizeof(c->strings) * 2 + 8192];
+	static char text[RECORD_MAX];
 	char path[PATH_MAX];
+	size_t len = 0;
 	ssize_t n;
 	int fd;
 
@@ -268,13 +277,15 @@ int store_read(const char *root, const char *id, struct container *c)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	n = read(fd, text, sizeof(text) - 1);
+	while (len < sizeof(text) - 1 &&
+	       (n = read(fd, text + len, sizeof(text) - 1 - len)) > 0)
+		len += (size_t)n;
 	close(fd);
-	if (n <= 0 || (size_t)n == sizeof(text) - 1) {
+	if (len == 0 || len == sizeof(text) - 1) {
 		errno = EINVAL;
 		return -1;
 	}
-	text[n] = '\0';
+	text[len] = '\0';
 	if (parse(text, c) < 0 || strcmp(c->id, id) != 0) {
 		errno = EINVAL;
 		return -1;

@@ -66,6 +66,22 @@ root_is_empty() {
 	[ -z "$output" ]
 }
 
+@test "10-full life: a record of 85 KiB (-e of 7000 control bytes, as an image's Env may hold) is read back: ps, exec, stop and rm find the container" {
+	# store_read() read 40 KiB: a bigger record (each control byte is
+	# six in JSON, \u0001) was unreadable, and its container, running,
+	# was gone from every verb; rm said "no such container" and the name
+	# stayed taken for good (a hostile tester's image did it with Env).
+	v=$(head -c 7000 /dev/zero | tr '\0' '\001')
+	"${C[@]}" run -d --name big -e "X=$v" "$RFS" sleep 100 >/dev/null
+	[ "$(stat -c %s "$R"/containers/*.json)" -gt 80000 ]
+	is_status big 'Up*'
+	[ "$("${C[@]}" exec big sh -c 'echo ${#X}')" = 7000 ]
+	"${C[@]}" stop -t 0 big
+	is_status big 'Exited (137)*'
+	"${C[@]}" rm big
+	root_is_empty
+}
+
 @test "10-full life: run -d of a command that cannot start exits 127 or 126, with the reason, and keeps the container exited" {
 	run -127 "${C[@]}" run -d --name bad "$RFS" no-such-command
 	[[ "$output" == *"exec no-such-command: No such file or directory"* ]]
