@@ -23,13 +23,23 @@
 int cgroup_write(const char *dir, const char *file, const char *value)
 {
 	char path[PATH_MAX];
-	int fd, flags = O_WRONLY | O_CLOEXEC;
+	/* O_NONBLOCK: a process that owns the file (a container's root,
+	 * the host's uid 0, sees its own cgroup's files) may hold a lease
+	 * on it, and a plain open for writing would wait for the lease to
+	 * break, 45 s (fs.lease-break-time). It fails at once instead. */
+	int fd, flags = O_WRONLY | O_CLOEXEC | O_NONBLOCK;
 	ssize_t len = (ssize_t)strlen(value);
 
 	if (cgroup_detect()->scratch)
 		flags |= O_CREAT | O_TRUNC;
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	fd = open(path, flags, 0644);
+	if (fd < 0 && errno == EWOULDBLOCK) {
+		warnx("open %s: a process holds a lease on it (fcntl "
+		      "F_SETLEASE): not written", path);
+		errno = EWOULDBLOCK;
+		return -1;
+	}
 	if (fd < 0) {
 		warn("open %s", path);
 		return -1;

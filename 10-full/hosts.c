@@ -5,7 +5,8 @@
  *
  * Claim: a container started with --name on the bridge reaches another
  *        by its name, in both directions, whichever started first; a name
- *        leaves every /etc/hosts when its container is gone.
+ *        leaves every /etc/hosts when its container is gone; a container
+ *        holding a lease on its hosts file stalls no one.
  *        (tested in tests/10-full-net.bats)
  * Uses:  bridge.c (the allocator dir, under its lock), resolve.c and
  *        mountfd.c (the binds)
@@ -46,7 +47,14 @@ int hosts_put(const char *root, const char *id, const char *name,
 	int fd, ret = -1;
 
 	snprintf(path, sizeof(path), "%s/containers/%s/%s", root, id, name);
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0),
+	/* Another container's file: root inside owns it, and an owner may
+	 * take a lease on it, after which a plain open for writing waits
+	 * for the lease to break (fs.lease-break-time, 45 s), while we hold
+	 * the bridge's lock: every start and stop on the bridge stalled so.
+	 * O_NONBLOCK answers EWOULDBLOCK at once, and that container's
+	 * hosts file is left as it was: its own doing. */
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW |
+				(create ? O_CREAT : O_NONBLOCK),
 		  0644);
 	if (fd < 0) {
 		if (create)

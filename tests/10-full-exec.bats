@@ -183,6 +183,28 @@ with_oom() {
 	[ "$("${C[@]}" ps -aq | wc -l)" = 1 ]
 }
 
+@test "10-full exec harden: a container leasing its own cgroup file makes exec fail at once, not wait 45 s" {
+	# Root inside owns the files of its cgroup (it sees them through its
+	# cgroup namespace), and an owner may lease a file: exec, which
+	# writes the one it joins by (v1 tasks, v2 cgroup.procs), waited
+	# for the lease to break, fs.lease-break-time (45 s here).
+	hog=$T/hog
+	mkdir -p "$hog"
+	cc -static -O2 -o "$hog/hog" "$BATS_TEST_DIRNAME/10-full-hog.c"
+	if [ -d /sys/fs/cgroup/unified ] || [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
+		file=/sys/fs/cgroup/pids/tasks # v1 (hybrid too): its pids tree
+	else
+		file=/sys/fs/cgroup/cgroup.procs
+	fi
+	"${C[@]}" run -d -i --name "$NAME" -v "$hog:/t:ro" "$RFS" /t/hog lease "$file" >/dev/null
+	wait_long eval '"${C[@]}" logs "$NAME" | grep -qx "lease 1 ok"'
+	SECONDS=0
+	run timeout 20 "${C[@]}" exec "$NAME" true
+	echo "$status after $SECONDS s: $output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"a process holds a lease on it"* ]]
+}
+
 @test "10-full exec: --userns: root inside is the container's root, with its hardening" {
 	start_container --userns "$RFS" sleep 100
 	"${C[@]}" exec "$NAME" sleep 100 &

@@ -12,6 +12,10 @@
  *	hog tcp N	make N connections to itself on 127.0.0.1, and
  *			write to each until it takes no more, never read:
  *			"tcp K ERRNO", K the MiB queued in all
+ *	hog lease FILE	take a read lease on FILE (as its owner may): an
+ *			open for writing by anyone else then waits for the
+ *			lease's break, up to fs.lease-break-time (45 s);
+ *			"lease 1 ok" (N is left out)
  * Then it waits for stdin to end (or is killed), holding what it took.
  * Exit status 0, or 1 if it could not start.
  */
@@ -115,10 +119,27 @@ static void tcp(long n)
 	hold("tcp", queued >> 20, e);
 }
 
+static void lease(const char *file)
+{
+	int fd;
+
+	/* A break (SIGIO) would end us: ignored, the lease is kept until
+	 * the kernel takes it away. */
+	signal(SIGIO, SIG_IGN);
+	fd = open(file, O_RDONLY);
+	if (fd < 0 || fcntl(fd, F_SETLEASE, F_RDLCK) < 0)
+		return hold("lease", 0, errno);
+	hold("lease", 1, 0);
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc == 3 ? atol(argv[2]) : -1;
 
+	if (argc == 3 && !strcmp(argv[1], "lease")) {
+		lease(argv[2]);
+		return 0;
+	}
 	if (n >= 0 && !strcmp(argv[1], "ptys"))
 		ptys(n);
 	else if (n >= 0 && !strcmp(argv[1], "sigq"))

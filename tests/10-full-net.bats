@@ -78,6 +78,24 @@ teardown() {
 	[[ "$output" == *"($web)"* ]]
 }
 
+@test "10-full net: a container holding a lease on its /etc/hosts does not stall the bridge: another container starts and is removed at once" {
+	# Root inside owns its /etc/hosts (a host file bound there), and an
+	# owner may lease a file: every run and rm on the bridge, which
+	# rewrites each member's hosts file under the allocator's lock,
+	# then waited the lease's break, fs.lease-break-time (45 s here),
+	# and the container took it again (a hostile tester's).
+	hog=$NOBODY_COPIES/hog
+	mkdir -p "$hog" && chmod 755 "$NOBODY_COPIES" "$hog"
+	cc -static -O2 -o "$hog/hog" "$BATS_TEST_DIRNAME/10-full-hog.c"
+	"${C[@]}" run -d -i --name holder --net bridge -v "$hog:/t:ro" "$RFS" /t/hog lease /etc/hosts >/dev/null
+	wait_long eval '"${C[@]}" logs holder | grep -qx "lease 1 ok"'
+	# Started and removed in well under the lease's break.
+	timeout 20 "${C[@]}" run -d --name other --net bridge "$RFS" sleep 1000
+	timeout 20 "${C[@]}" rm -f other
+	# The holder's own file is left as it was: it asked for that.
+	"${C[@]}" rm -f holder
+}
+
 @test "10-full net: a container's IPv6 router advertisements reach no one: IPv6 is off on the bridge, the host's ends and the containers' eth0" {
 	mkdir "$BATS_TEST_TMPDIR/t"
 	cc -static -O2 -o "$BATS_TEST_TMPDIR/t/ra" "$BATS_TEST_DIRNAME/10-full-net-ra.c"
