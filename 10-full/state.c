@@ -54,14 +54,12 @@ static int make_dirs(char *path, mode_t mode)
 	}
 }
 
-/* Makes root, root/containers and root/names. Returns 0 or -1. */
-static int make_root(char *root, bool rootless)
+/* Makes root/containers and root/names. Returns 0 or -1. */
+static int make_subdirs(const char *root, bool rootless)
 {
 	static const char *const subdirs[] = {"containers", "names"};
 	char path[PATH_MAX];
 
-	if (make_dirs(root, rootless ? 0700 : 0711) < 0)
-		return -1;
 	for (int i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path), "%s/%s", root, subdirs[i]);
 		/* containers/: a --userns container's root walks to its own
@@ -159,12 +157,14 @@ int state_open_root(struct state *st, bool rootless)
 	/* A user's overlay keeps its marks in user.* xattrs (userxattr.c). */
 	if (rootless && userxattr_check_root(st->root) < 0)
 		return -1;
-	/* Made once; later runs find it. */
+	/* Made once; later runs find it. The root first, then whether it
+	 * is ours, and only then what goes in it: a link someone else put
+	 * there (/var/tmp is shared by every user) made root create
+	 * containers/ and names/ wherever it pointed, before the refusal. */
 	snprintf(path, sizeof(path), "%s/names", st->root);
-	if (access(path, F_OK) < 0 && make_root(st->root, rootless) < 0)
+	if (access(path, F_OK) < 0 &&
+	    make_dirs(st->root, rootless ? 0700 : 0711) < 0)
 		return -1;
-	/* Ours, not a directory (or a link) someone else put there first:
-	 * /var/tmp is shared by every user. */
 	if (lstat(st->root, &sb) < 0 || !S_ISDIR(sb.st_mode) ||
 	    sb.st_uid != geteuid()) {
 		warnx("%s is not a directory of yours: remove it, or set "
@@ -172,6 +172,8 @@ int state_open_root(struct state *st, bool rootless)
 		      st->root);
 		return -1;
 	}
+	if (access(path, F_OK) < 0 && make_subdirs(st->root, rootless) < 0)
+		return -1;
 	return 0;
 }
 

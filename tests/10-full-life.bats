@@ -82,6 +82,19 @@ root_is_empty() {
 	root_is_empty
 }
 
+@test "10-full life: a data root that is a link someone else planted is refused before anything is made in what it points to" {
+	# /var/tmp is every user's: a user's link where root's (or another
+	# user's) data root will be made it pointed at, and the runtime made
+	# containers/ and names/ there, then refused it (a hostile tester's).
+	victim=$BATS_TEST_TMPDIR/victim
+	mkdir "$victim"
+	ln -s "$victim" "$BATS_TEST_TMPDIR/trap"
+	chown -h 65534:65534 "$BATS_TEST_TMPDIR/trap"
+	run -125 "$CONTAINER" --root "$BATS_TEST_TMPDIR/trap" ps
+	[[ "$output" == *"is not a directory of yours"* ]]
+	[ -z "$(ls -A "$victim")" ]
+}
+
 @test "10-full life: run -d of a command that cannot start exits 127 or 126, with the reason, and keeps the container exited" {
 	run -127 "${C[@]}" run -d --name bad "$RFS" no-such-command
 	[[ "$output" == *"exec no-such-command: No such file or directory"* ]]
