@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -44,8 +45,15 @@ static void hold(const char *what, long k, int e)
 
 static void ptys(long n)
 {
+	struct rlimit r;
 	long k = 0;
 
+	/* Each pty is an fd: as many as the hard limit allows (a soft
+	 * limit of 1024 stopped it at 1021, EMFILE). */
+	if (getrlimit(RLIMIT_NOFILE, &r) == 0) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
 	for (; k < n; k++)
 		if (open("/dev/ptmx", O_RDWR | O_NOCTTY) < 0)
 			return hold("ptys", k, errno);

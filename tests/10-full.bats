@@ -32,7 +32,10 @@ setup() {
 }
 
 # Every test leaves nothing of its containers behind (container.bash).
+# A hog a failed test still holds gives back what it took first, and its
+# run ends as runs end (hogging, below).
 teardown() {
+	[ -z "${hog_run:-}" ] || { exec 7>&-; wait "$hog_run" 2>/dev/null; }
 	container_teardown
 }
 
@@ -814,7 +817,12 @@ hog_done() {
 		# ptys: all devpts but the host's share 3072 (pty.max less
 		# pty.reserve); a container's own holds 1024 at most.
 		hogging ptys 1100 "${opt[@]}"
-		[ "$hogged" = "ptys 1024 ENOSPC" ]
+		if [[ "$hogged" == *" EMFILE" ]]; then
+			# Each pty is an fd: the control.
+			echo "# ptys: the container may hold fewer than 1024 fds here: not tried" >&3
+		else
+			[ "$hogged" = "ptys 1024 ENOSPC" ]
+		fi
 		run "$CONTAINER" run --rm "${opt[@]}" "$RFS" sh -c 'exec 3<>/dev/ptmx && echo another'
 		[ "$output" = another ]
 		hog_done
