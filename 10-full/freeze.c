@@ -5,8 +5,9 @@
  * Claim: while commit copies a running container's upper dir, none of
  *        its processes runs: they are frozen by the cgroup freezer (v2:
  *        cgroup.freeze of its cgroup; v1: a freezer cgroup made for the
- *        copy, removed after), and thawed after, on every path.
- *        (tested in tests/10-full-image.bats)
+ *        copy, removed after), and thawed after, on every path; a
+ *        container leasing its cgroup.freeze (v2) makes commit fail at
+ *        once.   (tested in tests/10-full-image.bats)
  * Uses:  07-cgroups (which cgroup mode the host has)
  * Read:  Documentation/admin-guide/cgroup-v2.rst ("cgroup.freeze"),
  *        Documentation/admin-guide/cgroup-v1/freezer-subsystem.rst
@@ -36,10 +37,13 @@
 
 #define FREEZER "/sys/fs/cgroup/freezer"
 
-/* Writes text to path. Returns 0, or -1 with errno set. */
+/* Writes text to path. Returns 0, or -1 with errno set. O_NONBLOCK: v2's
+ * cgroup.freeze is the container's own, which its root owns and may
+ * lease; a plain open would wait 45 s for the lease to break (07's
+ * cgroup_write says more). EWOULDBLOCK instead, and the commit fails. */
 static int put(const char *path, const char *text)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK), ret = 0;
 
 	if (fd < 0)
 		return -1;
@@ -166,7 +170,7 @@ static int move_all(const char *procs, const char *to)
 	snprintf(file, sizeof(file), "%s/cgroup.procs", to);
 	if (read_pids(procs, &list, &n) < 0 ||
 	    read_pids(file, &mine, &have) < 0 ||
-	    (fd = open(file, O_WRONLY | O_CLOEXEC)) < 0) {
+	    (fd = open(file, O_WRONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
 		moved = -1;
 		goto out;
 	}
@@ -231,7 +235,12 @@ none:
 	      id);
 	return -1;
 bad:
-	warn("freeze %s", f->dir);
+	if (errno == EWOULDBLOCK)
+		warnx("freeze %s: a process of the container holds a lease "
+		      "on cgroup.freeze (fcntl F_SETLEASE): not frozen",
+		      f->dir);
+	else
+		warn("freeze %s", f->dir);
 	return -1;
 }
 

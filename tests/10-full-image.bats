@@ -374,6 +374,25 @@ commit_held() {
 	"${C[@]}" stop -t 0 "$id"
 }
 
+@test "10-full image: commit of a container that leases its cgroup.freeze fails at once, saying so, not after 45 s (cgroup v2)" {
+	# On v2 the freezer is the container's own cgroup.freeze, which root
+	# inside owns and may lease: commit's open for writing then waited
+	# for the lease to break (fs.lease-break-time, 45 s).
+	[ -f /sys/fs/cgroup/cgroup.controllers ] && [ ! -d /sys/fs/cgroup/unified ] ||
+		skip "cgroup v1: commit freezes in a freezer cgroup of its own, which the container does not see"
+	hog=$NOBODY_COPIES/hog
+	mkdir -p "$hog" && chmod 755 "$NOBODY_COPIES" "$hog"
+	cc -static -O2 -o "$hog/hog" "$BATS_TEST_DIRNAME/10-full-hog.c"
+	id=$("${C[@]}" run -d -i -v "$hog:/t:ro" "$RFS" /t/hog lease /sys/fs/cgroup/cgroup.freeze)
+	wait_long eval '"${C[@]}" logs "$id" | grep -qx "lease 1 ok"'
+	SECONDS=0
+	run timeout 20 "${C[@]}" commit "$id" leased
+	echo "$status after $SECONDS s: $output"
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"holds a lease on cgroup.freeze"* ]]
+	"${C[@]}" rm -f "$id"
+}
+
 @test "10-full image: commit freezes every process of a container with more than a page of PIDs (cgroup v1 gives one page per read of cgroup.procs)" {
 	# A hostile tester's container: 1200 processes, of which a commit on
 	# cgroup v1 froze the first 682, those a single read() of its
