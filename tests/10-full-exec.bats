@@ -190,7 +190,7 @@ with_oom() {
 	# for the lease to break, fs.lease-break-time (45 s here).
 	hog=$T/hog
 	mkdir -p "$hog"
-	cc -static -O2 -o "$hog/hog" "$BATS_TEST_DIRNAME/10-full-hog.c"
+	cc -static -O2 -o "$hog/hog" "$BATS_TEST_DIRNAME/10-full-hog.c" -lrt
 	if [ -d /sys/fs/cgroup/unified ] || [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
 		file=/sys/fs/cgroup/pids/tasks # v1 (hybrid too): its pids tree
 	else

@@ -15,7 +15,8 @@
  *	hog lease FILE	take a read lease on FILE (as its owner may): an
  *			open for writing by anyone else then waits for the
  *			lease's break, up to fs.lease-break-time (45 s);
- *			"lease 1 ok" (N is left out)
+ *			"lease 1 ok"
+ * (mq_open: -lrt where the C library is older than glibc 2.34.)
  * Then it waits for stdin to end (or is killed), holding what it took.
  * Exit status 0, or 1 if it could not start.
  */

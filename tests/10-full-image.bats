@@ -382,7 +382,7 @@ commit_held() {
 		skip "cgroup v1: commit freezes in a freezer cgroup of its own, which the container does not see"
 	hog=$NOBODY_COPIES/hog
 	mkdir -p "$hog" && chmod 755 "$NOBODY_COPIES" "$hog"
-	cc -static -O2 -o "$hog/hog" "$BATS_TEST_DIRNAME/10-full-hog.c"
+	cc -static -O2 -o "$hog/hog" "$BATS_TEST_DIRNAME/10-full-hog.c" -lrt
 	id=$("${C[@]}" run -d -i -v "$hog:/t:ro" "$RFS" /t/hog lease /sys/fs/cgroup/cgroup.freeze)
 	wait_long eval '"${C[@]}" logs "$id" | grep -qx "lease 1 ok"'
 	SECONDS=0

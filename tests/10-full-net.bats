@@ -86,7 +86,7 @@ teardown() {
 	# and the container took it again (a hostile tester's).
 	hog=$NOBODY_COPIES/hog
 	mkdir -p "$hog" && chmod 755 "$NOBODY_COPIES" "$hog"
-	cc -static -O2 -o "$hog/hog" "$BATS_TEST_DIRNAME/10-full-hog.c"
+	cc -static -O2 -o "$hog/hog" "$BATS_TEST_DIRNAME/10-full-hog.c" -lrt
 	"${C[@]}" run -d -i --name holder --net bridge -v "$hog:/t:ro" "$RFS" /t/hog lease /etc/hosts >/dev/null
 	wait_long eval '"${C[@]}" logs holder | grep -qx "lease 1 ok"'
 	# Started and removed in well under the lease's break.

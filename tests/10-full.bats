@@ -787,7 +787,7 @@ hogging() {
 	hog_dir=$NOBODY_COPIES/hog
 	[ -x "$hog_dir/hog" ] || {
 		mkdir -p "$hog_dir" && chmod 755 "$NOBODY_COPIES" "$hog_dir"
-		cc -static -O2 -o "$hog_dir/hog" "$BATS_TEST_DIRNAME/10-full-hog.c"
+		cc -static -O2 -o "$hog_dir/hog" "$BATS_TEST_DIRNAME/10-full-hog.c" -lrt
 	}
 	rm -f "$BATS_TEST_TMPDIR/hold" "$BATS_TEST_TMPDIR/hogged"
 	mkfifo "$BATS_TEST_TMPDIR/hold"
