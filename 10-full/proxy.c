@@ -7,10 +7,13 @@
  *        host's 127.0.0.1 and from another namespace that reaches the
  *        host; 1 MiB arrives intact both ways; each side's end of data
  *        reaches the other (half-close); a peer that stops reading
- *        makes it hold at most 64 KiB of a connection; nothing of it is
- *        left at stop.   (tested in tests/10-full-port.bats)
+ *        makes it hold at most 64 KiB of a connection; one client, or
+ *        one local user from any addresses of 127.0.0.0/8, gets at most
+ *        16 connections; nothing of it is left at stop.
+ *        (tested in tests/10-full-port.bats)
  * Uses:  ports.c (the listening sockets)
- * Read:  splice(2), poll(2), shutdown(2), connect(2) ("EINPROGRESS")
+ * Read:  splice(2), poll(2), shutdown(2), connect(2) ("EINPROGRESS"),
+ *        sock_diag(7)
  *
  * Why a proxy and not only DNAT: a DNAT rule in PREROUTING sees packets
  * that arrive from outside, never those the host sends to itself (they
@@ -41,6 +44,10 @@
 
 #include <arpa/inet.h>
 #include <err.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -54,9 +61,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* At most MAX_CONNS connections, and PER_CLIENT of one client address:
- * one client holding connections open (a hostile test held 64, the old
- * limit for everyone) must not shut every other client out. */
+/* At most MAX_CONNS connections, and PER_CLIENT of one client: one
+ * holding connections open (a hostile test held 64, the old limit for
+ * everyone) must not shut every other client out. A client is an address,
+ * or, for a connection from this host, the user who owns its other end:
+ * a local user may connect from any of the 16 million addresses of
+ * 127.0.0.0/8, and a hostile tester's took all 256 from 17 of them. */
 #define MAX_CONNS 256
 #define PER_CLIENT 16
 #define FD_NEED (64 + 6 * MAX_CONNS)
@@ -74,6 +84,7 @@ struct conn {
 	bool shut[2];	/* and fd[!d] was told (shutdown SHUT_WR) */
 	int port;	/* its container port */
 	struct in_addr peer; /* the client's address */
+	long owner;	/* a local client's uid, or -1: a remote one */
 	bool connecting;
 };
 
@@ -84,6 +95,55 @@ static struct in_addr target;
 static int stop_fd = -1; /* eventfd: "stop", from proxy_stop() */
 static pthread_t thread;
 static bool running;
+
+static int diag = -1; /* NETLINK_SOCK_DIAG, opened with the thread (-1:
+			 clients are counted by address alone) */
+
+/* The uid that owns the other end of client, when that end is a socket
+ * of this host: the kernel's sock_diag finds it by its addresses (its
+ * local ones are the client's, its remote ones ours). -1 when none is
+ * found (a remote client) or the kernel does not say. */
+static long local_owner(int client)
+{
+	struct sockaddr_in me, peer;
+	socklen_t l1 = sizeof(me), l2 = sizeof(peer);
+	struct {
+		struct nlmsghdr nh;
+		struct inet_diag_req_v2 r;
+	} req = {
+		.nh = {.nlmsg_len = sizeof(req),
+		       .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+		       .nlmsg_flags = NLM_F_REQUEST},
+		.r = {.sdiag_family = AF_INET, .sdiag_protocol = IPPROTO_TCP,
+		      .idiag_states = ~0U,
+		      .id = {.idiag_cookie = {INET_DIAG_NOCOOKIE,
+					      INET_DIAG_NOCOOKIE}}},
+	};
+	union {
+		struct nlmsghdr nh;
+		char bytes[1024];
+	} ans;
+	struct inet_diag_msg *m;
+	ssize_t n;
+
+	if (getsockname(client, (struct sockaddr *)&me, &l1) < 0 ||
+	    getpeername(client, (struct sockaddr *)&peer, &l2) < 0)
+		return -1;
+	if (diag < 0)
+		return -1;
+	req.r.id.idiag_sport = peer.sin_port;
+	req.r.id.idiag_dport = me.sin_port;
+	req.r.id.idiag_src[0] = peer.sin_addr.s_addr;
+	req.r.id.idiag_dst[0] = me.sin_addr.s_addr;
+	if (send(diag, &req, sizeof(req), 0) != sizeof(req))
+		return -1;
+	n = recv(diag, &ans, sizeof(ans), 0);
+	if (n < (ssize_t)NLMSG_LENGTH(sizeof(*m)) ||
+	    ans.nh.nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		return -1; /* NLMSG_ERROR: ENOENT, no such socket here */
+	m = NLMSG_DATA(&ans.nh);
+	return (long)m->idiag_uid;
+}
 
 static void conn_close(int i)
 {
@@ -109,16 +169,22 @@ static void conn_open(int lfd, int cport)
 			     SOCK_NONBLOCK | SOCK_CLOEXEC), mine = 0;
 	struct conn *c = &conns[n_conns];
 
+	long owner;
+
 	if (client < 0)
 		return;
+	owner = local_owner(client);
 	for (int i = 0; i < n_conns; i++)
-		mine += conns[i].peer.s_addr == peer.sin_addr.s_addr;
+		mine += owner >= 0 ? conns[i].owner == owner
+				   : conns[i].owner < 0 &&
+					     conns[i].peer.s_addr ==
+						     peer.sin_addr.s_addr;
 	if (n_conns == MAX_CONNS || mine == PER_CLIENT) {
 		close(client); /* too many: this one is refused */
 		return;
 	}
 	*c = (struct conn){.fd = {client, -1}, .port = cport,
-			   .peer = peer.sin_addr,
+			   .peer = peer.sin_addr, .owner = owner,
 			   .pipe = {{-1, -1}, {-1, -1}}};
 	n_conns++;
 	c->fd[1] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -265,6 +331,7 @@ int proxy_start(const struct ports *p, const char *ip)
 		warn("proxy: eventfd");
 		return -1;
 	}
+	diag = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	/* Six fds a connection (two sockets, two pipes): more than the
 	 * usual soft limit of 1024 at MAX_CONNS. Raised for us alone, up to
 	 * the hard limit: the container, cloned before, keeps its own. */
@@ -281,6 +348,9 @@ int proxy_start(const struct ports *p, const char *ip)
 	if (err) {
 		errno = err;
 		warn("proxy: pthread_create");
+		if (diag >= 0)
+			close(diag);
+		diag = -1;
 		close(stop_fd);
 		stop_fd = -1;
 		return -1;
@@ -302,4 +372,7 @@ void proxy_stop(void)
 	if (stop_fd >= 0)
 		close(stop_fd);
 	stop_fd = -1;
+	if (diag >= 0) /* the thread's, and the thread is gone */
+		close(diag);
+	diag = -1;
 }

@@ -26,6 +26,9 @@
  *				"ping" on each: print "held K refused M" (K
  *				echoed, M closed by the other side), then
  *				hold them open until stdin ends
+ *	tcp spread N ADDR PORT	as hold, but the k-th connection from its own
+ *				address of 127.0.0.0/8 (127.1.k/250.k%250+1):
+ *				one local user that looks like N clients
  *	tcp stall PORT		accept forever, and never read: each peer's
  *				bytes pile up wherever they can
  *	tcp pipes PID		for each fd of a pipe PID holds: "pipe:[INO]
@@ -42,6 +45,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,8 +106,8 @@ static int copy(int from, int to)
 	return n < 0 ? -1 : 0;
 }
 
-/* tcp hold: see above. */
-static int hold(int n, const char *addr, const char *port)
+/* tcp hold and spread: see above. */
+static int hold(int n, const char *addr, const char *port, bool spread)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET,
 				.sin_port = htons(atoi(port))};
@@ -115,7 +119,12 @@ static int hold(int n, const char *addr, const char *port)
 	for (int i = 0; i < n; i++) {
 		int fd = socket(AF_INET, SOCK_STREAM, 0);
 		struct pollfd p = {fd, POLLIN, 0};
+		struct sockaddr_in from = {.sin_family = AF_INET,
+			.sin_addr.s_addr = htonl(0x7f010000 | (i / 250) << 8 |
+						 (i % 250 + 1))};
 
+		if (spread && bind(fd, (struct sockaddr *)&from, sizeof(from)) < 0)
+			err(1, "bind to %s", inet_ntoa(from.sin_addr));
 		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
 			err(1, "connect to %s:%s", addr, port);
 		/* An echo within 10 s: held; end of file or a reset:
@@ -254,7 +263,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 5 && !strcmp(argv[1], "hold"))
-		return hold(atoi(argv[2]), argv[3], argv[4]);
+		return hold(atoi(argv[2]), argv[3], argv[4], false);
+	if (argc == 5 && !strcmp(argv[1], "spread"))
+		return hold(atoi(argv[2]), argv[3], argv[4], true);
 	if (argc == 3 && !strcmp(argv[1], "stall")) {
 		fd = listener(argv[2]);
 		for (;;)
@@ -264,6 +275,6 @@ int main(int argc, char **argv)
 		return pipes(argv[2]);
 	fprintf(stderr, "usage: tcp serve PORT | listen PORT | send ADDR PORT "
 			"| sink PORT | blast ADDR PORT MIB | hold N ADDR PORT "
-			"| stall PORT | pipes PID\n");
+			"| spread N ADDR PORT | stall PORT | pipes PID\n");
 	return 1;
 }

@@ -317,6 +317,26 @@ echo_mib() {
 	in_h "$CONTAINER" rm -f web
 }
 
+@test "10-full -p: one local user connecting from many addresses of 127.0.0.0/8 is one client: 16 and no more; root is still served" {
+	# Counted by address, a local user was as many clients as it chose
+	# addresses of 127.0.0.0/8: 17 of them took all 256 connections,
+	# and nobody else got one (a hostile tester, as nobody).
+	in_h "$CONTAINER" run -d --name web --net bridge -p 8080:80 \
+		-v "$T:/t:ro" "$RFS" /t/tcp serve 80
+	wait_echo 127.0.0.1 8080
+	tcp=$(for_nobody "$T/tcp")
+	mkfifo "$BATS_TEST_TMPDIR/hold"
+	in_h "${AS_NOBODY[@]}" "$tcp" spread 300 127.0.0.1 8080 <"$BATS_TEST_TMPDIR/hold" >"$BATS_TEST_TMPDIR/held" &
+	exec 7>"$BATS_TEST_TMPDIR/hold"
+	wait_long grep -q held "$BATS_TEST_TMPDIR/held"
+	[ "$(cat "$BATS_TEST_TMPDIR/held")" = "held 16 refused 284" ]
+	# Another user, root, from 127.0.0.1, is served meanwhile.
+	[ "$(echo other | in_h "$T/tcp" send 127.0.0.1 8080)" = other ]
+	exec 7>&-
+	wait
+	in_h "$CONTAINER" rm -f web
+}
+
 @test "10-full -p: in a foreground run the proxy is the run's own; the container sees the connection come from the bridge's gateway" {
 	in_h "$CONTAINER" run --rm --net bridge -p 127.0.0.1:8080:80 \
 		-v "$T:/t:ro" "$RFS" /t/tcp listen 80 >"$T/out" 2>"$T/err" &
