@@ -133,6 +133,10 @@ int cmd_load(int argc, char **argv)
 			    !strcmp(argv[i], "--input")) &&
 			   i + 1 < argc) {
 			file = argv[++i];
+		} else if (!strncmp(argv[i], "--input=", 8) && argv[i][8]) {
+			file = argv[i] + 8;
+		} else if (!strncmp(argv[i], "-i", 2) && argv[i][2]) {
+			file = argv[i] + 2; /* -iFILE, as getopt takes it */
 		} else if (argv[i][0] == '-') {
 			return verb_bad_option(argv, argv[i],
 					       !strcmp(argv[i], "-i") ||

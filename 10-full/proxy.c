@@ -48,6 +48,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -102,7 +103,11 @@ static int diag = -1; /* NETLINK_SOCK_DIAG, opened with the thread (-1:
 /* The uid that owns the other end of client, when that end is a socket
  * of this host: the kernel's sock_diag finds it by its addresses (its
  * local ones are the client's, its remote ones ours). -1 when none is
- * found (a remote client) or the kernel does not say. */
+ * found (a remote client) or the kernel does not say. The answer must be
+ * that very connection: for a 4-tuple it does not know, the kernel's
+ * lookup falls back to a socket listening on the client's port, and a
+ * remote client from port 22 was then counted as sshd's owner, root (a
+ * reviewer's). */
 static long local_owner(int client)
 {
 	struct sockaddr_in me, peer;
@@ -142,6 +147,13 @@ static long local_owner(int client)
 	    ans.nh.nlmsg_type != SOCK_DIAG_BY_FAMILY)
 		return -1; /* NLMSG_ERROR: ENOENT, no such socket here */
 	m = NLMSG_DATA(&ans.nh);
+	if (ans.nh.nlmsg_len < NLMSG_LENGTH(sizeof(*m)) ||
+	    m->idiag_state == TCP_LISTEN ||
+	    m->id.idiag_sport != peer.sin_port ||
+	    m->id.idiag_dport != me.sin_port ||
+	    m->id.idiag_src[0] != peer.sin_addr.s_addr ||
+	    m->id.idiag_dst[0] != me.sin_addr.s_addr)
+		return -1;
 	return (long)m->idiag_uid;
 }
 

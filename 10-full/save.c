@@ -161,6 +161,10 @@ int cmd_save(int argc, char **argv)
 			    !strcmp(argv[i], "--output")) &&
 			   i + 1 < argc) {
 			file = argv[++i];
+		} else if (!strncmp(argv[i], "--output=", 9) && argv[i][9]) {
+			file = argv[i] + 9;
+		} else if (!strncmp(argv[i], "-o", 2) && argv[i][2]) {
+			file = argv[i] + 2; /* -oFILE, as getopt takes it */
 		} else if (argv[i][0] == '-') {
 			return verb_bad_option(argv, argv[i],
 					       !strcmp(argv[i], "-o") ||

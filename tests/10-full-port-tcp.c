@@ -17,6 +17,7 @@
  *				(then the child is killed and we exit 0)
  *				(both at once: an echo of 1 MiB would fill
  *				both ways' buffers otherwise)
+ *	tcp sendfrom SPORT ADDR PORT  as send, from source port SPORT
  *	tcp sink PORT		accept forever; each connection's bytes are
  *				read and dropped until EOF, then it is closed
  *	tcp blast ADDR PORT MIB	connect, write MIB MiB of zeros, shutdown,
@@ -244,9 +245,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, "peer %s\n", inet_ntoa(a.sin_addr));
 		return copy(c, 1) < 0;
 	}
-	if (argc == 4 && !strcmp(argv[1], "send")) {
-		a.sin_port = htons(atoi(argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "sendfrom")) {
+		struct sockaddr_in from = {.sin_family = AF_INET,
+					   .sin_port = htons(atoi(argv[2]))};
+		int one = 1;
+
 		fd = socket(AF_INET, SOCK_STREAM, 0);
+		/* The port a listener of the host holds: ours too. */
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, (struct sockaddr *)&from, sizeof(from)) < 0)
+			err(1, "bind to port %s", argv[2]);
+		argv++;
+		argc--;
+		goto send;
+	}
+	if (argc == 4 && !strcmp(argv[1], "send")) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+send:
+		a.sin_port = htons(atoi(argv[3]));
 		if (addr_of(argv[2], &a.sin_addr) < 0 ||
 		    connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
 			err(1, "connect to %s:%s", argv[2], argv[3]);
@@ -275,6 +291,7 @@ int main(int argc, char **argv)
 		return pipes(argv[2]);
 	fprintf(stderr, "usage: tcp serve PORT | listen PORT | send ADDR PORT "
 			"| sink PORT | blast ADDR PORT MIB | hold N ADDR PORT "
-			"| spread N ADDR PORT | stall PORT | pipes PID\n");
+			"| spread N ADDR PORT | stall PORT | pipes PID "
+			"| sendfrom SPORT ADDR PORT\n");
 	return 1;
 }

@@ -337,6 +337,28 @@ echo_mib() {
 	in_h "$CONTAINER" rm -f web
 }
 
+@test "10-full -p: a remote client is counted by its address even from the port a local user listens on" {
+	# For a connection it does not know, the kernel's lookup answers
+	# with a socket listening on the client's port: a remote client
+	# from such a port was counted as the listener's owner, and with
+	# that user's 16 held it was refused (a reviewer's).
+	in_h "$CONTAINER" run -d --name web --net bridge -p 8080:80 \
+		-v "$T:/t:ro" "$RFS" /t/tcp serve 80
+	wait_echo 127.0.0.1 8080
+	tcp=$(for_nobody "$T/tcp")
+	in_h "${AS_NOBODY[@]}" "$tcp" stall 40000 &
+	wait_for eval "in_h ss -Hltn | grep -q ':40000 '"
+	mkfifo "$BATS_TEST_TMPDIR/hold"
+	in_h "${AS_NOBODY[@]}" "$tcp" hold 16 127.0.0.1 8080 <"$BATS_TEST_TMPDIR/hold" >"$BATS_TEST_TMPDIR/held" &
+	exec 7>"$BATS_TEST_TMPDIR/hold"
+	wait_long grep -q held "$BATS_TEST_TMPDIR/held"
+	[ "$(cat "$BATS_TEST_TMPDIR/held")" = "held 16 refused 0" ]
+	# From the stand-in LAN, source port 40000: served.
+	[ "$(echo other | ip netns exec "$O" timeout 20 "$T/tcp" sendfrom 40000 10.99.0.1 8080)" = other ]
+	exec 7>&-
+	in_h "$CONTAINER" rm -f web
+}
+
 @test "10-full -p: in a foreground run the proxy is the run's own; the container sees the connection come from the bridge's gateway" {
 	in_h "$CONTAINER" run --rm --net bridge -p 127.0.0.1:8080:80 \
 		-v "$T:/t:ro" "$RFS" /t/tcp listen 80 >"$T/out" 2>"$T/err" &

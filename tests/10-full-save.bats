@@ -268,6 +268,20 @@ store_empty() {
 	[ "${lines[1]}" = new ]
 }
 
+@test "save -o FILE, -oFILE, --output=FILE and load -i FILE, -iFILE, --input=FILE all name the file, as docker's do" {
+	"${C[@]}" import "$RFS" base:1
+	"${C[@]}" save -o "$T/a.tar" base:1
+	"${C[@]}" save "-o$T/b.tar" base:1
+	"${C[@]}" save base:1 "--output=$T/c.tar"
+	cmp "$T/a.tar" "$T/b.tar"
+	cmp "$T/a.tar" "$T/c.tar"
+	for form in "-i $T/a.tar" "-i$T/a.tar" "--input=$T/a.tar"; do
+		"${C[@]}" rmi base:1 >/dev/null
+		run -0 "${C[@]}" load $form
+		[ "$output" = "Loaded image: base:1" ]
+	done
+}
+
 @test "save of an image made here: GNU tar reads it; load gives the same id; its layer digests are its diff_ids" {
 	"${C[@]}" import "$RFS" base:1
 	"${C[@]}" save base:1 >"$T/base.tar"
