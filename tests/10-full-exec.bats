@@ -188,16 +188,14 @@ with_oom() {
 	# cgroup namespace), and an owner may lease a file: exec, which
 	# writes the one it joins by (v1 tasks, v2 cgroup.procs), waited
 	# for the lease to break, fs.lease-break-time (45 s here).
-	hog=$T/hog
-	mkdir -p "$hog"
-	cc -static -O2 -o "$hog/hog" "$BATS_TEST_DIRNAME/10-full-hog.c" -lrt
+	hog=$(hog_dir)
 	if [ -d /sys/fs/cgroup/unified ] || [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
 		file=/sys/fs/cgroup/pids/tasks # v1 (hybrid too): its pids tree
 	else
 		file=/sys/fs/cgroup/cgroup.procs
 	fi
 	"${C[@]}" run -d -i --name "$NAME" -v "$hog:/t:ro" "$RFS" /t/hog lease "$file" >/dev/null
-	wait_long eval '"${C[@]}" logs "$NAME" | grep -qx "lease 1 ok"'
+	wait_long lease_held "$NAME"
 	SECONDS=0
 	run timeout 20 "${C[@]}" exec "$NAME" true
 	echo "$status after $SECONDS s: $output"

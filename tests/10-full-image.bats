@@ -380,11 +380,9 @@ commit_held() {
 	# for the lease to break (fs.lease-break-time, 45 s).
 	[ -f /sys/fs/cgroup/cgroup.controllers ] && [ ! -d /sys/fs/cgroup/unified ] ||
 		skip "cgroup v1: commit freezes in a freezer cgroup of its own, which the container does not see"
-	hog=$NOBODY_COPIES/hog
-	mkdir -p "$hog" && chmod 755 "$NOBODY_COPIES" "$hog"
-	cc -static -O2 -o "$hog/hog" "$BATS_TEST_DIRNAME/10-full-hog.c" -lrt
+	hog=$(hog_dir)
 	id=$("${C[@]}" run -d -i -v "$hog:/t:ro" "$RFS" /t/hog lease /sys/fs/cgroup/cgroup.freeze)
-	wait_long eval '"${C[@]}" logs "$id" | grep -qx "lease 1 ok"'
+	wait_long lease_held "$id"
 	SECONDS=0
 	run timeout 20 "${C[@]}" commit "$id" leased
 	echo "$status after $SECONDS s: $output"

@@ -84,11 +84,9 @@ teardown() {
 	# rewrites each member's hosts file under the allocator's lock,
 	# then waited the lease's break, fs.lease-break-time (45 s here),
 	# and the container took it again (a hostile tester's).
-	hog=$NOBODY_COPIES/hog
-	mkdir -p "$hog" && chmod 755 "$NOBODY_COPIES" "$hog"
-	cc -static -O2 -o "$hog/hog" "$BATS_TEST_DIRNAME/10-full-hog.c" -lrt
+	hog=$(hog_dir)
 	"${C[@]}" run -d -i --name holder --net bridge -v "$hog:/t:ro" "$RFS" /t/hog lease /etc/hosts >/dev/null
-	wait_long eval '"${C[@]}" logs holder | grep -qx "lease 1 ok"'
+	wait_long lease_held holder
 	# Started and removed in well under the lease's break.
 	timeout 20 "${C[@]}" run -d --name other --net bridge "$RFS" sleep 1000
 	timeout 20 "${C[@]}" rm -f other

@@ -782,16 +782,10 @@ start_sleeper() {
 hogging() {
 	local what=$1 n=$2
 	shift 2
-	# Where a --userns container's root, a host user of its own, may
-	# read it (removed with nobody's copies, helpers.bash).
-	hog_dir=$NOBODY_COPIES/hog
-	[ -x "$hog_dir/hog" ] || {
-		mkdir -p "$hog_dir" && chmod 755 "$NOBODY_COPIES" "$hog_dir"
-		cc -static -O2 -o "$hog_dir/hog" "$BATS_TEST_DIRNAME/10-full-hog.c" -lrt
-	}
+	hogs=$(hog_dir) || return 1
 	rm -f "$BATS_TEST_TMPDIR/hold" "$BATS_TEST_TMPDIR/hogged"
 	mkfifo "$BATS_TEST_TMPDIR/hold"
-	"$CONTAINER" run --rm -i "$@" -v "$hog_dir:/t:ro" "$RFS" \
+	"$CONTAINER" run --rm -i "$@" -v "$hogs:/t:ro" "$RFS" \
 		/t/hog "$what" "$n" <"$BATS_TEST_TMPDIR/hold" >"$BATS_TEST_TMPDIR/hogged" &
 	hog_run=$!
 	exec 7>"$BATS_TEST_TMPDIR/hold"
@@ -834,14 +828,14 @@ hog_done() {
 		# the container does not get.)
 		[[ "$hogged" == "sigq "*" EAGAIN" ]]
 		[ "$(cut -d' ' -f2 <<<"$hogged")" -le 4096 ]
-		run "$hog_dir/hog" sigq 100 </dev/null
+		run "$hogs/hog" sigq 100 </dev/null
 		[ "$output" = "sigq 100 ok" ]
 		hog_done
 		# Message queues: 256 KiB inside, three of 8 x 8 KiB and
 		# their bookkeeping; the host's root still makes its own.
 		hogging mq 40 "${opt[@]}"
 		[[ "$hogged" == "mq "[0123]" EMFILE" ]]
-		run "$hog_dir/hog" mq 5 </dev/null
+		run "$hogs/hog" mq 5 </dev/null
 		[ "$output" = "mq 5 ok" ]
 		hog_done
 	done

@@ -216,3 +216,21 @@ descendant() {
 	done
 	return 1
 }
+
+# The directory where tests/10-full-hog.c is built, static, as hog, once a
+# file: readable by all (a --userns container's root is a host user of
+# its own); removed with nobody's copies (helpers.bash). Prints it.
+hog_dir() {
+	local dir=$NOBODY_COPIES/hog
+	[ -x "$dir/hog" ] || {
+		mkdir -p "$dir" && chmod 755 "$NOBODY_COPIES" "$dir" &&
+			cc -static -O2 -o "$dir/hog" "$BATS_TEST_DIRNAME/10-full-hog.c" -lrt
+	} || return 1
+	echo "$dir"
+}
+
+# Whether container $1's hog holds its lease ("lease 1 ok" in its log).
+# C is the test's runtime command.
+lease_held() {
+	"${C[@]}" logs "$1" | grep -qx "lease 1 ok"
+}
