@@ -245,6 +245,22 @@ setup() {
 	[[ "$output" == *"block 2: 0 of 1 commands print"* ]]
 }
 
+@test "01-uts: what make builds under sudo (sudo make test-03 after an edit) is the user's, not root's (lesson.mk)" {
+	# A student's own make failed on the .o files root had rebuilt.
+	need_root
+	copy=$BATS_TEST_TMPDIR/tree
+	mkdir -p "$copy"
+	cp "$ROOT/lesson.mk" "$copy/"
+	cp -r "$ROOT/01-uts" "$copy/"
+	make -s -C "$copy/01-uts" clean >/dev/null
+	SUDO_UID=65534 SUDO_GID=65534 make -s -C "$copy/01-uts" >/dev/null
+	[ "$(stat -c %u:%g "$copy/01-uts/uts" "$copy/01-uts/uts.o" "$copy/01-uts/uts.d" | sort -u)" = 65534:65534 ]
+	# Without sudo, root's build stays root's.
+	make -s -C "$copy/01-uts" clean >/dev/null
+	make -s -C "$copy/01-uts" >/dev/null
+	[ "$(stat -c %u "$copy/01-uts/uts.o")" = 0 ]
+}
+
 @test "01-uts: leaves nothing behind on the host" {
 	assert_no_leaks
 }

@@ -232,6 +232,16 @@ C /two"
 	[ -z "$(ls -d "$T"/*.work-* 2>/dev/null)" ] # (the last test checks /tmp)
 }
 
+@test "09-overlay: rootless, an upper dir whose parent is not the user's: 125, one line saying the work dir goes next to it" {
+	overlay=$(for_nobody "$OVERLAY") && rfs=$(for_nobody "$RFS")
+	# nobody's upper dir, in a directory of root's (mode 755).
+	mkdir -p "$SHARED/roots/up"
+	chown 65534:65534 "$SHARED/roots/up"
+	run -125 "${AS_NOBODY[@]}" "$overlay" --rootfs "$rfs" --upper "$SHARED/roots/up" -- true
+	[[ "$output" == "09-overlay: mkdir $SHARED/roots/up.work-"*": permission denied: the work dir goes next to --upper, on its filesystem, so the directory that holds --upper must be writable by you" ]]
+	[ "$(ls -A "$SHARED/roots")" = up ]
+}
+
 @test "09-overlay: an upper dir inside another overlay: 125, named" {
 	# The other overlay lives in a throwaway mount namespace of unshare's.
 	mkdir -p "$T/o/lower" "$T/o/upper" "$T/o/work" "$T/o/merged"
