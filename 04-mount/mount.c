@@ -28,6 +28,7 @@
 #include "mount.h"
 
 #include <sched.h>
+#include <stddef.h>
 #include <sys/mount.h>
 
 int mount_make_private(void)

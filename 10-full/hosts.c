@@ -31,6 +31,7 @@
 #include <dirent.h>
 #include <err.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>

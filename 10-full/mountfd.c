@@ -108,7 +108,8 @@ int mountfd_reopen(int rootfd, const char *path, long magic, const char *what)
 		warn("%s", what);
 		goto bad;
 	}
-	if ((magic && sf.f_type != magic) ||
+	/* f_type is a long in glibc, an unsigned long in musl. */
+	if ((magic && (unsigned long)sf.f_type != (unsigned long)magic) ||
 	    ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
 	     !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))) {
 		warnx("%s: not the filesystem just mounted there", what);

@@ -99,18 +99,19 @@ static struct late *late;      /* and the memory we share with the child */
  * not running at once. Its unshare() began 0.23 ms sooner, and our wait
  * for it before clone() went from 0.29 ms to none (medians of a paired
  * trace, 300 runs each, on the machine of the README's "Speed"). Where we
- * may run on one CPU only, nothing changes. */
-static void keep_off_main_cpu(pthread_attr_t *attr)
+ * may run on one CPU only, nothing changes. musl (10-full/Makefile) has
+ * no such attribute: there we move the thread just after
+ * pthread_create(), as glibc would have, but with no lock holding it
+ * back. */
+static bool other_cpus(cpu_set_t *set)
 {
-	cpu_set_t set;
 	int cpu = sched_getcpu();
 
-	if (cpu < 0 || sched_getaffinity(0, sizeof(set), &set) < 0 ||
-	    !CPU_ISSET(cpu, &set))
-		return;
-	CPU_CLR(cpu, &set);
-	if (CPU_COUNT(&set) > 0)
-		pthread_attr_setaffinity_np(attr, sizeof(set), &set);
+	if (cpu < 0 || sched_getaffinity(0, sizeof(*set), set) < 0 ||
+	    !CPU_ISSET(cpu, set))
+		return false;
+	CPU_CLR(cpu, set);
+	return CPU_COUNT(set) > 0;
 }
 
 /* lo up, as net_link_up("lo") does, but without a word on failure. Its
@@ -155,12 +156,22 @@ static void *make_netns(void *arg)
 void netearly_start(void)
 {
 	pthread_attr_t attr;
+	cpu_set_t set;
+	bool move;
 
 	if (started || pthread_attr_init(&attr) != 0)
 		return;
 	pthread_attr_setstacksize(&attr, THREAD_STACK);
-	keep_off_main_cpu(&attr);
+	move = other_cpus(&set);
+#ifdef __GLIBC__
+	if (move)
+		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+#endif
 	started = pthread_create(&thread, &attr, make_netns, NULL) == 0;
+#ifndef __GLIBC__
+	if (started && move)
+		pthread_setaffinity_np(thread, sizeof(set), &set);
+#endif
 	pthread_attr_destroy(&attr);
 }
 
