@@ -26,7 +26,12 @@ CFLAGS  += -MMD -MP
 LDFLAGS ?=
 LDLIBS  ?=
 
-OBJS := $(SRCS:.c=.o)
+# OBJDIR (default: none) puts the objects in a directory of their own:
+# 10-full, built with musl, asks each earlier lesson for a second set of
+# its objects, in musl/, beside the set its own program links (see
+# 10-full/Makefile).
+OBJDIR ?=
+OBJS := $(addprefix $(OBJDIR),$(SRCS:.c=.o))
 
 # Read LIB and USES ("LIB := a.o b.o", one line) from another lesson's
 # Makefile with make's own functions, no shell: a process costs a lot
@@ -47,7 +52,7 @@ field_of = $(if $(filter :=,$(word 2,$(call line_of,$1,$2))),$(wordlist 3,$(word
 # All lessons reachable from the ones given, each once.
 uses_all = $(sort $(foreach u,$1,$u $(call uses_all,$(call field_of,$u,USES))))
 USED := $(call uses_all,$(USES))
-LINK := $(foreach u,$(USED),$(addprefix ../$u/,$(call field_of,$u,LIB)))
+LINK := $(foreach u,$(USED),$(addprefix ../$u/$(OBJDIR),$(call field_of,$u,LIB)))
 
 # Built under sudo (`sudo make test-03` after an edit): each file goes back
 # to whoever ran sudo, as if they had built it: one left to root stops
@@ -70,20 +75,23 @@ $(PROG): $(OBJS) $(LINK)
 # The objects of earlier lessons: each lesson builds its own (its target
 # lib), with the same compiler and flags, so that its own dependency
 # tracking stays in charge. One make per earlier lesson, not one per
-# object, run without a shell: quiet when there is nothing to do.
+# object, run without a shell: quiet when there is nothing to do. A
+# compiler this Makefile chose itself (10-full's musl) goes with it.
 $(LINK): earlier ;
 earlier:
-	$(foreach u,$(USED),@$(MAKE) --no-print-directory -C ../$u lib$(newline))
+	$(foreach u,$(USED),@$(MAKE) --no-print-directory -C ../$u lib $(if $(OBJDIR),OBJDIR=$(OBJDIR) CC="$(CC)")$(newline))
 
-lib: $(LIB)
+lib: $(addprefix $(OBJDIR),$(LIB))
 	@:
 
-%.o: %.c
+$(OBJDIR)%.o: %.c
+	$(if $(OBJDIR),@mkdir -p $(OBJDIR))
 	$(CC) $(CFLAGS) -c -o $@ $<
-	$(call give_back,$@ $(@:.o=.d))
+	$(call give_back,$@ $(@:.o=.d) $(OBJDIR))
 
 clean:
 	rm -f $(PROG) *.o *.d $(EXTRA_CLEAN)
+	rm -rf musl
 
 ../lesson.mk: ;
 .PHONY: all clean earlier lib

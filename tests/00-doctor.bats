@@ -59,9 +59,10 @@ setup() {
 @test "doctor: as root, it names a FORWARD chain that drops (a Docker host's) for 10-full's bridge, and says nothing without one" {
 	need_root
 	[ -x "$ROOT/10-full/container" ] || skip "10-full is not built (run: make)"
-	cc -O2 -I"$ROOT" -o "$T/drv" "$BATS_TEST_DIRNAME/10-full-port-drv.c" \
-		"$ROOT"/10-full/{nat,nft,masq,ports,proxy}.o \
-		"$ROOT"/06-net/netlink.o -lpthread
+	full_build
+	$FULL_CC -O2 -I"$ROOT" -o "$T/drv" "$BATS_TEST_DIRNAME/10-full-port-drv.c" \
+		"$ROOT"/10-full/${FULL_OBJ}{nat,nft,masq,ports,proxy}.o \
+		"$ROOT"/06-net/${FULL_OBJ}netlink.o -lpthread
 	# Each in a network namespace of its own: the machine's firewall is
 	# not the test's to change (nor to judge).
 	TMPDIR="$T" run unshare -n "$DOCTOR"

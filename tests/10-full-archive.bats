@@ -12,11 +12,13 @@ FULL="$BATS_TEST_DIRNAME/../10-full"
 
 setup_file() {
 	make -C "$ROOT/10-full" >&2
-	cc -std=gnu11 -O2 -Wall -o "$BATS_FILE_TMPDIR/archive" \
-		"$BATS_TEST_DIRNAME/10-full-archive.c" "$FULL/sha256.o" "$FULL/sha256_ni.o" \
-		"$FULL/tar_write.o" "$FULL/tar_read.o" "$FULL/tar_pax.o" \
-		"$FULL/layer_pack.o" "$FULL/linkmap.o" "$FULL/layer_xattr.o" "$FULL/layer_unpack.o" "$FULL/layer_walk.o" \
-		"$FULL/inflate.o" "$FULL/gunzip.o"
+	full_build
+	local o=$FULL/$FULL_OBJ
+	$FULL_CC -std=gnu11 -O2 -Wall -o "$BATS_FILE_TMPDIR/archive" \
+		"$BATS_TEST_DIRNAME/10-full-archive.c" "$o/sha256.o" "$o/sha256_ni.o" \
+		"$o/tar_write.o" "$o/tar_read.o" "$o/tar_pax.o" \
+		"$o/layer_pack.o" "$o/linkmap.o" "$o/layer_xattr.o" "$o/layer_unpack.o" "$o/layer_walk.o" \
+		"$o/inflate.o" "$o/gunzip.o"
 	cc -O2 -o "$BATS_FILE_TMPDIR/peakrss" "$FULL/peakrss.c"
 }
 

@@ -17,9 +17,10 @@ setup_file() {
 	export T
 	cc -static -O2 -o "$T/tcp" "$BATS_TEST_DIRNAME/10-full-port-tcp.c"
 	make -s -C "$ROOT/10-full" >/dev/null
-	cc -O2 -I"$ROOT" -o "$T/drv" "$BATS_TEST_DIRNAME/10-full-port-drv.c" \
-		"$ROOT"/10-full/{nat,nft,masq,ports,proxy}.o \
-		"$ROOT"/06-net/netlink.o -lpthread
+	full_build
+	$FULL_CC -O2 -I"$ROOT" -o "$T/drv" "$BATS_TEST_DIRNAME/10-full-port-drv.c" \
+		"$ROOT"/10-full/${FULL_OBJ}{nat,nft,masq,ports,proxy}.o \
+		"$ROOT"/06-net/${FULL_OBJ}netlink.o -lpthread
 	head -c 1048576 /dev/urandom >"$T/mib"
 }
 

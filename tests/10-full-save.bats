@@ -51,13 +51,15 @@ getx() {
 
 setup_file() {
 	make -C "$ROOT/10-full" >&2
-	cc -std=gnu11 -O2 -o "$BATS_FILE_TMPDIR/archive" \
-		"$BATS_TEST_DIRNAME/10-full-archive.c" "$ROOT"/10-full/sha256.o "$ROOT"/10-full/sha256_ni.o \
-		"$ROOT"/10-full/tar_write.o "$ROOT"/10-full/tar_read.o \
-		"$ROOT"/10-full/tar_pax.o "$ROOT"/10-full/layer_pack.o "$ROOT"/10-full/linkmap.o \
-		"$ROOT"/10-full/layer_xattr.o \
-		"$ROOT"/10-full/layer_unpack.o "$ROOT"/10-full/layer_walk.o \
-		"$ROOT"/10-full/inflate.o "$ROOT"/10-full/gunzip.o
+	full_build
+	local o=$ROOT/10-full/$FULL_OBJ
+	$FULL_CC -std=gnu11 -O2 -o "$BATS_FILE_TMPDIR/archive" \
+		"$BATS_TEST_DIRNAME/10-full-archive.c" "$o"/sha256.o "$o"/sha256_ni.o \
+		"$o"/tar_write.o "$o"/tar_read.o \
+		"$o"/tar_pax.o "$o"/layer_pack.o "$o"/linkmap.o \
+		"$o"/layer_xattr.o \
+		"$o"/layer_unpack.o "$o"/layer_walk.o \
+		"$o"/inflate.o "$o"/gunzip.o
 }
 
 # A layer tree with what a layer carries (dir $1): a file of another

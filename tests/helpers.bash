@@ -25,6 +25,7 @@
 #   need_strace, traced, stopped, sigstopped, in_wait, alive_marked,
 #   none_marked,
 #   wait_long           for faults injected during start (at the end)
+#   full_build          FULL_CC, FULL_OBJ, FULL_LIBC: how 10-full was built
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 export ROOT
@@ -325,4 +326,19 @@ netns_tidy() {
 	if mountpoint -q /run/netns && [ -z "$(ls -A /run/netns)" ]; then
 		umount /run/netns 2>/dev/null || true
 	fi
+}
+
+# How 10-full was built (10-full/Makefile: musl where musl-gcc is
+# installed, else glibc), for a test that links a driver of its own with
+# 10-full's objects or those of the lessons it links: FULL_CC, the
+# compiler that made them; FULL_OBJ, the directory they are in beside
+# their sources ("musl/" or ""); FULL_LIBC, musl or glibc. E.g.
+# $FULL_CC -o drv drv.c "$ROOT/06-net/${FULL_OBJ}netlink.o".
+full_build() {
+	local info
+	info=$(make -s --no-print-directory -C "$ROOT/10-full" build-info) || return 1
+	FULL_OBJ=${info%%|*}
+	FULL_CC=${info#*|}
+	FULL_LIBC=glibc
+	[ "$FULL_OBJ" != musl/ ] || FULL_LIBC=musl
 }
