@@ -20,7 +20,10 @@
  * execve(). So the linker makes container_entry (below) our entry point
  * (Makefile: --entry): it looks at argv[0], and for REEXEC_NAME does that
  * work with raw system calls; for anything else it jumps to glibc's
- * _start, which finds the stack exactly as the kernel left it.
+ * _start, which finds the stack exactly as the kernel left it. Built with
+ * musl (the Makefile's LIBC), the jump goes to musl's _start, which reads
+ * the same stack; musl's start-up asks the CPU nothing, so there the
+ * runtime itself starts sooner too.
  *
  * Rules for the code here, which runs before the C library: no libc call,
  * no errno and no stack protector (thread-local storage is not set up

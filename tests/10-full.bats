@@ -66,6 +66,26 @@ in_container_cgroup() {
 	[ -n "$(cgroup_dir "$2" "$1")" ]
 }
 
+# Which C library the runtime is built with (10-full/Makefile, README
+# "Which C library"): musl where musl-gcc is installed, unless LIBC (which
+# `make test LIBC=glibc` passes on) says otherwise. Seen from the outside:
+# glibc's start files give the binary its ABI note (.note.ABI-tag), and
+# musl's do not.
+@test "10-full: built with musl where musl-gcc is installed, else (or with LIBC=glibc) with glibc; build-info and the binary agree" {
+	local want=glibc
+	command -v musl-gcc >/dev/null && want=musl
+	want=${LIBC:-$want}
+	full_build
+	[ "$FULL_LIBC" = "$want" ]
+	run -0 readelf -n "$CONTAINER"
+	if [ "$want" = musl ]; then
+		[[ "$output" != *NT_GNU_ABI_TAG* ]]
+		[[ "$FULL_CC" == musl-gcc* ]]
+	else
+		[[ "$output" == *NT_GNU_ABI_TAG* ]]
+	fi
+}
+
 @test "10-full: the command is PID 1 inside and an ordinary PID on the host; SIGTERM to a PID 1 without a handler is dropped" {
 	"$CONTAINER" run --rm "$RFS" sleep 1000 &
 	prog=$!
