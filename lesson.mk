@@ -68,7 +68,7 @@ all: $(PROG)
 	@: # (quiet when there is nothing to do)
 
 $(PROG): $(OBJS) $(LINK)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 	$(AFTER_LINK)
 	$(call give_back,$@)
 

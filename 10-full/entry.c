@@ -96,7 +96,10 @@ static void say(const char *s)
 }
 
 /* strerror() for what execve() says (if, not switch: a switch may become
- * a table of pointers). */
+ * a table of pointers), in glibc's words. A musl build words three of
+ * these its own way where the C library speaks (--init: "Filename too
+ * long", "Symbolic link loop", "Out of memory"); the messages of one
+ * build may then differ by a word, never by the exit code. */
 static const char *reason(long err)
 {
 	if (err == ENOENT)

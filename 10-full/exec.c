@@ -77,11 +77,13 @@ static int parse(int argc, char **argv, struct exec_options *o)
 		{"help", no_argument, NULL, 'H'},
 		{0},
 	};
-	int opt;
+	int opt, at;
 
 	optind = 1;
 	opterr = 0; /* our messages are clearer */
-	while ((opt = getopt_long(argc, argv, "+:ite:w:", longs, NULL)) != -1) {
+	/* at: the word getopt reads now, for the messages (options.c). */
+	while ((at = optind,
+		opt = getopt_long(argc, argv, "+:ite:w:", longs, NULL)) != -1) {
 		switch (opt) {
 		case 'i':
 			o->interactive = true;
@@ -109,10 +111,10 @@ static int parse(int argc, char **argv, struct exec_options *o)
 			fputs(usage_text, stdout);
 			return 1;
 		case ':':
-			warnx("missing value for option '%s'", argv[optind - 1]);
+			warnx("missing value for option '%s'", argv[at]);
 			return bad_usage();
 		default:
-			warnx("unknown option '%s'", argv[optind - 1]);
+			warnx("unknown option '%s'", argv[at]);
 			return bad_usage();
 		}
 	}

@@ -21,6 +21,7 @@
 #define LESSON_MUSL_H
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -119,13 +120,17 @@ static inline int lesson_scandirat(int dirfd, const char *path,
 	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *e, **list = NULL, **bigger;
 	size_t n = 0, room = 0;
+	int error;
 
 	if (!dir) {
+		error = errno;
 		if (fd >= 0)
 			close(fd);
+		errno = error;
 		return -1;
 	}
-	while ((e = readdir(dir))) {
+	/* readdir()'s NULL is an error only if it set errno. */
+	while ((errno = 0, e = readdir(dir))) {
 		if (filter && !filter(e))
 			continue;
 		if (n == room) {
@@ -135,10 +140,14 @@ static inline int lesson_scandirat(int dirfd, const char *path,
 				goto bad;
 			list = bigger;
 		}
-		if (!(list[n] = malloc(sizeof(*e))))
+		/* The entry as long as it is (d_reclen), not a whole
+		 * struct dirent, which may reach past readdir()'s buffer. */
+		if (!(list[n] = malloc(e->d_reclen)))
 			goto bad;
-		memcpy(list[n++], e, sizeof(*e));
+		memcpy(list[n++], e, e->d_reclen);
 	}
+	if (errno)
+		goto bad;
 	closedir(dir);
 	if (compar)
 		qsort(list, n, sizeof(*list),
@@ -146,10 +155,12 @@ static inline int lesson_scandirat(int dirfd, const char *path,
 	*names = list;
 	return n;
 bad:
+	error = errno ? errno : ENOMEM;
 	while (n > 0)
 		free(list[--n]);
 	free(list);
 	closedir(dir);
+	errno = error;
 	return -1;
 }
 

@@ -372,7 +372,7 @@ int options_parse(int argc, char **argv, struct config *c)
 {
 	static char *default_cmd[] = {"/bin/sh", NULL};
 	struct raw r = {0};
-	int opt, index = -1;
+	int opt, at, index = -1;
 	bool tty_asked = false;
 
 	optind = 1;
@@ -386,12 +386,14 @@ int options_parse(int argc, char **argv, struct config *c)
 	c->args = argv + 1;
 	c->n_args = argc - 1;
 	c->userns = c->rootless;
-	while ((opt = getopt_long(argc, argv, "+:dh:e:w:u:v:m:p:it", long_options,
-				  &index)) != -1) {
-		/* The argument just read: "--name=x", or "--name" with x
-		 * after it. */
-		const char *token =
-			argv[optind - 1 - (optarg && optarg == argv[optind - 1])];
+	/* at: the word getopt reads now ("--name=x", "--name" with x
+	 * after it, or "-it"): noted before each call, as optind after it
+	 * differs from one C library to another (musl's passes argc on a
+	 * missing value). */
+	while ((at = optind,
+		opt = getopt_long(argc, argv, "+:dh:e:w:u:v:m:p:it",
+				  long_options, &index)) != -1) {
+		const char *token = argv[at];
 
 		if (index >= 0 && opt != '?' && opt != ':' &&
 		    whole_name(token, &long_options[index]) < 0)
@@ -491,10 +493,10 @@ int options_parse(int argc, char **argv, struct config *c)
 			fputs(usage_text, stdout);
 			return 1;
 		case ':':
-			warnx("missing value for option '%s'", argv[optind - 1]);
+			warnx("missing value for option '%s'", token);
 			return bad_usage();
 		default:
-			return refused(argv[optind - 1], optopt);
+			return refused(token, optopt);
 		}
 	}
 

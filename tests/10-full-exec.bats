@@ -430,6 +430,12 @@ start_held() {
 	[ "$output" = "container: container $NAME is not running (container start $NAME runs it again)" ]
 	run -125 "${C[@]}" exec "$NAME"
 	[ "${lines[0]}" = "container: give a container and a command: container exec NAME COMMAND [ARG...]" ]
+	# An option that wants a value, given last: named as typed (musl's
+	# getopt leaves optind past the end there: options.c).
+	run -125 "${C[@]}" exec -w
+	[ "${lines[0]}" = "container: missing value for option '-w'" ]
+	run -125 "${C[@]}" exec -i --env
+	[ "${lines[0]}" = "container: missing value for option '--env'" ]
 }
 
 @test "10-full exec: the container's environment and cwd, exec's -e and -w on top; its own session, no host fd" {

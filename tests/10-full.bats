@@ -457,6 +457,9 @@ $BATS_TEST_TMPDIR/file true|not a directory
 -v $BATS_TEST_TMPDIR/file:/etc $RFS true|/etc is a directory in the image, the source a file
 -v $BATS_TEST_TMPDIR:/etc/passwd $RFS true|/etc/passwd is a file in the image, the source a directory
 -v $BATS_TEST_TMPDIR:/fifo $BATS_TEST_TMPDIR/badroot true|/fifo in the image is neither a file nor a directory
+-m|missing value for option '-m'
+--memory|missing value for option '--memory'
+-it -u|missing value for option '-u'
 EOF
 }
 
