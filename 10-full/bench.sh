@@ -291,6 +291,15 @@ say "$(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinf
 awk -v l="$load1" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
 	say "the machine is busy (load $load1 on $(nproc) CPUs): wall times will be noisy; compare the CPU column" >&2
 leftovers >"$B/before"
+# Which C library the runtime was built with (10-full/Makefile, LIBC):
+# glibc's start files leave their ABI note in the binary, musl's do not.
+if command -v readelf >/dev/null; then
+	if readelf -n "$CONTAINER" 2>/dev/null | grep -q NT_GNU_ABI_TAG; then
+		say "$CONTAINER: built with glibc"
+	else
+		say "$CONTAINER: built with musl (no glibc ABI note)"
+	fi
+fi
 say "$RUNS runs after $WARMUP warm-up runs each, $([ "$PAUSE_MS" = 0 ] && echo "back to back" || echo "$PAUSE_MS ms apart"), $([ -n "$HYPERFINE" ] && echo "timed by $(hyperfine --version)" || echo "timed by peakrss")"
 part run || rows=()
 for r in "${rows[@]}"; do
