@@ -80,6 +80,10 @@ int tar_pax_apply(struct tar_entry *e, const char *p, size_t n, bool *has_size)
 					    (dot[1] >= '0' && dot[1] <= '9'
 						 ? *++dot - '0'
 						 : 0);
+			/* "-5.000000003" is 6 s before, and 0.999999997 on. */
+			if (val[0] == '-' && e->mtime_nsec)
+				e->mtime--,
+				    e->mtime_nsec = 1000000000 - e->mtime_nsec;
 		}
 		if (klen >= 10 && memcmp(key, "GNU.sparse", 10) == 0) {
 			warnx("tar: a sparse file (not supported here)");

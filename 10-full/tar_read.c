@@ -129,6 +129,31 @@ static int number(const unsigned char *f, size_t size, uint64_t *v)
 	return 0;
 }
 
+/* The mtime field: as number(), but in base 256 it may be below zero:
+ * GNU tar writes a time before 1970 so (bit 6 of the first byte is the
+ * sign, the rest two's complement). Returns 0, or -1 if it is no number
+ * or too big for *t. */
+static int time_number(const unsigned char *f, size_t size, int64_t *t)
+{
+	uint64_t u;
+	int64_t v;
+
+	if ((f[0] & 0xc0) != 0xc0) {
+		if (number(f, size, &u) < 0 || u > INT64_MAX)
+			return -1;
+		*t = (int64_t)u;
+		return 0;
+	}
+	v = (int64_t)(f[0] & 0x3f) - 0x40;
+	for (size_t i = 1; i < size; i++) {
+		if (v < INT64_MIN / 256)
+			return -1;
+		v = v * 256 + f[i];
+	}
+	*t = v;
+	return 0;
+}
+
 static char *field(const unsigned char *f, size_t size)
 {
 	return strndup((const char *)f, size);
@@ -263,7 +288,7 @@ int tar_next(struct tar_reader *r, struct tar_entry **out)
 	if (!has_size && number(h + 124, 12, &e->size) < 0)
 		goto badnum;
 	if (!e->mtime && !e->mtime_nsec &&
-	    number(h + 136, 12, (uint64_t *)&e->mtime) < 0)
+	    time_number(h + 136, 12, &e->mtime) < 0)
 		goto badnum;
 	if (number(h + 329, 8, &v) < 0)
 		goto badnum;

@@ -229,15 +229,22 @@ int tar_write_header(struct tar_writer *w, const struct tar_entry *e)
 	    (big_gid && record_u(&pax, &len, "gid", e->gid) < 0))
 		goto out;
 	if (e->mtime_nsec || e->mtime < 0) {
-		/* Whole seconds and nine digits; negative times as pax says
-		 * (a sign, then the seconds counted from zero). */
-		size_t n = e->mtime < 0;
+		/* Whole seconds and nine digits. A time before 1970 is one
+		 * number below zero, as GNU tar writes it: 6 s and 0.999999997
+		 * before (-6 + 0.999999997) is "-5.000000003", not
+		 * "-6.999999997". */
+		bool before = e->mtime < 0;
+		uint64_t sec =
+		    before ? -(uint64_t)e->mtime : (uint64_t)e->mtime;
+		long nsec = e->mtime_nsec;
+		size_t n = before;
 
+		if (before && nsec)
+			sec--, nsec = 1000000000 - nsec;
 		t[0] = '-';
-		n += decimal(t + n, e->mtime < 0 ? -(uint64_t)e->mtime
-						  : (uint64_t)e->mtime, 1);
+		n += decimal(t + n, sec, 1);
 		t[n++] = '.';
-		n += decimal(t + n, (uint64_t)e->mtime_nsec, 9);
+		n += decimal(t + n, (uint64_t)nsec, 9);
 		if (record(&pax, &len, "mtime", t, n) < 0)
 			goto out;
 	}

@@ -64,6 +64,10 @@ make_tree() {
 	"$A" xattr "$1/d/f" user.comment "hello world"
 	"$A" xattr "$1/d/e" user.empty ""
 	touch -h -d '2020-01-02 03:04:05.123456789' "$1/d/e" "$1/d/sym" "$1/$L"
+	# Before 1970, with a fraction: pax writes it as one negative
+	# number, -5.000000003 (the writer once wrote -6.999999997).
+	echo old >"$1/d/old"
+	touch -d '@-5.000000003' "$1/d/old"
 }
 
 @test "sha256: the standard's test vectors" {
