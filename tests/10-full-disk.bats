@@ -439,6 +439,22 @@ fresh_root() {
 	[ "$(stat -c %a "$DATA/spare")" = 700 ]
 }
 
+@test "10-full disk: a new data root's containers/ is the top of trees for ext4's allocator (chattr +T), where the filesystem has the flag" {
+	# The control: whether the filesystem of the data roots has the flag
+	# at all (ext2/3/4 do; tmpfs, xfs and btrfs do not).
+	command -v lsattr >/dev/null && command -v chattr >/dev/null ||
+		skip "no lsattr/chattr (e2fsprogs) on this machine"
+	mkdir "$DATA/ctl"
+	chattr +T "$DATA/ctl" 2>/dev/null && lsattr -d "$DATA/ctl" | grep -q '^[^ ]*T' ||
+		skip "the filesystem of $DATA has no 'T' flag (chattr +T)"
+	rmdir "$DATA/ctl"
+	# setup's first run made the data root.
+	run lsattr -d "$DATA/containers"
+	echo "$output"
+	[[ $output =~ ^[^\ ]*T ]]
+	[[ ! $(lsattr -d "$DATA/names") =~ ^[^\ ]*T ]]
+}
+
 @test "10-full disk: a kept spare's overlayfs scratch dir waits in ROOT/removing (at most 8), and goes while a later container's command runs" {
 	d=$BATS_TEST_TMPDIR
 	# setup's run --rm left a spare, and its work/work here.
