@@ -439,7 +439,7 @@ fresh_root() {
 	[ "$(stat -c %a "$DATA/spare")" = 700 ]
 }
 
-@test "10-full disk: a new data root's containers/ is the top of trees for ext4's allocator (chattr +T), where the filesystem has the flag" {
+@test "10-full disk: a new data root is the top of trees for ext4's allocator (chattr +T), where the filesystem has the flag; containers/ is not" {
 	# The control: whether the filesystem of the data roots has the flag
 	# at all (ext2/3/4 do; tmpfs, xfs and btrfs do not).
 	command -v lsattr >/dev/null && command -v chattr >/dev/null ||
@@ -448,11 +448,11 @@ fresh_root() {
 	chattr +T "$DATA/ctl" 2>/dev/null && lsattr -d "$DATA/ctl" | grep -q '^[^ ]*T' ||
 		skip "the filesystem of $DATA has no 'T' flag (chattr +T)"
 	rmdir "$DATA/ctl"
-	# setup's first run made the data root.
-	run lsattr -d "$DATA/containers"
+	# setup's first run made the data root's dirs.
+	run lsattr -d "$DATA"
 	echo "$output"
 	[[ $output =~ ^[^\ ]*T ]]
-	[[ ! $(lsattr -d "$DATA/names") =~ ^[^\ ]*T ]]
+	[[ ! $(lsattr -d "$DATA/containers") =~ ^[^\ ]*T ]]
 }
 
 @test "10-full disk: a kept spare's overlayfs scratch dir waits in ROOT/removing (at most 8), and goes while a later container's command runs" {
