@@ -14,6 +14,10 @@
 
 #define SPARE_DIR "spare"
 #define SPARE_SLOTS 4
+/* A spare serves this many runs, then a new dir takes its slot (spare.c,
+ * renew); the count is kept in this xattr of the container's dir. */
+#define SPARE_USES 256
+#define SPARE_USES_XATTR "trusted.lesson-container.uses"
 
 /* Before the child makes its layers: moves a spare dir to st->dir, with
  * the modes and times a new one would have. Returns true, or false
@@ -23,12 +27,13 @@ bool spare_take(struct state *st);
 /* At the end, once the container's mounts are gone, its overlay mark
  * removed and work/work with it: dirfd is st->dir. If the dir holds only
  * upper/ and work/, both empty, as they were made (owner, mode; upper/
- * with no xattr but overlayfs's uuid), it becomes a spare. Returns
- * true, or false: the caller removes it, as before. */
+ * with no xattr but overlayfs's uuid), it becomes a spare, or, worn
+ * (SPARE_USES), waits in ROOT/removing while a new dir takes its slot.
+ * Returns true, or false: the caller removes it, as before. */
 bool spare_keep(struct state *st, int dirfd);
 
 /* ROOT/removing/0 .. ROOT/removing/7: overlayfs's scratch dirs
- * (work/work) of kept spares, waiting to be removed. */
+ * (work/work) of kept spares, and worn spares, waiting to be removed. */
 #define SPARE_OLD_DIR "removing"
 #define SPARE_OLD_SLOTS 8
 

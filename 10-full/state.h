@@ -83,6 +83,12 @@ int state_make_layers(const struct state *st, const char *hostname,
  * Returns 0, or -1 after saying why. */
 int state_remove_tree(int dirfd, const char *path);
 
+/* Marks the directory path (made by us) as the top of trees for ext4's
+ * allocator (chattr +T): each dir made in it goes to a block group
+ * chosen afresh, not beside it. Quiet; nothing where the filesystem has
+ * no such flag. */
+void state_top_of_trees(const char *path);
+
 /* Removes what overlayfs makes in work/ to mark a `volatile` mount
  * (work/work/incompat/volatile/dirty), which it looks for only when it
  * mounts: while the container runs, by release.c. Quiet; ours to call

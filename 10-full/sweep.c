@@ -10,8 +10,8 @@
  *        another user's, or one whose owner exits meanwhile is never
  *        touched nor reported.
  *        (tested in tests/10-full-disk.bats and tests/10-full.bats)
- * Uses:  note.c, names.c, state.c, bridge.h (bridge_sweep), 07-cgroups
- *        (its backend: cgroup_kill_all, cgroup_remove_dir)
+ * Uses:  note.c, names.c, state.c, spare.h, bridge.h (bridge_sweep),
+ *        07-cgroups (its backend: cgroup_kill_all, cgroup_remove_dir)
  * Read:  flock(2), proc(5)
  *
  * Docker's daemon tidies up when it starts again. A runtime with no daemon
@@ -25,6 +25,7 @@
 #include "bridge.h"
 #include "names.h"
 #include "note.h"
+#include "spare.h"
 #include "store.h"
 
 #include "../07-cgroups/cgroup_backend.h"
@@ -120,6 +121,18 @@ static bool kept(const struct state *st, const char *id)
 	return true;
 }
 
+/* The new spare a run was making at its end (spare.c, renew): half
+ * made if the run was killed then. Returns 0 (gone, or never there) or
+ * -1 after saying why. */
+static int remove_renewal(const struct state *st, const char *id)
+{
+	char path[sizeof(st->root) + 64];
+
+	snprintf(path, sizeof(path), "%s/%s/.new-%.12s", st->root, SPARE_DIR,
+		 id);
+	return state_remove_tree(AT_FDCWD, path);
+}
+
 /* Sweeps container id (ROOT/containers is dirfd) if its owner is gone. */
 static void sweep_one(const struct state *st, int dirfd, const char *id)
 {
@@ -149,7 +162,8 @@ static void sweep_one(const struct state *st, int dirfd, const char *id)
 		      "killed (`rm` removes it)",
 		      name, n.pid);
 	} else {
-		if (state_remove_tree(dirfd, name) < 0)
+		if (state_remove_tree(dirfd, name) < 0 ||
+		    remove_renewal(st, name) < 0)
 			goto out; /* the note stays: the next run tries again */
 		store_remove(st->root, name);
 		if (n.name[0])

@@ -455,6 +455,53 @@ fresh_root() {
 	[[ ! $(lsattr -d "$DATA/containers") =~ ^[^\ ]*T ]]
 }
 
+@test "10-full disk: a spare that served 256 runs is renewed: it waits in ROOT/removing, and a new dir made in ROOT/spare (chattr +T) takes its slot; a kill -9 meanwhile leaves what the next run removes" {
+	cc -O2 -o "$BATS_TEST_TMPDIR/xattr" "$BATS_TEST_DIRNAME/10-full-setxattr.c"
+	x=$BATS_TEST_TMPDIR/xattr
+	uses=trusted.lesson-container.uses
+	# setup's run made the dir and kept it: one run served.
+	[ "$("$x" "$DATA/spare/0" $uses)" = 1 ]
+	"$CONTAINER" run --rm "$RFS" true
+	[ "$("$x" "$DATA/spare/0" $uses)" = 2 ]
+	old=$(stat -c %i "$DATA/spare/0")
+	# Its 256th run: the dir goes to ROOT/removing (beside the run's own
+	# work/work), a new one is slot 0.
+	"$x" "$DATA/spare/0" $uses 255
+	"$CONTAINER" run --rm "$RFS" true
+	echo "spare: $(ls -A "$DATA/spare" | tr '\n' ' ')removing: $(ls "$DATA/removing" | tr '\n' ' ')"
+	[ "$(ls -A "$DATA/spare")" = 0 ]
+	[ "$(stat -c %i "$DATA/spare/0")" != "$old" ]
+	[ "$(stat -c %i "$DATA"/removing/* | grep -cx "$old")" = 1 ]
+	# The new one is a container's dir as made, its count begun anew;
+	# and the next run takes it.
+	[ "$(stat -c '%a %u' "$DATA/spare/0" "$DATA/spare/0/upper" "$DATA/spare/0/work" | tr '\n' ' ')" = "700 0 755 0 755 0 " ]
+	[ -z "$(find "$DATA/spare/0" -mindepth 2)" ]
+	run "$x" "$DATA/spare/0" $uses
+	[ "$status" -ne 0 ]
+	new=$(stat -c %i "$DATA/spare/0/upper")
+	id=$("$CONTAINER" run -d --rm "$RFS" sleep 100)
+	track "$id"
+	[ "$(stat -c %i "$DATA/containers/$id/upper")" = "$new" ]
+	"$CONTAINER" kill "$id" >/dev/null
+	wait_for test ! -e "$DATA/containers/$id.owner"
+	# Where the filesystem has the flag (the control: a dir of ours
+	# takes it), ROOT/spare has it: each new dir in it is placed afresh.
+	mkdir "$DATA/ctl"
+	if chattr +T "$DATA/ctl" 2>/dev/null && lsattr -d "$DATA/ctl" | grep -q '^[^ ]*T'; then
+		[[ $(lsattr -d "$DATA/spare") =~ ^[^\ ]*T ]]
+	fi
+	rmdir "$DATA/ctl"
+	# A run killed while it made the new dir left it half made, beside
+	# its note: the next run removes both.
+	need_strace
+	kill_at linkat:delay_exit=30000000:when=1
+	mkdir -p "$DATA/spare/.new-$id/upper"
+	run "$CONTAINER" run --rm "$RFS" true
+	[ "$status" -eq 0 ]
+	[ "$output" = "container: removed what container $id left behind (its runtime, PID $pid, was killed)" ]
+	[ ! -e "$DATA/spare/.new-$id" ]
+}
+
 @test "10-full disk: a kept spare's overlayfs scratch dir waits in ROOT/removing (at most 8), and goes while a later container's command runs" {
 	d=$BATS_TEST_TMPDIR
 	# setup's run --rm left a spare, and its work/work here.
