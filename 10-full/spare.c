@@ -65,7 +65,8 @@
  * work/work is overlayfs's, never visible inside.
  *
  * A spare serves SPARE_USES runs, then goes there too, and a new dir
- * takes its slot (renew). Each mount makes and frees overlayfs's inodes
+ * takes its slot (renew); so does a container's own dir, made in
+ * containers/, the first time it would be kept. Each mount makes and frees overlayfs's inodes
  * in the spare's block group, and ext4 without a journal walks past
  * every inode freed there in the last minute at each creation (state.c,
  * state_top_of_trees): in a row of runs the walk grew with them (the
@@ -306,21 +307,26 @@ static bool into_slot(const struct state *st, const char *from)
 	return false; /* every slot taken */
 }
 
-/* Whether the container's dir (path), a spare, has served SPARE_USES
- * runs: counted in an xattr of its own, which nothing inside reaches
- * (the container's "/" is upper/). Counts this run. */
+/* Whether the container's dir (path) is to be renewed: a spare made in
+ * ROOT/spare/ (renew) that has served SPARE_USES runs, counted in an
+ * xattr of its own, which nothing inside reaches (the container's "/" is
+ * upper/); or a dir made in containers/, with no count (beside the
+ * earlier ones, whose runs freed overlayfs's inodes there: in a row of
+ * make bench series, where runs with a volume take the spare and keep
+ * none, each series began with such a dir, and each was slower than
+ * the one before). Counts this run. */
 static bool worn(const char *path)
 {
 	char buf[16];
 	ssize_t n = lgetxattr(path, SPARE_USES_XATTR, buf, sizeof(buf) - 1);
-	long uses = 0;
+	long uses;
 	int len;
 
-	if (n > 0) {
-		buf[n] = '\0';
-		uses = strtol(buf, NULL, 10);
-	}
-	if (++uses >= SPARE_USES)
+	if (n < 0)
+		return errno == ENODATA; /* ENOTSUP: no counting here */
+	buf[n] = '\0';
+	uses = strtol(buf, NULL, 10) + 1;
+	if (uses >= SPARE_USES)
 		return true;
 	len = snprintf(buf, sizeof(buf), "%ld", uses);
 	lsetxattr(path, SPARE_USES_XATTR, buf, (size_t)len, 0);
@@ -342,12 +348,18 @@ static bool renew(const struct state *st)
 	if (!put_in_slot(st->root, AT_FDCWD, st->dir))
 		return false;
 	snprintf(spare, sizeof(spare), "%s/%s", st->root, SPARE_DIR);
-	state_top_of_trees(spare); /* made by an older runtime: unflagged */
+	if (mkdir(spare, 0700) < 0 && errno != EEXIST)
+		return true;
+	state_top_of_trees(spare); /* or made by an older runtime: unflagged */
 	/* Named after the container: ext4 starts its search for a group at
 	 * a hash of the name. */
 	snprintf(fresh, sizeof(fresh), "%s/.new-%s", spare, st->id);
 	if (mkdir(fresh, 0700) < 0)
 		return true;
+	if (lsetxattr(fresh, SPARE_USES_XATTR, "0", 1, 0) < 0) {
+		rmdir(fresh); /* uncounted, it would be renewed at every run */
+		return true;
+	}
 	snprintf(path, sizeof(path), "%s/upper", fresh);
 	if (mkdir(path, 0755) == 0) {
 		snprintf(path, sizeof(path), "%s/work", fresh);

@@ -15,7 +15,9 @@
 #define SPARE_DIR "spare"
 #define SPARE_SLOTS 4
 /* A spare serves this many runs, then a new dir takes its slot (spare.c,
- * renew); the count is kept in this xattr of the container's dir. */
+ * renew); the count is kept in this xattr of the container's dir, which
+ * a spare gets when it is made in ROOT/spare/. A dir kept without one
+ * (made in containers/) is renewed at once. */
 #define SPARE_USES 256
 #define SPARE_USES_XATTR "trusted.lesson-container.uses"
 
