@@ -249,6 +249,11 @@ static int prepare(void)
 			       config.auto_remove ? NULL : record) < 0))
 		goto bad;
 	root_ids(&uid, &gid);
+	/* Whether its dir may be a spare at its end (spare.c): not when a
+	 * volume or the host's network could carry an fd of its layer out
+	 * to a process that outlives it. Then it takes none either, and
+	 * leaves the spare to a run that gives it back. */
+	state.keepable = config.n_volumes == 0 && !config.net_host;
 	/* -t: a pty of the container's own; otherwise pipes (relay.c). */
 	if (state_create(&state, uid.outside, gid.outside) < 0 ||
 	    (config.net_bridge && net_join() < 0) ||
@@ -325,11 +330,8 @@ static int parent(pid_t child)
 			return -1;
 	}
 	/* Its mounts, kept past its end for release.c; which waits for
-	 * them to go before its dir may be kept as a spare (spare.c): not
-	 * when a volume or the host's network could have carried an fd of
-	 * its layer out to a process that outlives it (spare.c). */
+	 * them to go before its dir may be kept as a spare (spare.c). */
 	release_hold_mounts(child);
-	state.keepable = config.n_volumes == 0 && !config.net_host;
 	/* The child has its copy of the network namespace's fd. */
 	if (config.net_fd >= 0)
 		close(config.net_fd);

@@ -238,8 +238,9 @@ int state_create(struct state *st, uid_t uid, gid_t gid)
 {
 	if (st->restart)
 		return 0; /* `start`: its dir is there, and stays */
-	/* Ours, or a --userns range's root's: only ours from a spare. */
-	if (uid == geteuid() && spare_take(st)) {
+	/* Ours, or a --userns range's root's: only ours from a spare, and
+	 * only for a run that may give it back (st->keepable). */
+	if (uid == geteuid() && st->keepable && spare_take(st)) {
 		st->created = st->spared = true;
 		return 0;
 	}

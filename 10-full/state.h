@@ -41,8 +41,8 @@ struct state {
 	bool created; /* ROOT/containers/ID/ */
 	bool unmarked; /* overlayfs's volatile mark removed (release.c) */
 	bool spared;   /* the dir was a spare (spare.c): upper/, work/ in it */
-	bool keepable; /* its mounts are ours to wait for: it may be kept
-			  as a spare at its end (run.c, spare.c) */
+	bool keepable; /* no volume, not --net host: it may take a spare,
+			  and be kept as one at its end (run.c, spare.c) */
 };
 
 /* `container --root DIR VERB`: the data root instead of the default
