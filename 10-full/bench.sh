@@ -14,7 +14,9 @@
 #        bench-image.sh's, save and load bench-image-arc.sh's.
 #
 # With the same rootfs (build/rootfs) and the same command (/bin/true) it
-# times, one after the other in one run:
+# times, in one run, container run and crun run in turns (BLOCKS blocks
+# of RUNS/BLOCKS runs each, with hyperfine), then the others one after
+# the other:
 #   container run   this lesson
 #   unshare         util-linux, the same namespaces, --root and a fresh /proc
 #   bwrap           bubblewrap, the same namespaces, a read-only bind root
@@ -38,9 +40,13 @@
 # pays; the default (0) is the tight loop, the anchors' best case.
 #
 # Wall time also swings with whatever else the machine runs; the CPU
-# column (user + system of every process of a run) much less.
+# column (user + system of every process of a run) much less. On the VM
+# of the README's "Speed" both swing from one minute to the next by more
+# than the run target's margin, crun's as much as ours: hence the turns
+# for the two rows the target compares.
 #
 # Knobs: RUNS (default 200), WARMUP (default 5), RSS_RUNS (default 5),
+# BLOCKS (default 8; 1: container and crun one series after the other),
 # PAUSE_MS (default 0), ROOTFS (default build/rootfs), CONTAINER (default
 # ./10-full/container), TIMER=peakrss (peakrss times even when hyperfine
 # is installed), BENCH_ONLY (default: every part): the parts to run, of
@@ -75,6 +81,8 @@ part() { [[ ",$BENCH_ONLY," == *",$1,"* ]]; }
 
 say() { printf 'bench: %s\n' "$*"; }
 die() { say "$*" >&2; exit 2; }
+BLOCKS=${BLOCKS:-8}
+[[ $BLOCKS =~ ^[1-9][0-9]*$ ]] || die "BLOCKS wants a number of blocks, e.g. BLOCKS=8 (1: no turns)"
 
 # run_once CMD N - run CMD once under peakrss; "$$" in CMD (a container id
 # that must be unique) becomes "N-<our pid>". Prints "MS RSS_KIB CPU_MS".
@@ -94,11 +102,23 @@ median() {
 # "MEDIAN_MS STDDEV_MS RSS_KIB CPU_MS" to $B/NAME.res. CPU_MS (user +
 # system, every process of the run) barely moves when other work shares
 # the machine; wall time does. Returns 1 if CMD failed.
+# With a third argument K/N (hyperfine only), it times block K of N
+# instead: RUNS/N runs, after WARMUP warm-up runs in the first block and
+# one in the others, into $B/NAME.bK.json; measure_blocks then takes them
+# together.
 measure() {
-	local name=$1 cmd=$2 i n out ms rss cpu max=0 med sd=- cpu_ms
-	local log=$B/$name.log times=() cpus=()
+	local name=$1 cmd=$2 block=${3:-} i n out ms rss cpu max=0 med sd=- cpu_ms
+	local log=$B/$name.log times=() cpus=() runs=$RUNS warmup=$WARMUP
+	local json=$B/$name.json csv=$B/$name.csv
 
-	: >"$log"
+	if [ -n "$block" ]; then
+		runs=$((RUNS / ${block#*/}))
+		[ "${block%/*}" = 1 ] || warmup=1
+		json=$B/$name.b${block%/*}.json csv=$B/$name.b${block%/*}.csv
+		[ "${block%/*}" != 1 ] || : >"$log"
+	else
+		: >"$log"
+	fi
 	if [ -n "$HYPERFINE" ]; then
 		# Without a shell when the command needs none: for commands this
 		# short hyperfine cannot subtract a shell's start-up precisely.
@@ -108,17 +128,18 @@ measure() {
 		local pause=()
 		[ "$PAUSE_MS" = 0 ] || pause=(--prepare "sleep $PAUSE_S")
 		hyperfine "${shell[@]}" "${pause[@]}" --style none \
-			--warmup "$WARMUP" --runs "$RUNS" \
-			--export-json "$B/$name.json" \
-			--export-csv "$B/$name.csv" "$cmd" >>"$log" 2>&1 || {
+			--warmup "$warmup" --runs "$runs" \
+			--export-json "$json" \
+			--export-csv "$csv" "$cmd" >>"$log" 2>&1 || {
 			# hyperfine hides the command's own words: get them
 			run_once "$cmd" failed >>"$log" 2>&1
 			return 1
 		}
+		[ -z "$block" ] || return 0
 		# mean,stddev,median,user,system,min,max: count from the end
 		read -r med sd cpu_ms < <(awk -F, 'NR == 2 {
 			printf "%.3f %.3f %.3f\n", $(NF-4) * 1e3, $(NF-5) * 1e3,
-				($(NF-3) + $(NF-2)) * 1e3 }' "$B/$name.csv")
+				($(NF-3) + $(NF-2)) * 1e3 }' "$csv")
 	fi
 	n=$RSS_RUNS
 	[ -n "$HYPERFINE" ] || n=$((WARMUP + RUNS))
@@ -137,11 +158,40 @@ measure() {
 	echo "$med $sd $max $cpu_ms" >"$B/$name.res"
 }
 
-# Inside the private mount namespace made for crun (see below).
+# measure_blocks NAME CMD - after measure NAME CMD K/N for each block:
+# their runs as one series ($B/NAME.json: every time; the median, the
+# standard deviation, and the mean CPU time of them all), then the peak
+# RSS, as measure does; writes $B/NAME.res.
+measure_blocks() {
+	local name=$1 cmd=$2 i out ms rss cpu max=0 med sd cpu_ms
+
+	jq -s '{results: [{command: .[0].results[0].command,
+		times: [.[].results[0].times[]],
+		user: ([.[].results[0].user] | add / length),
+		system: ([.[].results[0].system] | add / length)}]}' \
+		"$B/$name".b*.json >"$B/$name.json" || return 1
+	read -r med sd cpu_ms < <(jq -r '.results[0] | (.times | sort) as $t |
+		($t | length) as $n | ($t | add / $n) as $m |
+		(if $n % 2 == 1 then $t[($n - 1) / 2]
+		 else ($t[$n / 2 - 1] + $t[$n / 2]) / 2 end) as $med |
+		([$t[] | (. - $m) * (. - $m)] | add / ($n - 1) | sqrt) as $sd |
+		"\($med * 1000) \($sd * 1000) \((.user + .system) * 1000)"' \
+		"$B/$name.json") || return 1
+	rm -f "$B/$name".b*.json "$B/$name".b*.csv
+	for i in $(seq "$RSS_RUNS"); do
+		out=$(run_once "$cmd" "$i" 2>>"$B/$name.log") || return 1
+		read -r ms rss cpu <<<"$out"
+		[ "$rss" -gt "$max" ] && max=$rss
+	done
+	printf '%.3f %.3f %s %.3f\n' "$med" "$sd" "$max" "$cpu_ms" >"$B/$name.res"
+}
+
+# Inside the private mount namespace made for crun (see below):
+# measure or measure_blocks, and their arguments.
 if [ "${1:-}" = --in-private-mount-ns ]; then
 	HYPERFINE=$2
 	umount "$UNIFIED" || exit 1
-	measure "$3" "$4"
+	case $3 in measure | measure_blocks) "$3" "${@:4}" ;; *) exit 2 ;; esac
 	exit
 fi
 
@@ -302,18 +352,55 @@ if command -v readelf >/dev/null; then
 fi
 say "$RUNS runs after $WARMUP warm-up runs each, $([ "$PAUSE_MS" = 0 ] && echo "back to back" || echo "$PAUSE_MS ms apart"), $([ -n "$HYPERFINE" ] && echo "timed by $(hyperfine --version)" || echo "timed by peakrss")"
 part run || rows=()
-for r in "${rows[@]}"; do
-	say "timing $r: ${CMD[$r]}"
-	if [ "$r" = crun ] && mountpoint -q "$UNIFIED"; then
-		# crun 1.8 refuses a hybrid host (cgroup v1 controllers plus an
-		# empty cgroup2 at $UNIFIED). In a private mount namespace without
-		# that mount it sees plain v1; the host keeps its mount.
-		say "crun: measured in a private mount namespace (unshare -m) with $UNIFIED unmounted, because crun 1.8 refuses hybrid cgroups"
+# in_its_ns ROW FUNCTION ARGS...: runs measure or measure_blocks for ROW, crun
+# where it must run: crun 1.8 refuses a hybrid host (cgroup v1
+# controllers plus an empty cgroup2 at $UNIFIED). In a private mount
+# namespace without that mount it sees plain v1; the host keeps its mount.
+in_its_ns() {
+	if [ "$1" = crun ] && mountpoint -q "$UNIFIED"; then
 		unshare --mount --propagation private -- "$SELF" \
-			--in-private-mount-ns "$HYPERFINE" "$r" "${CMD[$r]}"
+			--in-private-mount-ns "$HYPERFINE" "${@:2}"
 	else
-		measure "$r" "${CMD[$r]}"
-	fi || say "$r failed: see $B/$r.log" >&2
+		"${@:2}"
+	fi
+}
+# The target's two rows, container and crun, are timed in turns: BLOCKS
+# blocks of RUNS/BLOCKS runs each, one of ours then one of crun's (crun's
+# first every other time). A series after a series compared two minutes
+# of a VM whose speed moves by more than the target's margin from one to
+# the next: over this pass's series, 0.35x-0.52x; the same binaries in
+# blocks of 25 that took turns, 0.44x-0.47x (README, "Speed").
+paired=
+if [ -n "$HYPERFINE" ] && [ -n "${CMD[crun]:-}" ] && [ "$BLOCKS" -gt 1 ]; then
+	if [ $((RUNS % BLOCKS)) = 0 ]; then
+		paired=1
+	else
+		say "RUNS ($RUNS) is not a multiple of BLOCKS ($BLOCKS): container and crun one after the other" >&2
+	fi
+fi
+for r in "${rows[@]}"; do
+	[ "$r" != crun ] || [ -z "$paired" ] || continue # with container
+	[ "$r" != crun ] || ! mountpoint -q "$UNIFIED" ||
+		say "crun: measured in a private mount namespace (unshare -m) with $UNIFIED unmounted, because crun 1.8 refuses hybrid cgroups"
+	if [ "$r" = container ] && [ -n "$paired" ]; then
+		say "timing container and crun in turns, $BLOCKS blocks of $((RUNS / BLOCKS)) runs each: ${CMD[container]}; ${CMD[crun]}"
+		mountpoint -q "$UNIFIED" &&
+			say "crun: measured in a private mount namespace (unshare -m) with $UNIFIED unmounted, because crun 1.8 refuses hybrid cgroups"
+		ok=1
+		for k in $(seq "$BLOCKS"); do
+			if [ $((k % 2)) = 1 ]; then pair=(container crun); else pair=(crun container); fi
+			for p in "${pair[@]}"; do
+				in_its_ns "$p" measure "$p" "${CMD[$p]}" "$k/$BLOCKS" || { ok=; break 2; }
+			done
+		done
+		for p in container crun; do
+			[ -n "$ok" ] && in_its_ns "$p" measure_blocks "$p" "${CMD[$p]}" ||
+				say "$p failed: see $B/$p.log" >&2
+		done
+		continue
+	fi
+	say "timing $r: ${CMD[$r]}"
+	in_its_ns "$r" measure "$r" "${CMD[$r]}" || say "$r failed: see $B/$r.log" >&2
 done
 
 # The filter: its size, then a system call in one process before and
