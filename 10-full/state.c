@@ -57,28 +57,11 @@ static int make_dirs(char *path, mode_t mode)
 	}
 }
 
-/* Each dir made in path is the top of a tree of its own for ext4's
- * allocator (chattr +T, FS_TOPDIR_FL): it goes to a block group chosen
- * among the emptiest, not beside path. Where the filesystem has no such
- * flag (tmpfs, xfs, btrfs), nothing changes. Set on the data root when
- * it is first used: containers/ then goes to a group of its own, once,
- * and every container's dir after it beside containers/.
- *
- * Why: overlayfs makes work/work and its probes (a tmpfile, a whiteout,
- * the `volatile` mark: seven inodes) at every mount, in the group of
- * the container's dir. ext4 without a journal will not reuse an inode
- * freed in the last minute (recently_deleted(), in find_inode_bit()),
- * and finds that out inode by inode from the group's first, at every
- * creation: a group where other programs, or other data roots, freed
- * thousands of files made each mount wait for that walk. On the VM of
- * the README's "Speed", after an afternoon of tests, 8% of a start's
- * CPU time was that walk; the mount took 0.21-0.31 ms, and 0.15-0.16
- * in a group of its own, where only the runs' own inodes are in its way.
- * Not on containers/ itself: every new container's dir would then be
- * placed afresh, in a group whose metadata may not be in memory yet
- * (+0.24-0.47 ms for a run that takes no spare, in turns). The runs'
- * own freed inodes, in turn, are left behind by spare.c, which renews a
- * spare in ROOT/spare/ (flagged too) after SPARE_USES runs. */
+/* Each dir made in path from now on is the top of a tree of its own for
+ * ext4's allocator (chattr +T, FS_TOPDIR_FL): it goes to a block group
+ * chosen among the emptiest, not beside path (spare.c says why there).
+ * Where the filesystem has no such flag (tmpfs, xfs, btrfs), nothing
+ * changes. */
 void state_top_of_trees(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -100,7 +83,6 @@ static int make_subdirs(const char *root, bool rootless)
 	static const char *const subdirs[] = {"containers", "names"};
 	char path[PATH_MAX];
 
-	state_top_of_trees(root);
 	for (int i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path), "%s/%s", root, subdirs[i]);
 		/* containers/: a --userns container's root walks to its own

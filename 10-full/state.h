@@ -83,7 +83,7 @@ int state_make_layers(const struct state *st, const char *hostname,
  * Returns 0, or -1 after saying why. */
 int state_remove_tree(int dirfd, const char *path);
 
-/* Marks the directory path (made by us) as the top of trees for ext4's
+/* Marks the directory path (ours) as the top of trees for ext4's
  * allocator (chattr +T): each dir made in it goes to a block group
  * chosen afresh, not beside it. Quiet; nothing where the filesystem has
  * no such flag. */

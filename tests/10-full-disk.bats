@@ -439,27 +439,12 @@ fresh_root() {
 	[ "$(stat -c %a "$DATA/spare")" = 700 ]
 }
 
-@test "10-full disk: a new data root is the top of trees for ext4's allocator (chattr +T), where the filesystem has the flag; containers/ is not" {
-	# The control: whether the filesystem of the data roots has the flag
-	# at all (ext2/3/4 do; tmpfs, xfs and btrfs do not).
-	command -v lsattr >/dev/null && command -v chattr >/dev/null ||
-		skip "no lsattr/chattr (e2fsprogs) on this machine"
-	mkdir "$DATA/ctl"
-	chattr +T "$DATA/ctl" 2>/dev/null && lsattr -d "$DATA/ctl" | grep -q '^[^ ]*T' ||
-		skip "the filesystem of $DATA has no 'T' flag (chattr +T)"
-	rmdir "$DATA/ctl"
-	# setup's first run made the data root's dirs.
-	run lsattr -d "$DATA"
-	echo "$output"
-	[[ $output =~ ^[^\ ]*T ]]
-	[[ ! $(lsattr -d "$DATA/containers") =~ ^[^\ ]*T ]]
-}
 
 @test "10-full disk: a spare that served 256 runs, or a dir made in containers/, is renewed: it waits in ROOT/removing, and a new dir made in ROOT/spare (chattr +T) takes its slot; a kill -9 meanwhile leaves what the next run removes" {
 	cc -O2 -o "$BATS_TEST_TMPDIR/xattr" "$BATS_TEST_DIRNAME/10-full-setxattr.c"
 	x=$BATS_TEST_TMPDIR/xattr
 	uses=trusted.lesson-container.uses
-	# setup's run made its dir in containers/, beside others' (no count):
+	# setup's run made its dir in containers/ (no count):
 	# at its end that dir went to ROOT/removing and slot 0 was made new,
 	# in ROOT/spare, its count at 0. Each run it serves counts.
 	[ "$(ls "$DATA/removing" | wc -l)" = 2 ]
