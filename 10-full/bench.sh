@@ -460,7 +460,7 @@ for r in "${exec_rows[@]}"; do
 	say "timing $r: ${CMD[$r]}"
 	if [ "$r" = crun-exec ] && mountpoint -q "$UNIFIED"; then
 		unshare --mount --propagation private -- "$SELF" \
-			--in-private-mount-ns "$HYPERFINE" "$r" "${CMD[$r]}"
+			--in-private-mount-ns "$HYPERFINE" measure "$r" "${CMD[$r]}"
 	else
 		measure "$r" "${CMD[$r]}"
 	fi || say "$r failed: see $B/$r.log" >&2
