@@ -324,10 +324,15 @@ static bool into_slot(const struct state *st, const char *from)
 static bool worn(const char *path)
 {
 	char buf[16];
-	ssize_t n = lgetxattr(path, SPARE_USES_XATTR, buf, sizeof(buf) - 1);
+	ssize_t n;
 	long uses;
 	int len;
 
+	/* Root's spares alone are counted: trusted.* is root's. (A user's
+	 * run keeps none: "Never kept either", at the top.) */
+	if (geteuid() != 0)
+		return false;
+	n = lgetxattr(path, SPARE_USES_XATTR, buf, sizeof(buf) - 1);
 	if (n < 0)
 		return errno == ENODATA; /* ENOTSUP: no counting here */
 	buf[n] = '\0';
@@ -343,7 +348,7 @@ static bool worn(const char *path)
  * new dir takes its slot, made in ROOT/spare/, where ext4 places each new
  * dir afresh (state_top_of_trees): away from the inodes the old one's
  * runs freed, which ext4 without a journal would not reuse for a minute
- * and walked past at every creation (state.c). Returns true when the
+ * and walked past at every creation (above). Returns true when the
  * old dir is gone from st->dir, or false (no slot in removing/: it is
  * kept as before). */
 static bool renew(const struct state *st)
