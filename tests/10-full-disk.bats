@@ -564,14 +564,10 @@ fresh_root() {
 		'chmod 700 /; /bin/true / 1234 0; chmod 755 /' \
 		'/bin/echo / 8' '/bin/echo / 10000' '/bin/echo / 80' \
 		'for i in $(seq 100); do : >/$(printf %0200d $i); done; rm /0*'; do
-		# It takes the spare the run before left...
-		ino=$(stat -c %i "$DATA/spare/0/upper")
-		id=$("$CONTAINER" run -d --rm spare-tools sh -c "$attack; sleep 100")
-		track "$id"
-		[ "$(stat -c %i "$DATA/containers/$id/upper")" = "$ino" ]
-		"$CONTAINER" kill "$id" >/dev/null
-		wait_for test ! -e "$DATA/containers/$id.owner"
-		# ...and its dir is not kept...
+		# It takes the spare the run before left (one that took none
+		# would leave it there), and its dir is not kept...
+		[ -d "$DATA/spare/0" ]
+		"$CONTAINER" run --rm spare-tools sh -c "$attack"
 		[ ! -e "$DATA/spare/0" ]
 		# ...and the next container's / is as new (it leaves a spare).
 		run -0 fresh_root
